@@ -1,0 +1,1137 @@
+//! Configuration: one TOML file, validated on load into typed settings, plus the secrets that
+//! live outside it. Every path decision (config file, state dir) and every secret lookup
+//! happens here, once.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::cli::GlobalArgs;
+use crate::error::{Error, Result};
+use crate::fsutil;
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+
+/// Where the config file and the state live, after flags, environment and config are applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
+    match std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+    {
+        Some(p) if p.is_absolute() => p,
+        _ => home().unwrap_or_else(|| PathBuf::from("/")).join(fallback),
+    }
+}
+
+/// `/etc/direkt/direkt.toml` for root, else `$XDG_CONFIG_HOME/direkt/direkt.toml`.
+pub fn default_config_file() -> PathBuf {
+    if is_root() {
+        PathBuf::from("/etc/direkt/direkt.toml")
+    } else {
+        xdg_dir("XDG_CONFIG_HOME", ".config").join("direkt/direkt.toml")
+    }
+}
+
+/// `/var/lib/direkt` for root, else `$XDG_STATE_HOME/direkt`.
+pub fn default_state_dir() -> PathBuf {
+    if is_root() {
+        PathBuf::from("/var/lib/direkt")
+    } else {
+        xdg_dir("XDG_STATE_HOME", ".local/state").join("direkt")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: what a command gets
+
+/// The loaded configuration (if any), its paths and its secrets.
+#[derive(Debug)]
+pub struct Settings {
+    pub paths: Paths,
+    /// `None` when no config file exists yet.
+    pub config: Option<Config>,
+    pub secrets: Secrets,
+}
+
+impl Settings {
+    /// Load from flags/environment. A missing config file is not an error here: commands that
+    /// need one call [`Settings::require`].
+    pub fn load(global: &GlobalArgs) -> Result<Settings> {
+        let config_file = global.config.clone().unwrap_or_else(default_config_file);
+        // A missing file is "not configured yet", also when named explicitly: `setup` creates
+        // it, `status` says how to start.
+        let config = if config_file.exists() {
+            Some(Config::load(&config_file)?)
+        } else {
+            None
+        };
+        let state_dir = global
+            .state_dir
+            .clone()
+            .or_else(|| config.as_ref().and_then(|c| c.state_dir.clone()))
+            .unwrap_or_else(default_state_dir);
+        let secrets_file = config
+            .as_ref()
+            .and_then(|c| c.secrets_file.clone())
+            .unwrap_or_else(|| config_file.with_file_name("secrets.toml"));
+        let secrets = Secrets::load(&secrets_file)?;
+        Ok(Settings {
+            paths: Paths {
+                config_file,
+                state_dir,
+            },
+            config,
+            secrets,
+        })
+    }
+
+    /// The config, or a usage error saying how to create one.
+    pub fn require(&self) -> Result<&Config> {
+        self.config.as_ref().ok_or_else(|| {
+            Error::usage(format!(
+                "no configuration at {}",
+                self.paths.config_file.display()
+            ))
+            .hint(NO_CONFIG_HINT)
+        })
+    }
+}
+
+pub const NO_CONFIG_HINT: &str = "write a config file (see `direkt --help` and the README's \"Configuration\" section), or \
+     pass --config FILE";
+
+// ---------------------------------------------------------------------------------------------
+// The config file
+
+/// The whole config file. Unknown keys are errors: a typo must not be silently ignored.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The dynamic DNS name of the box, e.g. `box.example.org`.
+    pub name: DomainName,
+    /// Further names in the certificate (the owner's domains, CNAMEd to `name`).
+    #[serde(default)]
+    pub aliases: Vec<DomainName>,
+    /// Overrides the default state directory (the lab keeps its state in its own directory).
+    pub state_dir: Option<PathBuf>,
+    /// Overrides `secrets.toml` beside the config file.
+    pub secrets_file: Option<PathBuf>,
+    #[serde(default)]
+    pub ip: IpConfig,
+    pub ddns: Option<DdnsConfig>,
+    pub ports: Option<PortsConfig>,
+    pub cert: Option<CertConfig>,
+    #[serde(default)]
+    pub doctor: DoctorConfig,
+    pub notify: Option<NotifyConfig>,
+}
+
+/// How the public address is found.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IpConfig {
+    pub ipv4: bool,
+    pub ipv6: bool,
+    /// How many independent sources must agree before an address is published.
+    pub quorum: usize,
+    /// STUN servers, `host:port`.
+    pub stun: Vec<String>,
+    /// direkt probe servers (`http(s)://host[:port]`): address echo and connect-back checks.
+    pub probe: Vec<String>,
+    /// Plain HTTPS echo services answering the caller's address as text.
+    pub echo: Vec<String>,
+    /// Ask the gateway (UPnP / NAT-PMP) for its external address.
+    pub gateway: bool,
+    /// Prefixes to treat as public although they are reserved (the lab's documentation ranges).
+    pub public_prefixes: Vec<IpNet>,
+    /// Interface whose stable global IPv6 address is published.
+    pub ipv6_interface: Option<String>,
+    /// Fixed interface identifier (e.g. `::10`) combined with the interface's /64, for a host
+    /// behind the box.
+    pub ipv6_interface_id: Option<std::net::Ipv6Addr>,
+}
+
+impl Default for IpConfig {
+    fn default() -> Self {
+        IpConfig {
+            ipv4: true,
+            ipv6: false,
+            quorum: 2,
+            stun: vec![
+                "stun.l.google.com:19302".into(),
+                "stun.cloudflare.com:3478".into(),
+            ],
+            probe: vec![],
+            echo: vec![
+                "https://api.ipify.org".into(),
+                "https://ipv4.icanhazip.com".into(),
+            ],
+            gateway: true,
+            public_prefixes: vec![],
+            ipv6_interface: None,
+            ipv6_interface_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Dyndns2,
+    Rfc2136,
+    Cloudflare,
+    Desec,
+    Duckdns,
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ProviderKind::Dyndns2 => "dyndns2",
+            ProviderKind::Rfc2136 => "rfc2136",
+            ProviderKind::Cloudflare => "cloudflare",
+            ProviderKind::Desec => "desec",
+            ProviderKind::Duckdns => "duckdns",
+        })
+    }
+}
+
+/// The DNS provider. Which keys apply depends on `provider`; secrets (password, token, TSIG
+/// secret) are never here but in the secrets file, a `*_file` or the environment.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DdnsConfig {
+    pub provider: ProviderKind,
+    /// dyndns2: the update URL (`https://dynupdate.no-ip.com/nic/update`); rfc2136: the
+    /// primary server `ip:port`; cloudflare/desec: an API base URL override.
+    pub server: Option<String>,
+    /// The zone holding `name` (rfc2136, cloudflare, desec).
+    pub zone: Option<DomainName>,
+    /// dyndns2 user name.
+    pub username: Option<String>,
+    /// rfc2136 TSIG key name.
+    pub key_name: Option<String>,
+    /// rfc2136 TSIG algorithm.
+    #[serde(default)]
+    pub algorithm: TsigAlgorithm,
+    /// TTL of the records direkt writes, seconds.
+    #[serde(default = "default_ttl")]
+    pub ttl: u32,
+    /// Re-send an unchanged address after this long anyway.
+    #[serde(default = "default_refresh")]
+    pub refresh: HumanDuration,
+    pub password_file: Option<PathBuf>,
+    pub token_file: Option<PathBuf>,
+    pub tsig_secret_file: Option<PathBuf>,
+}
+
+fn default_ttl() -> u32 {
+    300
+}
+fn default_refresh() -> HumanDuration {
+    HumanDuration(Duration::from_secs(25 * 86400))
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TsigAlgorithm {
+    #[default]
+    HmacSha256,
+    HmacSha384,
+    HmacSha512,
+}
+
+/// Router port forwarding.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortsConfig {
+    /// Mappings as `EXT[:INT][/tcp|udp]`, e.g. `443`, `8443:443/tcp`.
+    #[serde(default)]
+    pub forward: Vec<PortSpec>,
+    /// Lease asked for; re-added before it ends.
+    #[serde(default = "default_lease")]
+    pub lease: HumanDuration,
+}
+
+fn default_lease() -> HumanDuration {
+    HumanDuration(Duration::from_secs(3600))
+}
+
+/// The certificate.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertConfig {
+    /// `letsencrypt`, `letsencrypt-staging`, `zerossl`, or a directory URL.
+    #[serde(default = "default_ca")]
+    pub ca: String,
+    /// Extra PEM roots to trust for the CA's own TLS (a private CA, the lab's Pebble).
+    pub ca_bundle: Option<PathBuf>,
+    pub email: Option<String>,
+    /// The CA's terms of service accepted (needed before an account is created).
+    #[serde(default)]
+    pub accept_tos: bool,
+    /// Challenges in order of preference; later ones are fallbacks.
+    #[serde(default = "default_challenges")]
+    pub challenges: Vec<ChallengeKind>,
+    /// Serve HTTP-01 from this directory instead of a standalone responder.
+    pub webroot: Option<PathBuf>,
+    #[serde(default)]
+    pub key: KeyType,
+    /// Keep the private key across renewals (default: a new key per certificate).
+    #[serde(default)]
+    pub reuse_key: bool,
+    /// ACME profile (`tlsserver`, `shortlived`) where the CA lists it.
+    pub profile: Option<String>,
+    /// External account binding key id (ZeroSSL); the HMAC key is a secret.
+    pub eab_kid: Option<String>,
+    pub eab_hmac_key_file: Option<PathBuf>,
+    /// Command run after a new certificate is in place.
+    pub deploy_hook: Option<String>,
+    #[serde(default = "default_hook_timeout")]
+    pub deploy_hook_timeout: HumanDuration,
+}
+
+fn default_ca() -> String {
+    "letsencrypt".into()
+}
+fn default_challenges() -> Vec<ChallengeKind> {
+    vec![ChallengeKind::Http01]
+}
+fn default_hook_timeout() -> HumanDuration {
+    HumanDuration(Duration::from_secs(60))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum ChallengeKind {
+    #[serde(rename = "http-01")]
+    Http01,
+    #[serde(rename = "tls-alpn-01")]
+    TlsAlpn01,
+    #[serde(rename = "dns-01")]
+    Dns01,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyType {
+    #[default]
+    EcdsaP256,
+    EcdsaP384,
+    Rsa2048,
+    Rsa3072,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DoctorConfig {
+    /// All checks together must finish within this.
+    pub deadline: HumanDuration,
+}
+
+impl Default for DoctorConfig {
+    fn default() -> Self {
+        DoctorConfig {
+            deadline: HumanDuration(Duration::from_secs(5)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// Shell command run on failures, latched errors and a certificate close to expiry.
+    pub command: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value types with their own validation
+
+/// A syntactically valid DNS name (lower-cased, no trailing dot).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct DomainName(String);
+
+impl DomainName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DomainName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for DomainName {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let name = s.strip_suffix('.').unwrap_or(s).to_ascii_lowercase();
+        let bad = |why: &str| Err(format!("`{s}` is not a valid domain name: {why}"));
+        if name.is_empty() {
+            return bad("it is empty");
+        }
+        if name.len() > 253 {
+            return bad("it is longer than 253 characters");
+        }
+        if !name.contains('.') {
+            return bad("it needs at least two labels, like box.example.org");
+        }
+        for label in name.split('.') {
+            if label.is_empty() {
+                return bad("it has an empty label (two dots in a row?)");
+            }
+            if label.len() > 63 {
+                return bad("a label is longer than 63 characters");
+            }
+            if label.starts_with('-') || label.ends_with('-') {
+                return bad("a label starts or ends with '-'");
+            }
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return bad("only letters, digits and '-' are allowed (use punycode for IDNs)");
+            }
+        }
+        Ok(DomainName(name))
+    }
+}
+
+impl<'de> Deserialize<'de> for DomainName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Tcp,
+    Udp,
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        })
+    }
+}
+
+/// One forwarding: external port, internal port, protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PortSpec {
+    pub external: u16,
+    pub internal: u16,
+    pub protocol: Protocol,
+}
+
+impl fmt::Display for PortSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.external == self.internal {
+            write!(f, "{}/{}", self.external, self.protocol)
+        } else {
+            write!(f, "{}:{}/{}", self.external, self.internal, self.protocol)
+        }
+    }
+}
+
+fn parse_port(s: &str) -> std::result::Result<u16, String> {
+    let n: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a port number"))?;
+    if n == 0 || n > 65535 {
+        return Err(format!("port {n} is out of range: use 1-65535"));
+    }
+    Ok(n as u16)
+}
+
+impl FromStr for PortSpec {
+    type Err = String;
+    /// `EXT[:INT][/tcp|udp]`.
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let (ports, protocol) = match s.rsplit_once('/') {
+            Some((p, "tcp")) => (p, Protocol::Tcp),
+            Some((p, "udp")) => (p, Protocol::Udp),
+            Some((_, other)) => {
+                return Err(format!(
+                    "unknown protocol `{other}` in `{s}`: use tcp or udp"
+                ));
+            }
+            None => (s, Protocol::Tcp),
+        };
+        let (external, internal) = match ports.split_once(':') {
+            Some((e, i)) => (parse_port(e)?, parse_port(i)?),
+            None => {
+                let p = parse_port(ports)?;
+                (p, p)
+            }
+        };
+        Ok(PortSpec {
+            external,
+            internal,
+            protocol,
+        })
+    }
+}
+
+impl Serialize for PortSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PortSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Str(String),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Int(n) => n.to_string(),
+            Raw::Str(s) => s,
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A duration written as `90s`, `30m`, `1h`, `25d`, `500ms` (or plain seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HumanDuration(pub Duration);
+
+impl FromStr for HumanDuration {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let t = s.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let n: u64 = num
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration: write e.g. 90s, 30m, 1h or 25d"))?;
+        let secs = match unit.trim() {
+            "" | "s" => n,
+            "ms" => return Ok(HumanDuration(Duration::from_millis(n))),
+            "m" | "min" => n * 60,
+            "h" => n * 3600,
+            "d" => n * 86400,
+            _ => return Err(format!("`{s}` has an unknown unit: use ms, s, m, h or d")),
+        };
+        Ok(HumanDuration(Duration::from_secs(secs)))
+    }
+}
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        let s = d.as_secs();
+        if d.subsec_millis() != 0 || s == 0 {
+            write!(f, "{}ms", d.as_millis())
+        } else if s.is_multiple_of(86400) {
+            write!(f, "{}d", s / 86400)
+        } else if s.is_multiple_of(3600) {
+            write!(f, "{}h", s / 3600)
+        } else if s.is_multiple_of(60) {
+            write!(f, "{}m", s / 60)
+        } else {
+            write!(f, "{s}s")
+        }
+    }
+}
+
+impl Serialize for HumanDuration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for HumanDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(u64),
+            Str(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Int(n) => Ok(HumanDuration(Duration::from_secs(n))),
+            Raw::Str(s) => s.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and validation
+
+/// A problem at a key of the config file.
+struct Problem {
+    key: Vec<String>,
+    message: String,
+    hint: Option<String>,
+}
+
+impl Problem {
+    fn new(key: &[&str], message: impl Into<String>) -> Self {
+        Problem {
+            key: key.iter().map(|s| s.to_string()).collect(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl Config {
+    /// Read, parse and validate a config file. Errors name the file, line, column and key.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::usage(format!("cannot read config file {}: {e}", path.display()))
+                .hint("check the path and its permissions")
+        })?;
+        Config::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = match toml::from_str(text) {
+            Ok(c) => c,
+            Err(e) => {
+                let (line, col, key) = match e.span() {
+                    Some(span) => {
+                        let (l, c) = line_col(text, span.start);
+                        (Some(l), Some(c), key_at(text, span.start))
+                    }
+                    None => (None, None, None),
+                };
+                let hint = secret_key_hint(e.message()).unwrap_or_else(|| {
+                    "fix the value (see the README's \"Configuration\" section)".into()
+                });
+                return Err(config_error(
+                    path,
+                    line,
+                    col,
+                    key.as_deref(),
+                    e.message(),
+                    &hint,
+                ));
+            }
+        };
+        if let Some(p) = config.validate().into_iter().next() {
+            let dotted = p.key.join(".");
+            let (line, col) = locate_key(text, &p.key).map(|o| line_col(text, o)).unzip();
+            let hint = p
+                .hint
+                .unwrap_or_else(|| "fix the value and run again".into());
+            return Err(config_error(
+                path,
+                line,
+                col,
+                Some(&dotted),
+                &p.message,
+                &hint,
+            ));
+        }
+        Ok(config)
+    }
+
+    /// Checks that need more than one field or knowledge serde does not have.
+    fn validate(&self) -> Vec<Problem> {
+        let mut problems = vec![];
+        if self.ip.quorum == 0 {
+            problems.push(Problem::new(&["ip", "quorum"], "quorum must be at least 1"));
+        }
+        if !self.ip.ipv4 && !self.ip.ipv6 {
+            problems.push(
+                Problem::new(
+                    &["ip", "ipv4"],
+                    "both ipv4 and ipv6 are off: nothing to publish",
+                )
+                .hint("set ipv4 = true or ipv6 = true"),
+            );
+        }
+        if let Some(d) = &self.ddns {
+            let need = |field: &str, present: bool, problems: &mut Vec<Problem>| {
+                if !present {
+                    problems.push(
+                        Problem::new(
+                            &["ddns", "provider"],
+                            format!("provider {} needs `{field}` in [ddns]", d.provider),
+                        )
+                        .hint(format!("add {field} = ... to the [ddns] section")),
+                    );
+                }
+            };
+            match d.provider {
+                ProviderKind::Dyndns2 => {
+                    need("server", d.server.is_some(), &mut problems);
+                    need("username", d.username.is_some(), &mut problems);
+                }
+                ProviderKind::Rfc2136 => {
+                    need("server", d.server.is_some(), &mut problems);
+                    need("zone", d.zone.is_some(), &mut problems);
+                    need("key_name", d.key_name.is_some(), &mut problems);
+                    if let Some(s) = &d.server
+                        && s.parse::<SocketAddr>().is_err()
+                        && s.parse::<std::net::IpAddr>().is_err()
+                    {
+                        problems.push(
+                            Problem::new(
+                                &["ddns", "server"],
+                                format!("`{s}` is not an IP address or IP:port"),
+                            )
+                            .hint("write the primary server's address, e.g. \"192.0.2.53:53\""),
+                        );
+                    }
+                }
+                ProviderKind::Cloudflare | ProviderKind::Desec => {
+                    need("zone", d.zone.is_some(), &mut problems);
+                }
+                ProviderKind::Duckdns => {
+                    if !self.name.as_str().ends_with(".duckdns.org") {
+                        problems.push(
+                            Problem::new(&["name"], "DuckDNS names end in .duckdns.org")
+                                .hint("set name = \"yourname.duckdns.org\""),
+                        );
+                    }
+                }
+            }
+            if let Some(zone) = &d.zone {
+                let n = self.name.as_str();
+                if n != zone.as_str() && !n.ends_with(&format!(".{zone}")) {
+                    problems.push(
+                        Problem::new(&["ddns", "zone"], format!("{n} is not inside zone {zone}"))
+                            .hint("set zone to the domain that holds the name"),
+                    );
+                }
+            }
+            if d.ttl == 0 {
+                problems.push(Problem::new(
+                    &["ddns", "ttl"],
+                    "ttl must be at least 1 second",
+                ));
+            }
+        }
+        if let Some(c) = &self.cert {
+            if c.challenges.is_empty() {
+                problems.push(
+                    Problem::new(&["cert", "challenges"], "no challenge type given")
+                        .hint("use e.g. challenges = [\"http-01\", \"dns-01\"]"),
+                );
+            }
+            let known = ["letsencrypt", "letsencrypt-staging", "zerossl"];
+            if !known.contains(&c.ca.as_str()) && !c.ca.starts_with("https://") {
+                problems.push(
+                    Problem::new(&["cert", "ca"], format!("unknown CA `{}`", c.ca)).hint(
+                        "use letsencrypt, letsencrypt-staging, zerossl or an https:// directory URL",
+                    ),
+                );
+            }
+            if c.challenges.contains(&ChallengeKind::Dns01) && self.ddns.is_none() {
+                problems.push(
+                    Problem::new(&["cert", "challenges"], "dns-01 needs a [ddns] provider")
+                        .hint("configure [ddns] or choose http-01 / tls-alpn-01"),
+                );
+            }
+        }
+        problems
+    }
+}
+
+/// serde says "unknown field `token`" when a secret is put into the main config: say where it
+/// belongs instead.
+fn secret_key_hint(message: &str) -> Option<String> {
+    let secretish = [
+        "password",
+        "token",
+        "secret",
+        "tsig_secret",
+        "eab_hmac_key",
+        "key_secret",
+    ];
+    let field = message.strip_prefix("unknown field `")?.split('`').next()?;
+    secretish.contains(&field).then(|| {
+        format!(
+            "secrets do not go in the main config: put `{field}` in the secrets file \
+             (secrets.toml beside the config, mode 0600), or name a file with `{field}_file`, or \
+             set DIREKT_<SECTION>_{}",
+            field.to_ascii_uppercase()
+        )
+    })
+}
+
+fn config_error(
+    path: &Path,
+    line: Option<usize>,
+    col: Option<usize>,
+    key: Option<&str>,
+    message: &str,
+    hint: &str,
+) -> Error {
+    let mut at = path.display().to_string();
+    if let (Some(l), Some(c)) = (line, col) {
+        at = format!("{at}:{l}:{c}");
+    }
+    let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
+    let message = message.trim().trim_end_matches('\n');
+    Error::usage(format!("invalid config {at}{key}: {message}")).hint(hint.to_string())
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// The dotted key path whose key or value covers `offset`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let doc: toml_edit::Document<&str> = toml_edit::Document::parse(text).ok()?;
+    let mut path = vec![];
+    find_in_table(doc.as_table(), offset, &mut path).then(|| path.join("."))
+}
+
+fn find_in_table(table: &toml_edit::Table, offset: usize, path: &mut Vec<String>) -> bool {
+    for (k, item) in table.iter() {
+        let key_span = table.key(k).and_then(|key| key.span());
+        let in_key = key_span.is_some_and(|s| s.contains(&offset));
+        let in_item = item
+            .span()
+            .is_some_and(|s| s.contains(&offset) || s.end == offset);
+        if let Some(t) = item.as_table() {
+            path.push(k.to_string());
+            if in_key || find_in_table(t, offset, path) {
+                return true;
+            }
+            path.pop();
+            continue;
+        }
+        if let Some(t) = item.as_value().and_then(|v| v.as_inline_table()) {
+            path.push(k.to_string());
+            let sub = t.clone().into_table();
+            if in_key || find_in_table(&sub, offset, path) {
+                return true;
+            }
+            path.pop();
+            continue;
+        }
+        if in_key || in_item {
+            path.push(k.to_string());
+            return true;
+        }
+    }
+    false
+}
+
+/// Byte offset of a key path's key (or its table header).
+fn locate_key(text: &str, key: &[String]) -> Option<usize> {
+    let doc: toml_edit::Document<&str> = toml_edit::Document::parse(text).ok()?;
+    let mut table = doc.as_table();
+    let mut found = None;
+    for part in key {
+        let k = table.key(part)?;
+        found = k.span().map(|s| s.start).or(found);
+        match table.get(part)?.as_table() {
+            Some(t) => table = t,
+            None => break,
+        }
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+/// A secret value. It has no `Display`, and `Debug` prints a placeholder, so it cannot reach
+/// output or logs by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The secret value, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// The secrets file (`secrets.toml`, mode 0600): one table per config section, e.g.
+/// `[ddns] token = "..."`.
+#[derive(Debug, Default)]
+pub struct Secrets {
+    pub file: Option<PathBuf>,
+    values: BTreeMap<(String, String), Secret>,
+}
+
+/// Refuse a secret-holding file that group or others can read.
+pub fn check_private(path: &Path, what: &str) -> Result<()> {
+    let mode = fsutil::mode_of(path)
+        .map_err(|e| Error::usage(format!("cannot read {what} {}: {e}", path.display())))?;
+    if mode & 0o077 != 0 {
+        return Err(Error::usage(format!(
+            "{what} {} is readable by others (mode {:04o}); it holds secrets",
+            path.display(),
+            mode
+        ))
+        .hint(format!("run: chmod 600 {}", path.display())));
+    }
+    Ok(())
+}
+
+impl Secrets {
+    /// Load the secrets file if it exists; refuse it when group/others can read it.
+    pub fn load(path: &Path) -> Result<Secrets> {
+        if !path.exists() {
+            return Ok(Secrets::default());
+        }
+        check_private(path, "secrets file")?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::usage(format!("cannot read secrets file {}: {e}", path.display()))
+        })?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            // Never echo the file's content: the parse error could quote a secret.
+            let at = e
+                .span()
+                .map(|s| {
+                    let (l, c) = line_col(&text, s.start);
+                    format!(":{l}:{c}")
+                })
+                .unwrap_or_default();
+            Error::usage(format!(
+                "secrets file {}{at} is not valid TOML",
+                path.display()
+            ))
+            .hint("each section holds `key = \"value\"` lines, e.g. [ddns] token = \"...\"")
+        })?;
+        let mut values = BTreeMap::new();
+        for (section, v) in table {
+            let Some(t) = v.as_table() else {
+                return Err(Error::usage(format!(
+                    "secrets file {}: `{section}` must be a section like [ddns]",
+                    path.display()
+                )));
+            };
+            for (key, v) in t {
+                let Some(s) = v.as_str() else {
+                    return Err(Error::usage(format!(
+                        "secrets file {}: `{section}.{key}` must be a string",
+                        path.display()
+                    )));
+                };
+                values.insert((section.clone(), key.clone()), Secret::new(s));
+            }
+        }
+        Ok(Secrets {
+            file: Some(path.to_path_buf()),
+            values,
+        })
+    }
+
+    /// Resolve secret `key` of `section`: the environment (`DIREKT_<SECTION>_<KEY>`) first, then
+    /// a `*_file` named in the config, then the secrets file.
+    pub fn get(&self, section: &str, key: &str, file: Option<&Path>) -> Result<Option<Secret>> {
+        let var = env_name(section, key);
+        if let Ok(v) = std::env::var(&var)
+            && !v.is_empty()
+        {
+            return Ok(Some(Secret::new(v)));
+        }
+        if let Some(f) = file {
+            check_private(f, &format!("{section}.{key}_file"))?;
+            let v = std::fs::read_to_string(f).map_err(|e| {
+                Error::usage(format!(
+                    "cannot read {section}.{key}_file {}: {e}",
+                    f.display()
+                ))
+            })?;
+            return Ok(Some(Secret::new(v.trim_end_matches(['\n', '\r']))));
+        }
+        Ok(self
+            .values
+            .get(&(section.to_string(), key.to_string()))
+            .cloned())
+    }
+
+    /// Like [`Secrets::get`], but a missing secret is a usage error saying where to put it.
+    pub fn require(&self, section: &str, key: &str, file: Option<&Path>) -> Result<Secret> {
+        self.get(section, key, file)?.ok_or_else(|| {
+            let where_ = self
+                .file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "secrets.toml beside the config".into());
+            Error::usage(format!("the secret {section}.{key} is not set")).hint(format!(
+                "put `{key} = \"...\"` under [{section}] in {where_} (mode 0600), or set \
+                 {section}.{key}_file in the config, or the environment variable {}",
+                env_name(section, key)
+            ))
+        })
+    }
+
+    /// Every secret value known, so output can be scrubbed and tests can grep for them.
+    pub fn all_values(&self) -> impl Iterator<Item = &Secret> {
+        self.values.values()
+    }
+}
+
+pub fn env_name(section: &str, key: &str) -> String {
+    format!(
+        "DIREKT_{}_{}",
+        section.to_ascii_uppercase(),
+        key.to_ascii_uppercase()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("/etc/direkt/direkt.toml"))
+    }
+
+    #[test]
+    fn minimal_config_loads_with_defaults() {
+        let c = parse("name = \"Box.Example.org.\"\n").unwrap();
+        assert_eq!(c.name.as_str(), "box.example.org");
+        assert!(c.ip.ipv4);
+        assert_eq!(c.ip.quorum, 2);
+        assert_eq!(c.doctor.deadline.0, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let e = parse("name = \"box.example.org\"\n[ip]\nquorom = 2\n").unwrap_err();
+        let m = e.message();
+        assert_eq!(e.exit_code(), 2);
+        assert!(m.contains("/etc/direkt/direkt.toml:3:1"), "{m}");
+        assert!(m.contains("ip.quorom"), "{m}");
+        assert!(m.contains("unknown field"), "{m}");
+    }
+
+    #[test]
+    fn wrong_type_names_key() {
+        let e = parse("name = \"box.example.org\"\n[ip]\nquorum = \"two\"\n").unwrap_err();
+        assert!(e.message().contains(":3:10"), "{}", e.message());
+        assert!(e.message().contains("ip.quorum"), "{}", e.message());
+    }
+
+    #[test]
+    fn port_out_of_range_is_named() {
+        for (bad, want) in [
+            ("0", "port 0 is out of range"),
+            ("70000", "port 70000 is out of range"),
+        ] {
+            let e = parse(&format!(
+                "name = \"box.example.org\"\n[ports]\nforward = [{bad}]\n"
+            ))
+            .unwrap_err();
+            assert!(e.message().contains(want), "{}", e.message());
+            assert!(e.message().contains("ports.forward"), "{}", e.message());
+            assert!(e.message().contains(":3:"), "{}", e.message());
+        }
+    }
+
+    #[test]
+    fn invalid_domain_is_named() {
+        let e = parse("name = \"bad..name\"\n").unwrap_err();
+        assert!(
+            e.message().contains("not a valid domain name"),
+            "{}",
+            e.message()
+        );
+        assert!(e.message().contains("(key `name`)"), "{}", e.message());
+    }
+
+    #[test]
+    fn validation_errors_point_at_the_key() {
+        let e = parse("name = \"box.example.org\"\n\n[ddns]\nprovider = \"rfc2136\"\nserver = \"198.51.100.53:53\"\nzone = \"other.test\"\nkey_name = \"k\"\n").unwrap_err();
+        assert!(e.message().contains(":6:1"), "{}", e.message());
+        assert!(e.message().contains("ddns.zone"), "{}", e.message());
+    }
+
+    #[test]
+    fn a_secret_in_the_main_config_gets_a_hint() {
+        let e =
+            parse("name = \"box.example.org\"\n[ddns]\nprovider = \"duckdns\"\ntoken = \"abc\"\n")
+                .unwrap_err();
+        assert!(e.hint_text().unwrap().contains("secrets file"));
+        assert!(!e.message().contains("abc"));
+    }
+
+    #[test]
+    fn port_spec_forms() {
+        let p: PortSpec = "8443:443/udp".parse().unwrap();
+        assert_eq!(
+            (p.external, p.internal, p.protocol),
+            (8443, 443, Protocol::Udp)
+        );
+        assert_eq!("443".parse::<PortSpec>().unwrap().to_string(), "443/tcp");
+        assert!("443/sctp".parse::<PortSpec>().is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(
+            "25d".parse::<HumanDuration>().unwrap().0,
+            Duration::from_secs(25 * 86400)
+        );
+        assert_eq!(
+            "500ms".parse::<HumanDuration>().unwrap().to_string(),
+            "500ms"
+        );
+        assert!("5 parsecs".parse::<HumanDuration>().is_err());
+    }
+
+    #[test]
+    fn secrets_debug_is_redacted() {
+        assert_eq!(
+            format!("{:?}", Secret::new("hunter2")),
+            "Secret(<redacted>)"
+        );
+    }
+}

@@ -1,0 +1,65 @@
+//! direkt: make a self-hosted box reachable from the internet on its own.
+//!
+//! `main.rs` only parses arguments and calls [`run`]; every command lives in `commands/` and
+//! calls into the domain modules.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod fsutil;
+pub mod generate;
+pub mod output;
+pub mod state;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::output::Printer;
+
+/// Parse the command line, run the command, and turn the result into the exit code.
+pub fn main_entry() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    init_logging(&cli.global);
+    let printer = Printer::new(&cli.global);
+    match commands::run(cli, &printer) {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::debug!(?err, "command failed");
+            printer.error(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// Quiet by default (warnings of direkt only); `-v` info, `-vv` debug, `-vvv` trace;
+/// `DIREKT_LOG` takes full filter directives and wins.
+fn init_logging(global: &cli::GlobalArgs) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (global.quiet, global.verbose) {
+        (true, _) => "off",
+        (_, 0) => "direkt=warn",
+        (_, 1) => "direkt=info",
+        (_, 2) => "direkt=debug,info",
+        _ => "trace",
+    };
+    let filter = std::env::var("DIREKT_LOG")
+        .ok()
+        .and_then(|d| EnvFilter::try_new(d).ok())
+        .unwrap_or_else(|| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(global.verbose >= 2)
+        .without_time()
+        .try_init();
+}

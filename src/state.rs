@@ -1,0 +1,302 @@
+//! The state directory: what the last runs did, written atomically, guarded by a lock so two
+//! runs never write at once, and versioned so a newer direkt reads an older state.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fsutil;
+
+/// The state format this build writes. Older versions are read and upgraded; newer ones are
+/// refused rather than misread.
+pub const STATE_VERSION: u32 = 1;
+const STATE_FILE: &str = "state.json";
+const LOCK_FILE: &str = "lock";
+/// How long a second run waits for the lock before giving up.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(5);
+
+/// Everything direkt remembers between runs. Sections default when absent, so a state written
+/// by an older direkt (or none at all) loads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    pub version: u32,
+    /// How many runs have recorded themselves here.
+    pub runs: u64,
+    pub last_run: Option<RunRecord>,
+}
+
+/// What the last state-changing run did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub command: String,
+    /// Unix seconds.
+    pub at: i64,
+    pub ok: bool,
+    pub summary: String,
+}
+
+/// A provider or CA answer that retrying cannot fix; no requests until the config changes or
+/// `--force`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Latch {
+    pub reason: String,
+    pub since: i64,
+    /// Hash of the config section it was latched under; a changed config clears it.
+    pub config_hash: String,
+}
+
+/// A transient failure: wait until `until` before trying again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Backoff {
+    pub failures: u32,
+    pub until: i64,
+    pub reason: String,
+}
+
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The state directory.
+#[derive(Debug, Clone)]
+pub struct StateDir {
+    path: PathBuf,
+}
+
+impl StateDir {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        StateDir { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.path.join(STATE_FILE)
+    }
+
+    /// Read the state without the lock (writes are atomic, so a reader never sees half a
+    /// file). `None` when nothing was written yet.
+    pub fn read(&self) -> Result<Option<State>> {
+        let file = self.state_file();
+        match std::fs::read(&file) {
+            Ok(bytes) => parse_state(&bytes, &file).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(
+                Error::failed(format!("cannot read state {}: {e}", file.display()))
+                    .hint("check the state directory's permissions (--state-dir)"),
+            ),
+        }
+    }
+
+    /// Take the lock, waiting up to `wait` for another run to finish.
+    pub fn lock(&self, wait: Duration) -> Result<StateLock> {
+        fsutil::create_dir(&self.path, 0o700).map_err(|e| {
+            Error::failed(format!(
+                "cannot create state directory {}: {e}",
+                self.path.display()
+            ))
+            .hint("create it, or choose another with --state-dir / DIREKT_STATE_DIR")
+        })?;
+        let lock_path = self.path.join(LOCK_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&lock_path)
+            .map_err(|e| {
+                Error::failed(format!(
+                    "cannot open lock file {}: {e}",
+                    lock_path.display()
+                ))
+            })?;
+        let start = Instant::now();
+        loop {
+            // SAFETY: flock on a descriptor we own; no memory is involved.
+            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+            if rc == 0 {
+                break;
+            }
+            let err = std::io::Error::last_os_error();
+            if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
+                return Err(Error::failed(format!(
+                    "cannot lock {}: {err}",
+                    lock_path.display()
+                )));
+            }
+            if start.elapsed() >= wait {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = holder.trim();
+                let who = if holder.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (pid {holder})")
+                };
+                return Err(Error::failed(format!(
+                    "another direkt run{who} holds the lock on {}; waited {:.1} s",
+                    self.path.display(),
+                    wait.as_secs_f64()
+                ))
+                .hint(
+                    "let it finish; runs from cron never overlap harmfully, the next one \
+                       will do the work",
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        // Record who holds the lock, for the message a waiting run prints.
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = write!(file, "{}", std::process::id());
+        fsutil::remove_stale_temps(&self.path);
+        Ok(StateLock {
+            _file: file,
+            dir: self.clone(),
+        })
+    }
+}
+
+/// Proof that this process holds the state lock; only it can write the state.
+pub struct StateLock {
+    _file: File,
+    dir: StateDir,
+}
+
+impl StateLock {
+    pub fn dir(&self) -> &StateDir {
+        &self.dir
+    }
+
+    /// The current state, or a fresh one when none was written yet.
+    pub fn load(&self) -> Result<State> {
+        Ok(self.dir.read()?.unwrap_or_else(|| State {
+            version: STATE_VERSION,
+            ..State::default()
+        }))
+    }
+
+    /// Atomically replace the state file.
+    pub fn save(&self, state: &State) -> Result<()> {
+        let mut state = state.clone();
+        state.version = STATE_VERSION;
+        let bytes = serde_json::to_vec_pretty(&state)
+            .map_err(|e| Error::failed(format!("cannot encode state: {e}")))?;
+        let file = self.dir.state_file();
+        fsutil::write_atomic(&file, &bytes, 0o600).map_err(|e| {
+            Error::failed(format!("cannot write state {}: {e}", file.display()))
+                .hint("check free disk space and the state directory's permissions")
+        })
+    }
+
+    /// Write any file in the state directory atomically (0600), under this lock.
+    pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+        let path = self.dir.path.join(name);
+        if let Some(parent) = path.parent() {
+            fsutil::create_dir(parent, 0o700)?;
+        }
+        fsutil::write_atomic(&path, bytes, 0o600)
+            .map_err(|e| Error::failed(format!("cannot write {}: {e}", path.display())))?;
+        Ok(path)
+    }
+}
+
+fn parse_state(bytes: &[u8], file: &Path) -> Result<State> {
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        #[serde(default)]
+        version: u32,
+    }
+    let v: VersionOnly = serde_json::from_slice(bytes).map_err(|e| {
+        Error::failed(format!("state file {} is unreadable: {e}", file.display())).hint(format!(
+            "it was changed outside direkt; move it away (mv {0} {0}.bad) and run again: \
+             direkt rebuilds what it needs",
+            file.display()
+        ))
+    })?;
+    if v.version > STATE_VERSION {
+        return Err(Error::usage(format!(
+            "state file {} was written by a newer direkt (format {}, this one reads up to {})",
+            file.display(),
+            v.version,
+            STATE_VERSION
+        ))
+        .hint("upgrade direkt, or use another --state-dir"));
+    }
+    let mut state: State = serde_json::from_slice(bytes)
+        .map_err(|e| Error::failed(format!("state file {} is unreadable: {e}", file.display())))?;
+    // Version 0 is a state without a version field (pre-release); the sections default.
+    state.version = STATE_VERSION;
+    Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_state_reads_as_none_then_saves_and_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let sd = StateDir::new(dir.path().join("s"));
+        assert!(sd.read().unwrap().is_none());
+        let lock = sd.lock(DEFAULT_LOCK_WAIT).unwrap();
+        let mut st = lock.load().unwrap();
+        st.runs = 7;
+        lock.save(&st).unwrap();
+        assert_eq!(sd.read().unwrap().unwrap().runs, 7);
+        assert_eq!(fsutil::mode_of(&sd.state_file()).unwrap(), 0o600);
+    }
+
+    #[test]
+    fn older_state_without_sections_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(STATE_FILE), br#"{"runs": 3}"#).unwrap();
+        let st = StateDir::new(dir.path()).read().unwrap().unwrap();
+        assert_eq!((st.runs, st.version), (3, STATE_VERSION));
+    }
+
+    #[test]
+    fn newer_state_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(STATE_FILE), br#"{"version": 999}"#).unwrap();
+        let e = StateDir::new(dir.path()).read().unwrap_err();
+        assert!(e.message().contains("newer direkt"), "{}", e.message());
+    }
+
+    #[test]
+    fn second_lock_waits_then_fails_with_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let sd = StateDir::new(dir.path());
+        let _held = sd.lock(DEFAULT_LOCK_WAIT).unwrap();
+        let t = Instant::now();
+        let e = sd.lock(Duration::from_millis(200)).err().unwrap();
+        assert!(t.elapsed() >= Duration::from_millis(200));
+        assert!(e.message().contains("holds the lock"), "{}", e.message());
+        assert!(
+            e.message().contains(&std::process::id().to_string()),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
+    fn lock_is_released_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let sd = StateDir::new(dir.path());
+        drop(sd.lock(DEFAULT_LOCK_WAIT).unwrap());
+        sd.lock(Duration::ZERO).unwrap();
+    }
+}
