@@ -66,6 +66,14 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a
+    /// check fails)
+    Doctor(commands::doctor::DoctorArgs),
+
+    /// Run a probe server: tells clients their address and connects back to them (only to
+    /// them) to prove reachability from outside
+    ProbeServer(commands::probe_server::ProbeServerArgs),
+
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(commands::generate::GenerateArgs),

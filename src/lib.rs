@@ -6,10 +6,13 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod doctor;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod http;
 pub mod output;
+pub mod probe;
 pub mod state;
 
 use std::process::ExitCode;

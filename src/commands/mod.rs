@@ -1,7 +1,9 @@
 //! One file per subcommand: build settings, call the domain, print.
 
 pub mod debug;
+pub mod doctor;
 pub mod generate;
+pub mod probe_server;
 pub mod status;
 
 use std::future::Future;
@@ -15,6 +17,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Doctor(args) => doctor::run(global, &args, printer),
+        Command::ProbeServer(args) => probe_server::run(&args),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }
