@@ -66,6 +66,9 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Certificates: issue, renew when due, show, revoke
+    Cert(commands::cert::CertArgs),
+
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(commands::generate::GenerateArgs),

@@ -30,6 +30,8 @@ pub struct State {
     /// How many runs have recorded themselves here.
     pub runs: u64,
     pub last_run: Option<RunRecord>,
+    /// Certificates: what was issued, ARI window, back-off and latch.
+    pub cert: crate::acme::CertState,
 }
 
 /// What the last state-changing run did.
