@@ -34,6 +34,7 @@ complete -c direkt -n "__fish_direkt_needs_command" -s q -l quiet -d 'Print noth
 complete -c direkt -n "__fish_direkt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "debug" -d 'Internal helpers for the test suite'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -47,6 +48,73 @@ complete -c direkt -n "__fish_direkt_using_subcommand status" -s v -l verbose -d
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l force -d 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l accept-tos -d 'Accept the CA\'s terms of service (needed once, when the account is created)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l json -d 'Print the report as JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l force -d 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l accept-tos -d 'Accept the CA\'s terms of service (needed once, when the account is created)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l json -d 'Print the report as JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l reason -d 'Reason given to the CA' -r -f -a "unspecified\t''
+key-compromise\t''
+superseded\t''
+cessation-of-operation\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l out -d 'Directory that receives completions/ and man/' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -83,8 +151,13 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status cert generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status cert generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status cert generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status cert generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status cert generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from debug" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
