@@ -66,6 +66,12 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Write a support bundle: config, state, versions, doctor; every secret redacted
+    Report(commands::report::ReportArgs),
+
+    /// Run `renew` from a systemd timer or cron: install, remove or show it
+    Schedule(commands::schedule::ScheduleArgs),
+
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(commands::generate::GenerateArgs),

@@ -9,7 +9,13 @@ pub mod config;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod metrics;
+pub mod notify;
 pub mod output;
+pub mod prompt;
+pub mod renew;
+pub mod report;
+pub mod schedule;
 pub mod state;
 
 use std::process::ExitCode;

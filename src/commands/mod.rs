@@ -2,6 +2,8 @@
 
 pub mod debug;
 pub mod generate;
+pub mod report;
+pub mod schedule;
 pub mod status;
 
 use std::future::Future;
@@ -15,6 +17,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Report(args) => report::run(global, &args, printer),
+        Command::Schedule(args) => schedule::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }
