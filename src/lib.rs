@@ -6,9 +6,11 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod ddns;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod http;
 pub mod metrics;
 pub mod notify;
 pub mod output;
