@@ -69,6 +69,12 @@ pub enum Command {
     /// Certificates: issue, renew when due, show, revoke
     Cert(commands::cert::CertArgs),
 
+    /// Write a support bundle: config, state, versions, doctor; every secret redacted
+    Report(commands::report::ReportArgs),
+
+    /// Run `renew` from a systemd timer or cron: install, remove or show it
+    Schedule(commands::schedule::ScheduleArgs),
+
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(commands::generate::GenerateArgs),

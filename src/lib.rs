@@ -7,10 +7,18 @@ pub mod acme;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod ddns;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod http;
+pub mod metrics;
+pub mod notify;
 pub mod output;
+pub mod prompt;
+pub mod renew;
+pub mod report;
+pub mod schedule;
 pub mod state;
 
 use std::process::ExitCode;

@@ -32,6 +32,8 @@ pub struct State {
     pub last_run: Option<RunRecord>,
     /// Certificates: what was issued, ARI window, back-off and latch.
     pub cert: crate::acme::CertState,
+    /// How each part fared in `renew`, and the notifications sent.
+    pub renew: crate::renew::RenewState,
 }
 
 /// What the last state-changing run did.

@@ -3,6 +3,8 @@
 pub mod cert;
 pub mod debug;
 pub mod generate;
+pub mod report;
+pub mod schedule;
 pub mod status;
 
 use std::future::Future;
@@ -17,6 +19,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
         Command::Cert(args) => cert::run(global, &args, printer),
+        Command::Report(args) => report::run(global, &args, printer),
+        Command::Schedule(args) => schedule::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }
