@@ -66,6 +66,12 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// A home network in namespaces for tests and support (Linux, root)
+    Lab(commands::lab::LabArgs),
+
+    /// Serve the outside vantage point: tells clients their public address
+    ProbeServer(commands::probe_server::ProbeServerArgs),
+
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(commands::generate::GenerateArgs),

@@ -9,7 +9,9 @@ pub mod config;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod lab;
 pub mod output;
+pub mod probe;
 pub mod state;
 
 use std::process::ExitCode;

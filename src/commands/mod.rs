@@ -2,6 +2,8 @@
 
 pub mod debug;
 pub mod generate;
+pub mod lab;
+pub mod probe_server;
 pub mod status;
 
 use std::future::Future;
@@ -15,6 +17,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Lab(args) => lab::run(&args, printer),
+        Command::ProbeServer(args) => probe_server::run(&args),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }
