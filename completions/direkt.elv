@@ -32,6 +32,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show what is configured and its state'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+            cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
             cand debug 'Internal helpers for the test suite'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -41,6 +43,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
             cand --json 'Print JSON (see the README for its fields)'
+            cand --prometheus 'Print metrics in the Prometheus text format (for node_exporter''s textfile collector)'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
@@ -180,6 +183,104 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;report'= {
+            cand -o 'Write the report to FILE (mode 0600) instead of stdout'
+            cand --output 'Write the report to FILE (mode 0600) instead of stdout'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --no-doctor 'Leave out the doctor run (faster; support will miss the diagnosis)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;schedule;install'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;remove'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;show'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;help'= {
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;schedule;help;install'= {
+        }
+        &'direkt;schedule;help;remove'= {
+        }
+        &'direkt;schedule;help;show'= {
+        }
+        &'direkt;schedule;help;help'= {
+        }
         &'direkt;generate'= {
             cand --out 'Directory that receives completions/ and man/'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
@@ -238,6 +339,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show what is configured and its state'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+            cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
             cand debug 'Internal helpers for the test suite'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -262,6 +365,19 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;lab;scenarios'= {
         }
         &'direkt;help;probe-server'= {
+        }
+        &'direkt;help;report'= {
+        }
+        &'direkt;help;schedule'= {
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+        }
+        &'direkt;help;schedule;install'= {
+        }
+        &'direkt;help;schedule;remove'= {
+        }
+        &'direkt;help;schedule;show'= {
         }
         &'direkt;help;generate'= {
         }

@@ -36,6 +36,8 @@ complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print ve
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "debug" -d 'Internal helpers for the test suite'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -45,6 +47,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand status" -l color -d 'When 
 always\t''
 never\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand status" -l json -d 'Print JSON (see the README for its fields)'
+complete -c direkt -n "__fish_direkt_using_subcommand status" -l prometheus -d 'Print metrics in the Prometheus text format (for node_exporter\'s textfile collector)'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s h -l help -d 'Print help'
@@ -148,6 +151,73 @@ complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s v -l verb
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s o -l output -d 'Write the report to FILE (mode 0600) instead of stdout' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l no-doctor -d 'Leave out the doctor run (faster; support will miss the diagnosis)'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "show" -d 'Print what `install` would write, without writing'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l root -d 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l every -d 'How often renew runs (1m to 60m)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l systemd -d 'A systemd service + timer (default where systemd runs)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l cron -d 'A line in /etc/cron.d/direkt (default elsewhere)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l root -d 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l every -d 'How often renew runs (1m to 60m)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l systemd -d 'A systemd service + timer (default where systemd runs)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l cron -d 'A line in /etc/cron.d/direkt (default elsewhere)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l root -d 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l every -d 'How often renew runs (1m to 60m)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l systemd -d 'A systemd service + timer (default where systemd runs)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l cron -d 'A line in /etc/cron.d/direkt (default elsewhere)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print what `install` would write, without writing'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l out -d 'Directory that receives completions/ and man/' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -184,15 +254,20 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server generate debug help" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "status" -d 'Show every address, URL and file of a running lab'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "show" -d 'Print what `install` would write, without writing'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from debug" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'

@@ -72,6 +72,12 @@ pub enum Command {
     /// Serve the outside vantage point: tells clients their public address
     ProbeServer(commands::probe_server::ProbeServerArgs),
 
+    /// Write a support bundle: config, state, versions, doctor; every secret redacted
+    Report(commands::report::ReportArgs),
+
+    /// Run `renew` from a systemd timer or cron: install, remove or show it
+    Schedule(commands::schedule::ScheduleArgs),
+
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(commands::generate::GenerateArgs),

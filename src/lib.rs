@@ -6,12 +6,20 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod ddns;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod http;
 pub mod lab;
+pub mod metrics;
+pub mod notify;
 pub mod output;
 pub mod probe;
+pub mod prompt;
+pub mod renew;
+pub mod report;
+pub mod schedule;
 pub mod state;
 
 use std::process::ExitCode;

@@ -199,14 +199,9 @@ pub fn natpmp_ready(gateway: SocketAddr) -> bool {
 
 /// GET `url` over TLS trusting only `ca_pem`, from the calling thread's namespace.
 pub fn https_get(url: &str, ca_pem: &[u8]) -> Result<Vec<u8>> {
-    crate::lab::install_crypto_provider();
     let ca = reqwest::Certificate::from_pem(ca_pem).failed(|| "reading the lab CA".into())?;
-    let client = reqwest::Client::builder()
+    let client = crate::http::builder(Duration::from_secs(5))
         .tls_certs_only([ca])
-        .user_agent(concat!("direkt/", env!("CARGO_PKG_VERSION"), " (lab)"))
-        .connect_timeout(Duration::from_secs(2))
-        .timeout(Duration::from_secs(5))
-        .no_proxy()
         .build()
         .failed(|| "building an HTTPS client".into())?;
     let url = url.to_string();

@@ -283,11 +283,6 @@ pub struct UpOptions {
     pub nonce_reject: u8,
 }
 
-/// One rustls crypto provider for the process (ring).
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
 /// Build the lab. On any failure everything already created is torn down again.
 pub fn up(opts: &UpOptions) -> Result<LabInfo> {
     validate_name(&opts.name)?;
