@@ -69,6 +69,12 @@ pub enum Command {
     /// Certificates: issue, renew when due, show, revoke
     Cert(commands::cert::CertArgs),
 
+    /// A home network in namespaces for tests and support (Linux, root)
+    Lab(commands::lab::LabArgs),
+
+    /// Serve the outside vantage point: tells clients their public address
+    ProbeServer(commands::probe_server::ProbeServerArgs),
+
     /// Write a support bundle: config, state, versions, doctor; every secret redacted
     Report(commands::report::ReportArgs),
 
