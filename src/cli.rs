@@ -66,6 +66,9 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Certificates: issue, renew when due, show, revoke
+    Cert(commands::cert::CertArgs),
+
     /// A home network in namespaces for tests and support (Linux, root)
     Lab(commands::lab::LabArgs),
 
