@@ -16,6 +16,9 @@ _direkt() {
             ",$1")
                 cmd="direkt"
                 ;;
+            direkt,ddns)
+                cmd="direkt__subcmd__ddns"
+                ;;
             direkt,debug)
                 cmd="direkt__subcmd__debug"
                 ;;
@@ -27,6 +30,24 @@ _direkt() {
                 ;;
             direkt,status)
                 cmd="direkt__subcmd__status"
+                ;;
+            direkt__subcmd__ddns,help)
+                cmd="direkt__subcmd__ddns__subcmd__help"
+                ;;
+            direkt__subcmd__ddns,show)
+                cmd="direkt__subcmd__ddns__subcmd__show"
+                ;;
+            direkt__subcmd__ddns,update)
+                cmd="direkt__subcmd__ddns__subcmd__update"
+                ;;
+            direkt__subcmd__ddns__subcmd__help,help)
+                cmd="direkt__subcmd__ddns__subcmd__help__subcmd__help"
+                ;;
+            direkt__subcmd__ddns__subcmd__help,show)
+                cmd="direkt__subcmd__ddns__subcmd__help__subcmd__show"
+                ;;
+            direkt__subcmd__ddns__subcmd__help,update)
+                cmd="direkt__subcmd__ddns__subcmd__help__subcmd__update"
                 ;;
             direkt__subcmd__debug,help)
                 cmd="direkt__subcmd__debug__subcmd__help"
@@ -40,6 +61,9 @@ _direkt() {
             direkt__subcmd__debug__subcmd__help,state-writer)
                 cmd="direkt__subcmd__debug__subcmd__help__subcmd__state__subcmd__writer"
                 ;;
+            direkt__subcmd__help,ddns)
+                cmd="direkt__subcmd__help__subcmd__ddns"
+                ;;
             direkt__subcmd__help,debug)
                 cmd="direkt__subcmd__help__subcmd__debug"
                 ;;
@@ -52,6 +76,12 @@ _direkt() {
             direkt__subcmd__help,status)
                 cmd="direkt__subcmd__help__subcmd__status"
                 ;;
+            direkt__subcmd__help__subcmd__ddns,show)
+                cmd="direkt__subcmd__help__subcmd__ddns__subcmd__show"
+                ;;
+            direkt__subcmd__help__subcmd__ddns,update)
+                cmd="direkt__subcmd__help__subcmd__ddns__subcmd__update"
+                ;;
             direkt__subcmd__help__subcmd__debug,state-writer)
                 cmd="direkt__subcmd__help__subcmd__debug__subcmd__state__subcmd__writer"
                 ;;
@@ -62,8 +92,142 @@ _direkt() {
 
     case "${cmd}" in
         direkt)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status generate debug help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status ddns generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns)
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version update show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__help)
+            opts="update show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__show)
+            opts="-v -q -h -V --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__update)
+            opts="-v -q -h -V --force --dry-run --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -228,8 +392,50 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help)
-            opts="status generate debug help"
+            opts="status ddns generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__ddns)
+            opts="update show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__ddns__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__ddns__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fsutil;
 pub mod generate;
 pub mod http;
+pub mod ip;
 pub mod output;
 pub mod state;
 

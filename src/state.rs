@@ -30,6 +30,8 @@ pub struct State {
     /// How many runs have recorded themselves here.
     pub runs: u64,
     pub last_run: Option<RunRecord>,
+    /// Dynamic DNS: what was published, latch and backoff.
+    pub ddns: crate::ddns::DdnsState,
 }
 
 /// What the last state-changing run did.

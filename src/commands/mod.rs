@@ -1,5 +1,6 @@
 //! One file per subcommand: build settings, call the domain, print.
 
+pub mod ddns;
 pub mod debug;
 pub mod generate;
 pub mod status;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Ddns(args) => ddns::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }
