@@ -31,6 +31,10 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --version 'Print version'
             cand status 'Show what is configured and its state'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
+            cand lab 'A home network in namespaces for tests and support (Linux, root)'
+            cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+            cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
             cand debug 'Internal helpers for the test suite'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -40,6 +44,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
             cand --json 'Print JSON (see the README for its fields)'
+            cand --prometheus 'Print metrics in the Prometheus text format (for node_exporter''s textfile collector)'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
@@ -106,6 +111,234 @@ set edit:completion:arg-completer[direkt] = {|@words|
         }
         &'direkt;ddns;help;help'= {
         }
+        &'direkt;lab'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;up'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --scenario 'Network condition to build'
+            cand --pebble-nonce-reject 'Percentage of nonces Pebble rejects with badNonce (clients must retry)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --install 'Install missing Debian packages with apt-get first'
+            cand --json 'Print the lab''s description as JSON (as `lab status --json`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;down'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;exec'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --in 'Namespace to run in'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;status'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON (the lab''s lab.json, with `running` per daemon)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;scenarios'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;help'= {
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;help;up'= {
+        }
+        &'direkt;lab;help;down'= {
+        }
+        &'direkt;lab;help;exec'= {
+        }
+        &'direkt;lab;help;status'= {
+        }
+        &'direkt;lab;help;scenarios'= {
+        }
+        &'direkt;lab;help;help'= {
+        }
+        &'direkt;probe-server'= {
+            cand --listen 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)'
+            cand --max-connections 'At most this many connections at once (further ones wait)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;report'= {
+            cand -o 'Write the report to FILE (mode 0600) instead of stdout'
+            cand --output 'Write the report to FILE (mode 0600) instead of stdout'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --no-doctor 'Leave out the doctor run (faster; support will miss the diagnosis)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;schedule;install'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;remove'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;show'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;help'= {
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;schedule;help;install'= {
+        }
+        &'direkt;schedule;help;remove'= {
+        }
+        &'direkt;schedule;help;show'= {
+        }
+        &'direkt;schedule;help;help'= {
+        }
         &'direkt;generate'= {
             cand --out 'Directory that receives completions/ and man/'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
@@ -163,6 +396,10 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help'= {
             cand status 'Show what is configured and its state'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
+            cand lab 'A home network in namespaces for tests and support (Linux, root)'
+            cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+            cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
             cand debug 'Internal helpers for the test suite'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -176,6 +413,38 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;ddns;update'= {
         }
         &'direkt;help;ddns;show'= {
+        }
+        &'direkt;help;lab'= {
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+        }
+        &'direkt;help;lab;up'= {
+        }
+        &'direkt;help;lab;down'= {
+        }
+        &'direkt;help;lab;exec'= {
+        }
+        &'direkt;help;lab;status'= {
+        }
+        &'direkt;help;lab;scenarios'= {
+        }
+        &'direkt;help;probe-server'= {
+        }
+        &'direkt;help;report'= {
+        }
+        &'direkt;help;schedule'= {
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+        }
+        &'direkt;help;schedule;install'= {
+        }
+        &'direkt;help;schedule;remove'= {
+        }
+        &'direkt;help;schedule;show'= {
         }
         &'direkt;help;generate'= {
         }

@@ -68,6 +68,17 @@ pub enum Command {
 
     /// Dynamic DNS: update the name's A/AAAA records, show what was published
     Ddns(commands::ddns::DdnsArgs),
+    /// A home network in namespaces for tests and support (Linux, root)
+    Lab(commands::lab::LabArgs),
+
+    /// Serve the outside vantage point: tells clients their public address
+    ProbeServer(commands::probe_server::ProbeServerArgs),
+
+    /// Write a support bundle: config, state, versions, doctor; every secret redacted
+    Report(commands::report::ReportArgs),
+
+    /// Run `renew` from a systemd timer or cron: install, remove or show it
+    Schedule(commands::schedule::ScheduleArgs),
 
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]

@@ -363,8 +363,16 @@ impl Default for DoctorConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotifyConfig {
-    /// Shell command run on failures, latched errors and a certificate close to expiry.
+    /// Shell command run on failures, latched errors and a certificate close to expiry
+    /// (`sh -c`; the reason is in DIREKT_NOTIFY_REASON, _PART, _MESSAGE, _NAME).
     pub command: String,
+    /// The command is stopped after this long.
+    #[serde(default = "default_notify_timeout")]
+    pub timeout: HumanDuration,
+}
+
+fn default_notify_timeout() -> HumanDuration {
+    HumanDuration(Duration::from_secs(30))
 }
 
 // ---------------------------------------------------------------------------------------------

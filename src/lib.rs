@@ -12,7 +12,15 @@ pub mod fsutil;
 pub mod generate;
 pub mod http;
 pub mod ip;
+pub mod lab;
+pub mod metrics;
+pub mod notify;
 pub mod output;
+pub mod probe;
+pub mod prompt;
+pub mod renew;
+pub mod report;
+pub mod schedule;
 pub mod state;
 
 use std::process::ExitCode;

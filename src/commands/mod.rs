@@ -3,6 +3,10 @@
 pub mod ddns;
 pub mod debug;
 pub mod generate;
+pub mod lab;
+pub mod probe_server;
+pub mod report;
+pub mod schedule;
 pub mod status;
 
 use std::future::Future;
@@ -17,6 +21,10 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
         Command::Ddns(args) => ddns::run(global, &args, printer),
+        Command::Lab(args) => lab::run(&args, printer),
+        Command::ProbeServer(args) => probe_server::run(&args),
+        Command::Report(args) => report::run(global, &args, printer),
+        Command::Schedule(args) => schedule::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod fake;
+pub mod lab;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
