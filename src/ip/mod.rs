@@ -542,7 +542,8 @@ impl reqwest::dns::Resolve for FamilyResolver {
 }
 
 fn family_client(family: Family, bind: Option<IpAddr>) -> crate::error::Result<reqwest::Client> {
-    let mut b = crate::http::builder(SOURCE_TIMEOUT).dns_resolver(Arc::new(FamilyResolver(family)));
+    let mut b =
+        crate::http::public_builder(SOURCE_TIMEOUT).dns_resolver(Arc::new(FamilyResolver(family)));
     if let Some(ip) = bind {
         b = b.local_address(ip);
     }
