@@ -68,6 +68,10 @@ pub enum Command {
 
     /// Dynamic DNS: update the name's A/AAAA records, show what was published
     Ddns(commands::ddns::DdnsArgs),
+
+    /// Certificates: issue, renew when due, show, revoke
+    Cert(commands::cert::CertArgs),
+
     /// A home network in namespaces for tests and support (Linux, root)
     Lab(commands::lab::LabArgs),
 

@@ -1,5 +1,6 @@
 //! One file per subcommand: build settings, call the domain, print.
 
+pub mod cert;
 pub mod ddns;
 pub mod debug;
 pub mod generate;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
         Command::Ddns(args) => ddns::run(global, &args, printer),
+        Command::Cert(args) => cert::run(global, &args, printer),
         Command::Lab(args) => lab::run(&args, printer),
         Command::ProbeServer(args) => probe_server::run(&args),
         Command::Report(args) => report::run(global, &args, printer),
