@@ -30,6 +30,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand status 'Show what is configured and its state'
+            cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Serve the outside vantage point: tells clients their public address'
@@ -53,6 +54,63 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'direkt;ddns'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand update 'Detect the public address and update the DNS record if it changed'
+            cand show 'Show what was last published, and any latch or backoff (no network)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;ddns;update'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --force 'Send even if the address is unchanged; lift a latch or a backoff'
+            cand --dry-run 'Detect and decide, but send nothing to the provider and write nothing'
+            cand --json 'Print the report as JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;ddns;show'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;ddns;help'= {
+            cand update 'Detect the public address and update the DNS record if it changed'
+            cand show 'Show what was last published, and any latch or backoff (no network)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;ddns;help;update'= {
+        }
+        &'direkt;ddns;help;show'= {
+        }
+        &'direkt;ddns;help;help'= {
         }
         &'direkt;cert'= {
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
@@ -434,6 +492,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
         }
         &'direkt;help'= {
             cand status 'Show what is configured and its state'
+            cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Serve the outside vantage point: tells clients their public address'
@@ -444,6 +503,14 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;help;status'= {
+        }
+        &'direkt;help;ddns'= {
+            cand update 'Detect the public address and update the DNS record if it changed'
+            cand show 'Show what was last published, and any latch or backoff (no network)'
+        }
+        &'direkt;help;ddns;update'= {
+        }
+        &'direkt;help;ddns;show'= {
         }
         &'direkt;help;cert'= {
             cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'

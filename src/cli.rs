@@ -66,6 +66,9 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Dynamic DNS: update the name's A/AAAA records, show what was published
+    Ddns(commands::ddns::DdnsArgs),
+
     /// Certificates: issue, renew when due, show, revoke
     Cert(commands::cert::CertArgs),
 

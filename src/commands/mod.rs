@@ -1,6 +1,7 @@
 //! One file per subcommand: build settings, call the domain, print.
 
 pub mod cert;
+pub mod ddns;
 pub mod debug;
 pub mod generate;
 pub mod lab;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Ddns(args) => ddns::run(global, &args, printer),
         Command::Cert(args) => cert::run(global, &args, printer),
         Command::Lab(args) => lab::run(&args, printer),
         Command::ProbeServer(args) => probe_server::run(&args),
