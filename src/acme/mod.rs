@@ -388,7 +388,8 @@ async fn run(
                     since: now,
                     config_hash: hash,
                 });
-            } else {
+            } else if e.kind() == ErrorKind::Failed {
+                // A config error (exit 2) is fixed by editing the config, not by waiting.
                 renewal::record_failure(&mut state.cert, now, e.message(), time_left);
             }
             lock.save(state)?;
