@@ -210,10 +210,19 @@ fn direct_http01_verifies_matches_and_renew_asks_nothing() {
         .stderr_has("does not offer the profile `shortlived`");
 
     // Revoke; the revoked certificate is then due, and `renew` replaces it.
-    let rv = cert(&lab, &config, &["revoke", "--reason", "superseded", "--json"])
+    let rv = cert(
+        &lab,
+        &config,
+        &["revoke", "--reason", "superseded", "--json"],
+    )
+    .code(0)
+    .json();
+    assert_eq!(rv["serial"], j2["certificate"]["serial"]);
+    let dry = cert(&lab, &config, &["renew", "--dry-run", "--json"])
         .code(0)
         .json();
-    assert_eq!(rv["serial"], j2["certificate"]["serial"]);
+    assert_eq!(dry["action"], "would-order", "{dry}");
+    assert_eq!(dry["acme_requests"], 0);
     let r = cert(&lab, &config, &["renew", "--json"]).code(0).json();
     assert_eq!(r["action"], "renewed", "{r}");
     assert!(r["why"].as_str().unwrap().contains("revoked"), "{r}");

@@ -48,6 +48,8 @@ pub struct CertOptions {
     pub force: bool,
     /// The CA's terms of service accepted on the command line (`--accept-tos`).
     pub accept_tos: bool,
+    /// Decide only: report whether an order is due, order nothing (`renew --dry-run`).
+    pub dry_run: bool,
 }
 
 /// What a run decided and did.
@@ -62,6 +64,8 @@ pub enum CertAction {
     NotDue,
     /// A recent failure: waiting before the next attempt.
     BackingOff,
+    /// An order is due, but this was a dry run.
+    WouldOrder,
 }
 
 /// The report of [`issue`] / [`renew_if_due`]; `--json` prints it. Fields are only added.
@@ -349,6 +353,12 @@ async fn run(
     }
     report.action = action;
     report.why = why;
+    if opts.dry_run {
+        report.action = CertAction::WouldOrder;
+        report.acme_requests = session.as_ref().map_or(0, |s| s.counter.get());
+        report.millis = started.elapsed().as_millis() as u64;
+        return Ok(report);
+    }
 
     let result = order_and_store(
         settings,
