@@ -30,6 +30,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand status 'Show what is configured and its state'
+            cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+            cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
             cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -42,6 +44,55 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
             cand --json 'Print JSON (see the README for its fields)'
             cand --prometheus 'Print metrics in the Prometheus text format (for node_exporter''s textfile collector)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;setup'= {
+            cand --answers 'Answers as TOML (never asks; unanswered questions take their defaults)'
+            cand --defaults 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor''s preset)'
+            cand --name 'The box''s name (answer `name`)'
+            cand --provider 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)'
+            cand --dns-server 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)'
+            cand --zone 'The zone holding the name (answer `ddns.zone`)'
+            cand --username 'dyndns2 user name (answer `ddns.username`)'
+            cand --key-name 'rfc2136 TSIG key name (answer `ddns.key_name`)'
+            cand --forward 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)'
+            cand --ca 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)'
+            cand --ca-bundle 'Extra PEM roots for the CA''s TLS (answer `cert.ca_bundle`)'
+            cand --email 'Contact e-mail for the CA (answer `cert.email`)'
+            cand --challenges 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)'
+            cand --schedule 'Install the renew schedule: yes or no (answer `schedule`)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -y 'Never ask: take the default for every question not answered otherwise'
+            cand --yes 'Never ask: take the default for every question not answered otherwise'
+            cand --dry-run 'Show what would change; write nothing, contact no provider or CA'
+            cand --no-cert 'No certificate (answer `cert.enabled = false`)'
+            cand --accept-tos 'Accept the CA''s terms of service (answer `cert.accept_tos`)'
+            cand --no-apply 'Write the config only; apply nothing now (answer `apply = false`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;renew'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print a JSON summary of every part on stdout'
+            cand --force 'Renew every part now, even when not due, and clear latched errors'
+            cand --dry-run 'Say what would be done; change nothing and contact no provider or CA'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
@@ -205,6 +256,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         }
         &'direkt;help'= {
             cand status 'Show what is configured and its state'
+            cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+            cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
             cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -212,6 +265,10 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;help;status'= {
+        }
+        &'direkt;help;setup'= {
+        }
+        &'direkt;help;renew'= {
         }
         &'direkt;help;report'= {
         }

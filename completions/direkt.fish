@@ -34,6 +34,8 @@ complete -c direkt -n "__fish_direkt_needs_command" -s q -l quiet -d 'Print noth
 complete -c direkt -n "__fish_direkt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -50,6 +52,46 @@ complete -c direkt -n "__fish_direkt_using_subcommand status" -s v -l verbose -d
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l answers -d 'Answers as TOML (never asks; unanswered questions take their defaults)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l defaults -d 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor\'s preset)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l name -d 'The box\'s name (answer `name`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l provider -d 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dns-server -d 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l zone -d 'The zone holding the name (answer `ddns.zone`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l username -d 'dyndns2 user name (answer `ddns.username`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l key-name -d 'rfc2136 TSIG key name (answer `ddns.key_name`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l forward -d 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca -d 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca-bundle -d 'Extra PEM roots for the CA\'s TLS (answer `cert.ca_bundle`)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l email -d 'Contact e-mail for the CA (answer `cert.email`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l challenges -d 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l schedule -d 'Install the renew schedule: yes or no (answer `schedule`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s y -l yes -d 'Never ask: take the default for every question not answered otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dry-run -d 'Show what would change; write nothing, contact no provider or CA'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l no-cert -d 'No certificate (answer `cert.enabled = false`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l accept-tos -d 'Accept the CA\'s terms of service (answer `cert.accept_tos`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l no-apply -d 'Write the config only; apply nothing now (answer `apply = false`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l json -d 'Print a JSON summary of every part on stdout'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l force -d 'Renew every part now, even when not due, and clear latched errors'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l dry-run -d 'Say what would be done; change nothing and contact no provider or CA'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand report" -s o -l output -d 'Write the report to FILE (mode 0600) instead of stdout' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand report" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand report" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -153,12 +195,14 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "show" -d 'Print what `install` would write, without writing'

@@ -2,8 +2,10 @@
 
 pub mod debug;
 pub mod generate;
+pub mod renew;
 pub mod report;
 pub mod schedule;
+pub mod setup;
 pub mod status;
 
 use std::future::Future;
@@ -17,6 +19,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Setup(args) => setup::run(global, &args, printer),
+        Command::Renew(args) => renew::run(global, &args, printer),
         Command::Report(args) => report::run(global, &args, printer),
         Command::Schedule(args) => schedule::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),
