@@ -32,6 +32,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show what is configured and its state'
             cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+            cand lab 'A home network in namespaces for tests and support (Linux, root)'
+            cand probe-server 'Serve the outside vantage point: tells clients their public address'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
             cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -93,6 +95,136 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --json 'Print a JSON summary of every part on stdout'
             cand --force 'Renew every part now, even when not due, and clear latched errors'
             cand --dry-run 'Say what would be done; change nothing and contact no provider or CA'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;up'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --scenario 'Network condition to build'
+            cand --pebble-nonce-reject 'Percentage of nonces Pebble rejects with badNonce (clients must retry)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --install 'Install missing Debian packages with apt-get first'
+            cand --json 'Print the lab''s description as JSON (as `lab status --json`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;down'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;exec'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --in 'Namespace to run in'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;status'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON (the lab''s lab.json, with `running` per daemon)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;scenarios'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;help'= {
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;help;up'= {
+        }
+        &'direkt;lab;help;down'= {
+        }
+        &'direkt;lab;help;exec'= {
+        }
+        &'direkt;lab;help;status'= {
+        }
+        &'direkt;lab;help;scenarios'= {
+        }
+        &'direkt;lab;help;help'= {
+        }
+        &'direkt;probe-server'= {
+            cand --listen 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)'
+            cand --max-connections 'At most this many connections at once (further ones wait)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
@@ -258,6 +390,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show what is configured and its state'
             cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+            cand lab 'A home network in namespaces for tests and support (Linux, root)'
+            cand probe-server 'Serve the outside vantage point: tells clients their public address'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
             cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -269,6 +403,25 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;setup'= {
         }
         &'direkt;help;renew'= {
+        }
+        &'direkt;help;lab'= {
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+        }
+        &'direkt;help;lab;up'= {
+        }
+        &'direkt;help;lab;down'= {
+        }
+        &'direkt;help;lab;exec'= {
+        }
+        &'direkt;help;lab;status'= {
+        }
+        &'direkt;help;lab;scenarios'= {
+        }
+        &'direkt;help;probe-server'= {
         }
         &'direkt;help;report'= {
         }

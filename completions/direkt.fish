@@ -36,6 +36,8 @@ complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print ve
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -92,6 +94,105 @@ complete -c direkt -n "__fish_direkt_using_subcommand renew" -s v -l verbose -d 
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l scenario -d 'Network condition to build' -r -f -a "direct\t''
+cgnat\t''
+double-nat\t''
+no-upnp\t''
+no-portmap\t''
+igdv1\t''
+port80-blocked\t''
+dual-stack\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l pebble-nonce-reject -d 'Percentage of nonces Pebble rejects with badNonce (clients must retry)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l install -d 'Install missing Debian packages with apt-get first'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l json -d 'Print the lab\'s description as JSON (as `lab status --json`)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l in -d 'Namespace to run in' -r -f -a "box\t'The box (direkt\'s host)'
+router\t'The home router (NAT, miniupnpd)'
+inet\t'The internet (Pebble, Knot, STUN, probe server)'
+cgn\t'The carrier NAT or upstream router (cgnat, double-nat)'
+rogue\t'Another host on the LAN (192.168.77.66)'"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l json -d 'Print JSON (the lab\'s lab.json, with `running` per daemon)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l listen -d 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-connections -d 'At most this many connections at once (further ones wait)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand report" -s o -l output -d 'Write the report to FILE (mode 0600) instead of stdout' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand report" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand report" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -195,14 +296,21 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "show" -d 'Print what `install` would write, without writing'

@@ -71,6 +71,11 @@ pub enum Command {
 
     /// Keep DNS, port mappings and the certificate current; silent when nothing was due
     Renew(commands::renew::RenewArgs),
+    /// A home network in namespaces for tests and support (Linux, root)
+    Lab(commands::lab::LabArgs),
+
+    /// Serve the outside vantage point: tells clients their public address
+    ProbeServer(commands::probe_server::ProbeServerArgs),
 
     /// Write a support bundle: config, state, versions, doctor; every secret redacted
     Report(commands::report::ReportArgs),

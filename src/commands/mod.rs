@@ -3,6 +3,8 @@
 pub mod debug;
 pub mod generate;
 pub mod renew;
+pub mod lab;
+pub mod probe_server;
 pub mod report;
 pub mod schedule;
 pub mod setup;
@@ -21,6 +23,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
         Command::Status(args) => status::run(global, &args, printer),
         Command::Setup(args) => setup::run(global, &args, printer),
         Command::Renew(args) => renew::run(global, &args, printer),
+        Command::Lab(args) => lab::run(&args, printer),
+        Command::ProbeServer(args) => probe_server::run(&args),
         Command::Report(args) => report::run(global, &args, printer),
         Command::Schedule(args) => schedule::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),

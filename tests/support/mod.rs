@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: run the built binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod lab;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
