@@ -6,25 +6,8 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
+use support::tools::{need_tool, promtool_accepts, promtool_check};
 use support::{Env, chmod};
-
-/// A host tool the test needs. Missing: skip locally with the reason, fail under CI.
-fn need_tool(tool: &str, package: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        let why = format!(
-            "{tool} is missing: install the Debian package `{package}` (tests/run does as root)"
-        );
-        if std::env::var_os("CI").is_some() {
-            panic!("{why}");
-        }
-        eprintln!("skipped: {why}");
-    }
-    found
-}
 
 #[test]
 fn schedule_install_systemd_writes_units_that_systemd_analyze_accepts() {
@@ -132,37 +115,6 @@ fn status_prometheus_is_accepted_by_promtool() {
     }
 }
 
-/// Run `promtool check metrics` on a text and say whether it passed, with its output.
-pub fn promtool_check(text: &str) -> (bool, String) {
-    use std::io::Write;
-    let mut child = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    let msg = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    (o.status.success() && msg.trim().is_empty(), msg)
-}
-
-#[track_caller]
-pub fn promtool_accepts(text: &str) {
-    let (ok, msg) = promtool_check(text);
-    assert!(ok, "promtool check metrics: {msg}\n{text}");
-}
-
 #[test]
 fn report_redacts_every_secret_and_is_private() {
     let env = Env::new();
@@ -219,4 +171,41 @@ fn report_redacts_every_secret_and_is_private() {
 fn support_mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn setup_without_a_terminal_and_without_answers_refuses_at_once() {
+    let env = Env::new();
+    let start = std::time::Instant::now();
+    let out = env
+        .cmd()
+        .arg("setup")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    // Generous bound: the point is "never hangs waiting for input".
+    assert!(start.elapsed() < std::time::Duration::from_secs(3));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no terminal"), "{stderr}");
+    assert!(
+        stderr.contains("--yes") && stderr.contains("--answers"),
+        "{stderr}"
+    );
+    assert!(!env.config().exists() && !env.state_dir().exists());
+}
+
+#[test]
+fn renew_needs_a_config_and_is_silent_when_nothing_is_configured() {
+    let env = Env::new();
+    env.run(&["renew"]).code(2).stderr_has("no configuration");
+    env.write_config("name = \"box.example.org\"\n");
+    let r = env.run(&["renew"]);
+    r.code(0);
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""));
+    let j = env.run(&["renew", "--json"]).code(0).json();
+    assert_eq!(j["exit_code"], 0);
+    assert_eq!(j["parts"][0]["result"], "not-configured");
+    let st = env.run(&["status", "--json"]).code(0).json();
+    assert_eq!(st["state"]["last_run"]["command"], "renew");
 }

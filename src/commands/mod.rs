@@ -2,9 +2,9 @@
 
 pub mod debug;
 pub mod generate;
-pub mod renew;
 pub mod lab;
 pub mod probe_server;
+pub mod renew;
 pub mod report;
 pub mod schedule;
 pub mod setup;

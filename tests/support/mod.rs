@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod lab;
+pub mod tmux;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
