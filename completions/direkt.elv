@@ -32,6 +32,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show what is configured and its state'
             cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+            cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Serve the outside vantage point: tells clients their public address'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
@@ -103,6 +104,102 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'direkt;cert'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+            cand renew 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+            cand show 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+            cand revoke 'Revoke the current certificate (the next `renew` then obtains a new one)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;cert;issue'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --force 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+            cand --accept-tos 'Accept the CA''s terms of service (needed once, when the account is created)'
+            cand --json 'Print the report as JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;renew'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --force 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+            cand --accept-tos 'Accept the CA''s terms of service (needed once, when the account is created)'
+            cand --json 'Print the report as JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;show'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;revoke'= {
+            cand --reason 'Reason given to the CA'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;help'= {
+            cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+            cand renew 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+            cand show 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+            cand revoke 'Revoke the current certificate (the next `renew` then obtains a new one)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;cert;help;issue'= {
+        }
+        &'direkt;cert;help;renew'= {
+        }
+        &'direkt;cert;help;show'= {
+        }
+        &'direkt;cert;help;revoke'= {
+        }
+        &'direkt;cert;help;help'= {
         }
         &'direkt;lab'= {
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
@@ -390,6 +487,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show what is configured and its state'
             cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+            cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Serve the outside vantage point: tells clients their public address'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
@@ -403,6 +501,20 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;setup'= {
         }
         &'direkt;help;renew'= {
+        }
+        &'direkt;help;cert'= {
+            cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+            cand renew 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+            cand show 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+            cand revoke 'Revoke the current certificate (the next `renew` then obtains a new one)'
+        }
+        &'direkt;help;cert;issue'= {
+        }
+        &'direkt;help;cert;renew'= {
+        }
+        &'direkt;help;cert;show'= {
+        }
+        &'direkt;help;cert;revoke'= {
         }
         &'direkt;help;lab'= {
             cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'

@@ -71,6 +71,9 @@ pub enum Command {
 
     /// Keep DNS, port mappings and the certificate current; silent when nothing was due
     Renew(commands::renew::RenewArgs),
+    /// Certificates: issue, renew when due, show, revoke
+    Cert(commands::cert::CertArgs),
+
     /// A home network in namespaces for tests and support (Linux, root)
     Lab(commands::lab::LabArgs),
 

@@ -3,6 +3,7 @@
 //! `main.rs` only parses arguments and calls [`run`]; every command lives in `commands/` and
 //! calls into the domain modules.
 
+pub mod acme;
 pub mod cli;
 pub mod commands;
 pub mod config;

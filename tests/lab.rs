@@ -234,3 +234,325 @@ fn scenarios_are_listed() {
         ]
     );
 }
+
+/// Try a TCP connection from the calling thread's namespace.
+fn connects(addr: &str, timeout_ms: u64) -> bool {
+    TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_millis(timeout_ms)).is_ok()
+}
+
+/// A process the test started inside the lab; ended and reaped on drop.
+struct LabProcess(std::process::Child);
+
+impl Drop for LabProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Start `direkt probe-server` inside the box on `listen` and wait until it accepts.
+fn box_listener(lab: &Lab, listen: &[&str]) -> LabProcess {
+    let bin = support::bin();
+    let mut argv = vec![bin.to_str().unwrap(), "probe-server"];
+    for l in listen {
+        argv.extend(["--listen", l]);
+    }
+    let child = lab
+        .exec_cmd("box", &argv)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let first = listen[0].to_string();
+    let up = lab.in_ns("box", move || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            if connects(&first, 200) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    });
+    let child = LabProcess(child);
+    assert!(up, "probe-server in the box did not start");
+    child
+}
+
+/// Map `port` on the router to the box over UPnP (IGD URL given: no multicast wait).
+fn upnp_map(lab: &Lab, port: &str) {
+    lab.exec(
+        "box",
+        &[
+            "upnpc",
+            "-u",
+            "http://192.168.77.1:5000/rootDesc.xml",
+            "-e",
+            "lab test",
+            "-a",
+            "192.168.77.10",
+            port,
+            port,
+            "TCP",
+        ],
+    )
+    .code(0)
+    .stdout_has("is redirected to internal 192.168.77.10");
+}
+
+#[test]
+fn cgnat_outside_observer_sees_the_carrier_address_and_labs_run_side_by_side() {
+    let Some(cg) = Lab::up_or_skip("cgnat") else {
+        return;
+    };
+    // A second lab at the same time, with the same addresses inside its own namespaces.
+    let direct = Lab::up("direct");
+
+    let info = cg.info();
+    assert_eq!(info["router"]["wan"], "100.64.0.2");
+    assert_eq!(info["public_address"], "203.0.113.100");
+    assert_eq!(info["upstream"]["kind"], "cgnat");
+    // The router reports its WAN address (miniupnpd asks the STUN server on the subscriber side)...
+    cg.exec("box", &["natpmpc", "-g", "192.168.77.1"])
+        .code(0)
+        .stdout_has("Public IP address : 100.64.0.2");
+    // ... the outside sees the carrier's address: they differ.
+    let seen = cg.in_ns("box", || probe_sees("198.51.100.80:80"));
+    assert_eq!(seen["address"], "203.0.113.100");
+    // Port mapping on the router is accepted but nothing arrives from outside.
+    let _listener = box_listener(&cg, &["192.168.77.10:8443"]);
+    upnp_map(&cg, "8443");
+    assert!(!cg.in_ns("inet", || connects("203.0.113.100:8443", 500)));
+    assert!(!cg.in_ns("inet", || connects("100.64.0.2:8443", 500)));
+
+    // The direct lab next to it is unaffected.
+    let seen = direct.in_ns("box", || probe_sees("198.51.100.80:80"));
+    assert_eq!(seen["address"], "203.0.113.2");
+}
+
+#[test]
+fn double_nat_router_is_behind_a_second_private_nat() {
+    let Some(lab) = Lab::up_or_skip("double-nat") else {
+        return;
+    };
+    let info = lab.info();
+    assert_eq!(info["router"]["wan"], "192.168.1.2");
+    assert_eq!(info["upstream"]["kind"], "double-nat");
+    lab.exec("box", &["natpmpc", "-g", "192.168.77.1"])
+        .code(0)
+        .stdout_has("Public IP address : 192.168.1.2");
+    let seen = lab.in_ns("box", || probe_sees("198.51.100.80:80"));
+    assert_eq!(seen["address"], "203.0.113.100");
+}
+
+#[test]
+fn no_upnp_leaves_only_nat_pmp_and_pcp() {
+    let Some(lab) = Lab::up_or_skip("no-upnp") else {
+        return;
+    };
+    assert!(lab.info()["router"]["upnp"].is_null());
+    lab.exec("box", &["natpmpc", "-g", "192.168.77.1"])
+        .code(0)
+        .stdout_has("Public IP address : 203.0.113.2");
+    assert!(!lab.in_ns("box", || connects("192.168.77.1:5000", 500)));
+}
+
+#[test]
+fn no_portmap_has_no_port_mapping_service() {
+    let Some(lab) = Lab::up_or_skip("no-portmap") else {
+        return;
+    };
+    let info = lab.info();
+    assert_eq!(info["router"]["natpmp_pcp"], false);
+    assert!(
+        !info["daemons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "miniupnpd")
+    );
+    let natpmp = lab.in_ns("box", || {
+        direkt::lab::daemons::natpmp_ready("192.168.77.1:5351".parse().unwrap())
+    });
+    assert!(!natpmp, "something answers NAT-PMP");
+    assert!(!lab.in_ns("box", || connects("192.168.77.1:5000", 500)));
+    // The NAT still works outbound.
+    let seen = lab.in_ns("box", || probe_sees("198.51.100.80:80"));
+    assert_eq!(seen["address"], "203.0.113.2");
+}
+
+#[test]
+fn igdv1_announces_only_a_v1_gateway() {
+    let Some(lab) = Lab::up_or_skip("igdv1") else {
+        return;
+    };
+    assert_eq!(lab.info()["router"]["upnp"], "v1");
+    let desc = lab.in_ns("box", || {
+        let mut s = TcpStream::connect("192.168.77.1:5000").unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        s.write_all(b"GET /rootDesc.xml HTTP/1.0\r\nHost: 192.168.77.1:5000\r\n\r\n")
+            .unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    });
+    assert!(
+        desc.contains("urn:schemas-upnp-org:device:InternetGatewayDevice:1"),
+        "{desc}"
+    );
+    assert!(!desc.contains("InternetGatewayDevice:2"), "{desc}");
+    lab.exec(
+        "box",
+        &["upnpc", "-u", "http://192.168.77.1:5000/rootDesc.xml", "-s"],
+    )
+    .code(0)
+    .stdout_has("ExternalIPAddress = 203.0.113.2");
+}
+
+#[test]
+fn port80_blocked_drops_inbound_80_but_not_443() {
+    let Some(lab) = Lab::up_or_skip("port80-blocked") else {
+        return;
+    };
+    assert_eq!(lab.info()["inet"]["blocked"][0], "tcp/80 to 203.0.113.2");
+    let _listener = box_listener(&lab, &["192.168.77.10:80", "192.168.77.10:443"]);
+    upnp_map(&lab, "80");
+    upnp_map(&lab, "443");
+    // Through the forwarding, 443 reaches the box and the box sees the ISP side as the client.
+    let seen = lab.in_ns("inet", || probe_sees("203.0.113.2:443"));
+    assert_eq!(seen["address"], "203.0.113.1");
+    assert!(!lab.in_ns("inet", || connects("203.0.113.2:80", 500)));
+}
+
+#[test]
+fn dual_stack_box_has_a_routed_ipv6_address_behind_a_stateful_firewall() {
+    let Some(lab) = Lab::up_or_skip("dual-stack") else {
+        return;
+    };
+    let info = lab.info();
+    assert_eq!(info["box"]["ipv6"], "2001:db8:77::10");
+    assert_eq!(info["probe"][1], "http://[2001:db8:5100::80]");
+    // IPv6 is routed without NAT: the outside sees the box's own address; IPv4 is NATed.
+    let seen6 = lab.in_ns("box", || probe_sees("[2001:db8:5100::80]:80"));
+    assert_eq!(seen6["address"], "2001:db8:77::10");
+    let seen4 = lab.in_ns("box", || probe_sees("198.51.100.80:80"));
+    assert_eq!(seen4["address"], "203.0.113.2");
+    // DNS answers over IPv6 too.
+    lab.exec(
+        "box",
+        &[
+            "dig",
+            "+short",
+            "@2001:db8:5100::53",
+            "ns1.example.test",
+            "AAAA",
+        ],
+    )
+    .code(0)
+    .stdout_has("2001:db8:5100::53");
+    // Unsolicited inbound IPv6 is dropped by the router.
+    let _listener = box_listener(&lab, &["[2001:db8:77::10]:8080"]);
+    assert!(!lab.in_ns("inet", || connects("[2001:db8:77::10]:8080", 500)));
+    // The box config knows about IPv6.
+    let st = lab.box_direkt(&["status", "--json"]).code(0).json();
+    assert_eq!(st["config"]["ip"]["ipv6"], true);
+    assert_eq!(st["config"]["ip"]["ipv6_interface"], "eth0");
+}
+
+#[test]
+fn down_cleans_leftovers_of_a_crashed_run() {
+    if !support::lab::can_run_labs() {
+        return;
+    }
+    let name = format!("crash{}", std::process::id() % 100000);
+    let inet = format!("{name}-inet");
+    let boxn = format!("{name}-box");
+    // What a crashed `lab up` may leave: namespaces, a process inside one, /etc/netns, run dir.
+    for n in [&inet, &boxn] {
+        assert!(
+            std::process::Command::new("ip")
+                .args(["netns", "add", n])
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::fs::create_dir_all(format!("/etc/netns/{n}")).unwrap();
+        std::fs::write(
+            format!("/etc/netns/{n}/resolv.conf"),
+            "nameserver 198.51.100.53\n",
+        )
+        .unwrap();
+    }
+    let run_dir = Path::new("/run/direkt-lab").join(&name);
+    std::fs::create_dir_all(run_dir.join("pids")).unwrap();
+    let mut sleeper = std::process::Command::new("ip")
+        .args(["netns", "exec", &inet, "sleep", "300"])
+        .spawn()
+        .unwrap();
+
+    let env = support::Env::new();
+    env.run(&["lab", "up", "--name", &name])
+        .code(2)
+        .stderr_has("already up (or left over)");
+    env.run(&["lab", "down", "--name", &name])
+        .code(0)
+        .stderr_has("is down");
+    for n in [&inet, &boxn] {
+        assert!(!Path::new("/run/netns").join(n).exists(), "{n} left");
+        assert!(
+            !Path::new("/etc/netns").join(n).exists(),
+            "/etc/netns/{n} left"
+        );
+    }
+    assert!(!run_dir.exists());
+    assert!(!sleeper.wait().unwrap().success());
+    // Nothing left: a second down has nothing to do.
+    env.run(&["lab", "down", "--name", &name])
+        .code(0)
+        .stderr_has("nothing to do");
+}
+
+#[test]
+fn missing_packages_are_named_with_the_install_line() {
+    let env = support::Env::new();
+    let run = support::Run::from(
+        env.cmd()
+            .env("PATH", "/nonexistent")
+            .args(["lab", "up", "--name", "pkgtest"])
+            .output()
+            .unwrap(),
+    );
+    run.code(2);
+    if support::lab::is_root() {
+        run.stderr_has("not installed")
+            .stderr_has("apt-get install --no-install-recommends iproute2 nftables pebble knot stun-server miniupnpd-nftables");
+        assert!(!Path::new("/run/netns/pkgtest-box").exists());
+        assert!(!Path::new("/run/direkt-lab/pkgtest").exists());
+    } else {
+        run.stderr_has("needs root");
+    }
+}
+
+#[test]
+fn not_root_is_a_clear_usage_error() {
+    // As root, drop to nobody for the one command; otherwise we are not root already.
+    let env = support::Env::new();
+    let mut cmd = if support::lab::is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(support::bin());
+        c
+    } else {
+        std::process::Command::new(support::bin())
+    };
+    let run = support::Run::from(
+        cmd.args(["lab", "up", "--name", "notroot"])
+            .env("HOME", env.dir.path())
+            .output()
+            .unwrap(),
+    );
+    run.code(2)
+        .stderr_has("direkt lab needs root")
+        .stderr_has("hint:");
+    assert!(!Path::new("/run/netns/notroot-box").exists());
+}

@@ -1,5 +1,6 @@
 //! One file per subcommand: build settings, call the domain, print.
 
+pub mod cert;
 pub mod debug;
 pub mod generate;
 pub mod lab;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
         Command::Status(args) => status::run(global, &args, printer),
         Command::Setup(args) => setup::run(global, &args, printer),
         Command::Renew(args) => renew::run(global, &args, printer),
+        Command::Cert(args) => cert::run(global, &args, printer),
         Command::Lab(args) => lab::run(&args, printer),
         Command::ProbeServer(args) => probe_server::run(&args),
         Command::Report(args) => report::run(global, &args, printer),

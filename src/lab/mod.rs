@@ -730,8 +730,17 @@ pub fn status(name: &str) -> Result<LabInfo> {
     let text = match fs::read(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::failed(format!("no lab named `{name}` is up"))
-                .hint(format!("start one with `direkt lab up --name {name}`")));
+            let others = list();
+            let hint = if others.is_empty() {
+                format!("start one with `direkt lab up --name {name}`")
+            } else {
+                format!(
+                    "labs on this machine: {}; pick one with --name, or start one with \
+                     `direkt lab up --name {name}`",
+                    others.join(", ")
+                )
+            };
+            return Err(Error::failed(format!("no lab named `{name}` is up")).hint(hint));
         }
         Err(e) => return Err(Error::from(e)),
     };
