@@ -236,6 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command inside the lab (default: in the box, with the lab''s resolver)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every address, URL and file of a running lab')
             [CompletionResult]::new('scenarios', 'scenarios', [CompletionResultType]::ParameterValue, 'List the scenarios `lab up --scenario` knows')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -320,12 +321,30 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'direkt;lab;demo' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Lab name (prefix of its namespaces)')
+            [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'Network condition to run the demo in')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'direkt;lab;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command inside the lab (default: in the box, with the lab''s resolver)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every address, URL and file of a running lab')
             [CompletionResult]::new('scenarios', 'scenarios', [CompletionResultType]::ParameterValue, 'List the scenarios `lab up --scenario` knows')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -342,6 +361,9 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;lab;help;scenarios' {
+            break
+        }
+        'direkt;lab;help;demo' {
             break
         }
         'direkt;lab;help;help' {
@@ -579,6 +601,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command inside the lab (default: in the box, with the lab''s resolver)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show every address, URL and file of a running lab')
             [CompletionResult]::new('scenarios', 'scenarios', [CompletionResultType]::ParameterValue, 'List the scenarios `lab up --scenario` knows')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             break
         }
         'direkt;help;lab;up' {
@@ -594,6 +617,9 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;help;lab;scenarios' {
+            break
+        }
+        'direkt;help;lab;demo' {
             break
         }
         'direkt;help;probe-server' {

@@ -139,6 +139,9 @@ _direkt() {
             direkt__subcmd__help__subcmd__debug,state-writer)
                 cmd="direkt__subcmd__help__subcmd__debug__subcmd__state__subcmd__writer"
                 ;;
+            direkt__subcmd__help__subcmd__lab,demo)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__demo"
+                ;;
             direkt__subcmd__help__subcmd__lab,down)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__down"
                 ;;
@@ -163,6 +166,9 @@ _direkt() {
             direkt__subcmd__help__subcmd__schedule,show)
                 cmd="direkt__subcmd__help__subcmd__schedule__subcmd__show"
                 ;;
+            direkt__subcmd__lab,demo)
+                cmd="direkt__subcmd__lab__subcmd__demo"
+                ;;
             direkt__subcmd__lab,down)
                 cmd="direkt__subcmd__lab__subcmd__down"
                 ;;
@@ -180,6 +186,9 @@ _direkt() {
                 ;;
             direkt__subcmd__lab,up)
                 cmd="direkt__subcmd__lab__subcmd__up"
+                ;;
+            direkt__subcmd__lab__subcmd__help,demo)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__demo"
                 ;;
             direkt__subcmd__lab__subcmd__help,down)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__down"
@@ -754,8 +763,22 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab)
-            opts="up down exec status scenarios"
+            opts="up down exec status scenarios demo"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -964,12 +987,46 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__demo)
+            opts="-v -q -h -V --name --scenario --keep --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scenario)
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1054,8 +1111,22 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help)
-            opts="up down exec status scenarios help"
+            opts="up down exec status scenarios demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

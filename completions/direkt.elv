@@ -218,6 +218,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;up'= {
@@ -296,12 +297,29 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;lab;demo'= {
+            cand --name 'Lab name (prefix of its namespaces)'
+            cand --scenario 'Network condition to run the demo in'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --keep 'Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'direkt;lab;help'= {
             cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
             cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;help;up'= {
@@ -313,6 +331,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;lab;help;status'= {
         }
         &'direkt;lab;help;scenarios'= {
+        }
+        &'direkt;lab;help;demo'= {
         }
         &'direkt;lab;help;help'= {
         }
@@ -522,6 +542,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
         }
         &'direkt;help;lab;up'= {
         }
@@ -532,6 +553,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;lab;status'= {
         }
         &'direkt;help;lab;scenarios'= {
+        }
+        &'direkt;help;lab;demo'= {
         }
         &'direkt;help;probe-server'= {
         }

@@ -477,27 +477,61 @@ impl Counters {
     }
 }
 
-/// Restart the lab router's miniupnpd: it comes back with no mappings (as after a reboot).
+/// Restart the lab router's miniupnpd as after a reboot: stop it (by its PID), clear what a
+/// reboot clears (its nftables chains and lease file), start it again. It comes back with no
+/// mappings. The new daemon lives in the router namespace, which `lab down` empties.
 fn restart_miniupnpd(lab: &Lab) {
-    let r = lab.direkt(&["lab", "restart", "--name", lab.name(), "miniupnpd"]);
-    assert_eq!(
-        r.code, 0,
-        "lab restart miniupnpd: {}\n{}",
-        r.stdout, r.stderr
-    );
+    let info = lab.info_at_start();
+    let pid = info["daemons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "miniupnpd")
+        .and_then(|d| d["pid"].as_i64())
+        .expect("miniupnpd pid") as i32;
+    // SAFETY: signalling a process the lab started for this test.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "miniupnpd did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for chain in ["miniupnpd", "prerouting_miniupnpd", "postrouting_miniupnpd"] {
+        let r = lab.exec(
+            "router",
+            &["nft", "flush", "chain", "inet", "filter", chain],
+        );
+        assert_eq!(r.code, 0, "nft flush {chain}: {}", r.stderr);
+    }
+    let run = lab.run_dir();
+    let _ = std::fs::remove_file(run.join("miniupnpd/leases"));
+    let conf = run.join("miniupnpd/miniupnpd.conf").display().to_string();
+    let pidfile = run.join("miniupnpd/restarted.pid").display().to_string();
+    // Without -d it daemonizes itself.
+    let r = lab.exec("router", &["miniupnpd", "-f", &conf, "-P", &pidfile]);
+    assert_eq!(r.code, 0, "miniupnpd restart: {}", r.stderr);
     let start = Instant::now();
     loop {
         let l = lab.exec(
             "box",
             &["upnpc", "-u", "http://192.168.77.1:5000/rootDesc.xml", "-l"],
         );
-        if l.code == 0 && !l.stdout.contains(" 443->") {
+        if l.code == 0 && l.stdout.contains("ExternalIPAddress") {
+            assert!(
+                !l.stdout.contains("443->"),
+                "mappings survived the restart:\n{}",
+                l.stdout
+            );
             break;
         }
         assert!(
             start.elapsed() < Duration::from_secs(10),
-            "miniupnpd did not come back empty:\n{}",
-            l.stdout
+            "miniupnpd did not come back:\n{}{}",
+            l.stdout,
+            l.stderr
         );
         std::thread::sleep(Duration::from_millis(100));
     }

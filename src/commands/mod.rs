@@ -4,6 +4,7 @@ pub mod cert;
 pub mod debug;
 pub mod generate;
 pub mod lab;
+pub mod lab_demo;
 pub mod probe_server;
 pub mod renew;
 pub mod report;

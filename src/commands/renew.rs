@@ -31,6 +31,7 @@ pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCod
     let opts = RunOptions {
         force: args.force,
         dry_run: args.dry_run,
+        explicit: false,
     };
     let report = renew::run(&settings, &lock, &mut state, opts, now_unix());
     if !args.dry_run {

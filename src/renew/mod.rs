@@ -221,6 +221,17 @@ pub fn run_part(
             };
             (report, Some(Notice::new(reason, part, e.message())))
         }
+        Outcome::Waiting(why) => {
+            let report = PartReport {
+                part,
+                result: "waiting",
+                changes: vec![],
+                error: record.error.clone().or(Some(why)),
+                hint: None,
+                exit_code: 0,
+            };
+            (report, None)
+        }
         Outcome::Unavailable(why) => {
             if !opts.dry_run {
                 record.error = Some(why.clone());

@@ -20,6 +20,9 @@ pub enum Outcome {
     Failed(Error),
     /// A provider or CA refused; latched until the config changes or `--force` (exit 4).
     Latched(Error),
+    /// An earlier failure is backing off: nothing tried now (silent, exit 0; the record keeps
+    /// the error until a later run succeeds).
+    Waiting(String),
     /// This build has no such part.
     Unavailable(String),
 }
@@ -31,6 +34,8 @@ pub struct RunOptions {
     pub force: bool,
     /// Say what would be done; change nothing.
     pub dry_run: bool,
+    /// A person asked for it now (setup): ignore back-off.
+    pub explicit: bool,
 }
 
 /// What setup found out about the network before asking anything.
@@ -91,8 +96,12 @@ pub fn leases(_state: &State) -> Vec<(String, u16, i64)> {
 }
 
 /// Per part: whether the part's own state says it is latched.
-pub fn latched(_settings: &Settings, _state: &State) -> Vec<(String, bool)> {
-    vec![]
+pub fn latched(settings: &Settings, state: &State) -> Vec<(String, bool)> {
+    let mut out = vec![];
+    if settings.config.as_ref().is_some_and(|c| c.cert.is_some()) {
+        out.push(("cert".to_string(), state.cert.latch.is_some()));
+    }
+    out
 }
 
 /// Look at the network: gateway, mapping protocol, public address, CGNAT.
