@@ -71,6 +71,9 @@ pub enum Command {
 
     /// Keep DNS, port mappings and the certificate current; silent when nothing was due
     Renew(commands::renew::RenewArgs),
+    /// Dynamic DNS: update the name's A/AAAA records, show what was published
+    Ddns(commands::ddns::DdnsArgs),
+
     /// Certificates: issue, renew when due, show, revoke
     Cert(commands::cert::CertArgs),
 

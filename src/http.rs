@@ -14,13 +14,39 @@ pub fn install_crypto() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// A client with the direkt User-Agent, a whole-request `timeout`, a connect timeout of at most
+/// A client for public HTTPS services (see [`public_builder`]) with the direkt User-Agent, a whole-request `timeout`, a connect timeout of at most
 /// `timeout`, and no proxy from the environment: a proxy would change the address the outside
 /// sees, and providers are reached directly like everything else.
 pub fn client(timeout: Duration) -> Result<reqwest::Client> {
-    builder(timeout)
+    public_builder(timeout)
         .build()
         .map_err(|e| Error::failed(format!("cannot set up the HTTP client: {e}")))
+}
+
+/// Like [`builder`], but trusting only the public web PKI roots compiled into direkt
+/// (webpki-roots) through a prepared rustls config: no system certificate store is read and
+/// parsed, which is most of a client's start-up cost. For providers and address echoes, which
+/// all use public certificates. Certificate options on the returned builder are ignored.
+pub fn public_builder(timeout: Duration) -> reqwest::ClientBuilder {
+    builder(timeout).use_preconfigured_tls(public_tls_config())
+}
+
+fn public_tls_config() -> rustls::ClientConfig {
+    static CONFIG: std::sync::OnceLock<rustls::ClientConfig> = std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let roots =
+                rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+            let mut config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .expect("ring supports the default TLS versions")
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            config.alpn_protocols = vec![b"http/1.1".to_vec()];
+            config
+        })
+        .clone()
 }
 
 /// The builder behind [`client`], for callers that need one more setting (a local address, a

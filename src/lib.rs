@@ -12,6 +12,7 @@ pub mod error;
 pub mod fsutil;
 pub mod generate;
 pub mod http;
+pub mod ip;
 pub mod lab;
 pub mod metrics;
 pub mod notify;

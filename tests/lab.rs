@@ -453,6 +453,27 @@ fn dual_stack_box_has_a_routed_ipv6_address_behind_a_stateful_firewall() {
     // Unsolicited inbound IPv6 is dropped by the router.
     let _listener = box_listener(&lab, &["[2001:db8:77::10]:8080"]);
     assert!(!lab.in_ns("inet", || connects("[2001:db8:77::10]:8080", 500)));
+    // ... until miniupnpd opens a pinhole (IGD WANIPv6FirewallControl, over IPv6).
+    lab.exec(
+        "box",
+        &[
+            "upnpc",
+            "-6",
+            "-u",
+            "http://[2001:db8:77::1]:5000/rootDesc.xml",
+            "-A",
+            "",
+            "0",
+            "2001:db8:77::10",
+            "8080",
+            "TCP",
+            "600",
+        ],
+    )
+    .code(0)
+    .stdout_has("Pinhole ID");
+    let seen = lab.in_ns("inet", || probe_sees("[2001:db8:77::10]:8080"));
+    assert_eq!(seen["address"], "2001:db8:113::1");
     // The box config knows about IPv6.
     let st = lab.box_direkt(&["status", "--json"]).code(0).json();
     assert_eq!(st["config"]["ip"]["ipv6"], true);

@@ -109,17 +109,24 @@ pub fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
 fn up(a: &UpArgs, p: &Printer) -> Result<ExitCode> {
     lab::validate_name(&a.name.name)?;
     lab::preflight()?;
-    let missing = packages::missing();
-    if !missing.is_empty() {
-        if !a.install {
-            return Err(packages::missing_error(&missing));
-        }
-        p.status(&format!("installing {}", missing.join(" ")));
-        packages::install(&missing)?;
-        let still = packages::missing();
-        if !still.is_empty() {
-            return Err(packages::missing_error(&still));
-        }
+    let required = packages::missing(packages::REQUIRED);
+    let clients = packages::missing(packages::CLIENTS);
+    if a.install && (!required.is_empty() || !clients.is_empty()) {
+        let all: Vec<&str> = required.iter().chain(&clients).copied().collect();
+        p.status(&format!("installing {}", all.join(" ")));
+        packages::install(&all)?;
+    } else if !required.is_empty() {
+        let all: Vec<&str> = required.iter().chain(&clients).copied().collect();
+        return Err(packages::missing_error(&all));
+    } else if !clients.is_empty() {
+        p.warn(&format!(
+            "the lab's client tools are missing (tests and `lab exec` use them): {}",
+            packages::install_line(&clients)
+        ));
+    }
+    let still = packages::missing(packages::REQUIRED);
+    if !still.is_empty() {
+        return Err(packages::missing_error(&still));
     }
     let start = Instant::now();
     let info = lab::up(&UpOptions {

@@ -1,6 +1,7 @@
 //! One file per subcommand: build settings, call the domain, print.
 
 pub mod cert;
+pub mod ddns;
 pub mod debug;
 pub mod generate;
 pub mod lab;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
         Command::Status(args) => status::run(global, &args, printer),
         Command::Setup(args) => setup::run(global, &args, printer),
         Command::Renew(args) => renew::run(global, &args, printer),
+        Command::Ddns(args) => ddns::run(global, &args, printer),
         Command::Cert(args) => cert::run(global, &args, printer),
         Command::Lab(args) => lab::run(&args, printer),
         Command::ProbeServer(args) => probe_server::run(&args),

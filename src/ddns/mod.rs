@@ -20,7 +20,14 @@
 //! provider's API cannot do it; a configuration problem). `Into<Error>` maps the classes to
 //! exit codes 4, 1, 1 and 2.
 
+pub mod cloudflare;
+pub mod desec;
+pub mod duckdns;
+pub mod dyndns2;
 pub mod rfc2136;
+pub mod update;
+
+pub use update::{DdnsState, UpdateOptions, UpdateReport, update};
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -167,12 +174,10 @@ pub fn provider_from_settings(settings: &Settings) -> Result<Box<dyn Provider>> 
 fn provider_from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Box<dyn Provider>> {
     Ok(match ddns.provider {
         ProviderKind::Rfc2136 => Box::new(rfc2136::Rfc2136::from_config(ddns, settings)?),
-        other => {
-            return Err(Error::usage(format!(
-                "provider {other} is not available in this build yet"
-            ))
-            .hint("use provider = \"rfc2136\""));
-        }
+        ProviderKind::Dyndns2 => Box::new(dyndns2::Dyndns2::from_config(ddns, settings)?),
+        ProviderKind::Cloudflare => Box::new(cloudflare::Cloudflare::from_config(ddns, settings)?),
+        ProviderKind::Desec => Box::new(desec::Desec::from_config(ddns, settings)?),
+        ProviderKind::Duckdns => Box::new(duckdns::DuckDns::from_config(ddns, settings)?),
     })
 }
 
@@ -183,4 +188,114 @@ pub(crate) fn require_secret(
     file: Option<&std::path::Path>,
 ) -> Result<crate::config::Secret> {
     settings.secrets.require("ddns", key, file)
+}
+
+/// Which secret each provider needs, and the `*_file` that may hold it.
+pub fn secret_key(ddns: &DdnsConfig) -> (&'static str, Option<&std::path::Path>) {
+    match ddns.provider {
+        ProviderKind::Dyndns2 => ("password", ddns.password_file.as_deref()),
+        ProviderKind::Rfc2136 => ("tsig_secret", ddns.tsig_secret_file.as_deref()),
+        ProviderKind::Cloudflare | ProviderKind::Desec | ProviderKind::Duckdns => {
+            ("token", ddns.token_file.as_deref())
+        }
+    }
+}
+
+/// The shared part of HTTP providers: one lazily built client (no start-up cost when nothing
+/// is sent) and a request counter.
+pub(crate) struct HttpApi {
+    client: std::sync::OnceLock<reqwest::Client>,
+    requests: std::sync::atomic::AtomicU32,
+}
+
+/// An HTTP answer, read whatever its status.
+pub(crate) struct HttpAnswer {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: String,
+}
+
+impl HttpApi {
+    pub fn new() -> HttpApi {
+        HttpApi {
+            client: std::sync::OnceLock::new(),
+            requests: std::sync::atomic::AtomicU32::new(0),
+        }
+    }
+
+    pub fn client(&self) -> Result<&reqwest::Client, ProviderError> {
+        if let Some(c) = self.client.get() {
+            return Ok(c);
+        }
+        let c = crate::http::client(REQUEST_TIMEOUT)
+            .map_err(|e| ProviderError::transient(e.message().to_string()))?;
+        Ok(self.client.get_or_init(|| c))
+    }
+
+    /// Send and read the whole answer. `what` names the provider in errors; URLs are never
+    /// quoted (some carry a token).
+    pub async fn send(
+        &self,
+        what: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<HttpAnswer, ProviderError> {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let resp = request.send().await.map_err(|e| {
+            ProviderError::transient(format!("{what}: {}", crate::ip::plain_reqwest_error(&e)))
+        })?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = resp.text().await.map_err(|e| {
+            ProviderError::transient(format!("{what}: {}", crate::ip::plain_reqwest_error(&e)))
+        })?;
+        tracing::debug!(provider = what, status, "provider answered");
+        Ok(HttpAnswer {
+            status,
+            retry_after,
+            body,
+        })
+    }
+
+    pub fn requests(&self) -> u32 {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// `name` relative to `zone`: `box` for `box.example.org` in `example.org`, `""` for the apex.
+pub(crate) fn subname(name: &str, zone: &str) -> Option<String> {
+    let name = name.trim_end_matches('.');
+    let zone = zone.trim_end_matches('.');
+    if name.eq_ignore_ascii_case(zone) {
+        return Some(String::new());
+    }
+    let cut = name.len().checked_sub(zone.len() + 1)?;
+    (name[cut + 1..].eq_ignore_ascii_case(zone) && name.as_bytes()[cut] == b'.')
+        .then(|| name[..cut].to_string())
+}
+
+/// Parse a provider's base URL override (`[ddns] server`).
+pub(crate) fn base_url(server: Option<&str>, default: &str) -> Result<reqwest::Url> {
+    let s = server.unwrap_or(default).trim_end_matches('/');
+    reqwest::Url::parse(s).map_err(|e| {
+        Error::usage(format!("ddns.server `{s}` is not a URL: {e}")).hint(format!(
+            "write the API base URL, e.g. \"{default}\", or leave it out"
+        ))
+    })
+}
+
+/// `url` with `pairs` appended as its query (form-encoded).
+pub(crate) fn with_query(url: &str, pairs: &[(&str, &str)]) -> Result<reqwest::Url, ProviderError> {
+    let mut u = reqwest::Url::parse(url).map_err(|e| {
+        ProviderError::unsupported(format!("bad provider URL: {e}"), "check ddns.server")
+    })?;
+    if !pairs.is_empty() {
+        u.query_pairs_mut().extend_pairs(pairs);
+    }
+    Ok(u)
 }

@@ -450,7 +450,8 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
     let sc = opts.scenario;
     let inet = ns_name(name, Role::Inet);
     let prog = |p: &str| -> Result<PathBuf> {
-        packages::which(p).ok_or_else(|| packages::missing_error(&packages::missing()))
+        packages::which(p)
+            .ok_or_else(|| packages::missing_error(&packages::missing(packages::REQUIRED)))
     };
     let os = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
     let sa = |s: String| -> SocketAddr { s.parse().expect("lab addresses are valid") };

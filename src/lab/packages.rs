@@ -6,16 +6,21 @@ use std::process::Command;
 
 use crate::error::{Error, Result};
 
-/// (program, Debian package). Client tools the tests use are listed too, so one install line
-/// gives a machine everything the lab tests need.
-pub const PROGRAMS: &[(&str, &str)] = &[
+/// (program, Debian package) that `lab up` runs itself.
+pub const REQUIRED: &[(&str, &str)] = &[
     ("ip", "iproute2"),
     ("nft", "nftables"),
     ("pebble", "pebble"),
     ("knotd", "knot"),
     ("stund", "stun-server"),
     ("miniupnpd", "miniupnpd-nftables"),
+];
+
+/// Clients the lab tests and support use inside the lab (`dig`, `nsupdate`, `upnpc`, ...):
+/// missing ones are only a warning.
+pub const CLIENTS: &[(&str, &str)] = &[
     ("kdig", "knot-dnsutils"),
+    ("dig", "bind9-dnsutils"),
     ("nsupdate", "bind9-dnsutils"),
     ("upnpc", "miniupnpc"),
     ("natpmpc", "natpmpc"),
@@ -34,10 +39,10 @@ fn is_executable(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// Debian packages whose programs are missing, in a stable order without repeats.
-pub fn missing() -> Vec<&'static str> {
+/// Debian packages of `programs` that are missing, in a stable order without repeats.
+pub fn missing(programs: &[(&str, &'static str)]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = vec![];
-    for (prog, pkg) in PROGRAMS {
+    for (prog, pkg) in programs {
         if which(prog).is_none() && !out.contains(pkg) {
             out.push(pkg);
         }

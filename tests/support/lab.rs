@@ -20,6 +20,7 @@
 //! - `Lab::builder("direct").nonce_reject(30).up_or_skip()` for options.
 //! - `lab.info()` is `direkt lab status --json` (addresses, URLs, files, daemon pids);
 //!   the path helpers (`config()`, `ca_bundle()`, `pebble_root()`, `tsig_secret()`, ...) read it.
+//! - Labs left by a test process that was killed (no Drop) are torn down by the next test run.
 //! - `lab.in_ns("box", || ...)` runs a closure on a thread inside a namespace, for in-process
 //!   clients (sockets it opens live in the lab).
 #![allow(dead_code)]
@@ -64,6 +65,7 @@ impl LabBuilder {
             is_root(),
             "lab tests need root (direkt lab creates network namespaces)"
         );
+        reap_stale_test_labs();
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "t{}x{}",
@@ -281,6 +283,29 @@ pub fn can_run_labs() -> bool {
     }
     eprintln!("skipping: lab tests need root");
     false
+}
+
+/// Labs of earlier test processes that were killed before their guard could drop (the name
+/// holds the PID): tear them down, once per test process.
+fn reap_stale_test_labs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for name in direkt::lab::list() {
+            let Some((pid36, n)) = name.strip_prefix('t').and_then(|r| r.rsplit_once('x')) else {
+                continue;
+            };
+            let Ok(pid) = u32::from_str_radix(pid36, 36) else {
+                continue;
+            };
+            if n.parse::<u32>().is_ok()
+                && pid != std::process::id()
+                && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            {
+                eprintln!("tearing down lab {name} left by a killed test process {pid}");
+                let _ = clean_cmd().args(["lab", "down", "--name", &name]).output();
+            }
+        }
+    });
 }
 
 fn radix36(mut n: u32) -> String {

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: run the built binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod fake;
 pub mod lab;
 pub mod tmux;
 pub mod tools;
