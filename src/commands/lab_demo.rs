@@ -27,7 +27,7 @@ pub struct DemoArgs {
 pub fn run(a: &DemoArgs, p: &Printer) -> Result<ExitCode> {
     lab::validate_name(&a.name)?;
     lab::preflight()?;
-    let missing = lab::packages::missing();
+    let missing = lab::packages::missing(lab::packages::REQUIRED);
     if !missing.is_empty() {
         return Err(lab::packages::missing_error(&missing));
     }
