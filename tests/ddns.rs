@@ -590,3 +590,40 @@ fn update_without_ddns_section_is_a_usage_error() {
     r.code(2).stderr_has("[ddns]");
     assert!(!env.state_dir().exists());
 }
+
+#[test]
+fn a_long_unchanged_address_is_refreshed_and_a_backoff_with_nothing_due_exits_0() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let (server, reply) = dyndns2_server((200, "good 203.0.113.2"));
+    let env = dyndns2_env(&sources, &server, "refresh = \"1s\"\n");
+    env.run(&["ddns", "update"]).code(0);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let j = env.run(&["ddns", "update", "--json"]).code(0).json();
+    assert_eq!(j["families"][0]["action"], "published");
+    assert!(
+        j["families"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("refresh"),
+        "{j}"
+    );
+    assert_eq!(server.count(), 2);
+
+    // The provider fails: backoff. A later run with the address unchanged has nothing due
+    // (exit 0) but still does not ask the provider; the backoff stays.
+    *reply.lock().unwrap() = (500, "911".into());
+    env.run(&["ddns", "update", "--force"]).code(1);
+    assert_eq!(server.count(), 3);
+    let r = env.run(&["ddns", "update", "--json"]);
+    r.code(0);
+    let j = r.json();
+    assert_eq!(j["families"][0]["action"], "unchanged", "{j}");
+    assert!(!j["backoff"].is_null(), "{j}");
+    assert_eq!(server.count(), 3);
+    // Once the refresh is due again, the backoff holds it back: exit 1, nothing sent.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let r = env.run(&["ddns", "update", "--json"]);
+    r.code(1);
+    assert_eq!(r.json()["families"][0]["action"], "skipped");
+    assert_eq!(server.count(), 3);
+}

@@ -146,6 +146,14 @@ fn direct_upnp_nsupdate_through_nat_and_pebble_over_tls() {
     lab.box_direkt(&["status"])
         .code(0)
         .lacks(&lab.tsig_secret());
+    // `lab exec` passes the command's exit code through and uses the lab's resolver.
+    lab.exec("box", &["sh", "-c", "exit 7"]).code(7);
+    lab.exec("rogue", &["cat", "/etc/resolv.conf"])
+        .code(0)
+        .stdout_has("nameserver 198.51.100.53");
+    // Knot serves the lab's service names through that resolver.
+    let acme = lab.exec("box", &["dig", "+short", "acme.example.test", "A"]);
+    assert_eq!(acme.code(0).stdout.trim(), "198.51.100.14");
 }
 
 #[test]
@@ -347,10 +355,30 @@ fn double_nat_router_is_behind_a_second_private_nat() {
 
 #[test]
 fn no_upnp_leaves_only_nat_pmp_and_pcp() {
-    let Some(lab) = Lab::up_or_skip("no-upnp") else {
+    let Some(lab) = Lab::builder("no-upnp").nonce_reject(40).up_or_skip() else {
         return;
     };
-    assert!(lab.info()["router"]["upnp"].is_null());
+    let info = lab.info();
+    assert!(info["router"]["upnp"].is_null());
+    // --pebble-nonce-reject reaches Pebble (and its other settings are explicit).
+    assert_eq!(info["acme"]["nonce_reject"], 40);
+    let pebble = info["daemons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "pebble")
+        .unwrap()["pid"]
+        .as_u64()
+        .unwrap();
+    let env = std::fs::read(format!("/proc/{pebble}/environ")).unwrap();
+    let env: Vec<&[u8]> = env.split(|b| *b == 0).collect();
+    for want in [
+        &b"PEBBLE_WFE_NONCEREJECT=40"[..],
+        b"PEBBLE_VA_NOSLEEP=1",
+        b"PEBBLE_AUTHZREUSE=0",
+    ] {
+        assert!(env.contains(&want), "{}", String::from_utf8_lossy(want));
+    }
     lab.exec("box", &["natpmpc", "-g", "192.168.77.1"])
         .code(0)
         .stdout_has("Public IP address : 203.0.113.2");

@@ -194,3 +194,26 @@ fn rfc2136_txt_records_for_dns01_in_the_lab() {
         "\"second-token\""
     );
 }
+
+#[test]
+fn dual_stack_with_a_fixed_interface_id_publishes_that_host_in_the_box_prefix() {
+    let Some(lab) = Lab::up_or_skip("dual-stack") else {
+        return;
+    };
+    let config = lab.config();
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("[ip]\n", "[ip]\nipv6_interface_id = \"::99\"\n", 1),
+    )
+    .unwrap();
+    let (r, j) = update_json(&lab, &[]);
+    r.code(0);
+    let v6 = &j["families"][1];
+    assert_eq!(v6["record"], "AAAA");
+    // The sources agree on the box's own address; the record names the host behind it.
+    assert_eq!(v6["detection"]["verdict"], "agreed");
+    assert_eq!(v6["address"], "2001:db8:77::99");
+    assert_eq!(dig(&lab, "box.example.test", "AAAA"), "2001:db8:77::99");
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
+}

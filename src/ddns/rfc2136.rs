@@ -420,4 +420,31 @@ mod tests {
         assert_eq!(e.failure, super::super::Failure::Unsupported);
         assert!(p.owner("box.example.test").is_ok());
     }
+
+    #[test]
+    fn every_configured_algorithm_signs_with_its_own_mac() {
+        for (alg, name, mac_len) in [
+            (TsigAlgorithm::HmacSha256, "hmac-sha256", 32),
+            (TsigAlgorithm::HmacSha384, "hmac-sha384", 48),
+            (TsigAlgorithm::HmacSha512, "hmac-sha512", 64),
+        ] {
+            let p = Rfc2136::new(
+                SERVER.parse().unwrap(),
+                "example.test",
+                "ddns-key",
+                alg,
+                vec![7; 32],
+                300,
+            )
+            .unwrap();
+            let mut m = p.message();
+            m.finalize(&p.signer, 1_700_000_000).unwrap();
+            let bytes = m.to_vec().unwrap();
+            let back = Message::from_vec(&bytes).unwrap();
+            let sig = back.signature().expect("signed");
+            assert_eq!(sig.data.algorithm.to_name().to_string(), name);
+            assert_eq!(sig.data.mac.len(), mac_len);
+            assert_eq!(sig.name.to_string(), "ddns-key.");
+        }
+    }
 }

@@ -83,7 +83,11 @@ pub trait AddressSource: Send + Sync {
     fn describe(&self) -> String;
     fn kind(&self) -> SourceKind;
     fn family(&self) -> Family;
-    /// The address this source sees (or holds). Bounded by its own timeout.
+    /// How long this source may take.
+    fn timeout(&self) -> Duration {
+        SOURCE_TIMEOUT
+    }
+    /// The address this source sees (or holds). Bounded by [`AddressSource::timeout`].
     fn query(&self) -> BoxFuture<'_, Result<IpAddr, String>>;
 }
 
@@ -220,7 +224,7 @@ pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
     detection
 }
 
-/// Run every source concurrently, each under [`SOURCE_TIMEOUT`].
+/// Run every source concurrently, each under its own timeout.
 async fn query_all(
     sources: Vec<Box<dyn AddressSource>>,
     declared: &[IpNet],
@@ -230,12 +234,10 @@ async fn query_all(
     for (i, s) in sources.into_iter().enumerate() {
         set.spawn(async move {
             let start = Instant::now();
-            let r = match tokio::time::timeout(SOURCE_TIMEOUT, s.query()).await {
+            let limit = s.timeout();
+            let r = match tokio::time::timeout(limit, s.query()).await {
                 Ok(r) => r,
-                Err(_) => Err(format!(
-                    "no answer within {} ms",
-                    SOURCE_TIMEOUT.as_millis()
-                )),
+                Err(_) => Err(format!("no answer within {} ms", limit.as_millis())),
             };
             (i, s.describe(), s.kind(), s.family(), r, start.elapsed())
         });

@@ -25,7 +25,6 @@ use std::ffi::OsString;
 use std::fs;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -293,12 +292,21 @@ pub fn up(opts: &UpOptions) -> Result<LabInfo> {
         .map(|r| ns_name(name, *r))
         .filter(|n| netns::exists(n))
         .collect();
-    if !leftovers.is_empty() || run.root().exists() {
-        return Err(
-            Error::usage(format!("a lab named `{name}` is already up (or left over)")).hint(
-                format!("run `direkt lab down --name {name}` first, or choose another --name"),
-            ),
-        );
+    let taken = || {
+        Error::usage(format!("a lab named `{name}` is already up (or left over)")).hint(format!(
+            "run `direkt lab down --name {name}` first, or choose another --name"
+        ))
+    };
+    if !leftovers.is_empty() {
+        return Err(taken());
+    }
+    // Creating the run directory claims the name: of two concurrent `up`s with one name, the
+    // second stops here and never tears down the first one's lab.
+    fs::create_dir_all(RUN_BASE).failed(|| format!("creating {RUN_BASE}"))?;
+    match fs::create_dir(run.root()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(taken()),
+        Err(e) => return Err(Error::from(e)),
     }
     match build(opts, &run) {
         Ok(info) => Ok(info),
@@ -313,7 +321,6 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     let t0 = Instant::now();
     let name = opts.name.as_str();
     let sc = opts.scenario;
-    fs::create_dir_all(RUN_BASE)?;
     for d in [
         "",
         "pids",
@@ -639,11 +646,10 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
     });
     let pm = sc.port_mapping();
     let v6 = sc.ipv6();
-    let mut stun = vec![
+    let stun = vec![
         format!("{}:3478", addr::STUN1),
         format!("{}:3479", addr::STUN2),
     ];
-    stun.dedup();
     let mut probe = vec![format!("http://{}", addr::PROBE)];
     if v6 {
         probe.push(format!("http://[{}]", addr::PROBE6));
@@ -845,16 +851,6 @@ pub fn list() -> Vec<String> {
     names
 }
 
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.name() == s)
-            .ok_or_else(|| format!("unknown namespace role `{s}`"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -867,6 +863,19 @@ mod tests {
         for bad in ["", "Dk", "d-k", "1dk", "abcdefghijklm", "d k", "dk/x"] {
             assert_eq!(validate_name(bad).unwrap_err().exit_code(), 2, "{bad}");
         }
+    }
+
+    #[test]
+    fn process_liveness() {
+        assert!(netns::alive(std::process::id() as i32));
+        assert!(!netns::alive(i32::MAX));
+        // Our own network namespace holds us.
+        let me = std::fs::metadata("/proc/self/ns/net").map(|m| {
+            use std::os::unix::fs::MetadataExt;
+            m.ino()
+        });
+        let pids = netns::pids_in(&[me.unwrap()]);
+        assert!(pids.contains(&(std::process::id() as i32)));
     }
 
     #[test]
