@@ -348,7 +348,7 @@ pub fn explain_validation(kind: ChallengeKind, name: &str, problem: &Problem) ->
         (ChallengeKind::Http01, "connection") => (
             format!(
                 "HTTP-01 failed for {name}: the CA could not reach port 80 of {name}: {detail}. \
-                 Port 80 is blocked on the way to this box (by the provider or the router), or \
+                 Port 80 does not reach this box: blocked on the way (by the provider or the router), or \
                  not forwarded to it"
             ),
             "use dns-01 or tls-alpn-01 (port 443) instead: set [cert] challenges = \

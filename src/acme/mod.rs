@@ -11,6 +11,7 @@ pub mod client;
 pub mod dns01;
 pub mod flow;
 pub mod hook;
+pub mod inbound;
 pub mod keys;
 pub mod preflight;
 pub mod renewal;
@@ -483,9 +484,8 @@ async fn order_and_store(
         .challenges
         .iter()
         .all(|c| *c != ChallengeKind::Dns01);
-    report
-        .notes
-        .extend(preflight::check(&name, &aliases, need_address).await?);
+    let (notes, name_addrs) = preflight::check(&name, &aliases, need_address).await?;
+    report.notes.extend(notes);
 
     // The key: a new one per certificate unless reuse_key keeps a matching stored one.
     let key = match stored {
@@ -534,7 +534,9 @@ async fn order_and_store(
         }
     }
 
-    let mut failures: Vec<(String, String)> = vec![];
+    let mut failures: Vec<Error> = vec![];
+    // The CA could not connect to the box on a port: worth explaining why (CGNAT, ...).
+    let mut unreachable = false;
     let mut account_renewed = false;
     let mut chain = None;
     let mut used = None;
@@ -545,10 +547,7 @@ async fn order_and_store(
             Ok(r) => r,
             Err(e) => {
                 // Cannot answer this type here: try the next one without wasting an order.
-                failures.push((
-                    e.message().to_string(),
-                    e.hint_text().unwrap_or_default().to_string(),
-                ));
+                failures.push(e);
                 i += 1;
                 continue;
             }
@@ -604,14 +603,18 @@ async fn order_and_store(
                         kind,
                         name,
                         problem,
-                    } => flow::explain_validation(*kind, name, problem),
+                    } => {
+                        unreachable |= *kind != ChallengeKind::Dns01
+                            && flow::problem_kind(problem) == "connection";
+                        flow::explain_validation(*kind, name, problem)
+                    }
                     OrderFailure::NotOffered { kind, name } => (
                         format!("the CA offers no {} challenge for {name}", kind_name(*kind)),
                         "use another challenge type in [cert] challenges".into(),
                     ),
                     _ => unreachable!(),
                 };
-                failures.push((msg, hint));
+                failures.push(Error::failed(msg).hint(hint));
                 i += 1;
             }
             Err(OrderFailure::Other(e)) => {
@@ -626,14 +629,17 @@ async fn order_and_store(
     }
     report.acme_requests = requests_before + session.counter.get();
     let (Some(chain), Some(kind)) = (chain, used) else {
-        return Err(all_failed(&failures, cert_cfg));
+        let diagnosis = if unreachable {
+            inbound::diagnose(&name, &name_addrs).await
+        } else {
+            None
+        };
+        return Err(all_failed(failures, cert_cfg, diagnosis));
     };
-    if !failures.is_empty() {
-        for (m, _) in &failures {
-            report
-                .notes
-                .push(format!("{m}; fell back to {}", kind_name(kind)));
-        }
+    for f in &failures {
+        report
+            .notes
+            .push(format!("{}; fell back to {}", f.message(), kind_name(kind)));
     }
 
     // Check what the CA sent before it goes live.
@@ -709,31 +715,49 @@ async fn order_and_store(
     Ok(())
 }
 
-/// Every configured challenge failed: one message naming each failure and what works instead.
-fn all_failed(failures: &[(String, String)], cert_cfg: &CertConfig) -> Error {
-    let msg = failures
+/// Every configured challenge failed: one message naming each failure and what works instead,
+/// led by the reason the box cannot be reached when that is known.
+fn all_failed(mut failures: Vec<Error>, cert_cfg: &CertConfig, diagnosis: Option<String>) -> Error {
+    if failures.len() == 1 && diagnosis.is_none() {
+        return failures.remove(0);
+    }
+    let mut msg = failures
         .iter()
-        .map(|(m, _)| m.as_str())
+        .map(|e| e.message())
         .collect::<Vec<_>>()
         .join("; ");
+    if msg.is_empty() {
+        msg = "no challenge type could be used".into();
+    }
     let tried: Vec<&str> = cert_cfg.challenges.iter().map(|k| kind_name(*k)).collect();
     let untried: Vec<&str> = ["http-01", "tls-alpn-01", "dns-01"]
         .into_iter()
         .filter(|k| !tried.contains(k))
         .collect();
-    let mut hint = failures.last().map(|(_, h)| h.clone()).unwrap_or_default();
-    if !untried.is_empty() && failures.len() > 1 {
+    let mut hint = failures
+        .last()
+        .and_then(|e| e.hint_text())
+        .unwrap_or_default()
+        .to_string();
+    if let Some(d) = &diagnosis {
+        msg = format!("{d}. {msg}");
+        hint = "no port can be opened from here: use dns-01 (set [cert] challenges = \
+                [\"dns-01\"] with a [ddns] provider that writes TXT records), or ask the \
+                provider for a public IPv4 address"
+            .into();
+    } else if !untried.is_empty() && failures.len() > 1 {
         hint = format!(
             "not tried: {}; add them to [cert] challenges",
             untried.join(", ")
         );
     }
-    Error::failed(if msg.is_empty() {
-        "no challenge type could be used".into()
+    let all_usage = failures.iter().all(|e| e.kind() == ErrorKind::Usage);
+    let e = if all_usage && diagnosis.is_none() {
+        Error::usage(msg)
     } else {
-        msg
-    })
-    .hint(hint)
+        Error::failed(msg)
+    };
+    e.hint(hint)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -104,15 +104,17 @@ pub fn alias_problem(
 }
 
 /// Check the names before ordering. `need_address`: the challenge connects to the name.
-/// Returns notes (e.g. "could not check") on success.
-pub async fn check(name: &str, aliases: &[String], need_address: bool) -> Result<Vec<String>> {
-    if aliases.is_empty() && !need_address {
-        return Ok(vec![]);
-    }
+/// Returns notes (e.g. "could not check") and the name's addresses on success.
+pub async fn check(
+    name: &str,
+    aliases: &[String],
+    need_address: bool,
+) -> Result<(Vec<String>, Vec<IpAddr>)> {
     let Some(r) = resolver() else {
-        return Ok(vec![
-            "could not read the system's DNS configuration: names not checked".into(),
-        ]);
+        return Ok((
+            vec!["could not read the system's DNS configuration: names not checked".into()],
+            vec![],
+        ));
     };
     let name_res = resolve(&r, name).await;
     let mut set = tokio::task::JoinSet::new();
@@ -146,7 +148,7 @@ pub async fn check(name: &str, aliases: &[String], need_address: bool) -> Result
         ))
         .hint("publish the address first (`direkt ddns update`), or use dns-01"));
     }
-    Ok(vec![])
+    Ok((vec![], name_res.addrs.into_iter().collect()))
 }
 
 #[cfg(test)]

@@ -99,6 +99,9 @@ fn issue_or_renew(
         }
     })??;
     if a.json {
+        for n in &report.notes {
+            p.warn(n);
+        }
         p.json(&report);
     } else {
         print_report(&report, p);
