@@ -209,3 +209,52 @@ fn renew_needs_a_config_and_is_silent_when_nothing_is_configured() {
     let st = env.run(&["status", "--json"]).code(0).json();
     assert_eq!(st["state"]["last_run"]["command"], "renew");
 }
+
+/// A config whose DNS part fails fast without leaving the machine: every address source points
+/// at a closed port on loopback.
+fn failing_dns_config(env: &Env, notify: &str) -> String {
+    format!(
+        "name = \"box.example.org\"\n\
+         [ip]\nstun = [\"127.0.0.1:9\"]\necho = []\nprobe = []\ngateway = false\nquorum = 1\n\
+         [ddns]\nprovider = \"rfc2136\"\nserver = \"127.0.0.1:9\"\nzone = \"example.org\"\nkey_name = \"k\"\n\
+         tsig_secret_file = \"{}\"\n\
+         [notify]\ncommand = {notify:?}\ntimeout = \"5s\"\n",
+        env.path("tsig").display()
+    )
+}
+
+#[test]
+fn renew_failure_runs_the_notify_command_once_a_day_and_exits_1() {
+    let env = Env::new();
+    std::fs::write(env.path("tsig"), "c2VjcmV0c2VjcmV0c2VjcmV0\n").unwrap();
+    chmod(&env.path("tsig"), 0o600);
+    let log = env.path("notified");
+    env.write_config(&failing_dns_config(
+        &env,
+        &format!(
+            "echo \"$DIREKT_NOTIFY_REASON $DIREKT_NOTIFY_PART $DIREKT_NOTIFY_NAME\" >> {}",
+            log.display()
+        ),
+    ));
+    let r = env.run(&["renew"]);
+    r.code(1).stderr_has("error: dns:");
+    assert_eq!(r.stdout, "", "nothing changed, so nothing on stdout");
+    let r = env.run(&["renew", "--json"]);
+    r.code(1);
+    let j = r.json();
+    assert_eq!(j["parts"][0]["part"], "dns");
+    assert_eq!(j["parts"][0]["result"], "failed");
+    assert_eq!(j["notifications"][0]["reason"], "renew-failed");
+    assert_eq!(j["notifications"][0]["outcome"], "suppressed");
+    let sent = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(sent, "renew-failed dns box.example.org\n");
+    // The failure shows in status and Prometheus.
+    let prom = env.run(&["status", "--prometheus"]).code(0).stdout.clone();
+    assert!(prom.contains("direkt_last_run_success 0"), "{prom}");
+    assert!(
+        !prom.contains("direkt_last_success_timestamp_seconds{part=\"dns\"}"),
+        "{prom}"
+    );
+    // -q silences change lines, never errors.
+    env.run(&["renew", "-q"]).code(1).stderr_has("error: dns:");
+}

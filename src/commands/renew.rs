@@ -60,12 +60,12 @@ pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCod
             eprintln!("{} {h}", p.paint(Style::Cyan, "hint:"));
         }
     }
-    for (n, sent) in &report.notifications {
-        if let crate::notify::Sent::Failed(why) = sent {
+    for n in &report.notifications {
+        if let crate::notify::Sent::Failed(why) = &n.sent {
             eprintln!(
                 "{} notify ({}): {why}",
                 p.paint(Style::Yellow, "warning:"),
-                n.reason.as_str()
+                n.notice.reason.as_str()
             );
         }
     }

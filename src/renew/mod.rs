@@ -62,7 +62,7 @@ pub struct RenewReport {
     pub parts: Vec<PartReport>,
     pub dry_run: bool,
     pub forced: bool,
-    pub notifications: Vec<(Notice, notify::Sent)>,
+    pub notifications: Vec<notify::Notification>,
     /// The worst part's code: 4 (latched) over 2 (config) over 1 (failed) over 0.
     pub exit_code: u8,
 }
