@@ -596,6 +596,29 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
     })
 }
 
+/// The config to look at the network with before any question is asked: the current one (or
+/// a placeholder name) with the address sources given as answers.
+pub fn detection_config(current: Option<&Config>, given: &Answers) -> Result<Config> {
+    let name: DomainName = match (given.text("name"), current) {
+        (Some(n), _) => n
+            .parse()
+            .unwrap_or_else(|_| "setup.invalid".parse().expect("valid")),
+        (None, Some(c)) => c.name.clone(),
+        (None, None) => "setup.invalid".parse().expect("valid"),
+    };
+    let mut config = base_config(&name, current);
+    let def = |key: &str, current: Option<String>, builtin: Option<&str>| -> Option<String> {
+        given.text(key).or(current).or(builtin.map(str::to_string))
+    };
+    advanced_questions(
+        &mut crate::prompt::AnswersPrompter::default(),
+        &def,
+        &mut config,
+        false,
+    )?;
+    Ok(config)
+}
+
 fn given_bool(given: &Answers, key: &str) -> Option<bool> {
     match given.get(key)? {
         Answer::Bool(b) => Some(*b),

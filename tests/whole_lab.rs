@@ -185,7 +185,12 @@ fn wizard_in_a_real_terminal_from_a_fresh_box_to_a_reachable_name() {
         fresh.config().display(),
         fresh.path("preset.toml").display()
     ));
-    t.wait_prompt("Name of this box");
+    let screen = t.wait_for("? Name of this box", Duration::from_secs(20));
+    // The findings come first, in plain words.
+    assert!(
+        screen.contains("The internet sees this box as 203.0.113.2"),
+        "{screen}"
+    );
     t.line("box.example.test");
     t.wait_prompt("DNS provider");
     t.keys(&["Down", "Enter"]); // dyndns2 is first, rfc2136 second

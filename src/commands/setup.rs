@@ -385,36 +385,9 @@ fn show_findings(p: &Printer, f: &renew::parts::Findings) {
 /// Settings for network detection before any question: the current config, or a provisional
 /// one carrying the address sources given as answers.
 fn provisional_settings(settings: &Settings, given: &Answers) -> Settings {
-    let mut given_only = given.clone();
-    // Detection needs no secret and no questions; answer what `ask` would with defaults.
-    if given_only.text("name").is_none() {
-        given_only.set(
-            "name",
-            Answer::Text(
-                settings
-                    .config
-                    .as_ref()
-                    .map(|c| c.name.to_string())
-                    .unwrap_or_else(|| "setup.invalid".into()),
-            ),
-        );
-    }
-    let current_secret = |_: &str, _: &str| Some(Secret::new("-"));
-    let mut check = |_: &Config, _: &[(String, String, Secret)]| Ok(());
-    let mut cx = setup::Context {
-        current: settings.config.as_ref(),
-        current_secret: &current_secret,
-        given: &given_only,
-        schedule_default: false,
-        check_credentials: &mut check,
-    };
-    let config = setup::ask(&mut AnswersPrompter::new(given_only.clone()), &mut cx)
-        .map(|c| c.config)
-        .ok()
-        .or_else(|| settings.config.clone());
     Settings {
         paths: settings.paths.clone(),
-        config,
+        config: setup::detection_config(settings.config.as_ref(), given).ok(),
         secrets: Secrets::default(),
     }
 }
