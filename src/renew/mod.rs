@@ -200,6 +200,25 @@ pub fn run_part(
             };
             (report, None)
         }
+        Outcome::Partly(changes, e) => {
+            if !opts.dry_run {
+                record.error = Some(e.message().to_string());
+                record.latched = e.kind() == ErrorKind::NeedsUser;
+                record.last_change = Some(now);
+            }
+            let report = PartReport {
+                part,
+                result: "failed",
+                changes,
+                error: Some(e.message().to_string()),
+                hint: e.hint_text().map(str::to_string),
+                exit_code: e.exit_code(),
+            };
+            (
+                report,
+                Some(Notice::new(Reason::RenewFailed, part, e.message())),
+            )
+        }
         Outcome::Failed(e) | Outcome::Latched(e) => {
             let latched = e.kind() == ErrorKind::NeedsUser;
             if !opts.dry_run {

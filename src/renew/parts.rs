@@ -18,6 +18,8 @@ pub enum Outcome {
     Changed(Vec<String>),
     /// It failed; the next run retries (or it backs off).
     Failed(Error),
+    /// Some changes were made, then something failed.
+    Partly(Vec<String>, Error),
     /// A provider or CA refused; latched until the config changes or `--force` (exit 4).
     Latched(Error),
     /// An earlier failure is backing off: nothing tried now (silent, exit 0; the record keeps
