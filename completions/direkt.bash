@@ -37,11 +37,17 @@ _direkt() {
             direkt,probe-server)
                 cmd="direkt__subcmd__probe__subcmd__server"
                 ;;
+            direkt,renew)
+                cmd="direkt__subcmd__renew"
+                ;;
             direkt,report)
                 cmd="direkt__subcmd__report"
                 ;;
             direkt,schedule)
                 cmd="direkt__subcmd__schedule"
+                ;;
+            direkt,setup)
+                cmd="direkt__subcmd__setup"
                 ;;
             direkt,status)
                 cmd="direkt__subcmd__status"
@@ -127,11 +133,17 @@ _direkt() {
             direkt__subcmd__help,probe-server)
                 cmd="direkt__subcmd__help__subcmd__probe__subcmd__server"
                 ;;
+            direkt__subcmd__help,renew)
+                cmd="direkt__subcmd__help__subcmd__renew"
+                ;;
             direkt__subcmd__help,report)
                 cmd="direkt__subcmd__help__subcmd__report"
                 ;;
             direkt__subcmd__help,schedule)
                 cmd="direkt__subcmd__help__subcmd__schedule"
+                ;;
+            direkt__subcmd__help,setup)
+                cmd="direkt__subcmd__help__subcmd__setup"
                 ;;
             direkt__subcmd__help,status)
                 cmd="direkt__subcmd__help__subcmd__status"
@@ -157,6 +169,9 @@ _direkt() {
             direkt__subcmd__help__subcmd__debug,state-writer)
                 cmd="direkt__subcmd__help__subcmd__debug__subcmd__state__subcmd__writer"
                 ;;
+            direkt__subcmd__help__subcmd__lab,demo)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__demo"
+                ;;
             direkt__subcmd__help__subcmd__lab,down)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__down"
                 ;;
@@ -181,6 +196,9 @@ _direkt() {
             direkt__subcmd__help__subcmd__schedule,show)
                 cmd="direkt__subcmd__help__subcmd__schedule__subcmd__show"
                 ;;
+            direkt__subcmd__lab,demo)
+                cmd="direkt__subcmd__lab__subcmd__demo"
+                ;;
             direkt__subcmd__lab,down)
                 cmd="direkt__subcmd__lab__subcmd__down"
                 ;;
@@ -198,6 +216,9 @@ _direkt() {
                 ;;
             direkt__subcmd__lab,up)
                 cmd="direkt__subcmd__lab__subcmd__up"
+                ;;
+            direkt__subcmd__lab__subcmd__help,demo)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__demo"
                 ;;
             direkt__subcmd__lab__subcmd__help,down)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__down"
@@ -248,7 +269,7 @@ _direkt() {
 
     case "${cmd}" in
         direkt)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status ddns cert lab probe-server report schedule generate debug help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status setup renew ddns cert lab probe-server report schedule generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,7 +787,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help)
-            opts="status ddns cert lab probe-server report schedule generate debug help"
+            opts="status setup renew ddns cert lab probe-server report schedule generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -948,8 +969,22 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab)
-            opts="up down exec status scenarios"
+            opts="up down exec status scenarios demo"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1045,6 +1080,20 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__help__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1115,6 +1164,20 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1130,12 +1193,46 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__demo)
+            opts="-v -q -h -V --name --scenario --keep --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scenario)
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1220,8 +1317,22 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help)
-            opts="up down exec status scenarios help"
+            opts="up down exec status scenarios demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1426,6 +1537,32 @@ _direkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__renew)
+            opts="-v -q -h -V --json --force --dry-run --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1655,6 +1792,88 @@ _direkt() {
                     return 0
                     ;;
                 --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__setup)
+            opts="-y -v -q -h -V --yes --answers --defaults --dry-run --name --provider --dns-server --zone --username --key-name --forward --no-cert --ca --ca-bundle --email --accept-tos --challenges --schedule --no-apply --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --answers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --defaults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --challenges)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schedule)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand status 'Show what is configured and its state'
+            cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+            cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
@@ -46,6 +48,55 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
             cand --json 'Print JSON (see the README for its fields)'
             cand --prometheus 'Print metrics in the Prometheus text format (for node_exporter''s textfile collector)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;setup'= {
+            cand --answers 'Answers as TOML (never asks; unanswered questions take their defaults)'
+            cand --defaults 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor''s preset)'
+            cand --name 'The box''s name (answer `name`)'
+            cand --provider 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)'
+            cand --dns-server 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)'
+            cand --zone 'The zone holding the name (answer `ddns.zone`)'
+            cand --username 'dyndns2 user name (answer `ddns.username`)'
+            cand --key-name 'rfc2136 TSIG key name (answer `ddns.key_name`)'
+            cand --forward 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)'
+            cand --ca 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)'
+            cand --ca-bundle 'Extra PEM roots for the CA''s TLS (answer `cert.ca_bundle`)'
+            cand --email 'Contact e-mail for the CA (answer `cert.email`)'
+            cand --challenges 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)'
+            cand --schedule 'Install the renew schedule: yes or no (answer `schedule`)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -y 'Never ask: take the default for every question not answered otherwise'
+            cand --yes 'Never ask: take the default for every question not answered otherwise'
+            cand --dry-run 'Show what would change; write nothing, contact no provider or CA'
+            cand --no-cert 'No certificate (answer `cert.enabled = false`)'
+            cand --accept-tos 'Accept the CA''s terms of service (answer `cert.accept_tos`)'
+            cand --no-apply 'Write the config only; apply nothing now (answer `apply = false`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;renew'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print a JSON summary of every part on stdout'
+            cand --force 'Renew every part now, even when not due, and clear latched errors'
+            cand --dry-run 'Say what would be done; change nothing and contact no provider or CA'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
@@ -227,6 +278,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;up'= {
@@ -305,12 +357,29 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;lab;demo'= {
+            cand --name 'Lab name (prefix of its namespaces)'
+            cand --scenario 'Network condition to run the demo in'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --keep 'Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'direkt;lab;help'= {
             cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
             cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;help;up'= {
@@ -322,6 +391,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;lab;help;status'= {
         }
         &'direkt;lab;help;scenarios'= {
+        }
+        &'direkt;lab;help;demo'= {
         }
         &'direkt;lab;help;help'= {
         }
@@ -494,6 +565,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         }
         &'direkt;help'= {
             cand status 'Show what is configured and its state'
+            cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+            cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
@@ -505,6 +578,10 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;help;status'= {
+        }
+        &'direkt;help;setup'= {
+        }
+        &'direkt;help;renew'= {
         }
         &'direkt;help;ddns'= {
             cand update 'Detect the public address and update the DNS record if it changed'
@@ -534,6 +611,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
         }
         &'direkt;help;lab;up'= {
         }
@@ -544,6 +622,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;lab;status'= {
         }
         &'direkt;help;lab;scenarios'= {
+        }
+        &'direkt;help;lab;demo'= {
         }
         &'direkt;help;probe-server'= {
         }

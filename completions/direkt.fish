@@ -34,6 +34,8 @@ complete -c direkt -n "__fish_direkt_needs_command" -s q -l quiet -d 'Print noth
 complete -c direkt -n "__fish_direkt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
@@ -54,6 +56,46 @@ complete -c direkt -n "__fish_direkt_using_subcommand status" -s v -l verbose -d
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l answers -d 'Answers as TOML (never asks; unanswered questions take their defaults)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l defaults -d 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor\'s preset)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l name -d 'The box\'s name (answer `name`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l provider -d 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dns-server -d 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l zone -d 'The zone holding the name (answer `ddns.zone`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l username -d 'dyndns2 user name (answer `ddns.username`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l key-name -d 'rfc2136 TSIG key name (answer `ddns.key_name`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l forward -d 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca -d 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca-bundle -d 'Extra PEM roots for the CA\'s TLS (answer `cert.ca_bundle`)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l email -d 'Contact e-mail for the CA (answer `cert.email`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l challenges -d 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l schedule -d 'Install the renew schedule: yes or no (answer `schedule`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s y -l yes -d 'Never ask: take the default for every question not answered otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dry-run -d 'Show what would change; write nothing, contact no provider or CA'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l no-cert -d 'No certificate (answer `cert.enabled = false`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l accept-tos -d 'Accept the CA\'s terms of service (answer `cert.accept_tos`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l no-apply -d 'Write the config only; apply nothing now (answer `apply = false`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l json -d 'Print a JSON summary of every part on stdout'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l force -d 'Renew every part now, even when not due, and clear latched errors'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l dry-run -d 'Say what would be done; change nothing and contact no provider or CA'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -160,21 +202,22 @@ complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s q -l quiet -d 'Print nothing but errors'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s h -l help -d 'Print help'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -s V -l version -d 'Print version'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "status" -d 'Show every address, URL and file of a running lab'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l scenario -d 'Network condition to build' -r -f -a "direct\t''
 cgnat\t''
@@ -242,11 +285,31 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l name -d 'Lab name (prefix of its namespaces)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l scenario -d 'Network condition to run the demo in' -r -f -a "direct\t''
+cgnat\t''
+double-nat\t''
+no-upnp\t''
+no-portmap\t''
+igdv1\t''
+port80-blocked\t''
+dual-stack\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l keep -d 'Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every address, URL and file of a running lab'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l listen -d 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-connections -d 'At most this many connections at once (further ones wait)' -r
@@ -362,16 +425,18 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
@@ -383,6 +448,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "status" -d 'Show every address, URL and file of a running lab'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "show" -d 'Print what `install` would write, without writing'

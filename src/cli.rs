@@ -66,6 +66,11 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)
+    Setup(Box<commands::setup::SetupArgs>),
+
+    /// Keep DNS, port mappings and the certificate current; silent when nothing was due
+    Renew(commands::renew::RenewArgs),
     /// Dynamic DNS: update the name's A/AAAA records, show what was published
     Ddns(commands::ddns::DdnsArgs),
 

@@ -1020,6 +1020,13 @@ impl Secrets {
         })
     }
 
+    /// Set a value as if it were in the secrets file (setup's candidate settings, before
+    /// anything is written).
+    pub fn set(&mut self, section: &str, key: &str, value: Secret) {
+        self.values
+            .insert((section.to_string(), key.to_string()), value);
+    }
+
     /// Every secret value known, so output can be scrubbed and tests can grep for them.
     pub fn all_values(&self) -> impl Iterator<Item = &Secret> {
         self.values.values()

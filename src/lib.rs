@@ -22,6 +22,7 @@ pub mod prompt;
 pub mod renew;
 pub mod report;
 pub mod schedule;
+pub mod setup;
 pub mod state;
 
 use std::process::ExitCode;

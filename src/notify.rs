@@ -71,6 +71,24 @@ pub enum Sent {
     Failed(String),
 }
 
+/// A notice and what became of it (`--json`: reason, part, message, outcome, detail).
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    #[serde(flatten)]
+    pub notice: Notice,
+    #[serde(flatten)]
+    pub sent: Sent,
+}
+
+impl Notification {
+    fn new(n: &Notice, sent: Sent) -> Notification {
+        Notification {
+            notice: n.clone(),
+            sent,
+        }
+    }
+}
+
 /// Run the notify command once per notice not sent within the last day. Records the time of
 /// each successful send in `state.notified`.
 pub fn dispatch(
@@ -79,7 +97,7 @@ pub fn dispatch(
     notices: &[Notice],
     state: &mut RenewState,
     now: i64,
-) -> Vec<(Notice, Sent)> {
+) -> Vec<Notification> {
     let mut out = vec![];
     for n in notices {
         let key = n.key();
@@ -88,16 +106,16 @@ pub fn dispatch(
             .get(&key)
             .is_some_and(|&at| now - at < MIN_INTERVAL_SECS && at <= now)
         {
-            out.push((n.clone(), Sent::Suppressed));
+            out.push(Notification::new(n, Sent::Suppressed));
             continue;
         }
         let timeout = config.timeout.0;
         match run_command(&config.command, name, n, timeout) {
             Ok(()) => {
                 state.notified.insert(key, now);
-                out.push((n.clone(), Sent::Sent));
+                out.push(Notification::new(n, Sent::Sent));
             }
-            Err(why) => out.push((n.clone(), Sent::Failed(why))),
+            Err(why) => out.push(Notification::new(n, Sent::Failed(why))),
         }
     }
     out
@@ -158,18 +176,18 @@ mod tests {
         let mut st = RenewState::default();
         let n = [Notice::new(Reason::Latched, "dns", "bad credentials")];
         let r = dispatch(&cfg, "box.example.org", &n, &mut st, 1_000_000);
-        assert_eq!(r[0].1, Sent::Sent);
+        assert_eq!(r[0].sent, Sent::Sent);
         let r = dispatch(&cfg, "box.example.org", &n, &mut st, 1_000_000 + 3600);
-        assert_eq!(r[0].1, Sent::Suppressed);
+        assert_eq!(r[0].sent, Sent::Suppressed);
         // A different reason is not held back by the first.
         let other = [Notice::new(Reason::CertExpiring, "cert", "9 days left")];
         assert_eq!(
-            dispatch(&cfg, "b.example.org", &other, &mut st, 1_000_100)[0].1,
+            dispatch(&cfg, "b.example.org", &other, &mut st, 1_000_100)[0].sent,
             Sent::Sent
         );
         // A day later the first is sent again.
         let r = dispatch(&cfg, "box.example.org", &n, &mut st, 1_000_000 + 86_400);
-        assert_eq!(r[0].1, Sent::Sent);
+        assert_eq!(r[0].sent, Sent::Sent);
         let text = std::fs::read_to_string(&log).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
@@ -187,13 +205,13 @@ mod tests {
         let mut st = RenewState::default();
         let n = [Notice::new(Reason::RenewFailed, "cert", "CA down")];
         let r = dispatch(&config("exit 3".into()), "b.example.org", &n, &mut st, 10);
-        assert!(matches!(&r[0].1, Sent::Failed(m) if m.contains("failed")));
+        assert!(matches!(&r[0].sent, Sent::Failed(m) if m.contains("failed")));
         assert!(st.notified.is_empty());
         let mut cfg = config("sleep 5".into());
         cfg.timeout = HumanDuration(Duration::from_millis(200));
         let t = Instant::now();
         let r = dispatch(&cfg, "b.example.org", &n, &mut st, 10);
-        assert!(matches!(&r[0].1, Sent::Failed(m) if m.contains("did not finish")));
+        assert!(matches!(&r[0].sent, Sent::Failed(m) if m.contains("did not finish")));
         assert!(t.elapsed() < Duration::from_secs(4));
     }
 }

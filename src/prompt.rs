@@ -174,15 +174,9 @@ fn restore_terminal_on_interrupt() {
 // ---------------------------------------------------------------------------------------------
 // Unattended
 
-/// Answers from an answers file, flags and environment; defaults for everything else when
-/// `--yes` (or an answers file) says so. Never prompts: a question with neither an answer nor
-/// a default is a usage error naming its key.
-#[derive(Debug, Default)]
-pub struct AnswersPrompter {
-    answers: BTreeMap<String, Answer>,
-    /// Which keys were asked (for `--dry-run` and the unused-key check).
-    asked: BTreeSet<String>,
-}
+/// Answers given up front: an answers file, flags, the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Answers(BTreeMap<String, Answer>);
 
 /// One given answer.
 #[derive(Debug, Clone)]
@@ -192,28 +186,28 @@ pub enum Answer {
     Secret(Secret),
 }
 
-impl AnswersPrompter {
-    pub fn new() -> AnswersPrompter {
-        AnswersPrompter::default()
-    }
-
+impl Answers {
     /// Read a TOML answers file: keys as in the README (`name = "..."`, `[ddns] provider = ...`).
     /// Nested tables become dotted keys. Keys not in `known` are refused (a typo must not be
-    /// silently ignored).
-    pub fn from_file(path: &Path, known: &[&str], secret_keys: &[&str]) -> Result<AnswersPrompter> {
+    /// silently ignored); values of `secret_keys` become [`Secret`]s.
+    pub fn from_file(path: &Path, known: &[&str], secret_keys: &[&str]) -> Result<Answers> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::usage(format!("cannot read answers file {}: {e}", path.display()))
                 .hint("check the path given to --answers")
         })?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            // The message may quote a line holding a secret: give only the position.
+            let at = e
+                .span()
+                .map(|s| format!(" at byte {}", s.start))
+                .unwrap_or_default();
             Error::usage(format!(
-                "answers file {} is not valid TOML: {}",
-                path.display(),
-                e.message()
+                "answers file {} is not valid TOML{at}",
+                path.display()
             ))
             .hint("write `key = value` lines, e.g. name = \"box.example.org\"")
         })?;
-        let mut p = AnswersPrompter::new();
+        let mut answers = Answers::default();
         let mut flat = vec![];
         flatten("", &table, &mut flat);
         for (key, value) in flat {
@@ -249,18 +243,54 @@ impl AnswersPrompter {
                     .hint("use a string, a number, true/false or a list"));
                 }
             };
-            p.answers.insert(key, answer);
+            answers.0.insert(key, answer);
         }
-        Ok(p)
+        Ok(answers)
     }
 
     /// Add an answer (from a flag or the environment); later calls win.
     pub fn set(&mut self, key: &str, answer: Answer) {
-        self.answers.insert(key.to_string(), answer);
+        self.0.insert(key.to_string(), answer);
     }
 
-    pub fn has(&self, key: &str) -> bool {
-        self.answers.contains_key(key)
+    pub fn get(&self, key: &str) -> Option<&Answer> {
+        self.0.get(key)
+    }
+
+    /// The answer as text (secrets excepted).
+    pub fn text(&self, key: &str) -> Option<String> {
+        match self.0.get(key)? {
+            Answer::Text(s) => Some(s.clone()),
+            Answer::Bool(b) => Some(b.to_string()),
+            Answer::Secret(_) => None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.keys()
+    }
+}
+
+/// The unattended prompter: `--yes`, `--answers FILE`, flags and environment. Never prompts: an
+/// answer given wins, else the question's default; a question with neither is a usage error
+/// naming its key.
+#[derive(Debug, Default)]
+pub struct AnswersPrompter {
+    answers: Answers,
+    /// Which keys were asked (for `--dry-run` and tests).
+    asked: BTreeSet<String>,
+}
+
+impl AnswersPrompter {
+    pub fn new(answers: Answers) -> AnswersPrompter {
+        AnswersPrompter {
+            answers,
+            asked: BTreeSet::new(),
+        }
     }
 
     pub fn asked(&self) -> &BTreeSet<String> {
@@ -346,7 +376,22 @@ impl Prompter for AnswersPrompter {
             Some(Answer::Secret(s)) => Ok(s),
             Some(Answer::Text(s)) => Ok(Secret::new(s)),
             Some(Answer::Bool(_)) => Err(bad_answer(q.key, "expected text")),
-            None => current.cloned().ok_or_else(|| no_answer(q.key)),
+            None => current.cloned().ok_or_else(|| {
+                let env = q
+                    .key
+                    .split_once('.')
+                    .map(|(s, k)| crate::config::env_name(s, k))
+                    .unwrap_or_default();
+                Error::usage(format!(
+                    "setup needs the secret `{}` and none is set",
+                    q.key
+                ))
+                .hint(format!(
+                    "set the environment variable {env}, or put `{} = \"...\"` in the answers \
+                     file (keep that file private)",
+                    q.key
+                ))
+            }),
         }
     }
 
@@ -446,7 +491,7 @@ mod tests {
 
     #[test]
     fn unattended_takes_defaults_and_names_a_missing_key() {
-        let mut p = AnswersPrompter::new();
+        let mut p = AnswersPrompter::default();
         let ok = |_: &str| Ok(());
         assert_eq!(p.input(q("ports"), Some("443"), &ok).unwrap(), "443");
         assert!(p.confirm(q("schedule"), true).unwrap());
@@ -473,7 +518,7 @@ mod tests {
             "ddns.token",
             "ports.forward",
         ];
-        let mut p = AnswersPrompter::from_file(&f, &known, &["ddns.token"]).unwrap();
+        let mut p = AnswersPrompter::new(Answers::from_file(&f, &known, &["ddns.token"]).unwrap());
         let ok = |_: &str| Ok(());
         assert_eq!(p.input(q("name"), None, &ok).unwrap(), "box.example.org");
         assert!(!p.confirm(q("schedule"), true).unwrap());
@@ -495,7 +540,7 @@ mod tests {
         assert_eq!(p.input(q("ports.forward"), None, &ok).unwrap(), "443,80");
 
         std::fs::write(&f, "nmae = \"x\"\n").unwrap();
-        let e = AnswersPrompter::from_file(&f, &known, &[]).unwrap_err();
+        let e = Answers::from_file(&f, &known, &[]).unwrap_err();
         assert!(
             e.message().contains("unknown key `nmae`"),
             "{}",
@@ -505,8 +550,9 @@ mod tests {
 
     #[test]
     fn a_bad_answer_is_a_usage_error_with_the_key() {
-        let mut p = AnswersPrompter::new();
-        p.set("name", Answer::Text("bad..name".into()));
+        let mut a = Answers::default();
+        a.set("name", Answer::Text("bad..name".into()));
+        let mut p = AnswersPrompter::new(a);
         let validate = |s: &str| {
             s.parse::<crate::config::DomainName>()
                 .map(|_| ())

@@ -6,25 +6,8 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
+use support::tools::{need_tool, promtool_accepts, promtool_check};
 use support::{Env, chmod};
-
-/// A host tool the test needs. Missing: skip locally with the reason, fail under CI.
-fn need_tool(tool: &str, package: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        let why = format!(
-            "{tool} is missing: install the Debian package `{package}` (tests/run does as root)"
-        );
-        if std::env::var_os("CI").is_some() {
-            panic!("{why}");
-        }
-        eprintln!("skipped: {why}");
-    }
-    found
-}
 
 #[test]
 fn schedule_install_systemd_writes_units_that_systemd_analyze_accepts() {
@@ -132,37 +115,6 @@ fn status_prometheus_is_accepted_by_promtool() {
     }
 }
 
-/// Run `promtool check metrics` on a text and say whether it passed, with its output.
-pub fn promtool_check(text: &str) -> (bool, String) {
-    use std::io::Write;
-    let mut child = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    let msg = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    (o.status.success() && msg.trim().is_empty(), msg)
-}
-
-#[track_caller]
-pub fn promtool_accepts(text: &str) {
-    let (ok, msg) = promtool_check(text);
-    assert!(ok, "promtool check metrics: {msg}\n{text}");
-}
-
 #[test]
 fn report_redacts_every_secret_and_is_private() {
     let env = Env::new();
@@ -219,4 +171,90 @@ fn report_redacts_every_secret_and_is_private() {
 fn support_mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn setup_without_a_terminal_and_without_answers_refuses_at_once() {
+    let env = Env::new();
+    let start = std::time::Instant::now();
+    let out = env
+        .cmd()
+        .arg("setup")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    // Generous bound: the point is "never hangs waiting for input".
+    assert!(start.elapsed() < std::time::Duration::from_secs(3));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no terminal"), "{stderr}");
+    assert!(
+        stderr.contains("--yes") && stderr.contains("--answers"),
+        "{stderr}"
+    );
+    assert!(!env.config().exists() && !env.state_dir().exists());
+}
+
+#[test]
+fn renew_needs_a_config_and_is_silent_when_nothing_is_configured() {
+    let env = Env::new();
+    env.run(&["renew"]).code(2).stderr_has("no configuration");
+    env.write_config("name = \"box.example.org\"\n");
+    let r = env.run(&["renew"]);
+    r.code(0);
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""));
+    let j = env.run(&["renew", "--json"]).code(0).json();
+    assert_eq!(j["exit_code"], 0);
+    assert_eq!(j["parts"][0]["result"], "not-configured");
+    let st = env.run(&["status", "--json"]).code(0).json();
+    assert_eq!(st["state"]["last_run"]["command"], "renew");
+}
+
+/// A config whose DNS part fails fast without leaving the machine: every address source points
+/// at a closed port on loopback.
+fn failing_dns_config(env: &Env, notify: &str) -> String {
+    format!(
+        "name = \"box.example.org\"\n\
+         [ip]\nstun = [\"127.0.0.1:9\"]\necho = []\nprobe = []\ngateway = false\nquorum = 1\n\
+         [ddns]\nprovider = \"rfc2136\"\nserver = \"127.0.0.1:9\"\nzone = \"example.org\"\nkey_name = \"k\"\n\
+         tsig_secret_file = \"{}\"\n\
+         [notify]\ncommand = {notify:?}\ntimeout = \"5s\"\n",
+        env.path("tsig").display()
+    )
+}
+
+#[test]
+fn renew_failure_runs_the_notify_command_once_a_day_and_exits_1() {
+    let env = Env::new();
+    std::fs::write(env.path("tsig"), "c2VjcmV0c2VjcmV0c2VjcmV0\n").unwrap();
+    chmod(&env.path("tsig"), 0o600);
+    let log = env.path("notified");
+    env.write_config(&failing_dns_config(
+        &env,
+        &format!(
+            "echo \"$DIREKT_NOTIFY_REASON $DIREKT_NOTIFY_PART $DIREKT_NOTIFY_NAME\" >> {}",
+            log.display()
+        ),
+    ));
+    let r = env.run(&["renew"]);
+    r.code(1).stderr_has("error: dns:");
+    assert_eq!(r.stdout, "", "nothing changed, so nothing on stdout");
+    let r = env.run(&["renew", "--json"]);
+    r.code(1);
+    let j = r.json();
+    assert_eq!(j["parts"][0]["part"], "dns");
+    assert_eq!(j["parts"][0]["result"], "failed");
+    assert_eq!(j["notifications"][0]["reason"], "renew-failed");
+    assert_eq!(j["notifications"][0]["outcome"], "suppressed");
+    let sent = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(sent, "renew-failed dns box.example.org\n");
+    // The failure shows in status and Prometheus.
+    let prom = env.run(&["status", "--prometheus"]).code(0).stdout.clone();
+    assert!(prom.contains("direkt_last_run_success 0"), "{prom}");
+    assert!(
+        !prom.contains("direkt_last_success_timestamp_seconds{part=\"dns\"}"),
+        "{prom}"
+    );
+    // -q silences change lines, never errors.
+    env.run(&["renew", "-q"]).code(1).stderr_has("error: dns:");
 }

@@ -26,6 +26,9 @@ pub enum LabCommand {
     Status(StatusArgs),
     /// List the scenarios `lab up --scenario` knows
     Scenarios(ScenariosArgs),
+    /// The whole job in one command: lab up, unattended setup in the box, doctor, the
+    /// certificate, lab down
+    Demo(crate::commands::lab_demo::DemoArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,6 +102,7 @@ pub fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
         LabCommand::Exec(a) => exec(a),
         LabCommand::Status(a) => status(a, p),
         LabCommand::Scenarios(a) => scenarios(a, p),
+        LabCommand::Demo(a) => crate::commands::lab_demo::run(a, p),
     }
 }
 

@@ -5,9 +5,12 @@ pub mod ddns;
 pub mod debug;
 pub mod generate;
 pub mod lab;
+pub mod lab_demo;
 pub mod probe_server;
+pub mod renew;
 pub mod report;
 pub mod schedule;
+pub mod setup;
 pub mod status;
 
 use std::future::Future;
@@ -21,6 +24,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Setup(args) => setup::run(global, &args, printer),
+        Command::Renew(args) => renew::run(global, &args, printer),
         Command::Ddns(args) => ddns::run(global, &args, printer),
         Command::Cert(args) => cert::run(global, &args, printer),
         Command::Lab(args) => lab::run(&args, printer),

@@ -68,7 +68,11 @@ pub fn snapshot(settings: &Settings, state: Option<&State>) -> crate::metrics::S
     let Some(state) = state else {
         return s;
     };
+    use crate::renew::parts;
     s.last_run = state.last_run.as_ref().map(|r| (r.at, r.ok));
+    s.cert_expiry = parts::cert_expiry(settings, state);
+    s.published = parts::published(state);
+    s.leases = parts::leases(state);
     for (part, rec) in &state.renew.parts {
         if let Some(t) = rec.last_success {
             s.last_success.push((part.clone(), t));
@@ -77,6 +81,13 @@ pub fn snapshot(settings: &Settings, state: Option<&State>) -> crate::metrics::S
             s.last_attempt.push((part.clone(), t));
         }
         s.latched.push((part.clone(), rec.latched));
+    }
+    // A part's own latch (set by `direkt ddns update` etc.) counts too.
+    for (part, latched) in parts::latched(settings, state) {
+        match s.latched.iter_mut().find(|(p, _)| *p == part) {
+            Some(entry) => entry.1 |= latched,
+            None => s.latched.push((part, latched)),
+        }
     }
     s
 }

@@ -3,6 +3,8 @@
 
 pub mod fake;
 pub mod lab;
+pub mod tmux;
+pub mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
