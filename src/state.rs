@@ -30,6 +30,12 @@ pub struct State {
     /// How many runs have recorded themselves here.
     pub runs: u64,
     pub last_run: Option<RunRecord>,
+    /// Dynamic DNS: what was published, latch and backoff.
+    pub ddns: crate::ddns::DdnsState,
+    /// Certificates: what was issued, ARI window, back-off and latch.
+    pub cert: crate::acme::CertState,
+    /// How each part fared in `renew`, and the notifications sent.
+    pub renew: crate::renew::RenewState,
 }
 
 /// What the last state-changing run did.
