@@ -17,8 +17,6 @@ pub struct CertFacts {
     #[serde(skip)]
     pub not_after_unix: i64,
     pub sha256: String,
-    #[serde(skip)]
-    pub spki: Vec<u8>,
     pub self_signed: bool,
 }
 
@@ -41,7 +39,6 @@ pub fn facts(der: &[u8]) -> Result<CertFacts, String> {
         not_after: crate::commands::status::format_time(not_after_unix),
         not_after_unix,
         sha256: hex(&sha2::Sha256::digest(der)),
-        spki: c.public_key().subject_public_key.data.to_vec(),
         self_signed: c.subject().as_raw() == c.issuer().as_raw(),
     })
 }
@@ -63,19 +60,15 @@ pub fn covers(cert_name: &str, name: &str) -> bool {
 
 /// The names the certificate must cover: the name and the aliases.
 fn wanted(ctx: &Ctx<'_>) -> Vec<String> {
-    let Some(c) = ctx.config else { return vec![] };
-    std::iter::once(c.name.to_string())
-        .chain(c.aliases.iter().map(|a| a.to_string()))
-        .collect()
+    ctx.config
+        .map(crate::acme::wanted_names)
+        .unwrap_or_default()
 }
 
 fn live_dir(ctx: &Ctx<'_>, name: &str) -> std::path::PathBuf {
-    ctx.settings
-        .paths
-        .state_dir
-        .join("certs")
-        .join("live")
-        .join(name)
+    crate::acme::store::CertStore::new(&ctx.settings.paths.state_dir)
+        .paths(name)
+        .dir
 }
 
 fn pem_certs(pem: &str) -> Vec<Vec<u8>> {
@@ -192,9 +185,9 @@ pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
     // The private key must belong to the certificate.
     let key_path = dir.join("privkey.pem");
     let key_match = match std::fs::read_to_string(&key_path) {
-        Ok(k) => match rcgen::KeyPair::from_pem(&k) {
-            Ok(kp) => {
-                let ok = spki_matches(kp.public_key_raw(), &f.spki);
+        Ok(k) => match crate::acme::certinfo::parse_der(leaf) {
+            Ok(info) => {
+                let ok = crate::acme::certinfo::key_matches(&info, &k);
                 if !ok {
                     problems.push((
                         Status::Fail,
@@ -204,7 +197,7 @@ pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
                 Some(ok)
             }
             Err(e) => {
-                problems.push((Status::Warn, format!("cannot read the private key: {e}")));
+                problems.push((Status::Warn, format!("cannot read the certificate: {e}")));
                 None
             }
         },
@@ -220,10 +213,6 @@ pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
         .detail("path", full.display().to_string())
         .detail("key_matches", key_match)
         .detail("chain_length", chain.len())
-}
-
-fn spki_matches(key_spki: &[u8], cert_spki: &[u8]) -> bool {
-    key_spki == cert_spki
 }
 
 fn result(id: &str, what: &str, problems: Vec<(Status, String)>, f: &CertFacts) -> CheckResult {

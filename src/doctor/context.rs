@@ -26,6 +26,9 @@ pub struct Ctx<'a> {
     pub public_v6: OnceCell<PublicView>,
     pub dns: OnceCell<crate::doctor::dns::NameView>,
     pub gateway: OnceCell<crate::doctor::network::GatewayView>,
+    /// The config the address detection runs with (`--probe` replaces `[ip] probe`).
+    pub detect_config: Option<Config>,
+    pub detection: OnceCell<crate::ip::Detection>,
     /// One entry per configured forwarding (or the default 443 and 80 without a config).
     pub ports: Vec<PortSlot>,
     /// Temporary responders doctor started; stopped before it returns.
@@ -46,6 +49,11 @@ impl<'a> Ctx<'a> {
             opts.probe.clone()
         };
         let ports = crate::doctor::reach::ports_to_check(config);
+        let detect_config = config.map(|c| {
+            let mut c = c.clone();
+            c.ip.probe = probes.clone();
+            c
+        });
         Ctx {
             settings,
             config,
@@ -57,6 +65,8 @@ impl<'a> Ctx<'a> {
             public_v6: OnceCell::new(),
             dns: OnceCell::new(),
             gateway: OnceCell::new(),
+            detect_config,
+            detection: OnceCell::new(),
             ports,
             tasks: Mutex::new(vec![]),
         }

@@ -368,6 +368,12 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
     }
     let mut problems: Vec<(Status, String, String)> = vec![];
     let mut seen = vec![];
+    let ddns_state = crate::state::StateDir::new(&ctx.settings.paths.state_dir)
+        .read()
+        .ok()
+        .flatten()
+        .map(|s| s.ddns)
+        .unwrap_or_default();
     for fam in [Family::V4, Family::V6] {
         let enabled = ctx.family_enabled(fam);
         let public = ctx.public_ip(fam).await;
@@ -388,12 +394,14 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
                     continue;
                 }
             };
-            seen.push(format!(
-                "{rtype} {} at {} (TTL {})",
-                fmt_addrs(&ans.addresses),
-                s.server,
-                ans.ttl.map_or("-".into(), |t| t.to_string())
-            ));
+            if enabled || !ans.addresses.is_empty() {
+                seen.push(format!(
+                    "{rtype} {} at {} (TTL {})",
+                    fmt_addrs(&ans.addresses),
+                    s.server,
+                    ans.ttl.map_or("-".into(), |t| t.to_string())
+                ));
+            }
             if !enabled {
                 if !ans.addresses.is_empty() {
                     problems.push((
@@ -413,9 +421,17 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
                 Some(p) if !ans.addresses.contains(&p) => problems.push((
                     Status::Fail,
                     format!(
-                        "the DNS record is stale: {name} points to {} at its authoritative server {}, but the internet sees this box as {p}",
+                        "the DNS record is stale: {name} points to {} at its authoritative server {}, but the internet sees this box as {p}{}",
                         fmt_addrs(&ans.addresses),
-                        s.server
+                        s.server,
+                        match ddns_state.published(if fam == Family::V4 { crate::ip::Family::Ipv4 } else { crate::ip::Family::Ipv6 }) {
+                            Some(pb) if !ans.addresses.contains(&pb.address) => format!(
+                                " (direkt published {} at {}: the record was changed behind its back)",
+                                pb.address,
+                                crate::commands::status::format_time(pb.at)
+                            ),
+                            _ => String::new(),
+                        }
                     ),
                     "run `direkt renew --force`; if the record keeps changing, another tool (the router's own DDNS client, an old ddclient) updates it too: turn that off".into(),
                 )),

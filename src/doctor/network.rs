@@ -48,10 +48,57 @@ pub struct PublicView {
     pub sources: Vec<SourceAnswer>,
     /// The sources disagree.
     pub conflict: bool,
+    /// Fewer sources than the quorum answered (but those that did agree).
+    pub quorum_short: bool,
+    /// The detection's own sentence.
+    pub message: Option<String>,
 }
 
-/// Ask every probe server (bound to the family) for our address, concurrently.
+/// The public address of one family: with a config, direkt's own address detection (STUN,
+/// probe servers, echo services, the interface; see `crate::ip`); without one, the probe
+/// servers given with `--probe`.
 pub async fn find_public(ctx: &Ctx<'_>, family: Family) -> PublicView {
+    if let Some(config) = &ctx.detect_config {
+        let det = ctx
+            .detection
+            .get_or_init(|| crate::ip::detect(config, vec![]))
+            .await;
+        let fam = match family {
+            Family::V4 => crate::ip::Family::Ipv4,
+            Family::V6 => crate::ip::Family::Ipv6,
+        };
+        let Some(fd) = det.get(fam) else {
+            return PublicView::default();
+        };
+        let sources: Vec<SourceAnswer> = fd
+            .sources
+            .iter()
+            .map(|a| SourceAnswer {
+                source: a.source.clone(),
+                address: a.address,
+                error: a.error.clone().or_else(|| a.range.clone()),
+            })
+            .collect();
+        let mut public: Vec<IpAddr> = fd
+            .sources
+            .iter()
+            .filter(|a| a.public)
+            .filter_map(|a| a.address)
+            .collect();
+        public.sort();
+        public.dedup();
+        // Doctor shows the outside view even when fewer sources than the quorum answered.
+        let address = fd
+            .address
+            .or_else(|| (public.len() == 1).then(|| public[0]));
+        return PublicView {
+            address,
+            conflict: fd.verdict == crate::ip::Verdict::Disagree,
+            quorum_short: fd.verdict == crate::ip::Verdict::NoQuorum && address.is_some(),
+            message: Some(fd.message.clone()),
+            sources,
+        };
+    }
     let bind = match family {
         Family::V4 => Bind::V4,
         Family::V6 => Bind::V6,
@@ -87,48 +134,13 @@ pub async fn find_public(ctx: &Ctx<'_>, family: Family) -> PublicView {
     PublicView {
         address: seen.first().copied(),
         conflict: seen.len() > 1,
+        quorum_short: false,
+        message: None,
         sources,
     }
 }
 
-/// Reserved ranges are never public, except prefixes the config declares public (the lab's
-/// documentation ranges).
-pub fn is_public(ip: IpAddr, extra: &[ipnet::IpNet]) -> bool {
-    if extra.iter().any(|n| n.contains(&ip)) {
-        return true;
-    }
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_multicast()
-                || is_cgnat(ip)
-                || o[0] == 0
-                || o[0] >= 240
-                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
-                || (o[0] == 198 && (o[1] & 0xfe) == 18))
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            (s[0] & 0xe000) == 0x2000 && !(s[0] == 0x2001 && s[1] == 0x0db8)
-        }
-    }
-}
-
-pub fn is_cgnat(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            o[0] == 100 && (o[1] & 0xc0) == 64
-        }
-        IpAddr::V6(_) => false,
-    }
-}
+pub use crate::ip::public::{is_cgnat, is_public};
 
 pub fn is_rfc1918(ip: IpAddr) -> bool {
     matches!(ip, IpAddr::V4(v4) if v4.is_private())
@@ -148,7 +160,11 @@ pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
             },
         );
     }
-    if ctx.probes.is_empty() {
+    let has_sources = ctx
+        .config
+        .is_some_and(|c| !c.ip.stun.is_empty() || !c.ip.echo.is_empty() || c.ip.gateway)
+        || !ctx.probes.is_empty();
+    if !has_sources {
         return CheckResult::skip(
             id,
             format!(
@@ -160,6 +176,14 @@ pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
     }
     let view = ctx.public(family).await;
     let r = match (view.address, view.conflict) {
+        (Some(a), false) if view.quorum_short => CheckResult::warn(
+            id,
+            format!(
+                "the internet sees this box as {a}, but fewer sources answered than [ip] quorum asks for"
+            ),
+        )
+        .why("direkt publishes an address only when enough independent sources agree")
+        .fix("check the sources that failed (details), or lower [ip] quorum"),
         (Some(a), false) => CheckResult::pass(id, format!("the internet sees this box as {a}")),
         (Some(_), true) => {
             let list: Vec<String> = view
@@ -200,6 +224,7 @@ pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
     };
     r.detail("address", view.address)
         .detail("sources", &view.sources)
+        .detail("detection", &view.message)
 }
 
 /// The gateway and its port-mapping service, as found by the port-mapping module.
@@ -293,18 +318,120 @@ pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
     }
 }
 
+/// The DNS provider accepts direkt's credentials. There is no read-only call common to the
+/// providers, so doctor adds and removes a TXT value at `_acme-challenge.<name>` (what DNS-01
+/// does anyway; the A/AAAA records are not touched). dyndns2 has no TXT: its last update tells.
 pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
+    use crate::ddns::Failure;
     let id = "provider.credentials";
-    match ctx.config.and_then(|c| c.ddns.as_ref()) {
-        None => CheckResult::skip(id, "no DNS provider configured"),
-        Some(d) => CheckResult::skip(
+    let Some(c) = ctx.config else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    let Some(d) = c.ddns.as_ref() else {
+        return CheckResult::skip(id, "no DNS provider configured");
+    };
+    let state = crate::state::StateDir::new(&ctx.settings.paths.state_dir)
+        .read()
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if let Some(l) = &state.ddns.latch {
+        return CheckResult::fail(
+            id,
+            format!("the DNS provider ({}) refused direkt: {}", d.provider, l.reason),
+        )
+        .why("direkt stops asking a provider that refused (to avoid being blocked) until the config changes or `direkt renew --force`")
+        .fix(state.ddns.latch_hint.clone().unwrap_or_else(|| {
+            "fix the credentials in the secrets file, then run `direkt renew --force`".into()
+        }))
+        .detail("provider", d.provider.to_string())
+        .detail("latched_since", crate::commands::status::format_time(l.since));
+    }
+    let provider = match crate::ddns::provider_from_settings(ctx.settings) {
+        Ok(p) => p,
+        Err(e) => {
+            return CheckResult::fail(id, format!("the DNS provider cannot be used: {e}"))
+                .why("without working credentials the name cannot follow the box's address")
+                .fix(
+                    e.hint_text()
+                        .unwrap_or("check [ddns] and its secret")
+                        .to_string(),
+                )
+                .detail("provider", d.provider.to_string());
+        }
+    };
+    let fqdn = format!("_acme-challenge.{}", c.name);
+    let value = format!("direkt-doctor-{}", crate::probe::api::new_nonce());
+    let limit = ctx.step_timeout(2);
+    let attempt = async {
+        match provider.set_txt(&fqdn, &value).await {
+            Ok(()) => provider.remove_txt(&fqdn, &value).await.map(|_| true),
+            Err(e) if e.failure == Failure::Unsupported => Ok(false),
+            Err(e) => Err(e),
+        }
+    };
+    let Ok(result) = tokio::time::timeout(limit, attempt).await else {
+        return CheckResult::warn(
             id,
             format!(
-                "not checked: this build of direkt has no {} provider client yet",
+                "the DNS provider ({}) did not answer within {} ms",
+                d.provider,
+                limit.as_millis()
+            ),
+        )
+        .why("without an answering provider the name cannot follow the box's address")
+        .fix("check the provider's server ([ddns] server) and that DNS/HTTPS to it is not blocked")
+        .detail("provider", d.provider.to_string());
+    };
+    let r = match result {
+        Ok(true) => CheckResult::pass(
+            id,
+            format!(
+                "the DNS provider ({}) accepts direkt's credentials (a TXT value at {fqdn} added and removed)",
                 d.provider
             ),
         ),
-    }
+        Ok(false) => match (&state.ddns.ipv4, &state.ddns.ipv6) {
+            (Some(p), _) | (None, Some(p)) => CheckResult::pass(
+                id,
+                format!(
+                    "the DNS provider ({}) accepted the last update ({} at {})",
+                    d.provider,
+                    p.address,
+                    crate::commands::status::format_time(p.at)
+                ),
+            ),
+            _ => CheckResult::skip(
+                id,
+                format!(
+                    "not checked: {} has no call that tests credentials without changing the record, and direkt has not published yet",
+                    d.provider
+                ),
+            ),
+        },
+        Err(e) => {
+            let status = if e.failure == Failure::Latch {
+                Status::Fail
+            } else {
+                Status::Warn
+            };
+            CheckResult::new(
+                id,
+                status,
+                format!(
+                    "the DNS provider ({}) refused a test change: {}",
+                    d.provider, e.message
+                ),
+            )
+            .why("without working credentials the name cannot follow the box's address")
+            .fix(
+                e.hint
+                    .clone()
+                    .unwrap_or_else(|| "check the credentials in the secrets file".into()),
+            )
+        }
+    };
+    r.detail("provider", d.provider.to_string())
 }
 
 pub async fn renew_last(ctx: &Ctx<'_>) -> CheckResult {
@@ -316,29 +443,56 @@ pub async fn renew_last(ctx: &Ctx<'_>) -> CheckResult {
                 .fix("check the state directory's permissions (--state-dir)");
         }
     };
-    let Some(run) = state.and_then(|s| s.last_run) else {
+    let Some(state) = state else {
         return CheckResult::skip(id, "direkt has not run yet (no state)");
     };
-    let when = crate::commands::status::format_time(run.at);
-    let r = if run.ok {
+    let parts = &state.renew.parts;
+    let failed: Vec<String> = parts
+        .iter()
+        .filter_map(|(name, p)| {
+            p.error.as_ref().map(|e| {
+                let latched = if p.latched {
+                    " (stopped until you act)"
+                } else {
+                    ""
+                };
+                format!("{name}: {e}{latched}")
+            })
+        })
+        .collect();
+    let last = parts.values().filter_map(|p| p.last_attempt).max();
+    let r = if !failed.is_empty() {
+        CheckResult::fail(id, format!("the last renew failed: {}", failed.join("; ")))
+            .why("a failed renew means the DNS record, the mappings or the certificate may go out of date")
+            .fix("run `direkt renew -v` to see the error and its hint")
+    } else if let Some(at) = last {
         CheckResult::pass(
             id,
             format!(
-                "the last run ({} at {when}) succeeded: {}",
-                run.command, run.summary
+                "the last renew ({}) succeeded for {}",
+                crate::commands::status::format_time(at),
+                parts.keys().cloned().collect::<Vec<_>>().join(", ")
             ),
         )
+    } else if let Some(run) = &state.last_run {
+        let when = crate::commands::status::format_time(run.at);
+        if run.ok {
+            CheckResult::pass(
+                id,
+                format!(
+                    "the last run ({} at {when}) succeeded: {}",
+                    run.command, run.summary
+                ),
+            )
+        } else {
+            CheckResult::fail(id, format!("the last run ({} at {when}) failed: {}", run.command, run.summary))
+                .why("a failed run means the DNS record, the mappings or the certificate may be out of date")
+                .fix("run `direkt renew -v` to see the error and its hint")
+        }
     } else {
-        CheckResult::fail(
-            id,
-            format!("the last run ({} at {when}) failed: {}", run.command, run.summary),
-        )
-        .why("a failed renew means the DNS record, the mappings or the certificate may be out of date")
-        .fix("run `direkt renew -v` to see the error and its hint")
+        CheckResult::skip(id, "`direkt renew` has not run yet")
     };
-    r.detail("command", &run.command)
-        .detail("at", when)
-        .detail("ok", run.ok)
+    r.detail("parts", parts).detail("last_run", &state.last_run)
 }
 
 #[cfg(test)]
@@ -346,17 +500,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn public_ranges() {
-        let p = |s: &str| is_public(s.parse().unwrap(), &[]);
-        assert!(p("8.8.8.8"));
-        assert!(!p("100.64.0.2"));
-        assert!(!p("192.168.1.1"));
-        assert!(!p("203.0.113.5"));
-        assert!(p("2a00:1450::1"));
-        assert!(!p("fd00::1"));
-        let lab: Vec<ipnet::IpNet> = vec!["203.0.113.0/24".parse().unwrap()];
-        assert!(is_public("203.0.113.5".parse().unwrap(), &lab));
-        assert!(is_cgnat("100.127.255.255".parse().unwrap()));
-        assert!(!is_cgnat("100.128.0.1".parse().unwrap()));
+    fn rfc1918() {
+        assert!(is_rfc1918("192.168.1.1".parse().unwrap()));
+        assert!(!is_rfc1918("100.64.0.2".parse().unwrap()));
     }
 }

@@ -49,6 +49,10 @@ fn rank(c: &CheckResult) -> usize {
 }
 
 fn capitalize(s: &str) -> String {
+    // A sentence starting with a name (box.example.org) keeps it as written.
+    if s.split_whitespace().next().is_some_and(|w| w.contains('.')) {
+        return s.to_string();
+    }
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
