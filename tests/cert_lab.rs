@@ -175,6 +175,13 @@ fn direct_http01_verifies_matches_and_renew_asks_nothing() {
     assert_eq!(mode(&live(&lab).join("privkey.pem")), 0o600);
     assert_eq!(j["certificate"]["names"], serde_json::json!([NAME]));
     assert_eq!(j["certificate"]["key_type"], "ecdsa-p256");
+    // The account (with its key) is stored once, private.
+    let accounts: Vec<_> = std::fs::read_dir(lab.state_dir().join("acme"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(mode(&accounts[0].path()), 0o600);
 
     // Existing account: the protocol floor is 9 requests; at most one above it.
     let again = cert(&lab, &config, &["issue", "--force", "--json"]);
