@@ -313,13 +313,39 @@ fn nonce_rejection_at_50_percent_still_issues() {
     }
 }
 
+/// Add a record to the lab's zone through Knot's control socket (the TSIG key may only
+/// change the box's own names).
+fn zone_add(lab: &Lab, owner: &str, rtype: &str, data: &str) {
+    let sock = lab.run_dir().join("knot/knot.sock");
+    let knotc = |args: &[&str]| {
+        let out = std::process::Command::new("knotc")
+            .arg("-s")
+            .arg(&sock)
+            .args(args)
+            .output()
+            .unwrap();
+        Run::from(out)
+    };
+    knotc(&["zone-begin", "example.test"]).code(0);
+    // Replace: drop what the owner had (fails harmlessly when it had nothing).
+    let _ = knotc(&["zone-unset", "example.test", owner, rtype]);
+    knotc(&["zone-set", "example.test", owner, "60", rtype, data]).code(0);
+    knotc(&["zone-commit", "example.test"]).code(0);
+}
+
 #[test]
-fn a_failing_alias_is_named_and_nothing_is_ordered() {
+fn aliases_are_checked_before_ordering_and_share_the_certificate() {
     let Some(lab) = Lab::up_or_skip("direct") else {
         return;
     };
     publish(&lab, "203.0.113.2");
-    let config = config_with(&lab, "alias.toml", "aliases = [\"www.example.test\"]", "");
+    map(&lab, 80);
+    let config = config_with(
+        &lab,
+        "alias.toml",
+        "aliases = [\"www.example.test\", \"shop.example.test\"]",
+        "",
+    );
     // Pebble is frozen: an order would hang; the check must stop before it.
     let pid = pebble_pid(&lab);
     // SAFETY: signalling the lab's own Pebble process by PID.
@@ -328,9 +354,33 @@ fn a_failing_alias_is_named_and_nothing_is_ordered() {
     unsafe { libc::kill(pid, libc::SIGCONT) };
     run.code(1)
         .stderr_has("alias www.example.test does not resolve")
+        .stderr_has("alias shop.example.test does not resolve")
         .stderr_has("no certificate was ordered")
         .stderr_has("CNAME");
     assert!(!live(&lab).exists());
+
+    // One alias CNAMEd to the box, one to another host: only the wrong one is named.
+    zone_add(&lab, "www.example.test.", "CNAME", "box.example.test.");
+    zone_add(&lab, "shop.example.test.", "CNAME", "acme.example.test.");
+    let run = cert(&lab, &config, &["issue"]);
+    run.code(1).stderr_has(
+        "alias shop.example.test points to 198.51.100.14 (via CNAME acme.example.test), \
+         not to box.example.test (203.0.113.2)",
+    );
+    assert!(
+        !run.stderr.contains("alias www.example.test"),
+        "{}",
+        run.stderr
+    );
+
+    // Both right: one certificate for the name and its aliases.
+    zone_add(&lab, "shop.example.test.", "CNAME", "www.example.test.");
+    let j = cert(&lab, &config, &["issue", "--json"]).code(0).json();
+    assert_eq!(
+        j["certificate"]["names"],
+        serde_json::json!([NAME, "www.example.test", "shop.example.test"])
+    );
+    verify_chain(&lab);
 }
 
 #[test]
