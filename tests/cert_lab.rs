@@ -15,10 +15,11 @@ const NAME: &str = "box.example.test";
 
 /// Publish `NAME` -> `addr` with a TSIG-signed update from the box (what `ddns update` does).
 fn publish(lab: &Lab, addr: &str) {
+    let rtype = if addr.contains(':') { "AAAA" } else { "A" };
     let key = format!("hmac-sha256:ddns-key:{}", lab.tsig_secret());
     let script = format!(
-        "server 198.51.100.53\nzone example.test\nupdate delete {NAME} A\n\
-         update add {NAME} 60 A {addr}\nsend\n"
+        "server 198.51.100.53\nzone example.test\nupdate delete {NAME} {rtype}\n\
+         update add {NAME} 60 {rtype} {addr}\nsend\n"
     );
     let mut c = lab
         .exec_cmd("box", &["nsupdate", "-y", &key])
@@ -294,6 +295,42 @@ fn direct_tls_alpn01_dns01_and_a_failing_deploy_hook() {
         "",
         "the TXT record was not removed"
     );
+}
+
+#[test]
+fn dual_stack_http01_is_answered_over_ipv6() {
+    let Some(lab) = Lab::up_or_skip("dual-stack") else {
+        return;
+    };
+    publish(&lab, "203.0.113.2");
+    publish(&lab, "2001:db8:77::10");
+    map(&lab, 80);
+    // Open port 80 to the box in the router's IPv6 firewall by hand, as an owner would
+    // (miniupnpd refuses UPnP pinholes below port 1024).
+    lab.exec(
+        "router",
+        &[
+            "nft",
+            "insert rule inet filter forward ip6 daddr 2001:db8:77::10 tcp dport 80 accept",
+        ],
+    )
+    .code(0);
+    // Pebble validates over IPv6 when the name has an AAAA record (and does not fall back).
+    // NO_COLOR: the debug log is coloured otherwise, even on a pipe.
+    let out = cert_cmd(&lab, &lab.config(), &["issue", "--json", "-vv"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let run = Run::from(out);
+    let j = run.code(0).json();
+    assert_eq!(j["challenge"], "http-01");
+    assert!(j["notes"].as_array().unwrap().is_empty(), "{j}");
+    assert!(
+        run.stderr.contains("peer=[2001:db8:"),
+        "no validation request arrived over IPv6:\n{}",
+        run.stderr
+    );
+    verify_chain(&lab);
 }
 
 #[test]
