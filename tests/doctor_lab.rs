@@ -380,3 +380,55 @@ fn doctor_works_before_anything_is_configured() {
     assert_eq!(r.code, 3);
     assert!(j["verdict"]["fix"].is_string(), "{:#}", j["verdict"]);
 }
+
+#[test]
+fn dual_stack_checks_ipv6_reachability_separately() {
+    let Some(lab) = Lab::up_or_skip("dual-stack") else {
+        return;
+    };
+    lab.box_direkt(&["ddns", "update"]).code(0);
+    map_ports(&lab);
+    let (_, j, _) = doctor(&lab, &[]);
+    assert_eq!(
+        status(&j, "public.ipv6"),
+        "pass",
+        "{:#}",
+        check(&j, "public.ipv6")
+    );
+    assert_eq!(status(&j, "reach.tcp.443"), "pass");
+    // The router's firewall drops unsolicited inbound IPv6: said, with the pinhole fix.
+    let six = check(&j, "reach.tcp6.443");
+    assert_eq!(six["details"]["outcome"], "timeout", "{six:#}");
+    assert_eq!(six["details"]["address"], "2001:db8:77::10");
+    assert!(
+        six["fix"].as_str().unwrap().contains("IPv6 firewall"),
+        "{six:#}"
+    );
+    // A pinhole (by hand here) makes it pass.
+    lab.exec(
+        "router",
+        &[
+            "nft",
+            "insert",
+            "rule",
+            "inet",
+            "filter",
+            "forward",
+            "ip6",
+            "daddr",
+            "2001:db8:77::10",
+            "tcp",
+            "dport",
+            "443",
+            "accept",
+        ],
+    )
+    .code(0);
+    let (_, j, _) = doctor(&lab, &[]);
+    assert_eq!(
+        status(&j, "reach.tcp6.443"),
+        "pass",
+        "{:#}",
+        check(&j, "reach.tcp6.443")
+    );
+}
