@@ -66,6 +66,9 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)
+    Ports(commands::ports::PortsArgs),
+
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]
     Generate(commands::generate::GenerateArgs),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod fsutil;
 pub mod generate;
 pub mod output;
+pub mod portmap;
 pub mod state;
 
 use std::process::ExitCode;

@@ -30,6 +30,8 @@ pub struct State {
     /// How many runs have recorded themselves here.
     pub runs: u64,
     pub last_run: Option<RunRecord>,
+    /// Port mappings direkt created on the router.
+    pub ports: crate::portmap::PortsState,
 }
 
 /// What the last state-changing run did.

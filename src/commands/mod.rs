@@ -2,6 +2,7 @@
 
 pub mod debug;
 pub mod generate;
+pub mod ports;
 pub mod status;
 
 use std::future::Future;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Ports(args) => ports::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }
