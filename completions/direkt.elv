@@ -31,6 +31,14 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --version 'Print version'
             cand status 'Show what is configured and its state'
             cand ports 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
+            cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+            cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+            cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
+            cand cert 'Certificates: issue, renew when due, show, revoke'
+            cand lab 'A home network in namespaces for tests and support (Linux, root)'
+            cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+            cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
             cand debug 'Internal helpers for the test suite'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -40,6 +48,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
             cand --json 'Print JSON (see the README for its fields)'
+            cand --prometheus 'Print metrics in the Prometheus text format (for node_exporter''s textfile collector)'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
@@ -174,6 +183,458 @@ set edit:completion:arg-completer[direkt] = {|@words|
         }
         &'direkt;ports;help;help'= {
         }
+        &'direkt;setup'= {
+            cand --answers 'Answers as TOML (never asks; unanswered questions take their defaults)'
+            cand --defaults 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor''s preset)'
+            cand --name 'The box''s name (answer `name`)'
+            cand --provider 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)'
+            cand --dns-server 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)'
+            cand --zone 'The zone holding the name (answer `ddns.zone`)'
+            cand --username 'dyndns2 user name (answer `ddns.username`)'
+            cand --key-name 'rfc2136 TSIG key name (answer `ddns.key_name`)'
+            cand --forward 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)'
+            cand --ca 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)'
+            cand --ca-bundle 'Extra PEM roots for the CA''s TLS (answer `cert.ca_bundle`)'
+            cand --email 'Contact e-mail for the CA (answer `cert.email`)'
+            cand --challenges 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)'
+            cand --schedule 'Install the renew schedule: yes or no (answer `schedule`)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -y 'Never ask: take the default for every question not answered otherwise'
+            cand --yes 'Never ask: take the default for every question not answered otherwise'
+            cand --dry-run 'Show what would change; write nothing, contact no provider or CA'
+            cand --no-cert 'No certificate (answer `cert.enabled = false`)'
+            cand --accept-tos 'Accept the CA''s terms of service (answer `cert.accept_tos`)'
+            cand --no-apply 'Write the config only; apply nothing now (answer `apply = false`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;renew'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print a JSON summary of every part on stdout'
+            cand --force 'Renew every part now, even when not due, and clear latched errors'
+            cand --dry-run 'Say what would be done; change nothing and contact no provider or CA'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;ddns'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand update 'Detect the public address and update the DNS record if it changed'
+            cand show 'Show what was last published, and any latch or backoff (no network)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;ddns;update'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --force 'Send even if the address is unchanged; lift a latch or a backoff'
+            cand --dry-run 'Detect and decide, but send nothing to the provider and write nothing'
+            cand --json 'Print the report as JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;ddns;show'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;ddns;help'= {
+            cand update 'Detect the public address and update the DNS record if it changed'
+            cand show 'Show what was last published, and any latch or backoff (no network)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;ddns;help;update'= {
+        }
+        &'direkt;ddns;help;show'= {
+        }
+        &'direkt;ddns;help;help'= {
+        }
+        &'direkt;cert'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+            cand renew 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+            cand show 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+            cand revoke 'Revoke the current certificate (the next `renew` then obtains a new one)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;cert;issue'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --force 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+            cand --accept-tos 'Accept the CA''s terms of service (needed once, when the account is created)'
+            cand --dry-run 'Only say whether an order is due; order nothing'
+            cand --json 'Print the report as JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;renew'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --force 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+            cand --accept-tos 'Accept the CA''s terms of service (needed once, when the account is created)'
+            cand --dry-run 'Only say whether an order is due; order nothing'
+            cand --json 'Print the report as JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;show'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;revoke'= {
+            cand --reason 'Reason given to the CA'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;cert;help'= {
+            cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+            cand renew 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+            cand show 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+            cand revoke 'Revoke the current certificate (the next `renew` then obtains a new one)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;cert;help;issue'= {
+        }
+        &'direkt;cert;help;renew'= {
+        }
+        &'direkt;cert;help;show'= {
+        }
+        &'direkt;cert;help;revoke'= {
+        }
+        &'direkt;cert;help;help'= {
+        }
+        &'direkt;lab'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;up'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --scenario 'Network condition to build'
+            cand --pebble-nonce-reject 'Percentage of nonces Pebble rejects with badNonce (clients must retry)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --install 'Install missing Debian packages with apt-get first'
+            cand --json 'Print the lab''s description as JSON (as `lab status --json`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;down'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;exec'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --in 'Namespace to run in'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;status'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON (the lab''s lab.json, with `running` per daemon)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;scenarios'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;demo'= {
+            cand --name 'Lab name (prefix of its namespaces)'
+            cand --scenario 'Network condition to run the demo in'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --keep 'Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;help'= {
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;help;up'= {
+        }
+        &'direkt;lab;help;down'= {
+        }
+        &'direkt;lab;help;exec'= {
+        }
+        &'direkt;lab;help;status'= {
+        }
+        &'direkt;lab;help;scenarios'= {
+        }
+        &'direkt;lab;help;demo'= {
+        }
+        &'direkt;lab;help;help'= {
+        }
+        &'direkt;probe-server'= {
+            cand --listen 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)'
+            cand --max-connections 'At most this many connections at once (further ones wait)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;report'= {
+            cand -o 'Write the report to FILE (mode 0600) instead of stdout'
+            cand --output 'Write the report to FILE (mode 0600) instead of stdout'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --no-doctor 'Leave out the doctor run (faster; support will miss the diagnosis)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;schedule;install'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;remove'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;show'= {
+            cand --root 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then'
+            cand --every 'How often renew runs (1m to 60m)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --systemd 'A systemd service + timer (default where systemd runs)'
+            cand --cron 'A line in /etc/cron.d/direkt (default elsewhere)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;schedule;help'= {
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;schedule;help;install'= {
+        }
+        &'direkt;schedule;help;remove'= {
+        }
+        &'direkt;schedule;help;show'= {
+        }
+        &'direkt;schedule;help;help'= {
+        }
         &'direkt;generate'= {
             cand --out 'Directory that receives completions/ and man/'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
@@ -231,6 +692,14 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help'= {
             cand status 'Show what is configured and its state'
             cand ports 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
+            cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+            cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+            cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
+            cand cert 'Certificates: issue, renew when due, show, revoke'
+            cand lab 'A home network in namespaces for tests and support (Linux, root)'
+            cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+            cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
             cand debug 'Internal helpers for the test suite'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -253,6 +722,67 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;ports;refresh'= {
         }
         &'direkt;help;ports;probe'= {
+        }
+        &'direkt;help;setup'= {
+        }
+        &'direkt;help;renew'= {
+        }
+        &'direkt;help;ddns'= {
+            cand update 'Detect the public address and update the DNS record if it changed'
+            cand show 'Show what was last published, and any latch or backoff (no network)'
+        }
+        &'direkt;help;ddns;update'= {
+        }
+        &'direkt;help;ddns;show'= {
+        }
+        &'direkt;help;cert'= {
+            cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+            cand renew 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+            cand show 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+            cand revoke 'Revoke the current certificate (the next `renew` then obtains a new one)'
+        }
+        &'direkt;help;cert;issue'= {
+        }
+        &'direkt;help;cert;renew'= {
+        }
+        &'direkt;help;cert;show'= {
+        }
+        &'direkt;help;cert;revoke'= {
+        }
+        &'direkt;help;lab'= {
+            cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+            cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+            cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
+            cand status 'Show every address, URL and file of a running lab'
+            cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+        }
+        &'direkt;help;lab;up'= {
+        }
+        &'direkt;help;lab;down'= {
+        }
+        &'direkt;help;lab;exec'= {
+        }
+        &'direkt;help;lab;status'= {
+        }
+        &'direkt;help;lab;scenarios'= {
+        }
+        &'direkt;help;lab;demo'= {
+        }
+        &'direkt;help;probe-server'= {
+        }
+        &'direkt;help;report'= {
+        }
+        &'direkt;help;schedule'= {
+            cand install 'Write the systemd units (and enable the timer) or the cron file'
+            cand remove 'Remove what `install` wrote (and disable the timer)'
+            cand show 'Print what `install` would write, without writing'
+        }
+        &'direkt;help;schedule;install'= {
+        }
+        &'direkt;help;schedule;remove'= {
+        }
+        &'direkt;help;schedule;show'= {
         }
         &'direkt;help;generate'= {
         }

@@ -35,6 +35,14 @@ complete -c direkt -n "__fish_direkt_needs_command" -s h -l help -d 'Print help 
 complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "ports" -d 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "debug" -d 'Internal helpers for the test suite'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -44,6 +52,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand status" -l color -d 'When 
 always\t''
 never\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand status" -l json -d 'Print JSON (see the README for its fields)'
+complete -c direkt -n "__fish_direkt_using_subcommand status" -l prometheus -d 'Print metrics in the Prometheus text format (for node_exporter\'s textfile collector)'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s h -l help -d 'Print help'
@@ -150,6 +159,339 @@ complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Keep direkt\'s mappings alive: re-create lost ones, extend those past half their lease'
 complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "probe" -d 'Show what the gateway offers: protocols, external address, what was ignored'
 complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l answers -d 'Answers as TOML (never asks; unanswered questions take their defaults)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l defaults -d 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor\'s preset)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l name -d 'The box\'s name (answer `name`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l provider -d 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dns-server -d 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l zone -d 'The zone holding the name (answer `ddns.zone`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l username -d 'dyndns2 user name (answer `ddns.username`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l key-name -d 'rfc2136 TSIG key name (answer `ddns.key_name`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l forward -d 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca -d 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca-bundle -d 'Extra PEM roots for the CA\'s TLS (answer `cert.ca_bundle`)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l email -d 'Contact e-mail for the CA (answer `cert.email`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l challenges -d 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l schedule -d 'Install the renew schedule: yes or no (answer `schedule`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s y -l yes -d 'Never ask: take the default for every question not answered otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dry-run -d 'Show what would change; write nothing, contact no provider or CA'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l no-cert -d 'No certificate (answer `cert.enabled = false`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l accept-tos -d 'Accept the CA\'s terms of service (answer `cert.accept_tos`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l no-apply -d 'Write the config only; apply nothing now (answer `apply = false`)'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l json -d 'Print a JSON summary of every part on stdout'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l force -d 'Renew every part now, even when not due, and clear latched errors'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -l dry-run -d 'Say what would be done; change nothing and contact no provider or CA'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand renew" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l force -d 'Send even if the address is unchanged; lift a latch or a backoff'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l dry-run -d 'Detect and decide, but send nothing to the provider and write nothing'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l json -d 'Print the report as JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l force -d 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l accept-tos -d 'Accept the CA\'s terms of service (needed once, when the account is created)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l dry-run -d 'Only say whether an order is due; order nothing'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -l json -d 'Print the report as JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from issue" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l force -d 'Order a new certificate even if the current one is fine; ignore back-off and a latched refusal'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l accept-tos -d 'Accept the CA\'s terms of service (needed once, when the account is created)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l dry-run -d 'Only say whether an order is due; order nothing'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -l json -d 'Print the report as JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from renew" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l reason -d 'Reason given to the CA' -r -f -a "unspecified\t''
+key-compromise\t''
+superseded\t''
+cessation-of-operation\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
+complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l scenario -d 'Network condition to build' -r -f -a "direct\t''
+cgnat\t''
+double-nat\t''
+no-upnp\t''
+no-portmap\t''
+igdv1\t''
+port80-blocked\t''
+dual-stack\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l pebble-nonce-reject -d 'Percentage of nonces Pebble rejects with badNonce (clients must retry)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l install -d 'Install missing Debian packages with apt-get first'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l json -d 'Print the lab\'s description as JSON (as `lab status --json`)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l in -d 'Namespace to run in' -r -f -a "box\t'The box (direkt\'s host)'
+router\t'The home router (NAT, miniupnpd)'
+inet\t'The internet (Pebble, Knot, STUN, probe server)'
+cgn\t'The carrier NAT or upstream router (cgnat, double-nat)'
+rogue\t'Another host on the LAN (192.168.77.66)'"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -l json -d 'Print JSON (the lab\'s lab.json, with `running` per daemon)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from scenarios" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l name -d 'Lab name (prefix of its namespaces)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l scenario -d 'Network condition to run the demo in' -r -f -a "direct\t''
+cgnat\t''
+double-nat\t''
+no-upnp\t''
+no-portmap\t''
+igdv1\t''
+port80-blocked\t''
+dual-stack\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l keep -d 'Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l listen -d 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-connections -d 'At most this many connections at once (further ones wait)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s o -l output -d 'Write the report to FILE (mode 0600) instead of stdout' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand report" -l no-doctor -d 'Leave out the doctor run (faster; support will miss the diagnosis)'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand report" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "show" -d 'Print what `install` would write, without writing'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and not __fish_seen_subcommand_from install remove show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l root -d 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l every -d 'How often renew runs (1m to 60m)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l systemd -d 'A systemd service + timer (default where systemd runs)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -l cron -d 'A line in /etc/cron.d/direkt (default elsewhere)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l root -d 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l every -d 'How often renew runs (1m to 60m)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l systemd -d 'A systemd service + timer (default where systemd runs)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -l cron -d 'A line in /etc/cron.d/direkt (default elsewhere)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l root -d 'Write below this directory instead of / (for images, packaging and tests); nothing is enabled then' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l every -d 'How often renew runs (1m to 60m)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l systemd -d 'A systemd service + timer (default where systemd runs)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -l cron -d 'A line in /etc/cron.d/direkt (default elsewhere)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print what `install` would write, without writing'
+complete -c direkt -n "__fish_direkt_using_subcommand schedule; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l out -d 'Directory that receives completions/ and man/' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand generate" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -186,14 +528,37 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports generate debug help" -f -a "ports" -d 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ports" -d 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "add" -d 'Forward ports on the router to this box, e.g. `direkt ports add 443 8443:443/tcp`'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "list" -d 'Show direkt\'s mappings (from the state), or with --all the router\'s whole table'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "remove" -d 'Remove mappings direkt created (never anyone else\'s)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "refresh" -d 'Keep direkt\'s mappings alive: re-create lost ones, extend those past half their lease'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "probe" -d 'Show what the gateway offers: protocols, external address, what was ignored'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "show" -d 'Print what `install` would write, without writing'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from debug" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'

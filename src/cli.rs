@@ -68,6 +68,28 @@ pub enum Command {
 
     /// Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)
     Ports(commands::ports::PortsArgs),
+    /// Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)
+    Setup(Box<commands::setup::SetupArgs>),
+
+    /// Keep DNS, port mappings and the certificate current; silent when nothing was due
+    Renew(commands::renew::RenewArgs),
+    /// Dynamic DNS: update the name's A/AAAA records, show what was published
+    Ddns(commands::ddns::DdnsArgs),
+
+    /// Certificates: issue, renew when due, show, revoke
+    Cert(commands::cert::CertArgs),
+
+    /// A home network in namespaces for tests and support (Linux, root)
+    Lab(commands::lab::LabArgs),
+
+    /// Serve the outside vantage point: tells clients their public address
+    ProbeServer(commands::probe_server::ProbeServerArgs),
+
+    /// Write a support bundle: config, state, versions, doctor; every secret redacted
+    Report(commands::report::ReportArgs),
+
+    /// Run `renew` from a systemd timer or cron: install, remove or show it
+    Schedule(commands::schedule::ScheduleArgs),
 
     /// Write shell completions and man pages (used to refresh completions/ and man/)
     #[command(hide = true)]

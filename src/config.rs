@@ -363,8 +363,16 @@ impl Default for DoctorConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NotifyConfig {
-    /// Shell command run on failures, latched errors and a certificate close to expiry.
+    /// Shell command run on failures, latched errors and a certificate close to expiry
+    /// (`sh -c`; the reason is in DIREKT_NOTIFY_REASON, _PART, _MESSAGE, _NAME).
     pub command: String,
+    /// The command is stopped after this long.
+    #[serde(default = "default_notify_timeout")]
+    pub timeout: HumanDuration,
+}
+
+fn default_notify_timeout() -> HumanDuration {
+    HumanDuration(Duration::from_secs(30))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1022,6 +1030,13 @@ impl Secrets {
                 env_name(section, key)
             ))
         })
+    }
+
+    /// Set a value as if it were in the secrets file (setup's candidate settings, before
+    /// anything is written).
+    pub fn set(&mut self, section: &str, key: &str, value: Secret) {
+        self.values
+            .insert((section.to_string(), key.to_string()), value);
     }
 
     /// Every secret value known, so output can be scrubbed and tests can grep for them.

@@ -3,14 +3,27 @@
 //! `main.rs` only parses arguments and calls [`run`]; every command lives in `commands/` and
 //! calls into the domain modules.
 
+pub mod acme;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod ddns;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
+pub mod http;
+pub mod ip;
+pub mod lab;
+pub mod metrics;
+pub mod notify;
 pub mod output;
 pub mod portmap;
+pub mod probe;
+pub mod prompt;
+pub mod renew;
+pub mod report;
+pub mod schedule;
+pub mod setup;
 pub mod state;
 
 use std::process::ExitCode;

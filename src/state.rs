@@ -32,6 +32,12 @@ pub struct State {
     pub last_run: Option<RunRecord>,
     /// Port mappings direkt created on the router.
     pub ports: crate::portmap::PortsState,
+    /// Dynamic DNS: what was published, latch and backoff.
+    pub ddns: crate::ddns::DdnsState,
+    /// Certificates: what was issued, ARI window, back-off and latch.
+    pub cert: crate::acme::CertState,
+    /// How each part fared in `renew`, and the notifications sent.
+    pub renew: crate::renew::RenewState,
 }
 
 /// What the last state-changing run did.

@@ -1,8 +1,17 @@
 //! One file per subcommand: build settings, call the domain, print.
 
+pub mod cert;
+pub mod ddns;
 pub mod debug;
 pub mod generate;
+pub mod lab;
+pub mod lab_demo;
 pub mod ports;
+pub mod probe_server;
+pub mod renew;
+pub mod report;
+pub mod schedule;
+pub mod setup;
 pub mod status;
 
 use std::future::Future;
@@ -17,6 +26,14 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
         Command::Ports(args) => ports::run(global, &args, printer),
+        Command::Setup(args) => setup::run(global, &args, printer),
+        Command::Renew(args) => renew::run(global, &args, printer),
+        Command::Ddns(args) => ddns::run(global, &args, printer),
+        Command::Cert(args) => cert::run(global, &args, printer),
+        Command::Lab(args) => lab::run(&args, printer),
+        Command::ProbeServer(args) => probe_server::run(&args),
+        Command::Report(args) => report::run(global, &args, printer),
+        Command::Schedule(args) => schedule::run(global, &args, printer),
         Command::Generate(args) => generate::run(&args, printer),
         Command::Debug(args) => debug::run(global, &args),
     }

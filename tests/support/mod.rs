@@ -1,6 +1,11 @@
 //! Shared helpers for the integration tests: run the built binary with a clean environment.
 #![allow(dead_code)]
 
+pub mod fake;
+pub mod lab;
+pub mod tmux;
+pub mod tools;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

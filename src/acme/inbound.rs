@@ -1,0 +1,131 @@
+//! Why the CA could not connect to the box: after a failed HTTP-01/TLS-ALPN-01 validation,
+//! compare the router's WAN address with the address the name points to. Behind a carrier NAT
+//! (or a second router) nothing reaches the box, whatever port is tried; the user needs to
+//! hear that, not only the CA's "connection timed out".
+
+use std::net::IpAddr;
+
+/// The router's WAN address as the gateway reports it (NAT-PMP), if it answers quickly.
+async fn gateway_wan() -> Option<IpAddr> {
+    let gateway = default_gateway()?;
+    let timeouts = crab_nat::TimeoutConfig {
+        initial_timeout: std::time::Duration::from_millis(250),
+        max_retries: 1,
+        max_retry_timeout: Some(std::time::Duration::from_millis(500)),
+    };
+    let wan = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        crab_nat::natpmp::external_address(gateway.into(), Some(timeouts)),
+    )
+    .await
+    .ok()?
+    .ok()?;
+    Some(IpAddr::V4(wan))
+}
+
+/// The IPv4 default gateway from /proc/net/route.
+fn default_gateway() -> Option<std::net::Ipv4Addr> {
+    let text = std::fs::read_to_string("/proc/net/route").ok()?;
+    parse_default_gateway(&text)
+}
+
+fn parse_default_gateway(text: &str) -> Option<std::net::Ipv4Addr> {
+    text.lines().skip(1).find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.len() > 2 && f[1] == "00000000" {
+            let g = u32::from_str_radix(f[2], 16).ok()?;
+            // The kernel prints it in host (little-endian) byte order.
+            Some(std::net::Ipv4Addr::from(g.to_le_bytes()))
+        } else {
+            None
+        }
+    })
+}
+
+/// The explanation, when the gateway's view shows there is no inbound path.
+pub async fn diagnose(name: &str, name_addrs: &[IpAddr]) -> Option<String> {
+    let wan = gateway_wan().await?;
+    explain(name, wan, name_addrs)
+}
+
+fn is_cgnat(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V4(v4) if v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+}
+
+fn is_private(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V4(v4) if v4.is_private() || v4.is_link_local())
+}
+
+pub fn explain(name: &str, wan: IpAddr, name_addrs: &[IpAddr]) -> Option<String> {
+    if name_addrs.contains(&wan) {
+        // The name points at the router itself: the path exists up to it.
+        return None;
+    }
+    let points = match name_addrs.iter().find(|a| a.is_ipv4() == wan.is_ipv4()) {
+        Some(a) => a.to_string(),
+        None => "no address of that family".to_string(),
+    };
+    Some(if is_cgnat(wan) {
+        format!(
+            "no inbound path to this box: the router's WAN address is {wan}, a carrier-grade NAT \
+             address (100.64.0.0/10), while {name} points to {points}, the carrier's NAT, which \
+             does not pass inbound connections on to this box (CGNAT)"
+        )
+    } else if is_private(wan) {
+        format!(
+            "no inbound path to this box: the router's WAN address is {wan}, a private address \
+             (double NAT), while {name} points to {points}, an upstream router that does not \
+             forward to this one"
+        )
+    } else {
+        format!(
+            "no inbound path to this box: {name} points to {points}, but the router's WAN \
+             address is {wan} (stale DNS record, or another NAT in between)"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_default_gateway_is_read_from_the_route_table() {
+        let t = "Iface\tDestination\tGateway \tFlags\n\
+                 eth0\t004DA8C0\t00000000\t0001\n\
+                 eth0\t00000000\t014DA8C0\t0003\n";
+        assert_eq!(
+            parse_default_gateway(t),
+            Some("192.168.77.1".parse().unwrap())
+        );
+        assert_eq!(parse_default_gateway("Iface\n"), None);
+    }
+
+    #[test]
+    fn cgnat_is_named_with_both_addresses() {
+        let m = explain("box.example.test", ip("100.64.0.2"), &[ip("203.0.113.100")]).unwrap();
+        assert!(m.contains("no inbound path"), "{m}");
+        assert!(
+            m.contains("100.64.0.2") && m.contains("203.0.113.100"),
+            "{m}"
+        );
+        assert!(m.contains("CGNAT"), "{m}");
+    }
+
+    #[test]
+    fn double_nat_and_stale_dns_are_told_apart() {
+        let m = explain("b.example.test", ip("192.168.1.2"), &[ip("203.0.113.100")]).unwrap();
+        assert!(m.contains("double NAT"), "{m}");
+        let m = explain("b.example.test", ip("203.0.113.2"), &[ip("203.0.113.9")]).unwrap();
+        assert!(m.contains("stale DNS"), "{m}");
+    }
+
+    #[test]
+    fn a_name_on_the_router_itself_is_no_inbound_problem() {
+        assert!(explain("b.example.test", ip("203.0.113.2"), &[ip("203.0.113.2")]).is_none());
+    }
+}

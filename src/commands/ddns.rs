@@ -1,0 +1,197 @@
+//! `direkt ddns update|show`: a thin wrapper around [`crate::ddns::update`] and the state.
+
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::cli::GlobalArgs;
+use crate::commands::status::format_time;
+use crate::config::Settings;
+use crate::ddns::update::{Action, DdnsState};
+use crate::ddns::{UpdateOptions, UpdateReport};
+use crate::error::{Error, Result};
+use crate::ip::Verdict;
+use crate::output::{Printer, Style};
+use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
+
+#[derive(Debug, clap::Args)]
+pub struct DdnsArgs {
+    #[command(subcommand)]
+    pub command: DdnsCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum DdnsCommand {
+    /// Detect the public address and update the DNS record if it changed
+    #[command(
+        long_about = "Detect the public address (sources queried concurrently, published only when \
+                      ip.quorum of them agree) and update the A/AAAA record if it differs from \
+                      the one last published. Exit 0 also when nothing changed; 1 failed or \
+                      backing off; 2 config error; 4 the provider refused (latched until the \
+                      config changes or --force)."
+    )]
+    Update(UpdateArgs),
+    /// Show what was last published, and any latch or backoff (no network)
+    Show(ShowArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    /// Send even if the address is unchanged; lift a latch or a backoff
+    #[arg(long)]
+    pub force: bool,
+    /// Detect and decide, but send nothing to the provider and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: &DdnsArgs, p: &Printer) -> Result<ExitCode> {
+    let settings = Settings::load(global)?;
+    match &args.command {
+        DdnsCommand::Update(a) => update(&settings, a, p),
+        DdnsCommand::Show(a) => show(&settings, a, p),
+    }
+}
+
+fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCode> {
+    let config = settings.require()?;
+    if config.ddns.is_none() {
+        return Err(Error::usage("no DNS provider is configured")
+            .hint("add a [ddns] section (see the README, \"Dynamic DNS and public address\")"));
+    }
+    let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
+    let mut state = lock.load()?;
+    let opts = UpdateOptions {
+        force: args.force,
+        dry_run: args.dry_run,
+    };
+    let report = super::block_on(crate::ddns::update(settings, &lock, &mut state, &opts))??;
+    if args.json {
+        p.json(&report);
+    } else {
+        print_report(&report, p);
+    }
+    report.result()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(r: &UpdateReport, p: &Printer) {
+    for f in &r.families {
+        if let Some(d) = &f.detection
+            && (d.verdict == Verdict::Disagree || d.behind_cgnat)
+        {
+            p.warn(&d.message);
+        }
+    }
+    let mut lines = vec![];
+    for f in &r.families {
+        let addr = f
+            .address
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "-".into());
+        let (label, style) = match f.action {
+            Action::Published => ("published", Style::Green),
+            Action::Unchanged => ("unchanged", Style::Dim),
+            Action::WouldPublish => ("would publish (dry run)", Style::Cyan),
+            Action::NotPublished => ("not published", Style::Yellow),
+            Action::Failed => ("failed", Style::Red),
+            Action::Skipped => ("skipped", Style::Yellow),
+        };
+        lines.push(format!(
+            "{:<4} {} {:<15} {}: {}",
+            f.record,
+            r.name,
+            addr,
+            p.paint(style, label),
+            f.reason
+        ));
+    }
+    if r.provider_requests > 0 {
+        lines.push(format!(
+            "{} request(s) sent to {}",
+            r.provider_requests, r.provider
+        ));
+    }
+    if !lines.is_empty() {
+        p.data(&lines.join("\n"));
+    }
+}
+
+/// The `ddns show --json` document.
+#[derive(Debug, Serialize)]
+struct ShowReport {
+    name: String,
+    provider: String,
+    latched: bool,
+    backing_off: bool,
+    state: DdnsState,
+}
+
+fn show(settings: &Settings, args: &ShowArgs, p: &Printer) -> Result<ExitCode> {
+    let config = settings.require()?;
+    let ddns = config.ddns.as_ref().ok_or_else(|| {
+        Error::usage("no DNS provider is configured")
+            .hint("add a [ddns] section (see the README, \"Dynamic DNS and public address\")")
+    })?;
+    let state = StateDir::new(&settings.paths.state_dir)
+        .read()?
+        .map(|s| s.ddns)
+        .unwrap_or_default();
+    let now = now_unix();
+    let r = ShowReport {
+        name: config.name.to_string(),
+        provider: ddns.provider.to_string(),
+        latched: state.latch.is_some(),
+        backing_off: state.backoff.as_ref().is_some_and(|b| b.until > now),
+        state,
+    };
+    if args.json {
+        p.json(&r);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = vec![format!(
+        "{} {} via {}",
+        p.paint(Style::Bold, "Name:"),
+        r.name,
+        r.provider
+    )];
+    for (rec, pubd) in [("A", &r.state.ipv4), ("AAAA", &r.state.ipv6)] {
+        out.push(match pubd {
+            Some(x) => format!("{rec:<4} {} (sent {})", x.address, format_time(x.at)),
+            None => format!("{rec:<4} nothing published"),
+        });
+    }
+    if let Some(l) = &r.state.latch {
+        out.push(format!(
+            "{} since {}: {}",
+            p.paint(Style::Red, "Latched"),
+            format_time(l.since),
+            l.reason
+        ));
+        if let Some(h) = &r.state.latch_hint {
+            out.push(format!("  fix: {h}; then `direkt ddns update --force`"));
+        }
+    }
+    if let Some(b) = r.state.backoff.as_ref().filter(|_| r.backing_off) {
+        out.push(format!(
+            "{} until {} ({} failure(s)): {}",
+            p.paint(Style::Yellow, "Backing off"),
+            format_time(b.until),
+            b.failures,
+            b.reason
+        ));
+    }
+    out.push(format!("Provider requests so far: {}", r.state.requests));
+    p.data(&out.join("\n"));
+    Ok(ExitCode::SUCCESS)
+}

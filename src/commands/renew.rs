@@ -1,0 +1,73 @@
+//! `direkt renew`: the cron job. DNS, port mappings and the certificate, each only when due;
+//! silent when nothing changed; one line per change; errors on stderr; the worst exit code.
+
+use std::process::ExitCode;
+
+use crate::cli::GlobalArgs;
+use crate::config::Settings;
+use crate::error::Result;
+use crate::output::{Printer, Style};
+use crate::renew::{self, parts::RunOptions};
+use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
+
+#[derive(Debug, clap::Args)]
+pub struct RenewArgs {
+    /// Print a JSON summary of every part on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Renew every part now, even when not due, and clear latched errors
+    #[arg(long)]
+    pub force: bool,
+    /// Say what would be done; change nothing and contact no provider or CA
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCode> {
+    let settings = Settings::load(global)?;
+    settings.require()?;
+    let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
+    let mut state = lock.load()?;
+    let opts = RunOptions {
+        force: args.force,
+        dry_run: args.dry_run,
+        explicit: false,
+    };
+    let report = renew::run(&settings, &lock, &mut state, opts, now_unix());
+    if !args.dry_run {
+        lock.save(&state)?;
+    }
+    drop(lock);
+    if args.json {
+        p.json(&report);
+    } else if !p.quiet {
+        let prefix = if args.dry_run { "would: " } else { "" };
+        for part in &report.parts {
+            for c in &part.changes {
+                p.data(&format!("{prefix}{}: {c}", part.part));
+            }
+        }
+    }
+    // Errors always reach stderr, also with -q and --json: cron mails them.
+    for part in report.parts.iter().filter(|r| r.exit_code != 0) {
+        let label = p.paint(Style::Red, "error:");
+        eprintln!(
+            "{label} {}: {}",
+            part.part,
+            part.error.as_deref().unwrap_or("failed")
+        );
+        if let Some(h) = &part.hint {
+            eprintln!("{} {h}", p.paint(Style::Cyan, "hint:"));
+        }
+    }
+    for n in &report.notifications {
+        if let crate::notify::Sent::Failed(why) = &n.sent {
+            eprintln!(
+                "{} notify ({}): {why}",
+                p.paint(Style::Yellow, "warning:"),
+                n.notice.reason.as_str()
+            );
+        }
+    }
+    Ok(ExitCode::from(report.exit_code))
+}

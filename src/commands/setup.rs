@@ -1,0 +1,519 @@
+//! `direkt setup`: the wizard (or its unattended form). Detect the network, ask, check the
+//! credentials, apply DNS, mappings and certificate with a progress line per step, run doctor,
+//! write the config and secrets (atomically, at the very end), offer the schedule.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::cli::GlobalArgs;
+use crate::config::{Config, Secret, Secrets, Settings};
+use crate::error::{Context as _, Error, Result};
+use crate::fsutil;
+use crate::output::{Printer, Style};
+use crate::prompt::{Answer, Answers, AnswersPrompter, Prompter, TerminalPrompter};
+use crate::renew::{self, parts::RunOptions};
+use crate::setup::{self, ANSWER_KEYS, Candidate, SECRET_KEYS};
+use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Unattended: --yes takes every default, --answers FILE gives answers \
+    (TOML, keys as in the README), flags give single answers. Secrets come from the environment \
+    (DIREKT_DDNS_TOKEN, DIREKT_DDNS_PASSWORD, DIREKT_DDNS_TSIG_SECRET) or the answers file. \
+    Without a terminal and without any of these, setup refuses at once (exit 2)."
+)]
+pub struct SetupArgs {
+    /// Never ask: take the default for every question not answered otherwise
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Answers as TOML (never asks; unanswered questions take their defaults)
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Like --answers, but still ask on the terminal, with these as the defaults (a vendor's
+    /// preset)
+    #[arg(long, value_name = "FILE", conflicts_with = "answers")]
+    pub defaults: Option<PathBuf>,
+    /// Show what would change; write nothing, contact no provider or CA
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The box's name (answer `name`)
+    #[arg(long, env = "DIREKT_SETUP_NAME", value_name = "NAME")]
+    pub name: Option<String>,
+    /// DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)
+    #[arg(long, env = "DIREKT_SETUP_PROVIDER", value_name = "PROVIDER")]
+    pub provider: Option<String>,
+    /// dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)
+    #[arg(long, env = "DIREKT_SETUP_DNS_SERVER", value_name = "SERVER")]
+    pub dns_server: Option<String>,
+    /// The zone holding the name (answer `ddns.zone`)
+    #[arg(long, env = "DIREKT_SETUP_ZONE", value_name = "ZONE")]
+    pub zone: Option<String>,
+    /// dyndns2 user name (answer `ddns.username`)
+    #[arg(long, env = "DIREKT_SETUP_USERNAME", value_name = "USER")]
+    pub username: Option<String>,
+    /// rfc2136 TSIG key name (answer `ddns.key_name`)
+    #[arg(long, env = "DIREKT_SETUP_KEY_NAME", value_name = "KEY")]
+    pub key_name: Option<String>,
+    /// Ports to forward, e.g. 443,80 or none (answer `ports.forward`)
+    #[arg(long, env = "DIREKT_SETUP_FORWARD", value_name = "PORTS")]
+    pub forward: Option<String>,
+    /// No certificate (answer `cert.enabled = false`)
+    #[arg(long)]
+    pub no_cert: bool,
+    /// CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)
+    #[arg(long, env = "DIREKT_SETUP_CA", value_name = "CA")]
+    pub ca: Option<String>,
+    /// Extra PEM roots for the CA's TLS (answer `cert.ca_bundle`)
+    #[arg(long, env = "DIREKT_SETUP_CA_BUNDLE", value_name = "FILE")]
+    pub ca_bundle: Option<PathBuf>,
+    /// Contact e-mail for the CA (answer `cert.email`)
+    #[arg(long, env = "DIREKT_SETUP_EMAIL", value_name = "EMAIL")]
+    pub email: Option<String>,
+    /// Accept the CA's terms of service (answer `cert.accept_tos`)
+    #[arg(long)]
+    pub accept_tos: bool,
+    /// Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)
+    #[arg(long, env = "DIREKT_SETUP_CHALLENGES", value_name = "LIST")]
+    pub challenges: Option<String>,
+    /// Install the renew schedule: yes or no (answer `schedule`)
+    #[arg(long, value_name = "YES|NO")]
+    pub schedule: Option<String>,
+    /// Write the config only; apply nothing now (answer `apply = false`)
+    #[arg(long)]
+    pub no_apply: bool,
+}
+
+impl SetupArgs {
+    /// The flags (and their environment variables) as answers.
+    fn flag_answers(&self) -> Answers {
+        let mut a = Answers::default();
+        let mut text = |key: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                a.set(key, Answer::Text(v.clone()));
+            }
+        };
+        text("name", &self.name);
+        text("ddns.provider", &self.provider);
+        text("ddns.server", &self.dns_server);
+        text("ddns.zone", &self.zone);
+        text("ddns.username", &self.username);
+        text("ddns.key_name", &self.key_name);
+        text("ports.forward", &self.forward);
+        text("cert.ca", &self.ca);
+        text("cert.email", &self.email);
+        text("cert.challenges", &self.challenges);
+        text("schedule", &self.schedule);
+        text(
+            "cert.ca_bundle",
+            &self.ca_bundle.as_ref().map(|p| p.display().to_string()),
+        );
+        if self.no_cert {
+            a.set("cert.enabled", Answer::Bool(false));
+        }
+        if self.accept_tos {
+            a.set("cert.accept_tos", Answer::Bool(true));
+        }
+        if self.no_apply {
+            a.set("apply", Answer::Bool(false));
+        }
+        a
+    }
+}
+
+/// Merge `b` into `a` (b wins).
+fn merge(mut a: Answers, b: &Answers) -> Answers {
+    for k in b.keys() {
+        if let Some(v) = b.get(k) {
+            a.set(k, v.clone());
+        }
+    }
+    a
+}
+
+/// Secrets from the environment, under the names renew uses too.
+fn env_secrets(a: &mut Answers) {
+    for key in SECRET_KEYS {
+        let (section, k) = key.split_once('.').expect("dotted key");
+        if let Ok(v) = std::env::var(crate::config::env_name(section, k))
+            && !v.is_empty()
+        {
+            a.set(key, Answer::Secret(Secret::new(v)));
+        }
+    }
+}
+
+pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCode> {
+    let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let flags = args.flag_answers();
+    let unattended = args.yes || args.answers.is_some() || !tty;
+    if !tty && !args.yes && args.answers.is_none() && flags.is_empty() {
+        return Err(Error::usage("setup has no terminal to ask on").hint(
+            "run it in a terminal, or unattended: direkt setup --yes --name box.example.org \
+             --provider ... (or --answers FILE); see `direkt setup --help`",
+        ));
+    }
+    let settings = Settings::load(global)?;
+    let mut given = match args.answers.as_ref().or(args.defaults.as_ref()) {
+        Some(f) => Answers::from_file(f, ANSWER_KEYS, SECRET_KEYS)?,
+        None => Answers::default(),
+    };
+    env_secrets(&mut given);
+    let given = merge(given, &flags);
+
+    // 1. Look at the network first, with the address sources the config (or answers) name.
+    let detect_settings = provisional_settings(&settings, &given);
+    let findings = with_spinner(p, tty && !unattended, "Looking at your network", || {
+        renew::parts::detect(&detect_settings)
+    });
+    show_findings(p, &findings);
+
+    // 2. Ask.
+    let mut prompter: Box<dyn Prompter> = if unattended {
+        Box::new(AnswersPrompter::new(given.clone()))
+    } else {
+        Box::new(TerminalPrompter::new(p.color))
+    };
+    let current_secret = |section: &str, key: &str| -> Option<Secret> {
+        let file = settings.config.as_ref().and_then(|c| match (section, key) {
+            ("ddns", "password") => c.ddns.as_ref()?.password_file.clone(),
+            ("ddns", "token") => c.ddns.as_ref()?.token_file.clone(),
+            ("ddns", "tsig_secret") => c.ddns.as_ref()?.tsig_secret_file.clone(),
+            _ => None,
+        });
+        settings
+            .secrets
+            .get(section, key, file.as_deref())
+            .ok()
+            .flatten()
+    };
+    let dry_run = args.dry_run;
+    let mut check = |config: &Config, secrets: &[(String, String, Secret)]| -> Result<()> {
+        if dry_run {
+            return Ok(());
+        }
+        let s = candidate_settings(&settings, config, secrets);
+        with_spinner(
+            p,
+            tty && !unattended,
+            "Checking the credentials with the provider",
+            || renew::parts::check_credentials(&s),
+        )?;
+        p.status(&format!(
+            "{} the provider accepted the credentials",
+            ok_mark(p)
+        ));
+        Ok(())
+    };
+    let mut cx = setup::Context {
+        current: settings.config.as_ref(),
+        current_secret: &current_secret,
+        given: &given,
+        schedule_default: settings.paths.config_file == crate::config::default_config_file(),
+        check_credentials: &mut check,
+    };
+    let candidate = setup::ask(prompter.as_mut(), &mut cx)?;
+    drop(prompter);
+
+    let new_text = config_text(&candidate.config)?;
+    if args.dry_run {
+        show_dry_run(p, &settings, &candidate, &new_text);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // 3. Apply, with the candidate settings (nothing is written to the config yet).
+    let cand = candidate_settings(&settings, &candidate.config, &candidate.secrets);
+    let mut exit = 0u8;
+    if candidate.apply {
+        exit = apply(p, &cand, tty && !unattended)?;
+        // 4. Doctor.
+        match with_spinner(p, tty && !unattended, "Running doctor", || {
+            renew::parts::doctor(&cand)
+        }) {
+            Some((passed, verdict, _)) => {
+                let mark = if passed { ok_mark(p) } else { fail_mark(p) };
+                p.status(&format!("{mark} doctor: {verdict}"));
+                if !passed {
+                    p.status("  details: direkt doctor");
+                }
+            }
+            None => p.status("doctor is not available in this build"),
+        }
+    }
+
+    // 5. Write config and secrets, atomically, at the end.
+    write_config(&settings.paths.config_file, &new_text)?;
+    p.status(&format!("wrote {}", settings.paths.config_file.display()));
+    if let Some(f) = write_secrets(&settings, &candidate)? {
+        p.status(&format!("wrote {} (mode 0600)", f.display()));
+    }
+
+    // 6. The schedule.
+    if candidate.schedule {
+        let sglobal = GlobalArgs {
+            config: Some(settings.paths.config_file.clone()),
+            ..global.clone()
+        };
+        let plan = crate::commands::schedule::plan_for(
+            &sglobal,
+            &cand,
+            crate::config::HumanDuration(Duration::from_secs(300)),
+        )?;
+        let kind = if Path::new("/run/systemd/system").is_dir() {
+            crate::schedule::Kind::Systemd
+        } else {
+            crate::schedule::Kind::Cron
+        };
+        crate::commands::schedule::install(&plan, kind, Path::new("/"), p)?;
+    }
+    if exit == 0 {
+        p.status(&format!(
+            "{} {} is set up. `direkt status` shows it; `direkt renew` keeps it working.",
+            ok_mark(p),
+            candidate.config.name
+        ));
+    } else {
+        p.status("Setup is saved, but not everything worked: see the errors above. `direkt renew` retries; `direkt doctor` explains.");
+    }
+    Ok(ExitCode::from(exit))
+}
+
+fn ok_mark(p: &Printer) -> String {
+    p.paint(Style::Green, "✓")
+}
+fn fail_mark(p: &Printer) -> String {
+    p.paint(Style::Red, "✗")
+}
+
+/// Apply DNS, mappings and certificate, one progress line each. Returns the worst exit code.
+fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
+    let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
+    let mut state = lock.load()?;
+    let config = settings.require()?;
+    let steps: [(&'static str, &str, bool); 3] = [
+        ("dns", "Publishing the name", config.ddns.is_some()),
+        (
+            "ports",
+            "Forwarding the ports on the router",
+            config.ports.as_ref().is_some_and(|p| !p.forward.is_empty()),
+        ),
+        ("cert", "Getting the certificate", config.cert.is_some()),
+    ];
+    let mut worst = 0u8;
+    for (part, label, configured) in steps {
+        if !configured {
+            continue;
+        }
+        let (report, _) = with_spinner(p, spinner, label, || {
+            renew::run_part(
+                part,
+                settings,
+                &lock,
+                &mut state,
+                RunOptions::default(),
+                now_unix(),
+            )
+        });
+        // Save after every step: what was done is recorded even if a later step fails.
+        lock.save(&state)?;
+        if report.exit_code == 0 {
+            let detail = if report.changes.is_empty() {
+                "already in place".to_string()
+            } else {
+                report.changes.join("; ")
+            };
+            p.status(&format!("{} {label}: {detail}", ok_mark(p)));
+        } else {
+            worst = worst.max(report.exit_code);
+            p.status(&format!(
+                "{} {label}: {}",
+                fail_mark(p),
+                report.error.as_deref().unwrap_or("failed")
+            ));
+            if let Some(h) = &report.hint {
+                p.status(&format!("  {h}"));
+            }
+        }
+    }
+    Ok(worst)
+}
+
+/// Run `f` under a spinner on a terminal; plain otherwise.
+fn with_spinner<T>(p: &Printer, spinner: bool, label: &str, f: impl FnOnce() -> T) -> T {
+    if !spinner || p.quiet {
+        return f();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.set_message(format!("{label}…"));
+    bar.enable_steady_tick(Duration::from_millis(100));
+    let out = f();
+    bar.finish_and_clear();
+    out
+}
+
+fn show_findings(p: &Printer, f: &renew::parts::Findings) {
+    let mut lines = vec![];
+    match (&f.gateway, &f.mapping_protocol) {
+        (Some(g), Some(proto)) => lines.push(format!(
+            "Your router is {g}; it accepts port forwarding requests ({proto})."
+        )),
+        (Some(g), None) => lines.push(format!(
+            "Your router is {g}; it does not answer port forwarding requests (UPnP, NAT-PMP, PCP)."
+        )),
+        _ => {}
+    }
+    if let Some(w) = &f.router_wan {
+        lines.push(format!("The router's internet side has the address {w}."));
+    }
+    match (&f.public_ipv4, &f.public_ipv6) {
+        (Some(a), Some(b)) => lines.push(format!("The internet sees this box as {a} and {b}.")),
+        (Some(a), None) | (None, Some(a)) => {
+            lines.push(format!("The internet sees this box as {a}."))
+        }
+        _ => {}
+    }
+    for l in lines {
+        p.status(&l);
+    }
+    for w in &f.warnings {
+        p.warn(w);
+    }
+}
+
+/// Settings for network detection before any question: the current config, or a provisional
+/// one carrying the address sources given as answers.
+fn provisional_settings(settings: &Settings, given: &Answers) -> Settings {
+    Settings {
+        paths: settings.paths.clone(),
+        config: setup::detection_config(settings.config.as_ref(), given).ok(),
+        secrets: Secrets::default(),
+    }
+}
+
+/// Settings as they will be once the candidate is written.
+fn candidate_settings(
+    settings: &Settings,
+    config: &Config,
+    secrets: &[(String, String, Secret)],
+) -> Settings {
+    let mut s = match settings.secrets.file.as_ref() {
+        Some(f) => Secrets::load(f).unwrap_or_default(),
+        None => Secrets::default(),
+    };
+    for (section, key, value) in secrets {
+        s.set(section, key, value.clone());
+    }
+    let mut paths = settings.paths.clone();
+    if let Some(d) = &config.state_dir {
+        paths.state_dir = d.clone();
+    }
+    Settings {
+        paths,
+        config: Some(config.clone()),
+        secrets: s,
+    }
+}
+
+fn config_text(config: &Config) -> Result<String> {
+    let body = toml::to_string_pretty(config).failed(|| "cannot encode the config".into())?;
+    let text = format!(
+        "# direkt configuration, written by `direkt setup` (run it again to change answers).\n\
+         # Secrets are not here but in the secrets file beside it (mode 0600).\n\n{body}"
+    );
+    // What setup writes must load: a bug here must not leave an unloadable config behind.
+    Config::parse(&text, Path::new("<setup>"))?;
+    Ok(text)
+}
+
+fn write_config(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fsutil::create_dir(dir, 0o755).failed(|| format!("cannot create {}", dir.display()))?;
+    }
+    fsutil::write_atomic(path, text.as_bytes(), 0o644)
+        .failed(|| format!("cannot write {}", path.display()))
+}
+
+/// Merge the new secrets into the secrets file (0600, atomic). `None` when nothing changed.
+fn write_secrets(settings: &Settings, c: &Candidate) -> Result<Option<PathBuf>> {
+    let path = c
+        .config
+        .secrets_file
+        .clone()
+        .unwrap_or_else(|| settings.paths.config_file.with_file_name("secrets.toml"));
+    let mut table: toml::Table = match std::fs::read_to_string(&path) {
+        Ok(t) => toml::from_str(&t).map_err(|_| {
+            Error::usage(format!("secrets file {} is not valid TOML", path.display()))
+                .hint("fix or remove it, then run setup again")
+        })?,
+        Err(_) => toml::Table::new(),
+    };
+    let mut changed = false;
+    for (section, key, value) in &c.secrets {
+        let t = table
+            .entry(section.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Some(t) = t.as_table_mut() else { continue };
+        if t.get(key).and_then(|v| v.as_str()) != Some(value.expose()) {
+            t.insert(key.clone(), toml::Value::String(value.expose().to_string()));
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(None);
+    }
+    let text = toml::to_string(&table).failed(|| "cannot encode the secrets".into())?;
+    fsutil::write_atomic(&path, text.as_bytes(), 0o600)
+        .failed(|| format!("cannot write {}", path.display()))?;
+    Ok(Some(path))
+}
+
+fn show_dry_run(p: &Printer, settings: &Settings, c: &Candidate, new_text: &str) {
+    let old = std::fs::read_to_string(&settings.paths.config_file).unwrap_or_default();
+    let path = settings.paths.config_file.display();
+    if old == new_text {
+        p.data(&format!("{path}: unchanged"));
+    } else {
+        p.data(&format!("{path} would become:"));
+        let old_lines: std::collections::HashSet<&str> = old.lines().collect();
+        let new_lines: std::collections::HashSet<&str> = new_text.lines().collect();
+        for l in old.lines().filter(|l| !new_lines.contains(l)) {
+            p.data(&format!("- {l}"));
+        }
+        for l in new_text.lines().filter(|l| !old_lines.contains(l)) {
+            p.data(&format!("+ {l}"));
+        }
+    }
+    for (section, key, _) in &c.secrets {
+        p.data(&format!(
+            "secret {section}.{key} would be stored in the secrets file"
+        ));
+    }
+    if c.apply {
+        let cfg = &c.config;
+        if cfg.ddns.is_some() {
+            p.data(&format!(
+                "would publish {} with {}",
+                cfg.name,
+                cfg.ddns
+                    .as_ref()
+                    .map(|d| d.provider.to_string())
+                    .unwrap_or_default()
+            ));
+        }
+        if let Some(ports) = cfg.ports.as_ref().filter(|p| !p.forward.is_empty()) {
+            let f: Vec<String> = ports.forward.iter().map(|s| s.to_string()).collect();
+            p.data(&format!("would forward {} on the router", f.join(", ")));
+        }
+        if let Some(cert) = &cfg.cert {
+            p.data(&format!(
+                "would get a certificate for {} from {}",
+                cfg.name, cert.ca
+            ));
+        }
+    }
+    if c.schedule {
+        p.data("would install the renew schedule");
+    }
+}

@@ -1,0 +1,238 @@
+//! deSEC's REST API (`Authorization: Token <token>`): record sets are replaced with a bulk
+//! `PATCH /domains/{domain}/rrsets/` (creates the set if missing; an empty `records` list
+//! deletes it). Errors are `{"detail": ".."}`; throttling is 429 with `Retry-After`.
+
+use std::net::IpAddr;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
+use crate::config::{DdnsConfig, ProviderKind, Secret, Settings};
+use crate::error::{Error, Result};
+
+pub const DEFAULT_BASE: &str = "https://desec.io/api/v1";
+
+pub struct Desec {
+    base: String,
+    domain: String,
+    token: Secret,
+    ttl: u32,
+    http: HttpApi,
+}
+
+#[derive(Deserialize)]
+struct RrSet {
+    #[serde(default)]
+    records: Vec<String>,
+}
+
+impl Desec {
+    pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Desec> {
+        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
+        let domain = ddns
+            .zone
+            .as_ref()
+            .ok_or_else(|| Error::usage("desec needs `zone` in [ddns] (the deSEC domain)"))?;
+        let token = super::require_secret(settings, "token", ddns.token_file.as_deref())?;
+        Ok(Desec {
+            base: base.as_str().trim_end_matches('/').to_string(),
+            domain: domain.to_string(),
+            token,
+            ttl: ddns.ttl,
+            http: HttpApi::new(),
+        })
+    }
+
+    fn sub(&self, name: &str) -> Result<String, ProviderError> {
+        super::subname(name, &self.domain).ok_or_else(|| {
+            ProviderError::unsupported(
+                format!("{name} is not inside the deSEC domain {}", self.domain),
+                "set ddns.zone to the deSEC domain that holds the name",
+            )
+        })
+    }
+
+    async fn patch(
+        &self,
+        sub: &str,
+        rtype: &str,
+        records: Vec<String>,
+    ) -> Result<(), ProviderError> {
+        let url = format!("{}/domains/{}/rrsets/", self.base, self.domain);
+        let body = json!([{"subname": sub, "type": rtype, "ttl": self.ttl, "records": records}]);
+        let rb = self
+            .http
+            .client()?
+            .patch(url)
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("Token {}", self.token.expose()),
+            )
+            .json(&body);
+        let answer = self.http.send("deSEC", rb).await?;
+        classify(&answer, &self.domain)
+    }
+
+    async fn txt_records(&self, sub: &str) -> Result<Vec<String>, ProviderError> {
+        let at = if sub.is_empty() { "@" } else { sub };
+        let url = format!("{}/domains/{}/rrsets/{at}/TXT/", self.base, self.domain);
+        let rb = self.http.client()?.get(url).header(
+            reqwest::header::AUTHORIZATION,
+            format!("Token {}", self.token.expose()),
+        );
+        let answer = self.http.send("deSEC", rb).await?;
+        if answer.status == 404 {
+            // No TXT set yet; an unknown domain shows up as a 404 on the PATCH that follows.
+            return Ok(vec![]);
+        }
+        classify(&answer, &self.domain)?;
+        let set: RrSet = serde_json::from_str(&answer.body).map_err(|e| {
+            ProviderError::transient(format!("deSEC sent an answer direkt cannot read: {e}"))
+        })?;
+        Ok(set.records)
+    }
+}
+
+/// 401/403 latch (bad token), 429 and 5xx back off, other 4xx latch (the request is refused
+/// as it stands, e.g. a TTL under the domain's minimum).
+fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
+    if (200..300).contains(&answer.status) {
+        return Ok(());
+    }
+    let detail = serde_json::from_str::<serde_json::Value>(&answer.body)
+        .ok()
+        .map(|v| match v.get("detail").and_then(|d| d.as_str()) {
+            Some(d) => d.to_string(),
+            None => v.to_string(),
+        })
+        .map(|d| d.chars().take(200).collect::<String>())
+        .unwrap_or_else(|| format!("HTTP {}", answer.status));
+    match answer.status {
+        401 | 403 => Err(ProviderError::latch(
+            format!("deSEC refused the token: {detail}"),
+            format!(
+                "create a token for domain {domain} at desec.io and put it in the secret \
+                 ddns.token"
+            ),
+        )),
+        404 => Err(ProviderError::latch(
+            format!("deSEC does not know domain {domain}: {detail}"),
+            "set ddns.zone to a domain of this deSEC account",
+        )),
+        429 => Err(ProviderError::backoff(
+            format!("deSEC throttles us: {detail}"),
+            answer.retry_after,
+        )),
+        s if s >= 500 => Err(ProviderError::backoff(
+            format!("deSEC failed: {detail}"),
+            answer.retry_after,
+        )),
+        s => Err(ProviderError::latch(
+            format!("deSEC refused the request (HTTP {s}): {detail}"),
+            "fix the value it names (deSEC domains have a minimum ttl, often 3600) and run again",
+        )),
+    }
+}
+
+fn quoted(value: &str) -> String {
+    format!("\"{value}\"")
+}
+
+impl Provider for Desec {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Desec
+    }
+
+    fn set_address<'a>(
+        &'a self,
+        name: &'a str,
+        address: IpAddr,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(async move {
+            let sub = self.sub(name)?;
+            let rtype = if address.is_ipv4() { "A" } else { "AAAA" };
+            self.patch(&sub, rtype, vec![address.to_string()]).await
+        })
+    }
+
+    fn set_txt<'a>(
+        &'a self,
+        fqdn: &'a str,
+        value: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(async move {
+            let sub = self.sub(fqdn)?;
+            let mut records = self.txt_records(&sub).await?;
+            if records.contains(&quoted(value)) {
+                return Ok(());
+            }
+            records.push(quoted(value));
+            self.patch(&sub, "TXT", records).await
+        })
+    }
+
+    fn remove_txt<'a>(
+        &'a self,
+        fqdn: &'a str,
+        value: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(async move {
+            let sub = self.sub(fqdn)?;
+            let records = self.txt_records(&sub).await?;
+            let kept: Vec<String> = records
+                .iter()
+                .filter(|r| **r != quoted(value))
+                .cloned()
+                .collect();
+            if kept.len() == records.len() {
+                return Ok(());
+            }
+            self.patch(&sub, "TXT", kept).await
+        })
+    }
+
+    fn requests(&self) -> u32 {
+        self.http.requests()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ddns::Failure;
+
+    fn c(status: u16, body: &str) -> Result<(), ProviderError> {
+        classify(
+            &HttpAnswer {
+                status,
+                retry_after: Some(std::time::Duration::from_secs(3)),
+                body: body.into(),
+            },
+            "example.dedyn.io",
+        )
+    }
+
+    #[test]
+    fn documented_errors_map_to_latch_and_backoff() {
+        let e = c(401, r#"{"detail": "Invalid token."}"#).unwrap_err();
+        assert_eq!(e.failure, Failure::Latch);
+        assert!(e.message.contains("Invalid token."));
+        let e = c(
+            429,
+            r#"{"detail": "Request was throttled. Expected available in 3 seconds."}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.failure, Failure::Backoff);
+        assert_eq!(e.retry_after, Some(std::time::Duration::from_secs(3)));
+        let e = c(
+            400,
+            r#"[{"ttl": ["Ensure this value is greater than or equal to 3600."]}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.failure, Failure::Latch);
+        assert!(e.message.contains("3600"), "{}", e.message);
+        assert_eq!(c(503, "").unwrap_err().failure, Failure::Backoff);
+        assert!(c(200, "[]").is_ok());
+    }
+}

@@ -1,0 +1,301 @@
+//! Dynamic DNS: DNS providers behind one trait, and the update that keeps the box's name on the
+//! address the internet sees.
+//!
+//! # The provider trait
+//!
+//! [`Provider`] is object-safe (methods return boxed futures), so callers hold a
+//! `Box<dyn Provider>` from [`provider_from_settings`], which reads `[ddns]` and resolves the
+//! provider's secret through `settings.secrets`:
+//!
+//! - [`Provider::set_address`]`(name, ip)` replaces the A (IPv4) or AAAA (IPv6) record set of
+//!   `name` with that one address. It never touches the other family's record.
+//! - [`Provider::set_txt`]`(fqdn, value)` adds one TXT value (DNS-01: `_acme-challenge.<name>`),
+//!   leaving other TXT values of that name in place (two challenges may be pending at once).
+//! - [`Provider::remove_txt`]`(fqdn, value)` removes exactly that TXT value.
+//!
+//! Every failure is a [`ProviderError`] whose [`Failure`] class says what the caller should do:
+//! `Latch` (retrying cannot fix it: bad credentials, abuse block, unauthorized name; exit 4),
+//! `Backoff` (the provider asks to wait or is in trouble; wait at least 30 minutes, or what it
+//! asked for), `Transient` (network, timeout; the next run tries again) or `Unsupported` (this
+//! provider's API cannot do it; a configuration problem). `Into<Error>` maps the classes to
+//! exit codes 4, 1, 1 and 2.
+
+pub mod cloudflare;
+pub mod desec;
+pub mod duckdns;
+pub mod dyndns2;
+pub mod rfc2136;
+pub mod update;
+
+pub use update::{DdnsState, UpdateOptions, UpdateReport, update};
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::config::{DdnsConfig, ProviderKind, Settings};
+use crate::error::{Error, Result};
+
+/// A boxed future, so [`Provider`] stays object-safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How long one provider request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A DNS provider: A/AAAA for the box's name, TXT for DNS-01.
+pub trait Provider: Send + Sync {
+    fn kind(&self) -> ProviderKind;
+
+    /// Make `name`'s A (IPv4) or AAAA (IPv6) record set exactly `address`.
+    fn set_address<'a>(
+        &'a self,
+        name: &'a str,
+        address: IpAddr,
+    ) -> BoxFuture<'a, Result<(), ProviderError>>;
+
+    /// Add the TXT value `value` at `fqdn`, keeping other values there.
+    fn set_txt<'a>(
+        &'a self,
+        fqdn: &'a str,
+        value: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>>;
+
+    /// Remove the TXT value `value` at `fqdn` (nothing else).
+    fn remove_txt<'a>(
+        &'a self,
+        fqdn: &'a str,
+        value: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>>;
+
+    /// How many requests (HTTP requests or DNS messages) this provider has sent so far.
+    fn requests(&self) -> u32;
+}
+
+/// What a caller should do about a provider failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Failure {
+    /// Retrying cannot fix it; latch until the config changes or `--force` (exit 4).
+    Latch,
+    /// The provider asks to wait, or is in trouble: back off (exit 1).
+    Backoff,
+    /// Network or timeout; the next run may simply try again (exit 1).
+    Transient,
+    /// The provider's API cannot do this (exit 2).
+    Unsupported,
+}
+
+/// A provider failure, classified. Messages never contain secrets.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderError {
+    pub failure: Failure,
+    pub message: String,
+    pub hint: Option<String>,
+    /// How long the provider asked us to wait (Retry-After, dyndns2 `wNNN`), if it said so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<Duration>,
+}
+
+impl ProviderError {
+    pub fn latch(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        ProviderError {
+            failure: Failure::Latch,
+            message: message.into(),
+            hint: Some(hint.into()),
+            retry_after: None,
+        }
+    }
+    pub fn backoff(message: impl Into<String>, retry_after: Option<Duration>) -> Self {
+        ProviderError {
+            failure: Failure::Backoff,
+            message: message.into(),
+            hint: Some("direkt waits before it asks the provider again; nothing to do".into()),
+            retry_after,
+        }
+    }
+    pub fn transient(message: impl Into<String>) -> Self {
+        ProviderError {
+            failure: Failure::Transient,
+            message: message.into(),
+            hint: Some("check the network and the provider's status; the next run retries".into()),
+            retry_after: None,
+        }
+    }
+    pub fn unsupported(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        ProviderError {
+            failure: Failure::Unsupported,
+            message: message.into(),
+            hint: Some(hint.into()),
+            retry_after: None,
+        }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<ProviderError> for Error {
+    fn from(e: ProviderError) -> Error {
+        let err = match e.failure {
+            Failure::Latch => Error::needs_user(e.message),
+            Failure::Backoff | Failure::Transient => Error::failed(e.message),
+            Failure::Unsupported => Error::usage(e.message),
+        };
+        match e.hint {
+            Some(h) => err.hint(h),
+            None => err,
+        }
+    }
+}
+
+/// The configured provider, with its secret resolved. A usage error (exit 2) when `[ddns]` is
+/// missing or incomplete, or its secret is not set.
+pub fn provider_from_settings(settings: &Settings) -> Result<Box<dyn Provider>> {
+    let config = settings.require()?;
+    let ddns = config.ddns.as_ref().ok_or_else(|| {
+        Error::usage("no DNS provider is configured").hint(
+            "add a [ddns] section with provider = \"dyndns2\" | \"rfc2136\" | \"cloudflare\" | \
+             \"desec\" | \"duckdns\" (see the README, \"Dynamic DNS and public address\")",
+        )
+    })?;
+    provider_from_config(ddns, settings)
+}
+
+fn provider_from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Box<dyn Provider>> {
+    Ok(match ddns.provider {
+        ProviderKind::Rfc2136 => Box::new(rfc2136::Rfc2136::from_config(ddns, settings)?),
+        ProviderKind::Dyndns2 => Box::new(dyndns2::Dyndns2::from_config(ddns, settings)?),
+        ProviderKind::Cloudflare => Box::new(cloudflare::Cloudflare::from_config(ddns, settings)?),
+        ProviderKind::Desec => Box::new(desec::Desec::from_config(ddns, settings)?),
+        ProviderKind::Duckdns => Box::new(duckdns::DuckDns::from_config(ddns, settings)?),
+    })
+}
+
+/// The secret `key` of `[ddns]`, or a usage error saying where to put it.
+pub(crate) fn require_secret(
+    settings: &Settings,
+    key: &str,
+    file: Option<&std::path::Path>,
+) -> Result<crate::config::Secret> {
+    settings.secrets.require("ddns", key, file)
+}
+
+/// Which secret each provider needs, and the `*_file` that may hold it.
+pub fn secret_key(ddns: &DdnsConfig) -> (&'static str, Option<&std::path::Path>) {
+    match ddns.provider {
+        ProviderKind::Dyndns2 => ("password", ddns.password_file.as_deref()),
+        ProviderKind::Rfc2136 => ("tsig_secret", ddns.tsig_secret_file.as_deref()),
+        ProviderKind::Cloudflare | ProviderKind::Desec | ProviderKind::Duckdns => {
+            ("token", ddns.token_file.as_deref())
+        }
+    }
+}
+
+/// The shared part of HTTP providers: one lazily built client (no start-up cost when nothing
+/// is sent) and a request counter.
+pub(crate) struct HttpApi {
+    client: std::sync::OnceLock<reqwest::Client>,
+    requests: std::sync::atomic::AtomicU32,
+}
+
+/// An HTTP answer, read whatever its status.
+pub(crate) struct HttpAnswer {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: String,
+}
+
+impl HttpApi {
+    pub fn new() -> HttpApi {
+        HttpApi {
+            client: std::sync::OnceLock::new(),
+            requests: std::sync::atomic::AtomicU32::new(0),
+        }
+    }
+
+    pub fn client(&self) -> Result<&reqwest::Client, ProviderError> {
+        if let Some(c) = self.client.get() {
+            return Ok(c);
+        }
+        let c = crate::http::client(REQUEST_TIMEOUT)
+            .map_err(|e| ProviderError::transient(e.message().to_string()))?;
+        Ok(self.client.get_or_init(|| c))
+    }
+
+    /// Send and read the whole answer. `what` names the provider in errors; URLs are never
+    /// quoted (some carry a token).
+    pub async fn send(
+        &self,
+        what: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<HttpAnswer, ProviderError> {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let resp = request.send().await.map_err(|e| {
+            ProviderError::transient(format!("{what}: {}", crate::ip::plain_reqwest_error(&e)))
+        })?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = resp.text().await.map_err(|e| {
+            ProviderError::transient(format!("{what}: {}", crate::ip::plain_reqwest_error(&e)))
+        })?;
+        tracing::debug!(provider = what, status, "provider answered");
+        Ok(HttpAnswer {
+            status,
+            retry_after,
+            body,
+        })
+    }
+
+    pub fn requests(&self) -> u32 {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// `name` relative to `zone`: `box` for `box.example.org` in `example.org`, `""` for the apex.
+pub(crate) fn subname(name: &str, zone: &str) -> Option<String> {
+    let name = name.trim_end_matches('.');
+    let zone = zone.trim_end_matches('.');
+    if name.eq_ignore_ascii_case(zone) {
+        return Some(String::new());
+    }
+    let cut = name.len().checked_sub(zone.len() + 1)?;
+    (name[cut + 1..].eq_ignore_ascii_case(zone) && name.as_bytes()[cut] == b'.')
+        .then(|| name[..cut].to_string())
+}
+
+/// Parse a provider's base URL override (`[ddns] server`).
+pub(crate) fn base_url(server: Option<&str>, default: &str) -> Result<reqwest::Url> {
+    let s = server.unwrap_or(default).trim_end_matches('/');
+    reqwest::Url::parse(s).map_err(|e| {
+        Error::usage(format!("ddns.server `{s}` is not a URL: {e}")).hint(format!(
+            "write the API base URL, e.g. \"{default}\", or leave it out"
+        ))
+    })
+}
+
+/// `url` with `pairs` appended as its query (form-encoded).
+pub(crate) fn with_query(url: &str, pairs: &[(&str, &str)]) -> Result<reqwest::Url, ProviderError> {
+    let mut u = reqwest::Url::parse(url).map_err(|e| {
+        ProviderError::unsupported(format!("bad provider URL: {e}"), "check ddns.server")
+    })?;
+    if !pairs.is_empty() {
+        u.query_pairs_mut().extend_pairs(pairs);
+    }
+    Ok(u)
+}

@@ -1,0 +1,450 @@
+//! RFC 2136 dynamic updates signed with TSIG (RFC 8945), sent to the zone's primary server.
+//!
+//! hickory builds and signs the messages, but the exchange is our own: hickory's client hides
+//! the server's error answers (NOTAUTH with TSIG error BADSIG/BADKEY carries an empty MAC, which
+//! it refuses to parse into an error) and sends extra copies of a request after 333 ms. Here a
+//! request goes out exactly once on its own UDP socket, the answer's response code and TSIG
+//! error are read, and its MAC is verified whenever the server sent one.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use base64::Engine;
+use hickory_proto::op::{Message, OpCode, Query, ResponseCode, UpdateMessage};
+use hickory_proto::rr::rdata::tsig::{TsigAlgorithm as HickoryAlg, TsigError};
+use hickory_proto::rr::rdata::{A, AAAA, TXT};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType, TSigner};
+use tokio::net::UdpSocket;
+
+use super::{BoxFuture, Provider, ProviderError};
+use crate::config::{DdnsConfig, ProviderKind, Settings, TsigAlgorithm};
+use crate::error::{Error, Result};
+
+/// One UPDATE, one answer: no retransmission, so this is how long we wait for it.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+/// Accepted clock difference between us and the server (RFC 8945 recommends 300 s).
+const FUDGE: u16 = 300;
+
+pub struct Rfc2136 {
+    server: SocketAddr,
+    zone: Name,
+    signer: TSigner,
+    key_name: String,
+    ttl: u32,
+    timeout: Duration,
+    requests: AtomicU32,
+}
+
+impl Rfc2136 {
+    pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Rfc2136> {
+        let server = ddns
+            .server
+            .as_deref()
+            .ok_or_else(|| Error::usage("rfc2136 needs `server` in [ddns]"))?;
+        let server = parse_server(server)?;
+        let zone = ddns
+            .zone
+            .as_ref()
+            .ok_or_else(|| Error::usage("rfc2136 needs `zone` in [ddns]"))?;
+        let key_name = ddns
+            .key_name
+            .as_deref()
+            .ok_or_else(|| Error::usage("rfc2136 needs `key_name` in [ddns]"))?;
+        let secret =
+            super::require_secret(settings, "tsig_secret", ddns.tsig_secret_file.as_deref())?;
+        let key = decode_secret(secret.expose())?;
+        Rfc2136::new(
+            server,
+            zone.as_str(),
+            key_name,
+            ddns.algorithm,
+            key,
+            ddns.ttl,
+        )
+    }
+
+    pub fn new(
+        server: SocketAddr,
+        zone: &str,
+        key_name: &str,
+        algorithm: TsigAlgorithm,
+        key: Vec<u8>,
+        ttl: u32,
+    ) -> Result<Rfc2136> {
+        let alg = match algorithm {
+            TsigAlgorithm::HmacSha256 => HickoryAlg::HmacSha256,
+            TsigAlgorithm::HmacSha384 => HickoryAlg::HmacSha384,
+            TsigAlgorithm::HmacSha512 => HickoryAlg::HmacSha512,
+        };
+        let key_dns = fqdn(key_name).map_err(|e| {
+            Error::usage(format!("ddns.key_name `{key_name}` is not a DNS name: {e}"))
+                .hint("use the key's name as the server knows it, e.g. key_name = \"ddns-key\"")
+        })?;
+        let signer = TSigner::new(key, alg, key_dns, FUDGE)
+            .map_err(|e| Error::usage(format!("cannot use the TSIG key: {e}")))?;
+        let zone = fqdn(zone).map_err(|e| Error::usage(format!("bad zone `{zone}`: {e}")))?;
+        Ok(Rfc2136 {
+            server,
+            zone,
+            signer,
+            key_name: key_name.to_string(),
+            ttl,
+            timeout: ANSWER_TIMEOUT,
+            requests: AtomicU32::new(0),
+        })
+    }
+
+    /// An UPDATE message for this zone, with no updates yet.
+    fn message(&self) -> Message {
+        let mut zone = Query::new();
+        zone.set_name(self.zone.clone())
+            .set_query_class(DNSClass::IN)
+            .set_query_type(RecordType::SOA);
+        let mut m = Message::query();
+        m.metadata.op_code = OpCode::Update;
+        m.metadata.recursion_desired = false;
+        m.add_zone(zone);
+        m
+    }
+
+    fn owner(&self, name: &str) -> Result<Name, ProviderError> {
+        let n = fqdn(name).map_err(|e| {
+            ProviderError::unsupported(
+                format!("`{name}` is not a DNS name: {e}"),
+                "check `name` in the config",
+            )
+        })?;
+        if !self.zone.zone_of(&n) {
+            return Err(ProviderError::unsupported(
+                format!("{name} is not inside zone {}", self.zone),
+                "set ddns.zone to the zone that holds the name",
+            ));
+        }
+        Ok(n)
+    }
+
+    /// Sign, send once, wait for the answer, and classify it.
+    async fn exchange(&self, mut message: Message) -> Result<(), ProviderError> {
+        let now = crate::state::now_unix().max(0) as u64;
+        let verifier = message
+            .finalize(&self.signer, now)
+            .map_err(|e| ProviderError::transient(format!("cannot sign the update: {e}")))?;
+        let bytes = message
+            .to_vec()
+            .map_err(|e| ProviderError::transient(format!("cannot encode the update: {e}")))?;
+        let bind: SocketAddr = if self.server.is_ipv4() {
+            (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+        } else {
+            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+        };
+        let io = |e: std::io::Error| {
+            ProviderError::transient(format!("cannot reach DNS server {}: {e}", self.server))
+        };
+        let sock = UdpSocket::bind(bind).await.map_err(io)?;
+        sock.connect(self.server).await.map_err(io)?;
+        sock.send(&bytes).await.map_err(io)?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(server = %self.server, id = message.metadata.id, "sent UPDATE");
+
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        let mut buf = vec![0u8; 4096];
+        let (answer, raw) = loop {
+            let n = match tokio::time::timeout_at(deadline, sock.recv(&mut buf)).await {
+                Err(_) => {
+                    return Err(ProviderError::transient(format!(
+                        "DNS server {} did not answer the update within {} s",
+                        self.server,
+                        self.timeout.as_secs()
+                    ))
+                    .with_hint(
+                        "check that ddns.server is the zone's primary and that UDP port 53 \
+                         is reachable; the next run retries",
+                    ));
+                }
+                Ok(r) => r.map_err(io)?,
+            };
+            // Anything that is not the answer to our request is ignored, not trusted.
+            match Message::from_vec(&buf[..n]) {
+                Ok(m) if m.metadata.id == message.metadata.id => break (m, buf[..n].to_vec()),
+                _ => continue,
+            }
+        };
+        let rcode = answer.metadata.response_code;
+        let tsig = answer.signature().map(|s| s.data.clone());
+        let tsig_error = tsig.as_ref().and_then(|t| t.error);
+        tracing::debug!(?rcode, ?tsig_error, "UPDATE answered");
+        match &tsig {
+            Some(t) if !t.mac.is_empty() => {
+                if let Some(mut v) = verifier
+                    && let Err(e) = v.verify(&raw)
+                {
+                    return Err(ProviderError::transient(format!(
+                        "the answer from {} has a TSIG signature that does not verify: {e}",
+                        self.server
+                    ))
+                    .with_hint("something between us and the server may be forging answers"));
+                }
+            }
+            _ if rcode == ResponseCode::NoError => {
+                return Err(ProviderError::transient(format!(
+                    "DNS server {} answered the update without a valid TSIG signature",
+                    self.server
+                ))
+                .with_hint("check that ddns.server is the zone's primary server"));
+            }
+            _ => {}
+        }
+        classify(rcode, tsig_error, &self.key_name, &self.zone, self.server)
+    }
+}
+
+/// Map the server's answer to success, latch or backoff.
+fn classify(
+    rcode: ResponseCode,
+    tsig_error: Option<TsigError>,
+    key: &str,
+    zone: &Name,
+    server: SocketAddr,
+) -> Result<(), ProviderError> {
+    let zone = zone.to_string();
+    let zone = zone.trim_end_matches('.');
+    match (rcode, tsig_error) {
+        (ResponseCode::NoError, None) => Ok(()),
+        (_, Some(TsigError::BadSig)) => Err(ProviderError::latch(
+            format!("DNS server {server} rejected the update: bad TSIG signature (BADSIG)"),
+            format!(
+                "the secret does not match key `{key}` on the server: set ddns.tsig_secret to \
+                 the key's base64 secret, then run again (a changed secret clears the latch)"
+            ),
+        )),
+        (_, Some(TsigError::BadKey)) => Err(ProviderError::latch(
+            format!("DNS server {server} rejected the update: unknown key or name not allowed (BADKEY)"),
+            format!(
+                "check that the server knows key `{key}` with this algorithm and that its \
+                 update policy lets the key change this name in zone {zone}"
+            ),
+        )),
+        (_, Some(TsigError::BadTime)) => Err(ProviderError::transient(format!(
+            "DNS server {server} rejected the update: the clocks differ by more than {FUDGE} s (BADTIME)"
+        ))
+        .with_hint("set the clock (NTP); the next run retries")),
+        (ResponseCode::NotAuth, _) => Err(ProviderError::latch(
+            format!("DNS server {server} refused the update: not authorized (NOTAUTH)"),
+            format!(
+                "the server is not the primary of zone {zone}, or key `{key}` may not update \
+                 this name: check ddns.server, ddns.zone and the server's update policy"
+            ),
+        )),
+        (ResponseCode::Refused, _) => Err(ProviderError::latch(
+            format!("DNS server {server} refused the update (REFUSED)"),
+            format!("allow key `{key}` to update this name in zone {zone} on the server"),
+        )),
+        (ResponseCode::NotZone, _) => Err(ProviderError::latch(
+            format!("DNS server {server}: the name is not in zone {zone} (NOTZONE)"),
+            "set ddns.zone to the zone the server is primary for",
+        )),
+        (ResponseCode::FormErr | ResponseCode::NotImp, _) => Err(ProviderError::latch(
+            format!("DNS server {server} does not accept dynamic updates ({rcode})"),
+            "point ddns.server at a server that accepts RFC 2136 updates for the zone",
+        )),
+        (ResponseCode::ServFail, _) => Err(ProviderError::backoff(
+            format!("DNS server {server} failed to apply the update (SERVFAIL)"),
+            None,
+        )),
+        (other, _) => Err(ProviderError::transient(format!(
+            "DNS server {server} answered the update with {other}"
+        ))),
+    }
+}
+
+impl Provider for Rfc2136 {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Rfc2136
+    }
+
+    fn set_address<'a>(
+        &'a self,
+        name: &'a str,
+        address: IpAddr,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(async move {
+            let owner = self.owner(name)?;
+            let (rtype, data) = match address {
+                IpAddr::V4(a) => (RecordType::A, RData::A(A(a))),
+                IpAddr::V6(a) => (RecordType::AAAA, RData::AAAA(AAAA(a))),
+            };
+            // Delete the family's record set and add the address in ONE message: the server
+            // applies it atomically, and the other family's set is not named at all.
+            let mut m = self.message();
+            let mut delete = Record::update0(owner.clone(), 0, rtype);
+            delete.dns_class = DNSClass::ANY;
+            m.add_update(delete);
+            m.add_update(Record::from_rdata(owner, self.ttl, data));
+            self.exchange(m).await
+        })
+    }
+
+    fn set_txt<'a>(
+        &'a self,
+        fqdn: &'a str,
+        value: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(async move {
+            let owner = self.owner(fqdn)?;
+            let mut m = self.message();
+            m.add_update(Record::from_rdata(
+                owner,
+                self.ttl.min(120),
+                RData::TXT(TXT::new(vec![value.to_string()])),
+            ));
+            self.exchange(m).await
+        })
+    }
+
+    fn remove_txt<'a>(
+        &'a self,
+        fqdn: &'a str,
+        value: &'a str,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(async move {
+            let owner = self.owner(fqdn)?;
+            let mut m = self.message();
+            // Class NONE, TTL 0: delete exactly this value (RFC 2136 2.5.4).
+            let mut r = Record::from_rdata(owner, 0, RData::TXT(TXT::new(vec![value.to_string()])));
+            r.dns_class = DNSClass::NONE;
+            m.add_update(r);
+            self.exchange(m).await
+        })
+    }
+
+    fn requests(&self) -> u32 {
+        self.requests.load(Ordering::Relaxed)
+    }
+}
+
+fn fqdn(name: &str) -> std::result::Result<Name, String> {
+    let mut n = Name::from_ascii(name).map_err(|e| e.to_string())?;
+    n.set_fqdn(true);
+    Ok(n)
+}
+
+fn parse_server(s: &str) -> Result<SocketAddr> {
+    if let Ok(a) = s.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err(
+        Error::usage(format!("ddns.server `{s}` is not an IP address or IP:port"))
+            .hint("write the primary server's address, e.g. \"192.0.2.53:53\""),
+    )
+}
+
+/// TSIG secrets are base64 (as in `tsig-keygen`, `keymgr -t` and Knot's config).
+fn decode_secret(s: &str) -> Result<Vec<u8>> {
+    let s = s.trim();
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .ok()
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            // Never quote the value: it is the secret.
+            Error::usage("the secret ddns.tsig_secret is not valid base64").hint(
+                "copy the key's secret exactly as the server shows it (e.g. `keymgr -t NAME` \
+                 or `tsig-keygen NAME`)",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone() -> Name {
+        fqdn("example.test").unwrap()
+    }
+    const SERVER: &str = "192.0.2.53:53";
+
+    #[test]
+    fn answers_map_to_latch_backoff_or_success() {
+        let s: SocketAddr = SERVER.parse().unwrap();
+        let c = |r, t| classify(r, t, "ddns-key", &zone(), s);
+        assert!(c(ResponseCode::NoError, None).is_ok());
+        use super::super::Failure::*;
+        let f = |r, t| c(r, t).unwrap_err().failure;
+        assert_eq!(f(ResponseCode::NotAuth, Some(TsigError::BadSig)), Latch);
+        assert_eq!(f(ResponseCode::NotAuth, Some(TsigError::BadKey)), Latch);
+        assert_eq!(f(ResponseCode::NotAuth, None), Latch);
+        assert_eq!(f(ResponseCode::Refused, None), Latch);
+        assert_eq!(f(ResponseCode::ServFail, None), Backoff);
+        assert_eq!(
+            f(ResponseCode::NotAuth, Some(TsigError::BadTime)),
+            Transient
+        );
+        let e = c(ResponseCode::NotAuth, Some(TsigError::BadSig)).unwrap_err();
+        assert!(e.message.contains("BADSIG"), "{}", e.message);
+        assert!(e.hint.unwrap().contains("ddns-key"));
+    }
+
+    #[test]
+    fn secrets_must_be_base64_and_are_never_quoted() {
+        let e = decode_secret("not base64 !!").unwrap_err();
+        assert!(!e.message().contains("not base64 !!"));
+        assert_eq!(e.exit_code(), 2);
+        assert_eq!(decode_secret("AAEC").unwrap(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn server_defaults_to_port_53() {
+        assert_eq!(
+            parse_server("192.0.2.53").unwrap(),
+            "192.0.2.53:53".parse().unwrap()
+        );
+        assert!(parse_server("ns1.example.org").is_err());
+    }
+
+    #[test]
+    fn names_outside_the_zone_are_refused_before_sending() {
+        let p = Rfc2136::new(
+            SERVER.parse().unwrap(),
+            "example.test",
+            "ddns-key",
+            TsigAlgorithm::HmacSha256,
+            vec![1; 32],
+            300,
+        )
+        .unwrap();
+        let e = p.owner("box.other.test").unwrap_err();
+        assert_eq!(e.failure, super::super::Failure::Unsupported);
+        assert!(p.owner("box.example.test").is_ok());
+    }
+
+    #[test]
+    fn every_configured_algorithm_signs_with_its_own_mac() {
+        for (alg, name, mac_len) in [
+            (TsigAlgorithm::HmacSha256, "hmac-sha256", 32),
+            (TsigAlgorithm::HmacSha384, "hmac-sha384", 48),
+            (TsigAlgorithm::HmacSha512, "hmac-sha512", 64),
+        ] {
+            let p = Rfc2136::new(
+                SERVER.parse().unwrap(),
+                "example.test",
+                "ddns-key",
+                alg,
+                vec![7; 32],
+                300,
+            )
+            .unwrap();
+            let mut m = p.message();
+            m.finalize(&p.signer, 1_700_000_000).unwrap();
+            let bytes = m.to_vec().unwrap();
+            let back = Message::from_vec(&bytes).unwrap();
+            let sig = back.signature().expect("signed");
+            assert_eq!(sig.data.algorithm.to_name().to_string(), name);
+            assert_eq!(sig.data.mac.len(), mac_len);
+            assert_eq!(sig.name.to_string(), "ddns-key.");
+        }
+    }
+}

@@ -1,0 +1,844 @@
+//! The public address: asked of several independent sources at once, published only when
+//! enough of them agree.
+//!
+//! Sources (one [`AddressSource`] each), per family:
+//!
+//! | source | IPv4 | IPv6 |
+//! | --- | --- | --- |
+//! | each STUN server in `ip.stun` | yes | yes (if the server has an IPv6 address) |
+//! | each probe server in `ip.probe` (`GET /v1/ip`) | yes | yes |
+//! | each echo URL in `ip.echo` (plain-text body) | yes | yes |
+//! | the gateway (`ip.gateway`: UPnP / NAT-PMP external address) | yes | no |
+//! | the interface's stable global address | no | yes |
+//!
+//! Every configured server counts as one source, so independence means configuring servers run
+//! by different operators. An address is published when at least `ip.quorum` sources answered
+//! it and no source answered a different public address. Non-public answers (a gateway WAN
+//! address in 100.64.0.0/10 behind CGNAT, an RFC 1918 address behind double NAT) are reported,
+//! never counted and never published.
+
+pub mod interface;
+pub mod public;
+pub mod stun;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::ddns::BoxFuture;
+
+/// How long one source may take. Sources run concurrently, so this bounds the whole detection.
+pub const SOURCE_TIMEOUT: Duration = Duration::from_millis(2500);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    pub fn of(ip: IpAddr) -> Family {
+        if ip.is_ipv4() {
+            Family::Ipv4
+        } else {
+            Family::Ipv6
+        }
+    }
+    pub fn record_type(self) -> &'static str {
+        match self {
+            Family::Ipv4 => "A",
+            Family::Ipv6 => "AAAA",
+        }
+    }
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Family::Ipv4 => "IPv4",
+            Family::Ipv6 => "IPv6",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Stun,
+    Probe,
+    Echo,
+    Gateway,
+    Interface,
+}
+
+/// One source of the public address.
+pub trait AddressSource: Send + Sync {
+    /// e.g. `stun 198.51.100.34:3478`.
+    fn describe(&self) -> String;
+    fn kind(&self) -> SourceKind;
+    fn family(&self) -> Family;
+    /// How long this source may take.
+    fn timeout(&self) -> Duration {
+        SOURCE_TIMEOUT
+    }
+    /// The address this source sees (or holds). Bounded by [`AddressSource::timeout`].
+    fn query(&self) -> BoxFuture<'_, Result<IpAddr, String>>;
+}
+
+/// What one source answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceAnswer {
+    pub source: String,
+    pub kind: SourceKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<IpAddr>,
+    /// Whether the address may be published.
+    pub public: bool,
+    /// Why it may not (e.g. "CGNAT shared space (100.64.0.0/10)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Enough sources agree; `address` is the one to publish.
+    Agreed,
+    /// Sources answered different public addresses: nothing is published.
+    Disagree,
+    /// Too few sources answered a public address.
+    NoQuorum,
+}
+
+/// The outcome for one family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FamilyDetection {
+    pub family: Family,
+    pub verdict: Verdict,
+    /// The address to publish (only with `agreed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<IpAddr>,
+    /// How many sources answered it, and how many had to.
+    pub agreeing: usize,
+    pub quorum: usize,
+    /// The gateway's WAN address is in 100.64.0.0/10: the box is behind carrier-grade NAT.
+    pub behind_cgnat: bool,
+    /// One sentence for the user, naming each source's answer when they disagree.
+    pub message: String,
+    pub sources: Vec<SourceAnswer>,
+}
+
+/// Public address detection for the enabled families.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv4: Option<FamilyDetection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<FamilyDetection>,
+}
+
+impl Detection {
+    pub fn get(&self, f: Family) -> Option<&FamilyDetection> {
+        match f {
+            Family::Ipv4 => self.ipv4.as_ref(),
+            Family::Ipv6 => self.ipv6.as_ref(),
+        }
+    }
+}
+
+/// Extra sources a caller adds (the gateway, which lives in `portmap`).
+pub type ExtraSources = Vec<Box<dyn AddressSource>>;
+
+/// Ask every configured source of the enabled families at once and decide per family.
+pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
+    let ip = &config.ip;
+    let interface = if ip.ipv6 {
+        interface::stable_global(&interface::read_system(), ip.ipv6_interface.as_deref())
+    } else {
+        None
+    };
+    let mut sources: Vec<Box<dyn AddressSource>> = vec![];
+    for family in [Family::Ipv4, Family::Ipv6] {
+        let enabled = match family {
+            Family::Ipv4 => ip.ipv4,
+            Family::Ipv6 => ip.ipv6,
+        };
+        if !enabled {
+            continue;
+        }
+        // IPv6 sources leave from the stable address, so the outside sees that one.
+        let bind = match family {
+            Family::Ipv6 => interface.as_ref().map(|a| IpAddr::V6(a.address)),
+            Family::Ipv4 => None,
+        };
+        sources.extend(outside_sources(config, family, bind));
+    }
+    if ip.ipv6 {
+        sources.push(Box::new(InterfaceSource {
+            found: interface.as_ref().map(|a| (a.address, a.interface.clone())),
+            wanted: ip.ipv6_interface.clone(),
+        }));
+    }
+    sources.extend(extra.into_iter().filter(|s| match s.family() {
+        Family::Ipv4 => ip.ipv4,
+        Family::Ipv6 => ip.ipv6,
+    }));
+
+    let answers = query_all(sources, &ip.public_prefixes).await;
+    let mut detection = Detection::default();
+    for family in [Family::Ipv4, Family::Ipv6] {
+        let enabled = match family {
+            Family::Ipv4 => ip.ipv4,
+            Family::Ipv6 => ip.ipv6,
+        };
+        if !enabled {
+            continue;
+        }
+        let mine: Vec<SourceAnswer> = answers
+            .iter()
+            .filter(|(f, _)| *f == family)
+            .map(|(_, a)| a.clone())
+            .collect();
+        let mut d = decide(family, mine, ip.quorum);
+        if family == Family::Ipv6
+            && let (Some(id), Some(IpAddr::V6(a))) = (ip.ipv6_interface_id, d.address)
+        {
+            let published = public::with_interface_id(a, id);
+            d.message = format!("{} (published with interface ID: {published})", d.message);
+            d.address = Some(IpAddr::V6(published));
+        }
+        match family {
+            Family::Ipv4 => detection.ipv4 = Some(d),
+            Family::Ipv6 => detection.ipv6 = Some(d),
+        }
+    }
+    detection
+}
+
+/// Run every source concurrently, each under its own timeout.
+async fn query_all(
+    sources: Vec<Box<dyn AddressSource>>,
+    declared: &[IpNet],
+) -> Vec<(Family, SourceAnswer)> {
+    let mut set = tokio::task::JoinSet::new();
+    let n = sources.len();
+    for (i, s) in sources.into_iter().enumerate() {
+        set.spawn(async move {
+            let start = Instant::now();
+            let limit = s.timeout();
+            let r = match tokio::time::timeout(limit, s.query()).await {
+                Ok(r) => r,
+                Err(_) => Err(format!("no answer within {} ms", limit.as_millis())),
+            };
+            (i, s.describe(), s.kind(), s.family(), r, start.elapsed())
+        });
+    }
+    let mut out: Vec<Option<(Family, SourceAnswer)>> = vec![None; n];
+    while let Some(joined) = set.join_next().await {
+        let Ok((i, source, kind, family, result, took)) = joined else {
+            continue;
+        };
+        let ms = took.as_millis() as u64;
+        let answer = match result {
+            Ok(a) if Family::of(a) != family => SourceAnswer {
+                source,
+                kind,
+                address: Some(a),
+                public: false,
+                range: None,
+                error: Some(format!("answered an {} address", Family::of(a))),
+                ms,
+            },
+            Ok(a) => {
+                let public = public::is_public(a, declared);
+                SourceAnswer {
+                    source,
+                    kind,
+                    address: Some(a),
+                    public,
+                    range: (!public).then(|| {
+                        public::reserved_range(a)
+                            .unwrap_or("not public")
+                            .to_string()
+                    }),
+                    error: None,
+                    ms,
+                }
+            }
+            Err(e) => SourceAnswer {
+                source,
+                kind,
+                address: None,
+                public: false,
+                range: None,
+                error: Some(e),
+                ms,
+            },
+        };
+        tracing::debug!(
+            source = %answer.source,
+            address = ?answer.address,
+            error = ?answer.error,
+            ms,
+            "address source answered"
+        );
+        out[i] = Some((family, answer));
+    }
+    out.into_iter().flatten().collect()
+}
+
+fn said(a: &SourceAnswer) -> String {
+    match (&a.address, &a.error, &a.range) {
+        (Some(ip), None, None) => format!("{} says {ip}", a.source),
+        (Some(ip), None, Some(r)) => format!("{} says {ip} ({r})", a.source),
+        (_, Some(e), _) => format!("{} failed: {e}", a.source),
+        (None, None, _) => format!("{} gave no answer", a.source),
+    }
+}
+
+/// The agreement rule, on the answers of one family.
+pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> FamilyDetection {
+    let mut votes: BTreeMap<IpAddr, Vec<&SourceAnswer>> = BTreeMap::new();
+    for a in &sources {
+        if let (Some(ip), true) = (a.address, a.public) {
+            votes.entry(ip).or_default().push(a);
+        }
+    }
+    let gateway_private: Option<&SourceAnswer> = sources
+        .iter()
+        .find(|a| a.kind == SourceKind::Gateway && a.address.is_some() && !a.public);
+    let behind_cgnat = gateway_private
+        .and_then(|a| a.address)
+        .is_some_and(public::is_cgnat);
+    let everyone = || sources.iter().map(said).collect::<Vec<_>>().join("; ");
+    let (verdict, address, agreeing, mut message) = match votes.len() {
+        0 => (
+            Verdict::NoQuorum,
+            None,
+            0,
+            if sources.is_empty() {
+                format!("no {family} address source is configured")
+            } else {
+                format!(
+                    "no source answered a public {family} address: {}",
+                    everyone()
+                )
+            },
+        ),
+        1 => {
+            let (ip, who) = votes.iter().next().expect("one entry");
+            if who.len() >= quorum {
+                let names: Vec<String> = who.iter().map(|a| a.source.clone()).collect();
+                (
+                    Verdict::Agreed,
+                    Some(*ip),
+                    who.len(),
+                    format!("{ip} (agreed by {})", names.join(", ")),
+                )
+            } else {
+                (
+                    Verdict::NoQuorum,
+                    None,
+                    who.len(),
+                    format!(
+                        "only {} of the {quorum} sources needed answered {ip}: {}",
+                        who.len(),
+                        everyone()
+                    ),
+                )
+            }
+        }
+        _ => {
+            let gateway_differs = sources
+                .iter()
+                .any(|a| a.kind == SourceKind::Gateway && a.public && a.address.is_some());
+            let why = if gateway_differs {
+                " (the router's external address differs from what the outside sees: double \
+                 NAT, CGNAT, or a forged answer on the LAN)"
+            } else {
+                ""
+            };
+            (
+                Verdict::Disagree,
+                None,
+                0,
+                format!(
+                    "sources disagree, nothing published{why}: {}",
+                    sources
+                        .iter()
+                        .filter(|a| a.address.is_some())
+                        .map(said)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )
+        }
+    };
+    if let Some(g) = gateway_private
+        && let Some(wan) = g.address
+    {
+        let outside = address
+            .map(|a| format!(", the internet sees {a}"))
+            .unwrap_or_default();
+        if behind_cgnat {
+            message = format!(
+                "behind CGNAT: the router's WAN address {wan} is not the address the internet \
+                 sees{outside}; {message}"
+            );
+        } else {
+            message = format!(
+                "behind another NAT: the router's WAN address {wan} is private{outside}; {message}"
+            );
+        }
+    }
+    FamilyDetection {
+        family,
+        verdict,
+        address,
+        agreeing,
+        quorum,
+        behind_cgnat,
+        message,
+        sources,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sources
+
+/// STUN, probe and echo sources of `family` from the config.
+fn outside_sources(
+    config: &Config,
+    family: Family,
+    bind: Option<IpAddr>,
+) -> Vec<Box<dyn AddressSource>> {
+    let ip = &config.ip;
+    let mut out: Vec<Box<dyn AddressSource>> = vec![];
+    for server in &ip.stun {
+        if literal_family(host_of_hostport(server)).is_none_or(|f| f == family) {
+            out.push(Box::new(StunSource {
+                server: server.clone(),
+                family,
+                bind,
+            }));
+        }
+    }
+    let https: Vec<(String, SourceKind)> = ip
+        .probe
+        .iter()
+        .map(|p| (p.clone(), SourceKind::Probe))
+        .chain(ip.echo.iter().map(|e| (e.clone(), SourceKind::Echo)))
+        .filter(|(url, _)| {
+            let host = reqwest::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(|h| h.to_string()));
+            host.is_none_or(|h| literal_family(&h).is_none_or(|f| f == family))
+        })
+        .collect();
+    if https.is_empty() {
+        return out;
+    }
+    // One client per family, built only when an HTTP source needs it.
+    let client = family_client(family, bind)
+        .map(Arc::new)
+        .map_err(|e| e.to_string());
+    for (url, kind) in https {
+        out.push(Box::new(HttpSource {
+            url,
+            kind,
+            family,
+            client: client.clone(),
+        }));
+    }
+    out
+}
+
+fn host_of_hostport(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match s.rsplit_once(':') {
+        Some((h, _)) if !h.contains(':') => h,
+        _ => s,
+    }
+}
+
+fn literal_family(host: &str) -> Option<Family> {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.parse::<IpAddr>().ok().map(Family::of)
+}
+
+struct StunSource {
+    server: String,
+    family: Family,
+    bind: Option<IpAddr>,
+}
+
+impl AddressSource for StunSource {
+    fn describe(&self) -> String {
+        format!("stun {}", self.server)
+    }
+    fn kind(&self) -> SourceKind {
+        SourceKind::Stun
+    }
+    fn family(&self) -> Family {
+        self.family
+    }
+    fn query(&self) -> BoxFuture<'_, Result<IpAddr, String>> {
+        Box::pin(async move {
+            let server = resolve(&self.server, 3478, self.family).await?;
+            stun::mapped_address(server, self.bind, SOURCE_TIMEOUT.mul_f32(0.8))
+                .await
+                .map(|a| a.ip())
+        })
+    }
+}
+
+/// `host:port` (or a bare host) to one socket address of `family`.
+async fn resolve(hostport: &str, default_port: u16, family: Family) -> Result<SocketAddr, String> {
+    if let Ok(a) = hostport.parse::<SocketAddr>() {
+        return Ok(a);
+    }
+    if let Ok(ip) = hostport.trim_matches(['[', ']']).parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, default_port));
+    }
+    let with_port = if hostport.contains(':') {
+        hostport.to_string()
+    } else {
+        format!("{hostport}:{default_port}")
+    };
+    let addrs = tokio::net::lookup_host(with_port.as_str())
+        .await
+        .map_err(|e| format!("cannot resolve {hostport}: {e}"))?;
+    addrs
+        .into_iter()
+        .find(|a| Family::of(a.ip()) == family)
+        .ok_or_else(|| format!("{hostport} has no {family} address"))
+}
+
+/// Resolves names to addresses of one family only, so an HTTP source asks over that family.
+struct FamilyResolver(Family);
+
+impl reqwest::dns::Resolve for FamilyResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let family = self.0;
+        Box::pin(async move {
+            let host = name.as_str().to_string();
+            let addrs = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let v: Vec<SocketAddr> = addrs.filter(|a| Family::of(a.ip()) == family).collect();
+            if v.is_empty() {
+                return Err(format!("{host} has no {family} address").into());
+            }
+            Ok(Box::new(v.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+fn family_client(family: Family, bind: Option<IpAddr>) -> crate::error::Result<reqwest::Client> {
+    let mut b =
+        crate::http::public_builder(SOURCE_TIMEOUT).dns_resolver(Arc::new(FamilyResolver(family)));
+    if let Some(ip) = bind {
+        b = b.local_address(ip);
+    }
+    b.build()
+        .map_err(|e| crate::error::Error::failed(format!("cannot set up the HTTP client: {e}")))
+}
+
+/// A direkt probe server (`GET /v1/ip` answering `{"address": ..}`) or a plain-text echo URL.
+struct HttpSource {
+    url: String,
+    kind: SourceKind,
+    family: Family,
+    client: Result<Arc<reqwest::Client>, String>,
+}
+
+#[derive(Deserialize)]
+struct ProbeAnswer {
+    address: IpAddr,
+}
+
+impl AddressSource for HttpSource {
+    fn describe(&self) -> String {
+        match self.kind {
+            SourceKind::Probe => format!("probe {}", self.url),
+            _ => format!("echo {}", self.url),
+        }
+    }
+    fn kind(&self) -> SourceKind {
+        self.kind
+    }
+    fn family(&self) -> Family {
+        self.family
+    }
+    fn query(&self) -> BoxFuture<'_, Result<IpAddr, String>> {
+        Box::pin(async move {
+            let client = self.client.as_ref().map_err(|e| e.clone())?;
+            let url = match self.kind {
+                SourceKind::Probe => format!("{}/v1/ip", self.url.trim_end_matches('/')),
+                _ => self.url.clone(),
+            };
+            let resp = client
+                .get(&url)
+                .send()
+                .await
+                .map_err(|e| plain_reqwest_error(&e))?;
+            let status = resp.status();
+            if !status.is_success() {
+                return Err(format!("HTTP {status}"));
+            }
+            let body = resp.bytes().await.map_err(|e| plain_reqwest_error(&e))?;
+            if body.len() > 4096 {
+                return Err("the answer is too long to be an address".into());
+            }
+            let text = String::from_utf8_lossy(&body);
+            match self.kind {
+                SourceKind::Probe => serde_json::from_str::<ProbeAnswer>(&text)
+                    .map(|a| a.address)
+                    .map_err(|e| format!("not a probe answer: {e}")),
+                _ => text
+                    .trim()
+                    .parse::<IpAddr>()
+                    .map_err(|_| "the answer is not an IP address".to_string()),
+            }
+        })
+    }
+}
+
+/// A reqwest error in plain words, without the URL (it may hold a token for providers).
+pub(crate) fn plain_reqwest_error(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else if e.is_decode() || e.is_body() {
+        "the answer could not be read"
+    } else if e.is_request() {
+        "the request failed"
+    } else {
+        "HTTP error"
+    };
+    let mut cause = String::new();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        cause = s.to_string();
+        src = s.source();
+    }
+    if cause.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {cause}")
+    }
+}
+
+/// The interface's stable global IPv6 address, found before the queries start.
+struct InterfaceSource {
+    found: Option<(Ipv6Addr, String)>,
+    wanted: Option<String>,
+}
+
+impl AddressSource for InterfaceSource {
+    fn describe(&self) -> String {
+        match (&self.found, &self.wanted) {
+            (Some((_, i)), _) => format!("interface {i}"),
+            (None, Some(w)) => format!("interface {w}"),
+            (None, None) => "interface".into(),
+        }
+    }
+    fn kind(&self) -> SourceKind {
+        SourceKind::Interface
+    }
+    fn family(&self) -> Family {
+        Family::Ipv6
+    }
+    fn query(&self) -> BoxFuture<'_, Result<IpAddr, String>> {
+        Box::pin(async move {
+            self.found
+                .as_ref()
+                .map(|(a, _)| IpAddr::V6(*a))
+                .ok_or_else(|| {
+                    "no stable global IPv6 address (temporary, deprecated, tentative, ULA and \
+                     link-local addresses do not count)"
+                        .to_string()
+                })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ans(source: &str, kind: SourceKind, addr: Option<&str>, declared: &[IpNet]) -> SourceAnswer {
+        let address: Option<IpAddr> = addr.map(|a| a.parse().unwrap());
+        let public = address.is_some_and(|a| public::is_public(a, declared));
+        SourceAnswer {
+            source: source.into(),
+            kind,
+            address,
+            public,
+            range: address
+                .filter(|_| !public)
+                .and_then(public::reserved_range)
+                .map(str::to_string),
+            error: address.is_none().then(|| "no answer within 2500 ms".into()),
+            ms: 1,
+        }
+    }
+
+    fn lab() -> Vec<IpNet> {
+        vec![
+            "203.0.113.0/24".parse().unwrap(),
+            "198.51.100.0/24".parse().unwrap(),
+        ]
+    }
+
+    #[test]
+    fn agreeing_sources_reach_quorum() {
+        let d = decide(
+            Family::Ipv4,
+            vec![
+                ans("stun a", SourceKind::Stun, Some("203.0.113.2"), &lab()),
+                ans("probe b", SourceKind::Probe, Some("203.0.113.2"), &lab()),
+                ans("echo c", SourceKind::Echo, None, &lab()),
+            ],
+            2,
+        );
+        assert_eq!(d.verdict, Verdict::Agreed);
+        assert_eq!(d.address, Some("203.0.113.2".parse().unwrap()));
+        assert_eq!(d.agreeing, 2);
+    }
+
+    #[test]
+    fn one_source_is_not_a_quorum() {
+        let d = decide(
+            Family::Ipv4,
+            vec![
+                ans("stun a", SourceKind::Stun, Some("203.0.113.2"), &lab()),
+                ans("probe b", SourceKind::Probe, None, &lab()),
+            ],
+            2,
+        );
+        assert_eq!(d.verdict, Verdict::NoQuorum);
+        assert!(d.address.is_none());
+        assert!(d.message.contains("only 1 of the 2"), "{}", d.message);
+        assert!(d.message.contains("probe b failed"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_forged_gateway_blocks_publishing_and_both_answers_are_named() {
+        let d = decide(
+            Family::Ipv4,
+            vec![
+                ans(
+                    "gateway",
+                    SourceKind::Gateway,
+                    Some("198.51.100.99"),
+                    &lab(),
+                ),
+                ans("stun a", SourceKind::Stun, Some("203.0.113.2"), &lab()),
+                ans("probe b", SourceKind::Probe, Some("203.0.113.2"), &lab()),
+            ],
+            2,
+        );
+        assert_eq!(d.verdict, Verdict::Disagree);
+        assert!(d.address.is_none());
+        assert!(d.message.contains("198.51.100.99"), "{}", d.message);
+        assert!(d.message.contains("203.0.113.2"), "{}", d.message);
+        assert!(d.message.contains("forged"), "{}", d.message);
+    }
+
+    #[test]
+    fn cgnat_gateway_is_named_and_never_published() {
+        let mut declared = lab();
+        declared.push("100.64.0.0/10".parse().unwrap());
+        let d = decide(
+            Family::Ipv4,
+            vec![
+                ans(
+                    "gateway",
+                    SourceKind::Gateway,
+                    Some("100.64.0.2"),
+                    &declared,
+                ),
+                ans("stun a", SourceKind::Stun, Some("203.0.113.100"), &declared),
+                ans(
+                    "probe b",
+                    SourceKind::Probe,
+                    Some("203.0.113.100"),
+                    &declared,
+                ),
+            ],
+            2,
+        );
+        assert_eq!(d.verdict, Verdict::Agreed);
+        assert_eq!(d.address, Some("203.0.113.100".parse().unwrap()));
+        assert!(d.behind_cgnat);
+        assert!(d.message.starts_with("behind CGNAT"), "{}", d.message);
+        assert!(d.message.contains("100.64.0.2"), "{}", d.message);
+
+        // Only the gateway answered: nothing to publish, still CGNAT.
+        let d = decide(
+            Family::Ipv4,
+            vec![ans(
+                "gateway",
+                SourceKind::Gateway,
+                Some("100.64.0.2"),
+                &declared,
+            )],
+            1,
+        );
+        assert_eq!(d.verdict, Verdict::NoQuorum);
+        assert!(d.behind_cgnat);
+    }
+
+    #[test]
+    fn outside_sources_that_disagree_block_publishing() {
+        let d = decide(
+            Family::Ipv4,
+            vec![
+                ans("stun a", SourceKind::Stun, Some("203.0.113.2"), &lab()),
+                ans("stun b", SourceKind::Stun, Some("203.0.113.2"), &lab()),
+                ans("probe c", SourceKind::Probe, Some("203.0.113.9"), &lab()),
+            ],
+            2,
+        );
+        assert_eq!(d.verdict, Verdict::Disagree);
+        assert!(!d.message.contains("forged"));
+    }
+
+    #[test]
+    fn private_answers_never_count() {
+        let d = decide(
+            Family::Ipv4,
+            vec![
+                ans("stun a", SourceKind::Stun, Some("192.168.1.5"), &[]),
+                ans("stun b", SourceKind::Stun, Some("192.168.1.5"), &[]),
+            ],
+            2,
+        );
+        assert_eq!(d.verdict, Verdict::NoQuorum);
+        assert!(d.message.contains("private"), "{}", d.message);
+    }
+
+    #[test]
+    fn hostport_parsing() {
+        assert_eq!(host_of_hostport("198.51.100.34:3478"), "198.51.100.34");
+        assert_eq!(host_of_hostport("[2001:db8::34]:3478"), "2001:db8::34");
+        assert_eq!(
+            host_of_hostport("stun.example.org:3478"),
+            "stun.example.org"
+        );
+        assert_eq!(host_of_hostport("2001:db8::34"), "2001:db8::34");
+        assert_eq!(literal_family("2001:db8::34"), Some(Family::Ipv6));
+        assert_eq!(literal_family("stun.example.org"), None);
+    }
+}

@@ -1,0 +1,290 @@
+//! Namespaces, links, addresses, routes, sysctls and nftables rules of one lab. Each veth is
+//! created with both ends directly inside lab namespaces: nothing appears in the host namespace.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomic;
+
+use super::scenario::Scenario;
+use super::{Role, RunDir, addr, netns, ns_name};
+
+pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
+    let ns = |r| ns_name(name, r);
+    let (inet, router, boxn, rogue, cgn) = (
+        ns(Role::Inet),
+        ns(Role::Router),
+        ns(Role::Box),
+        ns(Role::Rogue),
+        ns(Role::Cgn),
+    );
+    let upstream = sc.upstream();
+    let v6 = sc.ipv6();
+
+    // 1. Namespaces and veth pairs, one `ip -batch` in the host namespace.
+    let mut host = vec![];
+    for n in [&inet, &router, &boxn, &rogue] {
+        host.push(format!("netns add {n}"));
+    }
+    if upstream.is_some() {
+        host.push(format!("netns add {cgn}"));
+        host.push(format!(
+            "link add wan0 netns {cgn} type veth peer name isp0 netns {inet}"
+        ));
+        host.push(format!(
+            "link add wan0 netns {router} type veth peer name sub0 netns {cgn}"
+        ));
+    } else {
+        host.push(format!(
+            "link add wan0 netns {router} type veth peer name isp0 netns {inet}"
+        ));
+    }
+    host.push(format!(
+        "link add lanbox netns {router} type veth peer name eth0 netns {boxn}"
+    ));
+    host.push(format!(
+        "link add lanrogue netns {router} type veth peer name eth0 netns {rogue}"
+    ));
+    netns::ip_batch(None, &host)?;
+
+    // 2. Sysctls before any link is up: no DAD (addresses usable at once), forwarding.
+    let mut sysctl_threads = vec![];
+    let mut all: Vec<(&String, bool)> = vec![
+        (&inet, false),
+        (&router, true),
+        (&boxn, false),
+        (&rogue, false),
+    ];
+    if upstream.is_some() {
+        all.push((&cgn, true));
+    }
+    for (n, forward) in all {
+        sysctl_threads.push(netns::spawn_in(n, move || {
+            for k in ["all", "default"] {
+                netns::sysctl(&format!("net/ipv6/conf/{k}/accept_dad"), "0")?;
+            }
+            // Links created before `default` changed keep the old value: set them too.
+            for e in fs::read_dir("/proc/sys/net/ipv6/conf")?.flatten() {
+                let iface = e.file_name();
+                let iface = iface.to_string_lossy();
+                if iface != "all" && iface != "default" {
+                    netns::sysctl(&format!("net/ipv6/conf/{iface}/accept_dad"), "0")?;
+                }
+            }
+            if forward {
+                netns::sysctl("net/ipv4/ip_forward", "1")?;
+                if v6 {
+                    netns::sysctl("net/ipv6/conf/all/forwarding", "1")?;
+                }
+            }
+            Ok(())
+        }));
+    }
+    for t in sysctl_threads {
+        t.join()
+            .map_err(|_| Error::failed("a sysctl thread panicked"))??;
+    }
+
+    // 3. Addresses and routes, one `ip -n NS -batch` per namespace, all at once.
+    let mut batches: Vec<(String, Vec<String>)> = vec![];
+    let mut inet_cmds = vec!["link set lo up".to_string()];
+    for a in addr::SERVICES {
+        inet_cmds.push(format!("addr add {a}/32 dev lo"));
+    }
+    inet_cmds.push("link set isp0 up".into());
+    inet_cmds.push(format!("addr add {}/24 dev isp0", addr::ISP));
+    if v6 {
+        for a in addr::SERVICES6 {
+            inet_cmds.push(format!("addr add {a}/128 dev lo nodad"));
+        }
+        inet_cmds.push(format!("addr add {}/64 dev isp0 nodad", addr::ISP6));
+        inet_cmds.push(format!(
+            "route add {} via {}",
+            addr::LAN_NET6,
+            addr::ROUTER_WAN6
+        ));
+    }
+    batches.push((inet.clone(), inet_cmds));
+
+    let mut router_cmds = vec![
+        "link set lo up".to_string(),
+        "link add lan0 type bridge forward_delay 0 mcast_snooping 0".into(),
+        "link set lanbox master lan0".into(),
+        "link set lanrogue master lan0".into(),
+        "link set lanbox up".into(),
+        "link set lanrogue up".into(),
+        "link set lan0 up".into(),
+        format!("addr add {}/24 dev lan0", addr::ROUTER_LAN),
+        "link set wan0 up".into(),
+    ];
+    match upstream {
+        Some(u) => {
+            router_cmds.push(format!("addr add {}/24 dev wan0", u.router_wan));
+            router_cmds.push(format!("route add default via {}", u.inside));
+            batches.push((
+                cgn.clone(),
+                vec![
+                    "link set lo up".into(),
+                    "link set wan0 up".into(),
+                    format!("addr add {}/24 dev wan0", u.wan),
+                    "link set sub0 up".into(),
+                    format!("addr add {}/24 dev sub0", u.inside),
+                    format!("addr add {}/24 dev sub0", u.inside_alt),
+                    format!("route add default via {}", addr::ISP),
+                ],
+            ));
+        }
+        None => {
+            router_cmds.push(format!("addr add {}/24 dev wan0", addr::ROUTER_WAN));
+            router_cmds.push(format!("route add default via {}", addr::ISP));
+        }
+    }
+    if v6 {
+        router_cmds.push(format!("addr add {}/64 dev lan0 nodad", addr::ROUTER_LAN6));
+        router_cmds.push(format!("addr add {}/64 dev wan0 nodad", addr::ROUTER_WAN6));
+        router_cmds.push(format!("route add ::/0 via {}", addr::ISP6));
+    }
+    batches.push((router.clone(), router_cmds));
+
+    for (n, ip4, ip6) in [
+        (&boxn, addr::BOX, v6.then_some(addr::BOX6)),
+        (&rogue, addr::ROGUE, None),
+    ] {
+        let mut c = vec![
+            "link set lo up".to_string(),
+            "link set eth0 up".into(),
+            format!("addr add {ip4}/24 dev eth0"),
+            format!("route add default via {}", addr::ROUTER_LAN),
+        ];
+        if let Some(ip6) = ip6 {
+            c.push(format!("addr add {ip6}/64 dev eth0 nodad"));
+            c.push(format!("route add ::/0 via {}", addr::ROUTER_LAN6));
+        }
+        batches.push((n.clone(), c));
+    }
+    let threads: Vec<_> = batches
+        .into_iter()
+        .map(|(n, cmds)| std::thread::spawn(move || netns::ip_batch(Some(&n), &cmds)))
+        .collect();
+    for t in threads {
+        t.join()
+            .map_err(|_| Error::failed("an ip thread panicked"))??;
+    }
+
+    // 4. Firewalls and NAT.
+    let mut rulesets = vec![(router.clone(), "router.nft", router_ruleset())];
+    if let Some(u) = upstream {
+        rulesets.push((cgn.clone(), "cgn.nft", upstream_ruleset(u.masquerade)));
+    }
+    if sc.blocks_port_80() {
+        rulesets.push((inet.clone(), "inet.nft", isp_block_ruleset()));
+    }
+    let mut children = vec![];
+    for (n, file, text) in rulesets {
+        let path = run.path(file);
+        write_atomic(&path, text.as_bytes(), 0o644)?;
+        let child = Command::new("ip")
+            .args(["netns", "exec", &n, "nft", "-f"])
+            .arg(&path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::failed(format!("cannot run nft: {e}")))?;
+        children.push((n, child));
+    }
+    for (n, child) in children {
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            return Err(Error::failed(format!(
+                "loading the nftables rules of {n} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+            .hint("the kernel needs nf_tables with NAT (nft_masq, nft_nat)"));
+        }
+    }
+
+    // 5. The lab's resolver for every process `ip netns exec` starts.
+    for r in Role::ALL {
+        let n = ns_name(name, r);
+        if netns::exists(&n) {
+            let dir = Path::new(netns::ETC_NETNS_DIR).join(&n);
+            fs::create_dir_all(&dir)?;
+            write_atomic(
+                &dir.join("resolv.conf"),
+                format!("nameserver {}\n", addr::DNS).as_bytes(),
+                0o644,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The router: forward LAN to WAN, nothing inbound unless miniupnpd adds it (its own chains);
+/// masquerade IPv4 only (IPv6 is routed). Unsolicited inbound IPv6 hits the drop policy.
+fn router_ruleset() -> String {
+    r#"table inet filter {
+    chain forward {
+        type filter hook forward priority filter; policy drop;
+        ct state established,related accept
+        iifname "lan0" oifname "wan0" accept
+        jump miniupnpd
+    }
+    chain miniupnpd {
+    }
+    chain prerouting {
+        type nat hook prerouting priority dstnat; policy accept;
+        jump prerouting_miniupnpd
+    }
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        jump postrouting_miniupnpd
+        meta nfproto ipv4 oifname "wan0" masquerade
+    }
+    chain prerouting_miniupnpd {
+    }
+    chain postrouting_miniupnpd {
+    }
+}
+"#
+    .to_string()
+}
+
+/// A carrier NAT or upstream router: masquerades its subscribers, forwards nothing inbound.
+fn upstream_ruleset(masquerade: &str) -> String {
+    format!(
+        r#"table ip upstream {{
+    chain forward {{
+        type filter hook forward priority filter; policy drop;
+        ct state established,related accept
+        iifname "sub0" oifname "wan0" accept
+    }}
+    chain postrouting {{
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "wan0" ip saddr {masquerade} masquerade
+    }}
+}}
+"#
+    )
+}
+
+/// The ISP drops inbound TCP 80 to the customer's WAN address (from inet's own services and
+/// anything it forwards).
+fn isp_block_ruleset() -> String {
+    format!(
+        r#"table ip isp {{
+    chain output {{
+        type filter hook output priority filter; policy accept;
+        ip daddr {wan} tcp dport 80 drop
+    }}
+    chain forward {{
+        type filter hook forward priority filter; policy accept;
+        ip daddr {wan} tcp dport 80 drop
+    }}
+}}
+"#,
+        wan = addr::ROUTER_WAN
+    )
+}

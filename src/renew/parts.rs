@@ -1,0 +1,293 @@
+//! The seam between the whole job (`renew`, `setup`, `status`, `report`) and the parts
+//! (`ddns`, `portmap`, `acme`, `doctor`): one function per part and question, each calling the
+//! part's library. A part missing from this build says so; it never pretends to succeed.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Settings;
+use crate::error::Error;
+use crate::state::{State, StateLock};
+
+/// What renewing one part did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing was due (the common path).
+    NothingDue,
+    /// Changes made, one line each, in plain words.
+    Changed(Vec<String>),
+    /// It failed; the next run retries (or it backs off).
+    Failed(Error),
+    /// Some changes were made, then something failed.
+    Partly(Vec<String>, Error),
+    /// A provider or CA refused; latched until the config changes or `--force` (exit 4).
+    Latched(Error),
+    /// An earlier failure is backing off: nothing tried now (silent, exit 0; the record keeps
+    /// the error until a later run succeeds).
+    Waiting(String),
+    /// This build has no such part.
+    Unavailable(String),
+}
+
+/// Options every part gets.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Do it even when not due, and clear latches.
+    pub force: bool,
+    /// Say what would be done; change nothing.
+    pub dry_run: bool,
+    /// A person asked for it now (setup): ignore back-off.
+    pub explicit: bool,
+}
+
+/// What setup found out about the network before asking anything.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Findings {
+    pub gateway: Option<String>,
+    /// `upnp`, `pcp`, `nat-pmp`, or none found.
+    pub mapping_protocol: Option<String>,
+    pub router_wan: Option<String>,
+    pub public_ipv4: Option<String>,
+    pub public_ipv6: Option<String>,
+    /// Plain-words warnings (CGNAT, double NAT, no mapping service).
+    pub warnings: Vec<String>,
+}
+
+fn unavailable(part: &str) -> String {
+    format!("{part} is not available in this build")
+}
+
+/// Keep the DNS name on the public address: a request to the provider only when the agreed
+/// public address differs from the one last published (or a rare forced refresh).
+pub fn dns(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+    use crate::ddns::update::Action;
+    let opts = crate::ddns::UpdateOptions {
+        force: o.force,
+        dry_run: o.dry_run,
+    };
+    let report = match crate::commands::block_on(crate::ddns::update(settings, lock, state, &opts))
+    {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) | Err(e) => return failed(e),
+    };
+    let mut lines = vec![];
+    for f in &report.families {
+        let addr = f.address.map(|a| a.to_string()).unwrap_or_default();
+        let was = match f.previous {
+            Some(p) if Some(p) == f.address => format!("sent again: {}", f.reason),
+            Some(p) => format!("was {p}"),
+            None => "new".into(),
+        };
+        match f.action {
+            Action::Published => lines.push(format!("{} {} {addr} ({was})", report.name, f.record)),
+            Action::WouldPublish => lines.push(format!(
+                "would publish {} {} {addr} ({})",
+                report.name, f.record, f.reason
+            )),
+            _ => {}
+        }
+    }
+    match report.result() {
+        Ok(()) if lines.is_empty() => Outcome::NothingDue,
+        Ok(()) => Outcome::Changed(lines),
+        Err(e) => failed(e),
+    }
+}
+
+fn failed(e: Error) -> Outcome {
+    if e.kind() == crate::error::ErrorKind::NeedsUser {
+        Outcome::Latched(e)
+    } else {
+        Outcome::Failed(e)
+    }
+}
+
+/// Keep the router's port mappings.
+pub fn ports(
+    _settings: &Settings,
+    _lock: &StateLock,
+    _state: &mut State,
+    _o: RunOptions,
+) -> Outcome {
+    Outcome::Unavailable(unavailable("port forwarding"))
+}
+
+/// Keep the certificate valid: an order only when due (no request to the CA otherwise).
+pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+    use crate::acme::{self, CertAction, CertOptions};
+    if o.dry_run {
+        return match acme::show(settings) {
+            Ok(r) if !r.present => Outcome::Changed(vec!["would issue a certificate".into()]),
+            Ok(r) => match r.renewal {
+                Some(why) if o.force || why.starts_with("due now") => {
+                    Outcome::Changed(vec![format!("would renew the certificate ({why})")])
+                }
+                _ => Outcome::NothingDue,
+            },
+            Err(e) => failed(e),
+        };
+    }
+    let opts = CertOptions {
+        force: o.force,
+        ..CertOptions::default()
+    };
+    let result = crate::commands::block_on(async {
+        if o.explicit {
+            acme::issue(settings, lock, state, &opts).await
+        } else {
+            acme::renew_if_due(settings, lock, state, &opts).await
+        }
+    });
+    let report = match result {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) | Err(e) => return failed(e),
+    };
+    let until = report
+        .certificate
+        .as_ref()
+        .map(|c| format!(", valid until {}", c.not_after))
+        .unwrap_or_default();
+    let line = match report.action {
+        CertAction::NotDue => return Outcome::NothingDue,
+        CertAction::BackingOff => return Outcome::Waiting(report.why),
+        CertAction::WouldOrder => format!("would order a certificate ({})", report.why),
+        CertAction::Issued => format!(
+            "issued a certificate for {} by {}{until}",
+            report.names.join(", "),
+            report.challenge.as_deref().unwrap_or("?")
+        ),
+        CertAction::Renewed => format!(
+            "renewed the certificate for {} ({}){until}",
+            report.names.join(", "),
+            report.why
+        ),
+    };
+    if report.hook_failed() {
+        let why = report
+            .deploy_hook
+            .as_ref()
+            .map(|h| match (h.timed_out, h.exit_code) {
+                (true, _) => "it timed out".to_string(),
+                (false, Some(c)) => format!("it exited {c}: {}", h.output_tail.trim()),
+                (false, None) => format!("it could not run: {}", h.output_tail.trim()),
+            })
+            .unwrap_or_default();
+        return Outcome::Failed(
+            Error::failed(format!("{line}, but the deploy hook failed: {why}"))
+                .hint("fix the deploy_hook command; the new certificate is in place"),
+        );
+    }
+    Outcome::Changed(vec![line])
+}
+
+/// The certificate's notAfter (Unix time), from the stored certificate (the truth on disk).
+pub fn cert_expiry(settings: &Settings, _state: &State) -> Option<i64> {
+    let name = settings.config.as_ref()?.name.to_string();
+    crate::acme::CertStore::new(&settings.paths.state_dir)
+        .read(&name)
+        .ok()
+        .flatten()
+        .map(|s| s.info.not_after)
+}
+
+/// Per family (`ipv4`, `ipv6`): when the current address was published.
+pub fn published(state: &State) -> Vec<(String, i64)> {
+    let mut out = vec![];
+    if let Some(p) = &state.ddns.ipv4 {
+        out.push(("ipv4".to_string(), p.at));
+    }
+    if let Some(p) = &state.ddns.ipv6 {
+        out.push(("ipv6".to_string(), p.at));
+    }
+    out
+}
+
+/// Per mapping: (protocol, external port, lease end).
+pub fn leases(_state: &State) -> Vec<(String, u16, i64)> {
+    vec![]
+}
+
+/// Per part: whether the part's own state says it is latched.
+pub fn latched(settings: &Settings, state: &State) -> Vec<(String, bool)> {
+    let mut out = vec![];
+    if settings.config.as_ref().is_some_and(|c| c.ddns.is_some()) {
+        out.push(("dns".to_string(), state.ddns.latch.is_some()));
+    }
+    if settings.config.as_ref().is_some_and(|c| c.cert.is_some()) {
+        out.push(("cert".to_string(), state.cert.latch.is_some()));
+    }
+    out
+}
+
+/// Look at the network: gateway, mapping protocol, public address, CGNAT.
+pub fn detect(settings: &Settings) -> Findings {
+    use crate::ip::{Verdict, detect};
+    let mut f = Findings::default();
+    let Some(config) = settings.config.as_ref() else {
+        return f;
+    };
+    let Ok(detection) = crate::commands::block_on(detect(config, vec![])) else {
+        return f;
+    };
+    for (det, slot) in [
+        (detection.ipv4.as_ref(), &mut f.public_ipv4),
+        (detection.ipv6.as_ref(), &mut f.public_ipv6),
+    ] {
+        let Some(det) = det else { continue };
+        match det.verdict {
+            Verdict::Agreed => *slot = det.address.map(|a| a.to_string()),
+            _ => f.warnings.push(format!(
+                "the public {} address is unclear: {}",
+                det.family, det.message
+            )),
+        }
+        if det.behind_cgnat {
+            f.warnings.push(
+                "this box is behind carrier-grade NAT (CGNAT): the internet cannot reach it \
+                 directly. Ask the provider for a public IPv4 address, or use IPv6."
+                    .into(),
+            );
+        }
+    }
+    f
+}
+
+/// Check the DNS provider's credentials before setup goes on: add and remove a TXT value at
+/// `_acme-challenge.<name>` (what DNS-01 needs anyway; the A record is not touched). Providers
+/// without TXT support (dyndns2) are checked by publishing the address itself.
+pub fn check_credentials(settings: &Settings) -> Result<(), Error> {
+    use crate::ddns::Failure;
+    let config = settings.require()?;
+    let provider = crate::ddns::provider_from_settings(settings)?;
+    let fqdn = format!("_acme-challenge.{}", config.name);
+    let value = "direkt-setup-credentials-check";
+    let result = crate::commands::block_on(async {
+        match provider.set_txt(&fqdn, value).await {
+            Ok(()) => provider.remove_txt(&fqdn, value).await.map(|_| true),
+            Err(e) if e.failure == Failure::Unsupported => Ok(false),
+            Err(e) => Err(e),
+        }
+    })?;
+    match result {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            let lock = crate::state::StateDir::new(&settings.paths.state_dir)
+                .lock(crate::state::DEFAULT_LOCK_WAIT)?;
+            let mut state = lock.load()?;
+            let opts = crate::ddns::UpdateOptions {
+                force: true,
+                dry_run: false,
+            };
+            let report = crate::commands::block_on(crate::ddns::update(
+                settings, &lock, &mut state, &opts,
+            ))??;
+            report.result()
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Doctor's verdict: (passed, one-line verdict, JSON).
+pub fn doctor(_settings: &Settings) -> Option<(bool, String, Value)> {
+    None
+}

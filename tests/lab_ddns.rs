@@ -1,0 +1,219 @@
+//! Dynamic DNS end to end in the namespace lab: direkt in the box behind the NAT router, the
+//! address found by STUN and the probe server, records written to a real Knot with RFC 2136 +
+//! TSIG. Needs root (skips locally without it, fails under CI).
+
+mod support;
+
+use support::Run;
+use support::lab::Lab;
+
+fn dig(lab: &Lab, name: &str, rtype: &str) -> String {
+    let r = lab.exec(
+        "inet",
+        &["dig", "+short", "+norecurse", "@198.51.100.53", name, rtype],
+    );
+    r.code(0);
+    r.stdout.trim().to_string()
+}
+
+fn state(lab: &Lab) -> serde_json::Value {
+    let text = std::fs::read_to_string(lab.state_dir().join("state.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn update_json(lab: &Lab, extra: &[&str]) -> (Run, serde_json::Value) {
+    let mut args = vec!["ddns", "update", "--json"];
+    args.extend_from_slice(extra);
+    let r = lab.box_direkt(&args);
+    let j = r.json();
+    (r, j)
+}
+
+#[test]
+fn direct_publishes_the_nat_address_and_a_second_run_sends_nothing() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    let (r, j) = update_json(&lab, &["-vv"]);
+    r.code(0).lacks(&lab.tsig_secret());
+    assert_eq!(j["families"][0]["record"], "A");
+    assert_eq!(j["families"][0]["action"], "published");
+    assert_eq!(j["families"][0]["address"], "203.0.113.2");
+    assert_eq!(j["provider_requests"], 1);
+    // Both outside sources saw the router's public address.
+    let det = &j["families"][0]["detection"];
+    assert_eq!(det["verdict"], "agreed");
+    assert!(det["agreeing"].as_u64().unwrap() >= 2, "{det}");
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
+
+    // Unchanged: nothing goes to the DNS server (the report and the state count requests).
+    let (r, j) = update_json(&lab, &[]);
+    r.code(0);
+    assert_eq!(j["families"][0]["action"], "unchanged");
+    assert_eq!(j["provider_requests"], 0);
+    assert_eq!(state(&lab)["ddns"]["requests"], 1);
+
+    // Human output and `show`.
+    lab.box_direkt(&["ddns", "update"])
+        .code(0)
+        .stdout_has("unchanged");
+    lab.box_direkt(&["ddns", "show"])
+        .code(0)
+        .stdout_has("203.0.113.2");
+}
+
+#[test]
+fn a_wrong_tsig_secret_latches_with_badsig_and_leaks_nothing() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    // A valid base64 secret that is not the key's.
+    let wrong = "d3JvbmctZGRucy1zZWNyZXQtZm9yLXRoZS1sYWItdGVzdA==";
+    let run = |args: &[&str]| {
+        Run::from(
+            lab.box_direkt_cmd(args)
+                .env("DIREKT_DDNS_TSIG_SECRET", wrong)
+                .output()
+                .unwrap(),
+        )
+    };
+    run(&["ddns", "update", "-vv"])
+        .code(4)
+        .stderr_has("BADSIG")
+        .stderr_has("hint:")
+        .lacks(wrong)
+        .lacks(&lab.tsig_secret());
+    // Latched across runs: exit 4 without asking the server again.
+    let r = run(&["ddns", "update", "--json", "-vvv"]);
+    r.code(4).lacks(wrong);
+    let j = r.json();
+    assert_eq!(j["provider_requests"], 0);
+    assert!(j["latch"]["reason"].as_str().unwrap().contains("BADSIG"));
+    assert_eq!(state(&lab)["ddns"]["requests"], 1);
+    assert_eq!(dig(&lab, "box.example.test", "A"), "");
+    // The right secret is a changed config: the latch is lifted and the record written.
+    lab.box_direkt(&["ddns", "update"]).code(0);
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
+}
+
+#[test]
+fn dual_stack_publishes_both_and_a_v6_change_leaves_the_a_record_alone() {
+    let Some(lab) = Lab::up_or_skip("dual-stack") else {
+        return;
+    };
+    let (r, j) = update_json(&lab, &[]);
+    r.code(0);
+    let fams = j["families"].as_array().unwrap();
+    assert_eq!(fams.len(), 2, "{j}");
+    assert_eq!(fams[0]["record"], "A");
+    assert_eq!(fams[0]["address"], "203.0.113.2");
+    assert_eq!(fams[1]["record"], "AAAA");
+    assert_eq!(fams[1]["address"], "2001:db8:77::10");
+    assert_eq!(j["provider_requests"], 2);
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
+    assert_eq!(dig(&lab, "box.example.test", "AAAA"), "2001:db8:77::10");
+
+    // The box's stable IPv6 address changes (same /64); IPv4 stays.
+    lab.exec(
+        "box",
+        &[
+            "ip",
+            "-6",
+            "addr",
+            "add",
+            "2001:db8:77::20/64",
+            "dev",
+            "eth0",
+            "nodad",
+        ],
+    )
+    .code(0);
+    lab.exec(
+        "box",
+        &[
+            "ip",
+            "-6",
+            "addr",
+            "del",
+            "2001:db8:77::10/64",
+            "dev",
+            "eth0",
+        ],
+    )
+    .code(0);
+    let (r, j) = update_json(&lab, &[]);
+    r.code(0);
+    let fams = j["families"].as_array().unwrap();
+    assert_eq!(fams[0]["action"], "unchanged", "{j}");
+    assert_eq!(fams[1]["action"], "published", "{j}");
+    assert_eq!(fams[1]["address"], "2001:db8:77::20");
+    assert_eq!(fams[1]["previous"], "2001:db8:77::10");
+    // One request: the AAAA set only.
+    assert_eq!(j["provider_requests"], 1);
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
+    assert_eq!(dig(&lab, "box.example.test", "AAAA"), "2001:db8:77::20");
+}
+
+#[test]
+fn rfc2136_txt_records_for_dns01_in_the_lab() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    let config = lab.config();
+    let state_dir = lab.state_dir();
+    lab.in_ns("box", move || {
+        use clap::Parser;
+        let cli = direkt::cli::Cli::try_parse_from([
+            "direkt",
+            "--config",
+            config.to_str().unwrap(),
+            "--state-dir",
+            state_dir.to_str().unwrap(),
+            "status",
+        ])
+        .unwrap();
+        let settings = direkt::config::Settings::load(&cli.global).unwrap();
+        let p = direkt::ddns::provider_from_settings(&settings).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let fqdn = "_acme-challenge.box.example.test";
+        rt.block_on(p.set_txt(fqdn, "first-token")).unwrap();
+        rt.block_on(p.set_txt(fqdn, "second-token")).unwrap();
+        rt.block_on(p.remove_txt(fqdn, "first-token")).unwrap();
+        // A name outside the key's update policy: BADKEY, a latch-class failure.
+        let e = rt
+            .block_on(p.set_txt("other.example.test", "x"))
+            .unwrap_err();
+        assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+        assert!(e.message.contains("BADKEY"), "{}", e.message);
+    });
+    assert_eq!(
+        dig(&lab, "_acme-challenge.box.example.test", "TXT"),
+        "\"second-token\""
+    );
+}
+
+#[test]
+fn dual_stack_with_a_fixed_interface_id_publishes_that_host_in_the_box_prefix() {
+    let Some(lab) = Lab::up_or_skip("dual-stack") else {
+        return;
+    };
+    let config = lab.config();
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("[ip]\n", "[ip]\nipv6_interface_id = \"::99\"\n", 1),
+    )
+    .unwrap();
+    let (r, j) = update_json(&lab, &[]);
+    r.code(0);
+    let v6 = &j["families"][1];
+    assert_eq!(v6["record"], "AAAA");
+    // The sources agree on the box's own address; the record names the host behind it.
+    assert_eq!(v6["detection"]["verdict"], "agreed");
+    assert_eq!(v6["address"], "2001:db8:77::99");
+    assert_eq!(dig(&lab, "box.example.test", "AAAA"), "2001:db8:77::99");
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
+}

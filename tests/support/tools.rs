@@ -1,0 +1,54 @@
+//! Host tools some tests need (promtool, systemd-analyze, tmux): missing ones skip the test
+//! locally with the reason and fail it under CI.
+#![allow(dead_code)]
+
+use std::process::Command;
+
+/// Whether `tool` is installed. Missing: skip locally (printing why), panic when `CI` is set.
+pub fn need_tool(tool: &str, package: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        let why = format!(
+            "{tool} is missing: install the Debian package `{package}` (tests/run does as root)"
+        );
+        if std::env::var_os("CI").is_some() {
+            panic!("{why}");
+        }
+        eprintln!("skipped: {why}");
+    }
+    found
+}
+
+/// Run `promtool check metrics` on a text: (passed without any complaint, its output).
+pub fn promtool_check(text: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run promtool");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let msg = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.success() && msg.trim().is_empty(), msg)
+}
+
+#[track_caller]
+pub fn promtool_accepts(text: &str) {
+    let (ok, msg) = promtool_check(text);
+    assert!(ok, "promtool check metrics: {msg}\n{text}");
+}
