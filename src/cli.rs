@@ -68,6 +68,11 @@ pub enum Command {
 
     /// Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)
     Ports(commands::ports::PortsArgs),
+
+    /// Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a
+    /// check fails)
+    Doctor(commands::doctor::DoctorArgs),
+
     /// Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)
     Setup(Box<commands::setup::SetupArgs>),
 
@@ -82,7 +87,8 @@ pub enum Command {
     /// A home network in namespaces for tests and support (Linux, root)
     Lab(commands::lab::LabArgs),
 
-    /// Serve the outside vantage point: tells clients their public address
+    /// Run a probe server: tells clients their address and connects back to them (only to
+    /// them) to prove reachability from outside
     ProbeServer(commands::probe_server::ProbeServerArgs),
 
     /// Write a support bundle: config, state, versions, doctor; every secret redacted
