@@ -340,6 +340,14 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
         (0, 0),
         "renew contacted the DNS server ({dns} packets) or the CA ({ca})"
     );
+    // --dry-run: nothing due, nothing said; forced, it says what it would do and does nothing.
+    let r = fresh.direkt(&lab, &["renew", "--dry-run"]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    let r = fresh.direkt(&lab, &["renew", "--dry-run", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("dns: would publish"), "{}", r.stdout);
+    assert!(r.stdout.contains("cert: would renew"), "{}", r.stdout);
+    assert_eq!(counters.read(&lab), (0, 0), "--dry-run contacted the provider or the CA");
     // The counters can count: a forced DNS update is seen.
     let r = fresh.direkt(&lab, &["renew", "--force", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
