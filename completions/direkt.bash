@@ -405,7 +405,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__cert__subcmd__issue)
-            opts="-v -q -h -V --force --accept-tos --json --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --force --accept-tos --dry-run --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,7 +431,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__cert__subcmd__renew)
-            opts="-v -q -h -V --force --accept-tos --json --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --force --accept-tos --dry-run --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

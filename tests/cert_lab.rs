@@ -202,6 +202,31 @@ fn direct_http01_verifies_matches_and_renew_asks_nothing() {
     assert_eq!(show["certificate"]["serial"], j2["certificate"]["serial"]);
     assert_eq!(show["certificate"]["key_matches"], true);
     assert!(show["certificate"]["days_left"].as_f64().unwrap() > 1.0);
+
+    // A profile the CA does not list (Pebble 2.4 lists none) is a config error, exit 2.
+    let profile = config_with(&lab, "profile.toml", "", "profile = \"shortlived\"");
+    cert(&lab, &profile, &["issue", "--force"])
+        .code(2)
+        .stderr_has("does not offer the profile `shortlived`");
+
+    // Revoke; the revoked certificate is then due, and `renew` replaces it.
+    let rv = cert(
+        &lab,
+        &config,
+        &["revoke", "--reason", "superseded", "--json"],
+    )
+    .code(0)
+    .json();
+    assert_eq!(rv["serial"], j2["certificate"]["serial"]);
+    let dry = cert(&lab, &config, &["renew", "--dry-run", "--json"])
+        .code(0)
+        .json();
+    assert_eq!(dry["action"], "would-order", "{dry}");
+    assert_eq!(dry["acme_requests"], 0);
+    let r = cert(&lab, &config, &["renew", "--json"]).code(0).json();
+    assert_eq!(r["action"], "renewed", "{r}");
+    assert!(r["why"].as_str().unwrap().contains("revoked"), "{r}");
+    verify_chain(&lab);
 }
 
 #[test]

@@ -159,7 +159,7 @@ struct StoredAccount {
     credentials: AccountCredentials,
 }
 
-fn account_file(directory: &str) -> String {
+pub(crate) fn account_file(directory: &str) -> String {
     let h = Sha256::digest(directory.as_bytes());
     let hex: String = h.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("acme/account-{hex}.json")

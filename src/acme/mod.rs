@@ -48,6 +48,8 @@ pub struct CertOptions {
     pub force: bool,
     /// The CA's terms of service accepted on the command line (`--accept-tos`).
     pub accept_tos: bool,
+    /// Decide only: report whether an order is due, order nothing (`renew --dry-run`).
+    pub dry_run: bool,
 }
 
 /// What a run decided and did.
@@ -62,6 +64,8 @@ pub enum CertAction {
     NotDue,
     /// A recent failure: waiting before the next attempt.
     BackingOff,
+    /// An order is due, but this was a dry run.
+    WouldOrder,
 }
 
 /// The report of [`issue`] / [`renew_if_due`]; `--json` prints it. Fields are only added.
@@ -349,6 +353,12 @@ async fn run(
     }
     report.action = action;
     report.why = why;
+    if opts.dry_run {
+        report.action = CertAction::WouldOrder;
+        report.acme_requests = session.as_ref().map_or(0, |s| s.counter.get());
+        report.millis = started.elapsed().as_millis() as u64;
+        return Ok(report);
+    }
 
     let result = order_and_store(
         settings,
@@ -388,7 +398,8 @@ async fn run(
                     since: now,
                     config_hash: hash,
                 });
-            } else {
+            } else if e.kind() == ErrorKind::Failed {
+                // A config error (exit 2) is fixed by editing the config, not by waiting.
                 renewal::record_failure(&mut state.cert, now, e.message(), time_left);
             }
             lock.save(state)?;
@@ -910,4 +921,243 @@ pub async fn revoke(
         reason: reason_text,
         acme_requests: session.counter.get(),
     })
+}
+
+#[cfg(test)]
+mod ari_tests {
+    //! The ARI path against a loopback fake of the two endpoints it uses (directory and
+    //! renewalInfo): Pebble 2.4 in the lab has no ARI.
+    use std::convert::Infallible;
+    use std::sync::Arc;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use http_body_util::Full;
+    use hyper::body::Bytes;
+
+    use super::*;
+    use crate::config::{Paths, Secrets};
+    use crate::state::StateDir;
+
+    struct FakeCa {
+        port: u16,
+        requests: Arc<AtomicU32>,
+        /// (start, end) of the window the fake answers, unix seconds.
+        window: Arc<Mutex<(i64, i64)>>,
+        ca_pem: String,
+        _task: tokio::task::JoinHandle<()>,
+    }
+
+    fn rfc(t: i64) -> String {
+        certinfo::rfc3339(t)
+    }
+
+    async fn fake_ca(window: (i64, i64)) -> FakeCa {
+        client::ensure_crypto_provider();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let der = rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
+        let tls = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert.der().clone()], der)
+            .unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(AtomicU32::new(0));
+        let window = Arc::new(Mutex::new(window));
+        let (r, w) = (requests.clone(), window.clone());
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    continue;
+                };
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    continue;
+                };
+                let (r, w) = (r.clone(), w.clone());
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(
+                        move |req: hyper::Request<hyper::body::Incoming>| {
+                            r.fetch_add(1, Ordering::Relaxed);
+                            let base = format!("https://127.0.0.1:{port}");
+                            let path = req.uri().path().to_string();
+                            let (start, end) = *w.lock().unwrap();
+                            async move {
+                                let rsp = if path == "/dir" {
+                                    let dir = serde_json::json!({
+                                        "newNonce": format!("{base}/nonce"),
+                                        "newAccount": format!("{base}/acct"),
+                                        "newOrder": format!("{base}/order"),
+                                        "revokeCert": format!("{base}/revoke"),
+                                        "renewalInfo": format!("{base}/ari"),
+                                    });
+                                    hyper::Response::new(Full::new(Bytes::from(dir.to_string())))
+                                } else if path.starts_with("/ari/") {
+                                    let body = serde_json::json!({
+                                        "suggestedWindow": {"start": rfc(start), "end": rfc(end)}
+                                    });
+                                    hyper::Response::builder()
+                                        .header("retry-after", "21600")
+                                        .header("content-type", "application/json")
+                                        .body(Full::new(Bytes::from(body.to_string())))
+                                        .unwrap()
+                                } else {
+                                    hyper::Response::builder()
+                                        .status(404)
+                                        .body(Full::new(Bytes::new()))
+                                        .unwrap()
+                                };
+                                Ok::<_, Infallible>(rsp)
+                            }
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(tls), svc)
+                        .await;
+                });
+            }
+        });
+        FakeCa {
+            port,
+            requests,
+            window,
+            ca_pem: cert.pem(),
+            _task: task,
+        }
+    }
+
+    /// A leaf with an authority key identifier (what ARI identifies it by) and its key.
+    fn chain_with_aki(name: &str) -> (String, String) {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let key = CertKey::generate(crate::config::KeyType::EcdsaP256).unwrap();
+        let kp = rcgen::KeyPair::from_pem(&key.pem).unwrap();
+        let mut params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
+        params.use_authority_key_identifier_extension = true;
+        let leaf = params.signed_by(&kp, &issuer).unwrap();
+        (format!("{}{}", leaf.pem(), ca.pem()), key.pem)
+    }
+
+    fn settings(dir: &std::path::Path, ca: &FakeCa) -> Settings {
+        let bundle = dir.join("ca.pem");
+        std::fs::write(&bundle, &ca.ca_pem).unwrap();
+        let text = format!(
+            "name = \"box.example.test\"\n[cert]\nca = \"https://127.0.0.1:{}/dir\"\n\
+             ca_bundle = \"{}\"\naccept_tos = true\n",
+            ca.port,
+            bundle.display()
+        );
+        let config = Config::parse(&text, &dir.join("direkt.toml")).unwrap();
+        Settings {
+            paths: Paths {
+                config_file: dir.join("direkt.toml"),
+                state_dir: dir.join("state"),
+            },
+            config: Some(config),
+            secrets: Secrets::default(),
+        }
+    }
+
+    /// A stored account for the fake CA (the fake never sees a POST in these tests).
+    fn store_account(lock: &StateLock, directory: &str) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        use base64::Engine;
+        let pkcs8 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.serialize_der());
+        let stored = serde_json::json!({
+            "directory": directory,
+            "created": 0,
+            "email": null,
+            "credentials": {"id": format!("{directory}/acct/1"), "key_pkcs8": pkcs8, "directory": directory}
+        });
+        lock.write_file(
+            &client::account_file(directory),
+            stored.to_string().as_bytes(),
+        )
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn ari_window_is_fetched_cached_and_honoured() {
+        let now = now_unix();
+        let ca = fake_ca((now + 30 * 86400, now + 32 * 86400)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let settings = settings(dir.path(), &ca);
+        let lock = StateDir::new(&settings.paths.state_dir)
+            .lock(crate::state::DEFAULT_LOCK_WAIT)
+            .unwrap();
+        let directory = format!("https://127.0.0.1:{}/dir", ca.port);
+        store_account(&lock, &directory);
+        let (chain, key) = chain_with_aki("box.example.test");
+        CertStore::new(lock.dir().path())
+            .install("box.example.test", &chain, &key)
+            .unwrap();
+        let mut state = lock.load().unwrap();
+        state.cert.ari_supported = Some(true);
+        let opts = CertOptions {
+            dry_run: true,
+            ..Default::default()
+        };
+
+        // No window cached: ask the CA (directory + renewalInfo), not due yet.
+        let r = renew_if_due(&settings, &lock, &mut state, &opts)
+            .await
+            .unwrap();
+        assert_eq!(r.action, CertAction::NotDue, "{r:?}");
+        assert!(r.why.contains("renewal window (ARI)"), "{}", r.why);
+        assert_eq!(
+            (r.acme_requests, ca.requests.load(Ordering::Relaxed)),
+            (2, 2)
+        );
+        let w = state.cert.ari.clone().unwrap();
+        assert!(w.chosen >= now + 30 * 86400 && w.chosen < now + 32 * 86400);
+        assert!(
+            (w.retry_after - (now + 21600)).abs() <= 5,
+            "Retry-After kept"
+        );
+        // The window was saved with the state.
+        assert_eq!(lock.load().unwrap().cert.ari, Some(w.clone()));
+
+        // Cached and fresh: decided without any request.
+        let r = renew_if_due(&settings, &lock, &mut state, &opts)
+            .await
+            .unwrap();
+        assert_eq!(r.action, CertAction::NotDue);
+        assert_eq!(
+            (r.acme_requests, ca.requests.load(Ordering::Relaxed)),
+            (0, 2)
+        );
+
+        // The CA moves the window into the past (e.g. an incident): after Retry-After the
+        // next run asks again and the certificate is due, replacing the old one.
+        *ca.window.lock().unwrap() = (now - 3600, now - 60);
+        state.cert.ari.as_mut().unwrap().retry_after = now - 1;
+        let r = renew_if_due(&settings, &lock, &mut state, &opts)
+            .await
+            .unwrap();
+        assert_eq!(r.action, CertAction::WouldOrder, "{r:?}");
+        assert!(
+            r.why.contains("inside the CA's renewal window"),
+            "{}",
+            r.why
+        );
+        assert_eq!(ca.requests.load(Ordering::Relaxed), 4);
+        let stored = CertStore::new(lock.dir().path())
+            .read("box.example.test")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            renewal::decide(now, &stored.info, &state.cert),
+            Due::Now {
+                why: r.why.clone(),
+                replaces: stored.info.ari_id.clone()
+            }
+        );
+    }
 }

@@ -37,6 +37,9 @@ pub struct IssueArgs {
     /// Accept the CA's terms of service (needed once, when the account is created)
     #[arg(long)]
     pub accept_tos: bool,
+    /// Only say whether an order is due; order nothing
+    #[arg(long)]
+    pub dry_run: bool,
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,
@@ -90,6 +93,7 @@ fn issue_or_renew(
     let opts = CertOptions {
         force: a.force,
         accept_tos: a.accept_tos,
+        dry_run: a.dry_run,
     };
     let report = super::block_on(async {
         if explicit {
@@ -159,6 +163,10 @@ fn print_report(r: &CertReport, p: &Printer) {
         }
         CertAction::NotDue => p.status(&format!("certificate not due: {}", r.why)),
         CertAction::BackingOff => p.warn(&format!("not renewing yet: {}", r.why)),
+        CertAction::WouldOrder => p.status(&format!(
+            "an order is due (dry run, nothing ordered): {}",
+            r.why
+        )),
     }
 }
 

@@ -129,7 +129,7 @@ pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpti
     }
     let opts = CertOptions {
         force: o.force,
-        accept_tos: false,
+        ..CertOptions::default()
     };
     let result = crate::commands::block_on(async {
         if o.explicit {
@@ -150,6 +150,7 @@ pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpti
     let line = match report.action {
         CertAction::NotDue => return Outcome::NothingDue,
         CertAction::BackingOff => return Outcome::Waiting(report.why),
+        CertAction::WouldOrder => format!("would order a certificate ({})", report.why),
         CertAction::Issued => format!(
             "issued a certificate for {} by {}{until}",
             report.names.join(", "),
