@@ -134,6 +134,9 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs, p: &Printer) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_doctor(_settings: &Settings) -> Value {
-    json!({"unavailable": "doctor is not part of this build"})
+fn run_doctor(settings: &Settings) -> Value {
+    match crate::renew::parts::doctor(settings) {
+        Some((_, _, json)) => json,
+        None => json!({"unavailable": "doctor is not part of this build"}),
+    }
 }

@@ -202,8 +202,8 @@ pub fn published(state: &State) -> Vec<(String, i64)> {
     out
 }
 
-/// Per mapping: (protocol, external port, lease end).
-pub fn leases(_state: &State) -> Vec<(String, u16, i64)> {
+/// Per mapping: (family, protocol, external port, lease end).
+pub fn leases(_state: &State) -> Vec<(String, String, u16, i64)> {
     vec![]
 }
 
