@@ -347,7 +347,11 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("dns: would publish"), "{}", r.stdout);
     assert!(r.stdout.contains("cert: would renew"), "{}", r.stdout);
-    assert_eq!(counters.read(&lab), (0, 0), "--dry-run contacted the provider or the CA");
+    assert_eq!(
+        counters.read(&lab),
+        (0, 0),
+        "--dry-run contacted the provider or the CA"
+    );
     // The counters can count: a forced DNS update is seen.
     let r = fresh.direkt(&lab, &["renew", "--force", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -623,11 +627,12 @@ fn lab_demo_runs_the_whole_job_and_cleans_up() {
     assert_eq!(r.code, 0, "lab demo:\n{}\n{}", r.stdout, r.stderr);
     let all = format!("{}{}", r.stdout, r.stderr);
     for want in [
-        "[2/4] direkt setup",
+        "[2/5] direkt setup",
         "Publishing the name",
         "Getting the certificate",
-        "[3/4] direkt doctor",
-        "[4/4] direkt cert show",
+        "[3/5] The box's web server",
+        "[4/5] direkt doctor",
+        "[5/5] direkt cert show",
         "box.example.test",
         "torn down",
     ] {
