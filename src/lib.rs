@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod ddns;
+pub mod doctor;
 pub mod error;
 pub mod fsutil;
 pub mod generate;
@@ -69,8 +70,19 @@ fn init_logging(global: &cli::GlobalArgs) {
         .ok()
         .and_then(|d| EnvFilter::try_new(d).ok())
         .unwrap_or_else(|| EnvFilter::new(level));
+    // Colour in the log only where the rest of the output has it (not in cron mail or pipes).
+    let ansi = match global.color {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => {
+            use std::io::IsTerminal;
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .with_target(global.verbose >= 2)
         .without_time()

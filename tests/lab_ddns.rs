@@ -54,9 +54,13 @@ fn direct_publishes_the_nat_address_and_a_second_run_sends_nothing() {
     assert_eq!(state(&lab)["ddns"]["requests"], 1);
 
     // Human output and `show`.
-    lab.box_direkt(&["ddns", "update"])
-        .code(0)
-        .stdout_has("unchanged");
+    let r = lab.box_direkt(&["ddns", "update"]);
+    r.code(0).stderr_has("unchanged");
+    assert!(r.stdout.is_empty(), "a no-op prints no data: {}", r.stdout);
+    // -q (cron): completely silent when nothing was due.
+    let r = lab.box_direkt(&["-q", "ddns", "update"]);
+    r.code(0);
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""));
     lab.box_direkt(&["ddns", "show"])
         .code(0)
         .stdout_has("203.0.113.2");

@@ -390,6 +390,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_standalone_responder_answers_over_ipv4_and_ipv6() {
+        // Port 0 here; port 80 in use. [::] is dual-stack on Linux by default.
+        let r = HttpResponder::start(0).await.unwrap();
+        r.set("tok", "tok.thumb");
+        let v6 = r.local.iter().find(|a| a.is_ipv6()).copied();
+        let mut tried = 0;
+        for a in &r.local {
+            let lo: SocketAddr = if a.is_ipv6() {
+                (Ipv6Addr::LOCALHOST, a.port()).into()
+            } else {
+                (Ipv4Addr::LOCALHOST, a.port()).into()
+            };
+            let ok = http_get(lo, "/.well-known/acme-challenge/tok").await;
+            assert!(ok.ends_with("tok.thumb"), "{lo}: {ok}");
+            tried += 1;
+        }
+        if let Some(v6) = v6
+            && r.local.len() == 1
+        {
+            // One dual-stack socket: IPv4 arrives on it too.
+            let ok = http_get(
+                (Ipv4Addr::LOCALHOST, v6.port()).into(),
+                "/.well-known/acme-challenge/tok",
+            )
+            .await;
+            assert!(ok.ends_with("tok.thumb"), "{ok}");
+        }
+        assert!(tried >= 1);
+    }
+
+    #[tokio::test]
     async fn a_taken_port_is_reported_as_in_use() {
         let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = holder.local_addr().unwrap();

@@ -214,38 +214,7 @@ pub async fn session(
             _ => tracing::warn!("ignoring unreadable account file {}", path.display()),
         }
     }
-    if !(cert.accept_tos || opts.accept_tos) {
-        return Err(Error::needs_user(format!(
-            "an account with the CA ({directory}) must be created, and that needs its terms \
-             of service accepted"
-        ))
-        .hint(
-            "read the CA's terms, then set accept_tos = true in [cert] or pass --accept-tos \
-             (`direkt setup` asks)",
-        ));
-    }
-    let eab =
-        match &cert.eab_kid {
-            Some(kid) => {
-                let secret = settings.secrets.require(
-                    "cert",
-                    "eab_hmac_key",
-                    cert.eab_hmac_key_file.as_deref(),
-                )?;
-                let key = decode_eab_key(secret.expose()).ok_or_else(|| {
-                    Error::usage("the secret cert.eab_hmac_key is not base64url")
-                        .hint("copy the EAB HMAC key exactly as the CA shows it")
-                })?;
-                Some(ExternalAccountKey::new(kid.clone(), &key))
-            }
-            None if cert.ca == "zerossl" => {
-                return Err(Error::usage("ZeroSSL needs external account binding (EAB)").hint(
-                "create EAB credentials in the ZeroSSL dashboard, set eab_kid in [cert] and \
-                 the secret cert.eab_hmac_key",
-            ));
-            }
-            None => None,
-        };
+    let eab = new_account_prerequisites(settings, cert, &directory, opts)?;
     let contact = cert.email.as_ref().map(|e| format!("mailto:{e}"));
     let contacts: Vec<&str> = contact.iter().map(String::as_str).collect();
     let new = NewAccount {
@@ -280,6 +249,66 @@ pub async fn session(
         counter,
         created_account: true,
     })
+}
+
+/// What creating an account needs, checked without the network: accepted terms and, for EAB,
+/// a usable key.
+fn new_account_prerequisites(
+    settings: &Settings,
+    cert: &CertConfig,
+    directory: &str,
+    opts: &AccountOptions,
+) -> Result<Option<ExternalAccountKey>> {
+    if !(cert.accept_tos || opts.accept_tos) {
+        return Err(Error::needs_user(format!(
+            "an account with the CA ({directory}) must be created, and that needs its terms \
+             of service accepted"
+        ))
+        .hint(
+            "read the CA's terms, then set accept_tos = true in [cert] or pass --accept-tos \
+             (`direkt setup` asks)",
+        ));
+    }
+    Ok(match &cert.eab_kid {
+        Some(kid) => {
+            let secret = settings.secrets.require(
+                "cert",
+                "eab_hmac_key",
+                cert.eab_hmac_key_file.as_deref(),
+            )?;
+            let key = decode_eab_key(secret.expose()).ok_or_else(|| {
+                Error::usage("the secret cert.eab_hmac_key is not base64url")
+                    .hint("copy the EAB HMAC key exactly as the CA shows it")
+            })?;
+            Some(ExternalAccountKey::new(kid.clone(), &key))
+        }
+        None if cert.ca == "zerossl" => {
+            return Err(
+                Error::usage("ZeroSSL needs external account binding (EAB)").hint(
+                    "create EAB credentials in the ZeroSSL dashboard, set eab_kid in [cert] and \
+                 the secret cert.eab_hmac_key",
+                ),
+            );
+        }
+        None => None,
+    })
+}
+
+/// Everything about the CA that can be checked before any request: the CA bundle, and for a
+/// first run the terms and the EAB key. Runs before the name checks and the order.
+pub fn precheck(
+    settings: &Settings,
+    cert: &CertConfig,
+    lock: &StateLock,
+    opts: &AccountOptions,
+) -> Result<()> {
+    tls_config(cert.ca_bundle.as_deref())?;
+    let directory = directory_url(&cert.ca);
+    let stored = lock.dir().path().join(account_file(&directory));
+    if opts.fresh || !stored.exists() {
+        new_account_prerequisites(settings, cert, &directory, opts)?;
+    }
+    Ok(())
 }
 
 fn decode_eab_key(s: &str) -> Option<Vec<u8>> {

@@ -360,6 +360,17 @@ async fn run(
         return Ok(report);
     }
 
+    // Local checks first (CA bundle, terms, EAB key): no lookup, no request, nothing recorded
+    // when they fail: the user fixes the config or passes --accept-tos.
+    client::precheck(
+        settings,
+        cert_cfg,
+        lock,
+        &AccountOptions {
+            accept_tos: opts.accept_tos,
+            fresh: false,
+        },
+    )?;
     let result = order_and_store(
         settings,
         config,

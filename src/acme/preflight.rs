@@ -148,7 +148,42 @@ pub async fn check(
         ))
         .hint("publish the address first (`direkt ddns update`), or use dns-01"));
     }
-    Ok((vec![], name_res.addrs.into_iter().collect()))
+    let local: Vec<std::net::Ipv6Addr> = crate::ip::interface::read_system()
+        .into_iter()
+        .map(|a| a.address)
+        .collect();
+    let notes = if need_address {
+        aaaa_note(name, &name_res.addrs, &local)
+            .into_iter()
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok((notes, name_res.addrs.into_iter().collect()))
+}
+
+/// CAs validate over IPv6 first and do not fall back to IPv4: an AAAA record that is not this
+/// box's address (stale, or another host) makes HTTP-01/TLS-ALPN-01 fail.
+pub fn aaaa_note(
+    name: &str,
+    addrs: &BTreeSet<IpAddr>,
+    local: &[std::net::Ipv6Addr],
+) -> Option<String> {
+    let foreign: Vec<String> = addrs
+        .iter()
+        .filter_map(|a| match a {
+            IpAddr::V6(v6) if !local.contains(v6) => Some(v6.to_string()),
+            _ => None,
+        })
+        .collect();
+    (!foreign.is_empty()).then(|| {
+        format!(
+            "{name} has the AAAA record {} that is not an address of this box; the CA \
+             validates over IPv6 first and does not fall back to IPv4, so validation fails \
+             unless that address forwards to this box (remove a stale AAAA record)",
+            foreign.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -194,6 +229,20 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn a_foreign_aaaa_record_is_pointed_out() {
+        let local: Vec<std::net::Ipv6Addr> = vec!["2001:db8:77::10".parse().unwrap()];
+        let mine = res(&[], &["203.0.113.2", "2001:db8:77::10"]).addrs;
+        assert!(aaaa_note("b.example.test", &mine, &local).is_none());
+        let stale = res(&[], &["203.0.113.2", "2001:db8:1::5"]).addrs;
+        let n = aaaa_note("b.example.test", &stale, &local).unwrap();
+        assert!(
+            n.contains("2001:db8:1::5") && n.contains("IPv6 first"),
+            "{n}"
+        );
+        assert!(aaaa_note("b.example.test", &res(&[], &["203.0.113.2"]).addrs, &[]).is_none());
     }
 
     #[test]

@@ -122,7 +122,13 @@ fn print_report(r: &UpdateReport, p: &Printer) {
             r.provider_requests, r.provider
         ));
     }
-    if !lines.is_empty() {
+    if lines.is_empty() {
+        return;
+    }
+    // Nothing sent and nothing wrong: a status note, so `-q` (cron) keeps a no-op silent.
+    if r.ok && r.provider_requests == 0 && !r.dry_run {
+        p.status(&lines.join("\n"));
+    } else {
         p.data(&lines.join("\n"));
     }
 }
