@@ -198,7 +198,7 @@ struct Sample {
 
 impl Lab {
     fn up(direkt: &Path) -> Res<Lab> {
-        let name = format!("bench{}", std::process::id() % 10_000_000);
+        let name = format!("bench{}", std::process::id());
         let out = Command::new(direkt)
             .args([
                 "-q",
@@ -387,6 +387,29 @@ impl Drop for Lab {
                 "lab bench: `direkt lab down --name {}` failed; run it by hand",
                 self.name
             );
+        }
+    }
+}
+
+/// Labs of earlier bench runs that were interrupted (Ctrl-C, kill) before their guard could tear
+/// them down: the name holds the PID, so a lab whose process is gone is torn down now.
+fn reap_stale_labs(direkt: &Path) {
+    let Ok(dir) = std::fs::read_dir("/run/direkt-lab") else {
+        return;
+    };
+    for entry in dir.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("bench")
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            eprintln!("lab bench: tearing down lab {name} left by an interrupted run");
+            let _ = Command::new(direkt)
+                .args(["-q", "lab", "down", "--name", &name])
+                .output();
         }
     }
 }
@@ -652,6 +675,7 @@ fn run(o: &Opts) -> Res<bool> {
         o.iterations,
         o.acme_iterations
     );
+    reap_stale_labs(&o.direkt);
     let lab = Lab::up(&o.direkt)?;
     lab.install_counters()?;
     let mut rows = vec![];
@@ -990,7 +1014,8 @@ fn ports(lab: &Lab, n: usize) -> Res<Vec<Row>> {
     )
 }
 
-const ACME_COUNTERS: &[&str] = &["acme"];
+// `dns`: lookups the tool makes from the box itself (the URLs are addresses, so none are needed).
+const ACME_COUNTERS: &[&str] = &["acme", "dns"];
 
 fn acme(lab: &Lab, n: usize) -> Res<Vec<Row>> {
     let dir = lab.work.join("acme");
