@@ -232,6 +232,18 @@ async fn run(
         millis: 0,
     };
 
+    // ARI facts belong to the CA they were learned from.
+    let directory = client::directory_url(&cert_cfg.ca);
+    if state
+        .cert
+        .directory
+        .as_deref()
+        .is_some_and(|d| d != directory)
+    {
+        state.cert.ari_supported = None;
+        state.cert.ari = None;
+    }
+
     // The stored set is the truth (the state may lag behind after a crash).
     let stored = match store.read(&name) {
         Ok(s) => s,
