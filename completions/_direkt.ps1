@@ -33,12 +33,13 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is configured and its state')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Keep DNS, port mappings and the certificate current; silent when nothing was due')
             [CompletionResult]::new('ddns', 'ddns', [CompletionResultType]::ParameterValue, 'Dynamic DNS: update the name''s A/AAAA records, show what was published')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Certificates: issue, renew when due, show, revoke')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'A home network in namespaces for tests and support (Linux, root)')
-            [CompletionResult]::new('probe-server', 'probe-server', [CompletionResultType]::ParameterValue, 'Serve the outside vantage point: tells clients their public address')
+            [CompletionResult]::new('probe-server', 'probe-server', [CompletionResultType]::ParameterValue, 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Write a support bundle: config, state, versions, doctor; every secret redacted')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run `renew` from a systemd timer or cron: install, remove or show it')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (used to refresh completions/ and man/)')
@@ -52,6 +53,24 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (see the README for its fields)')
             [CompletionResult]::new('--prometheus', '--prometheus', [CompletionResultType]::ParameterName, 'Print metrics in the Prometheus text format (for node_exporter''s textfile collector)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;doctor' {
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'All checks together finish within this (overrides [doctor] deadline; default 5s)')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Probe server URL to use instead of [ip] probe (repeatable)')
+            [CompletionResult]::new('--from-report', '--from-report', [CompletionResultType]::ParameterName, 'Render a saved diagnosis (from `doctor --json` or `direkt report`) instead of running the checks')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: `verdict` and a `checks` array of {id, status, summary, details, fix}')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
@@ -439,6 +458,13 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
         'direkt;probe-server' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'At most this many connections at once (further ones wait)')
+            [CompletionResult]::new('--allow-ports', '--allow-ports', [CompletionResultType]::ParameterName, 'Ports a connect-back check may target, e.g. 80,443,1024-65535')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Requests one source address (IPv6: its /64) may make per minute')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests one source may make at once before the per-minute rate applies')
+            [CompletionResult]::new('--max-checks', '--max-checks', [CompletionResultType]::ParameterName, 'Connect-back checks running at once, over all sources')
+            [CompletionResult]::new('--check-timeout', '--check-timeout', [CompletionResultType]::ParameterName, 'Timeout of each connect-back (connect plus exchange)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS with this PEM certificate chain (with --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The PEM private key for --tls-cert')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
@@ -622,12 +648,13 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
         }
         'direkt;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is configured and its state')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Keep DNS, port mappings and the certificate current; silent when nothing was due')
             [CompletionResult]::new('ddns', 'ddns', [CompletionResultType]::ParameterValue, 'Dynamic DNS: update the name''s A/AAAA records, show what was published')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Certificates: issue, renew when due, show, revoke')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'A home network in namespaces for tests and support (Linux, root)')
-            [CompletionResult]::new('probe-server', 'probe-server', [CompletionResultType]::ParameterValue, 'Serve the outside vantage point: tells clients their public address')
+            [CompletionResult]::new('probe-server', 'probe-server', [CompletionResultType]::ParameterValue, 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Write a support bundle: config, state, versions, doctor; every secret redacted')
             [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Run `renew` from a systemd timer or cron: install, remove or show it')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages (used to refresh completions/ and man/)')
@@ -636,6 +663,9 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;help;status' {
+            break
+        }
+        'direkt;help;doctor' {
             break
         }
         'direkt;help;setup' {

@@ -25,6 +25,9 @@ _direkt() {
             direkt,debug)
                 cmd="direkt__subcmd__debug"
                 ;;
+            direkt,doctor)
+                cmd="direkt__subcmd__doctor"
+                ;;
             direkt,generate)
                 cmd="direkt__subcmd__generate"
                 ;;
@@ -120,6 +123,9 @@ _direkt() {
                 ;;
             direkt__subcmd__help,debug)
                 cmd="direkt__subcmd__help__subcmd__debug"
+                ;;
+            direkt__subcmd__help,doctor)
+                cmd="direkt__subcmd__help__subcmd__doctor"
                 ;;
             direkt__subcmd__help,generate)
                 cmd="direkt__subcmd__help__subcmd__generate"
@@ -269,7 +275,7 @@ _direkt() {
 
     case "${cmd}" in
         direkt)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status setup renew ddns cert lab probe-server report schedule generate debug help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status doctor setup renew ddns cert lab probe-server report schedule generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,6 +762,44 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__doctor)
+            opts="-v -q -h -V --json --deadline --probe --from-report --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__generate)
             opts="-v -q -h -V --out --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -787,7 +831,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help)
-            opts="status setup renew ddns cert lab probe-server report schedule generate debug help"
+            opts="status doctor setup renew ddns cert lab probe-server report schedule generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,6 +973,20 @@ _direkt() {
         direkt__subcmd__help__subcmd__debug__subcmd__state__subcmd__writer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1523,7 +1581,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__probe__subcmd__server)
-            opts="-v -q -h -V --listen --max-connections --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --listen --max-connections --allow-ports --rate --burst --max-checks --check-timeout --tls-cert --tls-key --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1534,6 +1592,34 @@ _direkt() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-checks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

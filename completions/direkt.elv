@@ -30,12 +30,13 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand status 'Show what is configured and its state'
+            cand doctor 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
             cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
-            cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand probe-server 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
             cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -48,6 +49,23 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
             cand --json 'Print JSON (see the README for its fields)'
             cand --prometheus 'Print metrics in the Prometheus text format (for node_exporter''s textfile collector)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;doctor'= {
+            cand --deadline 'All checks together finish within this (overrides [doctor] deadline; default 5s)'
+            cand --probe 'Probe server URL to use instead of [ip] probe (repeatable)'
+            cand --from-report 'Render a saved diagnosis (from `doctor --json` or `direkt report`) instead of running the checks'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON: `verdict` and a `checks` array of {id, status, summary, details, fix}'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
@@ -399,6 +417,13 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;probe-server'= {
             cand --listen 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)'
             cand --max-connections 'At most this many connections at once (further ones wait)'
+            cand --allow-ports 'Ports a connect-back check may target, e.g. 80,443,1024-65535'
+            cand --rate 'Requests one source address (IPv6: its /64) may make per minute'
+            cand --burst 'Requests one source may make at once before the per-minute rate applies'
+            cand --max-checks 'Connect-back checks running at once, over all sources'
+            cand --check-timeout 'Timeout of each connect-back (connect plus exchange)'
+            cand --tls-cert 'Serve HTTPS with this PEM certificate chain (with --tls-key)'
+            cand --tls-key 'The PEM private key for --tls-cert'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
@@ -565,12 +590,13 @@ set edit:completion:arg-completer[direkt] = {|@words|
         }
         &'direkt;help'= {
             cand status 'Show what is configured and its state'
+            cand doctor 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
             cand setup 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
-            cand probe-server 'Serve the outside vantage point: tells clients their public address'
+            cand probe-server 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
             cand schedule 'Run `renew` from a systemd timer or cron: install, remove or show it'
             cand generate 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -578,6 +604,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;help;status'= {
+        }
+        &'direkt;help;doctor'= {
         }
         &'direkt;help;setup'= {
         }

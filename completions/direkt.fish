@@ -34,12 +34,13 @@ complete -c direkt -n "__fish_direkt_needs_command" -s q -l quiet -d 'Print noth
 complete -c direkt -n "__fish_direkt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "doctor" -d 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
-complete -c direkt -n "__fish_direkt_needs_command" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "probe-server" -d 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
@@ -56,6 +57,19 @@ complete -c direkt -n "__fish_direkt_using_subcommand status" -s v -l verbose -d
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l deadline -d 'All checks together finish within this (overrides [doctor] deadline; default 5s)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l probe -d 'Probe server URL to use instead of [ip] probe (repeatable)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l from-report -d 'Render a saved diagnosis (from `doctor --json` or `direkt report`) instead of running the checks' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l json -d 'Print JSON: `verdict` and a `checks` array of {id, status, summary, details, fix}'
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l answers -d 'Answers as TOML (never asks; unanswered questions take their defaults)' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l defaults -d 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor\'s preset)' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l name -d 'The box\'s name (answer `name`)' -r
@@ -313,6 +327,13 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l listen -d 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-connections -d 'At most this many connections at once (further ones wait)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l allow-ports -d 'Ports a connect-back check may target, e.g. 80,443,1024-65535' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l rate -d 'Requests one source address (IPv6: its /64) may make per minute' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l burst -d 'Requests one source may make at once before the per-minute rate applies' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-checks -d 'Connect-back checks running at once, over all sources' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l check-timeout -d 'Timeout of each connect-back (connect plus exchange)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l tls-cert -d 'Serve HTTPS with this PEM certificate chain (with --tls-key)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l tls-key -d 'The PEM private key for --tls-cert' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -425,18 +446,19 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Serve the outside vantage point: tells clients their public address'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "doctor" -d 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'

@@ -66,6 +66,10 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a
+    /// check fails)
+    Doctor(commands::doctor::DoctorArgs),
+
     /// Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)
     Setup(Box<commands::setup::SetupArgs>),
 
@@ -80,7 +84,8 @@ pub enum Command {
     /// A home network in namespaces for tests and support (Linux, root)
     Lab(commands::lab::LabArgs),
 
-    /// Serve the outside vantage point: tells clients their public address
+    /// Run a probe server: tells clients their address and connects back to them (only to
+    /// them) to prove reachability from outside
     ProbeServer(commands::probe_server::ProbeServerArgs),
 
     /// Write a support bundle: config, state, versions, doctor; every secret redacted

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod ddns;
+pub mod doctor;
 pub mod error;
 pub mod fsutil;
 pub mod generate;

@@ -3,6 +3,7 @@
 pub mod cert;
 pub mod ddns;
 pub mod debug;
+pub mod doctor;
 pub mod generate;
 pub mod lab;
 pub mod lab_demo;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Doctor(args) => doctor::run(global, &args, printer),
         Command::Setup(args) => setup::run(global, &args, printer),
         Command::Renew(args) => renew::run(global, &args, printer),
         Command::Ddns(args) => ddns::run(global, &args, printer),

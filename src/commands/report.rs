@@ -134,6 +134,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs, p: &Printer) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_doctor(_settings: &Settings) -> Value {
-    json!({"unavailable": "doctor is not part of this build"})
+fn run_doctor(settings: &Settings) -> Value {
+    let report = crate::doctor::run(settings, &crate::doctor::DoctorOptions::default());
+    serde_json::to_value(report).unwrap_or_else(|e| json!({"unavailable": e.to_string()}))
 }

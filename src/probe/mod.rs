@@ -1,4 +1,7 @@
-//! The probe server: the outside vantage point that tells a client its public address. (The
-//! connect-back checks of design.md come with the doctor.)
+//! The probe server and its client: the outside vantage point that tells a box its public
+//! address and connects back to it to prove reachability.
 
+pub mod api;
+pub mod client;
 pub mod server;
+pub mod tlsgrab;

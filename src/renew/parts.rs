@@ -288,6 +288,8 @@ pub fn check_credentials(settings: &Settings) -> Result<(), Error> {
 }
 
 /// Doctor's verdict: (passed, one-line verdict, JSON).
-pub fn doctor(_settings: &Settings) -> Option<(bool, String, Value)> {
-    None
+pub fn doctor(settings: &Settings) -> Option<(bool, String, Value)> {
+    let report = crate::doctor::run(settings, &crate::doctor::DoctorOptions::default());
+    let json = serde_json::to_value(&report).ok()?;
+    Some((!report.failed(), report.verdict.summary, json))
 }

@@ -1,0 +1,330 @@
+//! The certificate on disk and the one actually served: names, chain, expiry, key match.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use serde::Serialize;
+
+use crate::doctor::context::Ctx;
+use crate::doctor::{CheckResult, Status};
+
+/// The facts doctor needs about one certificate.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertFacts {
+    pub names: Vec<String>,
+    pub subject: String,
+    pub issuer: String,
+    pub not_after: String,
+    #[serde(skip)]
+    pub not_after_unix: i64,
+    pub sha256: String,
+    pub self_signed: bool,
+}
+
+pub fn facts(der: &[u8]) -> Result<CertFacts, String> {
+    use sha2::Digest;
+    let (_, c) = x509_parser::parse_x509_certificate(der).map_err(|e| e.to_string())?;
+    let mut names = vec![];
+    if let Ok(Some(san)) = c.subject_alternative_name() {
+        for n in &san.value.general_names {
+            if let x509_parser::extensions::GeneralName::DNSName(d) = n {
+                names.push(d.to_ascii_lowercase());
+            }
+        }
+    }
+    let not_after_unix = c.validity().not_after.timestamp();
+    Ok(CertFacts {
+        names,
+        subject: c.subject().to_string(),
+        issuer: c.issuer().to_string(),
+        not_after: crate::commands::status::format_time(not_after_unix),
+        not_after_unix,
+        sha256: hex(&sha2::Sha256::digest(der)),
+        self_signed: c.subject().as_raw() == c.issuer().as_raw(),
+    })
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Does a certificate name (possibly a wildcard) cover `name`?
+pub fn covers(cert_name: &str, name: &str) -> bool {
+    if cert_name == name {
+        return true;
+    }
+    match (cert_name.strip_prefix("*."), name.split_once('.')) {
+        (Some(base), Some((_, rest))) => base == rest,
+        _ => false,
+    }
+}
+
+/// The names the certificate must cover: the name and the aliases.
+fn wanted(ctx: &Ctx<'_>) -> Vec<String> {
+    ctx.config
+        .map(crate::acme::wanted_names)
+        .unwrap_or_default()
+}
+
+fn live_dir(ctx: &Ctx<'_>, name: &str) -> std::path::PathBuf {
+    crate::acme::store::CertStore::new(&ctx.settings.paths.state_dir)
+        .paths(name)
+        .dir
+}
+
+fn pem_certs(pem: &str) -> Vec<Vec<u8>> {
+    x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes())
+        .filter_map(|p| p.ok())
+        .filter(|p| p.label == "CERTIFICATE")
+        .map(|p| p.contents)
+        .collect()
+}
+
+/// Problems common to a certificate on disk and a served one.
+fn judge(f: &CertFacts, want: &[String], now: i64) -> Vec<(Status, String)> {
+    let mut p = vec![];
+    if f.not_after_unix <= now {
+        p.push((Status::Fail, format!("it expired on {}", f.not_after)));
+    } else if f.not_after_unix - now < 14 * 86400 {
+        p.push((
+            Status::Warn,
+            format!(
+                "it expires in {} days ({})",
+                (f.not_after_unix - now) / 86400,
+                f.not_after
+            ),
+        ));
+    }
+    let missing: Vec<&String> = want
+        .iter()
+        .filter(|w| !f.names.iter().any(|n| covers(n, w)))
+        .collect();
+    if !missing.is_empty() {
+        let m: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        p.push((
+            Status::Fail,
+            format!(
+                "it does not match {}: it is for {}",
+                m.join(", "),
+                if f.names.is_empty() {
+                    f.subject.clone()
+                } else {
+                    f.names.join(", ")
+                }
+            ),
+        ));
+    }
+    if f.self_signed {
+        p.push((
+            Status::Fail,
+            "it is self-signed: browsers will warn every visitor".into(),
+        ));
+    }
+    p
+}
+
+pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "cert.disk";
+    let Some(c) = ctx.config else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    if c.cert.is_none() {
+        return CheckResult::skip(id, "no certificate configured ([cert])");
+    }
+    let dir = live_dir(ctx, c.name.as_str());
+    let full = dir.join("fullchain.pem");
+    let pem = match std::fs::read_to_string(&full) {
+        Ok(p) => p,
+        Err(e) => {
+            return CheckResult::fail(
+                id,
+                format!(
+                    "no certificate on disk for {} ({}: {e})",
+                    c.name,
+                    full.display()
+                ),
+            )
+            .why("without a certificate, browsers refuse or warn on https://")
+            .fix("run `direkt cert issue` (or `direkt renew`)");
+        }
+    };
+    let chain = pem_certs(&pem);
+    let Some(leaf) = chain.first() else {
+        return CheckResult::fail(id, format!("{} holds no certificate", full.display()))
+            .fix("run `direkt cert issue --force`");
+    };
+    let f = match facts(leaf) {
+        Ok(f) => f,
+        Err(e) => {
+            return CheckResult::fail(
+                id,
+                format!("cannot read the certificate {}: {e}", full.display()),
+            )
+            .fix("run `direkt cert issue --force`");
+        }
+    };
+    let mut problems = judge(&f, &wanted(ctx), crate::state::now_unix());
+    // The chain: each certificate must be issued by the next one.
+    let parsed: Vec<CertFacts> = chain.iter().filter_map(|d| facts(d).ok()).collect();
+    if parsed.len() < 2 && !f.self_signed {
+        problems.push((
+            Status::Warn,
+            "the file has no intermediate certificate: some clients cannot verify it".into(),
+        ));
+    }
+    for w in parsed.windows(2) {
+        if w[0].issuer != w[1].subject {
+            problems.push((
+                Status::Fail,
+                format!(
+                    "the chain is broken: \"{}\" is not issued by \"{}\"",
+                    w[0].subject, w[1].subject
+                ),
+            ));
+        }
+    }
+    // The private key must belong to the certificate.
+    let key_path = dir.join("privkey.pem");
+    let key_match = match std::fs::read_to_string(&key_path) {
+        Ok(k) => match crate::acme::certinfo::parse_der(leaf) {
+            Ok(info) => {
+                let ok = crate::acme::certinfo::key_matches(&info, &k);
+                if !ok {
+                    problems.push((
+                        Status::Fail,
+                        "the private key does not belong to the certificate".into(),
+                    ));
+                }
+                Some(ok)
+            }
+            Err(e) => {
+                problems.push((Status::Warn, format!("cannot read the certificate: {e}")));
+                None
+            }
+        },
+        Err(e) => {
+            problems.push((
+                Status::Fail,
+                format!("the private key is missing ({}: {e})", key_path.display()),
+            ));
+            None
+        }
+    };
+    result(id, "the certificate on disk", problems, &f)
+        .detail("path", full.display().to_string())
+        .detail("key_matches", key_match)
+        .detail("chain_length", chain.len())
+}
+
+fn result(id: &str, what: &str, problems: Vec<(Status, String)>, f: &CertFacts) -> CheckResult {
+    let worst = problems.iter().map(|p| p.0).max();
+    let r = match worst {
+        None => CheckResult::pass(
+            id,
+            format!(
+                "{what} is valid for {} until {} (issued by {})",
+                f.names.join(", "),
+                f.not_after,
+                short_dn(&f.issuer)
+            ),
+        ),
+        Some(s) => {
+            let msgs: Vec<String> = problems
+                .iter()
+                .filter(|p| p.0 == s)
+                .map(|p| p.1.clone())
+                .collect();
+            let cause = if msgs.iter().any(|m| m.contains("expired")) {
+                "expired"
+            } else if msgs.iter().any(|m| m.contains("does not match")) {
+                "mismatched"
+            } else {
+                "faulty"
+            };
+            CheckResult::new(id, s, format!("{what} is {cause}: {}", msgs.join("; ")))
+                .why("browsers and apps refuse a certificate that is expired, for another name, or incomplete")
+                .fix("run `direkt cert issue --force`, then reload the web server (or set [cert] deploy_hook)")
+        }
+    };
+    r.detail("certificate", f)
+}
+
+fn short_dn(dn: &str) -> String {
+    dn.split(',')
+        .find_map(|p| p.trim().strip_prefix("CN="))
+        .unwrap_or(dn)
+        .to_string()
+}
+
+pub async fn served(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "cert.served";
+    let Some(c) = ctx.config else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    if c.cert.is_none() {
+        return CheckResult::skip(id, "no certificate configured ([cert])");
+    }
+    let name = c.name.as_str();
+    let local_addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 443);
+    let t = ctx.step_timeout(3);
+    let (outside, local) = tokio::join!(
+        crate::doctor::reach::served_chain(ctx),
+        crate::probe::tlsgrab::grab_chain(local_addr, Some(name), t)
+    );
+    let local_leaf = local.as_ref().ok().and_then(|g| g.chain.first().cloned());
+    let (chain, seen_by) = match (outside, &local_leaf) {
+        (Some((chain, by)), _) if !chain.is_empty() => (chain, by),
+        (_, Some(_)) => (
+            local.as_ref().map(|g| g.chain.clone()).unwrap_or_default(),
+            "a local connection to port 443 (not seen from outside)".to_string(),
+        ),
+        _ => {
+            return CheckResult::skip(
+                id,
+                format!(
+                    "not checked: no TLS service answers on port 443 ({})",
+                    local.err().map(|e| e.to_string()).unwrap_or_default()
+                ),
+            );
+        }
+    };
+    let f = match facts(&chain[0]) {
+        Ok(f) => f,
+        Err(e) => {
+            return CheckResult::fail(id, format!("the served certificate cannot be read: {e}"));
+        }
+    };
+    let mut problems = judge(&f, &wanted(ctx), crate::state::now_unix());
+    if let Some(l) = &local_leaf
+        && l != &chain[0]
+    {
+        problems.push((
+            Status::Fail,
+            "from outside, port 443 shows a different certificate than this box serves: another host answers".into(),
+        ));
+    }
+    // The web server must serve what direkt renewed: else it was never reloaded.
+    let disk = std::fs::read_to_string(live_dir(ctx, name).join("fullchain.pem"))
+        .ok()
+        .and_then(|p| pem_certs(&p).into_iter().next());
+    if let Some(d) = &disk
+        && d != &chain[0]
+        && problems.is_empty()
+    {
+        problems.push((
+            Status::Warn,
+            "it is not the certificate direkt has on disk: the web server still serves an older one".into(),
+        ));
+    }
+    let mut r = result(
+        id,
+        &format!("the certificate served on port 443 (seen by {seen_by})"),
+        problems,
+        &f,
+    );
+    if r.status == Status::Warn && r.summary.contains("older one") {
+        r = r.fix("reload the web server after each renewal: set [cert] deploy_hook (e.g. \"systemctl reload nginx\")");
+    }
+    r.detail("seen_by", seen_by)
+        .detail("matches_disk", disk.map(|d| d == chain[0]))
+        .detail("chain_length", chain.len())
+}

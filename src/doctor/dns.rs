@@ -1,0 +1,682 @@
+//! DNS as the world sees it: the resolver works, the name's records at its authoritative
+//! servers and at the recursive resolver against the public address, aliases' CNAME chains, and
+//! CAA.
+//!
+//! Queries are sent by hand (hickory-proto messages over UDP) rather than through a caching
+//! resolver: doctor must see exactly what each server answers right now, with its TTL and
+//! response code.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+use hickory_proto::rr::{Name, RData, RecordType};
+use serde::Serialize;
+
+use crate::doctor::context::Ctx;
+use crate::doctor::network::Family;
+use crate::doctor::{CheckResult, Status};
+
+/// One answer to one question.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Answer {
+    pub rcode: String,
+    pub addresses: Vec<IpAddr>,
+    /// CNAME chain seen in the answer, in order.
+    pub cnames: Vec<String>,
+    pub ttl: Option<u32>,
+    pub authoritative: bool,
+}
+
+impl Answer {
+    fn ok(&self) -> bool {
+        self.rcode == "NOERROR" || self.rcode == "NXDOMAIN"
+    }
+}
+
+/// Send one query to one server; resend once halfway through the timeout (UDP may drop).
+pub async fn query(
+    server: SocketAddr,
+    name: &str,
+    rtype: RecordType,
+    recurse: bool,
+    timeout: Duration,
+) -> Result<Message, String> {
+    let qname = Name::from_ascii(format!("{}.", name.trim_end_matches('.')))
+        .map_err(|e| format!("bad name {name}: {e}"))?;
+    let id: u16 = rand::random();
+    let mut msg = Message::new(id, MessageType::Query, OpCode::Query);
+    msg.metadata.recursion_desired = recurse;
+    msg.add_query(Query::query(qname, rtype));
+    let bytes = msg.to_vec().map_err(|e| e.to_string())?;
+    let bind: SocketAddr = if server.is_ipv4() {
+        "0.0.0.0:0".parse().expect("literal")
+    } else {
+        "[::]:0".parse().expect("literal")
+    };
+    let sock = tokio::net::UdpSocket::bind(bind)
+        .await
+        .map_err(|e| e.to_string())?;
+    sock.connect(server).await.map_err(|e| e.to_string())?;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut resend_at = tokio::time::Instant::now() + timeout / 2;
+    sock.send(&bytes).await.map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 4096];
+    loop {
+        let wait_until = resend_at.min(deadline);
+        match tokio::time::timeout_at(wait_until, sock.recv(&mut buf)).await {
+            Ok(Ok(n)) => {
+                let Ok(resp) = Message::from_vec(&buf[..n]) else {
+                    continue;
+                };
+                if resp.metadata.id != id {
+                    continue;
+                }
+                return Ok(resp);
+            }
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                return Err(format!(
+                    "{server} refused the query (nothing listens on port 53)"
+                ));
+            }
+            Ok(Err(e)) => return Err(format!("{server}: {e}")),
+            Err(_) if tokio::time::Instant::now() >= deadline => {
+                return Err(format!(
+                    "{} did not answer within {} ms",
+                    server.ip(),
+                    timeout.as_millis()
+                ));
+            }
+            Err(_) => {
+                resend_at = deadline;
+                let _ = sock.send(&bytes).await;
+            }
+        }
+    }
+}
+
+fn to_answer(m: &Message) -> Answer {
+    let mut a = Answer {
+        rcode: rcode_name(m.metadata.response_code),
+        authoritative: m.metadata.authoritative,
+        ..Answer::default()
+    };
+    for r in &m.answers {
+        match &r.data {
+            RData::A(x) => a.addresses.push(IpAddr::V4(x.0)),
+            RData::AAAA(x) => a.addresses.push(IpAddr::V6(x.0)),
+            RData::CNAME(c) => a.cnames.push(trim_dot(&c.0.to_ascii())),
+            _ => continue,
+        }
+        a.ttl = Some(a.ttl.map_or(r.ttl, |t: u32| t.min(r.ttl)));
+    }
+    a.addresses.sort();
+    a
+}
+
+fn rcode_name(rc: ResponseCode) -> String {
+    match rc {
+        ResponseCode::NoError => "NOERROR".into(),
+        ResponseCode::NXDomain => "NXDOMAIN".into(),
+        ResponseCode::ServFail => "SERVFAIL".into(),
+        ResponseCode::Refused => "REFUSED".into(),
+        ResponseCode::NotAuth => "NOTAUTH".into(),
+        ResponseCode::FormErr => "FORMERR".into(),
+        other => format!("{other:?}").to_uppercase(),
+    }
+}
+
+fn trim_dot(s: &str) -> String {
+    s.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// What several DNS checks share.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NameView {
+    pub resolver: Option<IpAddr>,
+    pub resolver_error: Option<String>,
+    pub zone: Option<String>,
+    pub servers: Vec<IpAddr>,
+    pub servers_error: Option<String>,
+    /// Per authoritative server: A answer (or error), AAAA answer (or error).
+    pub auth: Vec<ServerAnswers>,
+    pub rec_a: Option<Result<Answer, String>>,
+    pub rec_aaaa: Option<Result<Answer, String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerAnswers {
+    pub server: IpAddr,
+    pub a: Result<Answer, String>,
+    pub aaaa: Result<Answer, String>,
+}
+
+/// The first nameserver of /etc/resolv.conf (what every program on the box uses).
+/// `DIREKT_RESOLV_CONF` names another file (tests point it at loopback).
+pub fn system_resolver() -> Result<IpAddr, String> {
+    let path = std::env::var("DIREKT_RESOLV_CONF").unwrap_or_else(|_| "/etc/resolv.conf".into());
+    let text = std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let (cfg, _) = hickory_resolver::system_conf::parse_resolv_conf(text)
+        .map_err(|e| format!("cannot parse {path}: {e}"))?;
+    cfg.name_servers()
+        .first()
+        .map(|n| n.ip)
+        .ok_or_else(|| format!("{path} names no nameserver"))
+}
+
+async fn resolve_name_view(ctx: &Ctx<'_>) -> NameView {
+    let mut v = NameView::default();
+    let Some(name) = ctx.name() else {
+        return v;
+    };
+    let t = ctx.step_timeout(5);
+    match system_resolver() {
+        Ok(ip) => v.resolver = Some(ip),
+        Err(e) => v.resolver_error = Some(e),
+    }
+    let rec = v.resolver.map(|ip| SocketAddr::new(ip, 53));
+    // The recursive answers and the search for the authoritative servers run side by side.
+    let rec_fut = async {
+        match rec {
+            Some(r) => {
+                let (a, aaaa) = tokio::join!(
+                    query(r, name, RecordType::A, true, t),
+                    query(r, name, RecordType::AAAA, true, t)
+                );
+                (
+                    Some(a.map(|m| to_answer(&m))),
+                    Some(aaaa.map(|m| to_answer(&m))),
+                )
+            }
+            None => (None, None),
+        }
+    };
+    let servers_fut = find_authoritative(ctx, rec, name, t);
+    let ((rec_a, rec_aaaa), servers) = tokio::join!(rec_fut, servers_fut);
+    v.rec_a = rec_a;
+    v.rec_aaaa = rec_aaaa;
+    match servers {
+        Ok((zone, servers)) => {
+            v.zone = zone;
+            v.servers = servers;
+        }
+        Err(e) => v.servers_error = Some(e),
+    }
+    let asks = v.servers.iter().map(|ip| async move {
+        let s = SocketAddr::new(*ip, 53);
+        let (a, aaaa) = tokio::join!(
+            query(s, name, RecordType::A, false, t),
+            query(s, name, RecordType::AAAA, false, t)
+        );
+        ServerAnswers {
+            server: *ip,
+            a: a.map(|m| to_answer(&m)),
+            aaaa: aaaa.map(|m| to_answer(&m)),
+        }
+    });
+    v.auth = futures_util::future::join_all(asks).await;
+    v
+}
+
+/// The zone's authoritative servers: the RFC 2136 primary from the config, plus the zone's NS
+/// records resolved through the recursive resolver.
+async fn find_authoritative(
+    ctx: &Ctx<'_>,
+    rec: Option<SocketAddr>,
+    name: &str,
+    t: Duration,
+) -> Result<(Option<String>, Vec<IpAddr>), String> {
+    let mut servers = vec![];
+    let ddns = ctx.config.and_then(|c| c.ddns.as_ref());
+    if let Some(d) = ddns
+        && d.provider == crate::config::ProviderKind::Rfc2136
+        && let Some(s) = &d.server
+    {
+        if let Ok(sa) = s.parse::<SocketAddr>() {
+            servers.push(sa.ip());
+        } else if let Ok(ip) = s.parse::<IpAddr>() {
+            servers.push(ip);
+        }
+    }
+    let mut zone = ddns.and_then(|d| d.zone.as_ref()).map(|z| z.to_string());
+    let Some(rec) = rec else {
+        return if servers.is_empty() {
+            Err("no resolver to find the authoritative servers with".into())
+        } else {
+            Ok((zone, servers))
+        };
+    };
+    let found = async {
+        if zone.is_none() {
+            let m = query(rec, name, RecordType::SOA, true, t).await?;
+            let soa_owner = m
+                .answers
+                .iter()
+                .chain(m.authorities.iter())
+                .find(|r| matches!(r.data, RData::SOA(_)))
+                .map(|r| trim_dot(&r.name.to_ascii()));
+            zone = soa_owner;
+        }
+        let Some(z) = zone.clone() else {
+            return Err(format!("no SOA record found above {name}"));
+        };
+        let m = query(rec, &z, RecordType::NS, true, t).await?;
+        let ns_names: Vec<String> = m
+            .answers
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::NS(ns) => Some(trim_dot(&ns.0.to_ascii())),
+                _ => None,
+            })
+            .collect();
+        let glue: Vec<IpAddr> = m
+            .additionals
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
+                _ => None,
+            })
+            .collect();
+        let mut ips = glue;
+        if ips.is_empty() {
+            let lookups = ns_names
+                .iter()
+                .map(|n| query(rec, n, RecordType::A, true, t));
+            for m in futures_util::future::join_all(lookups)
+                .await
+                .into_iter()
+                .flatten()
+            {
+                ips.extend(to_answer(&m).addresses);
+            }
+        }
+        Ok::<_, String>(ips)
+    }
+    .await;
+    match found {
+        Ok(ips) => {
+            for ip in ips {
+                if !servers.contains(&ip) {
+                    servers.push(ip);
+                }
+            }
+        }
+        Err(e) if servers.is_empty() => return Err(e),
+        Err(_) => {}
+    }
+    if servers.is_empty() {
+        return Err(format!(
+            "no authoritative server found for {}",
+            zone.as_deref().unwrap_or(name)
+        ));
+    }
+    Ok((zone, servers))
+}
+
+async fn view<'c>(ctx: &'c Ctx<'_>) -> &'c NameView {
+    ctx.dns.get_or_init(|| resolve_name_view(ctx)).await
+}
+
+pub async fn resolver(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "dns.resolver";
+    let ip = match system_resolver() {
+        Ok(ip) => ip,
+        Err(e) => {
+            return CheckResult::fail(id, format!("no DNS resolver: {e}"))
+                .why("without a resolver the box cannot find any server by name")
+                .fix("set a nameserver in /etc/resolv.conf (usually the router's address)");
+        }
+    };
+    let qname = ctx.name().unwrap_or("example.org");
+    let t = ctx.step_timeout(3);
+    match query(SocketAddr::new(ip, 53), qname, RecordType::A, true, t).await {
+        Ok(m) => {
+            let a = to_answer(&m);
+            if a.ok() {
+                CheckResult::pass(id, format!("the DNS resolver {ip} answers ({} for {qname})", a.rcode))
+            } else {
+                CheckResult::warn(
+                    id,
+                    format!("the DNS resolver {ip} answers {} for {qname}", a.rcode),
+                )
+                .why("a resolver that refuses or fails cannot look names up for this box")
+                .fix("use a working resolver in /etc/resolv.conf (the router's, or the provider's)")
+            }
+            .detail("resolver", ip)
+            .detail("rcode", &a.rcode)
+        }
+        Err(e) => CheckResult::fail(id, format!("DNS is broken: the resolver {ip} does not answer: {e}"))
+            .why("without DNS the box cannot find the CA, the DNS provider or anything else by name")
+            .fix("check the nameserver in /etc/resolv.conf and that the router (or the resolver it names) is up")
+            .detail("resolver", ip)
+            .detail("error", e),
+    }
+}
+
+pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "dns.authoritative";
+    let Some(name) = ctx.name() else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    let v = view(ctx).await;
+    if v.auth.is_empty() {
+        let e = v.servers_error.clone().unwrap_or_default();
+        return CheckResult::fail(id, format!("cannot find the authoritative DNS servers of {name}: {e}"))
+            .why("the records the world sees come from these servers; they must be reachable")
+            .fix("check that the zone is delegated to your DNS provider and that DNS works (dns.resolver)")
+            .detail("zone", &v.zone);
+    }
+    let mut problems: Vec<(Status, String, String)> = vec![];
+    let mut seen = vec![];
+    let ddns_state = crate::state::StateDir::new(&ctx.settings.paths.state_dir)
+        .read()
+        .ok()
+        .flatten()
+        .map(|s| s.ddns)
+        .unwrap_or_default();
+    for fam in [Family::V4, Family::V6] {
+        let enabled = ctx.family_enabled(fam);
+        let public = ctx.public_ip(fam).await;
+        let rtype = if fam == Family::V4 { "A" } else { "AAAA" };
+        for s in &v.auth {
+            let ans = if fam == Family::V4 { &s.a } else { &s.aaaa };
+            let ans = match ans {
+                Ok(a) => a,
+                Err(e) => {
+                    if enabled {
+                        problems.push((
+                            Status::Fail,
+                            format!("the authoritative server {} does not answer: {e}", s.server),
+                            "check the DNS provider's status; with RFC 2136, that the server runs"
+                                .into(),
+                        ));
+                    }
+                    continue;
+                }
+            };
+            if enabled || !ans.addresses.is_empty() {
+                seen.push(format!(
+                    "{rtype} {} at {} (TTL {})",
+                    fmt_addrs(&ans.addresses),
+                    s.server,
+                    ans.ttl.map_or("-".into(), |t| t.to_string())
+                ));
+            }
+            if !enabled {
+                if !ans.addresses.is_empty() {
+                    problems.push((
+                        Status::Warn,
+                        format!("{name} has an {rtype} record ({}) although {} is not in use by direkt", fmt_addrs(&ans.addresses), fam.label()),
+                        format!("a stale {rtype} record sends visitors (and the CA's validation, which tries IPv6 first) to a wrong address: delete it, or enable {} in [ip]", fam.label()),
+                    ));
+                }
+                continue;
+            }
+            match public {
+                _ if ans.addresses.is_empty() => problems.push((
+                    Status::Fail,
+                    format!("{name} has no {rtype} record at its authoritative server {} ({})", s.server, ans.rcode),
+                    "run `direkt renew` to publish the address (check [ddns])".into(),
+                )),
+                Some(p) if !ans.addresses.contains(&p) => problems.push((
+                    Status::Fail,
+                    format!(
+                        "the DNS record is stale: {name} points to {} at its authoritative server {}, but the internet sees this box as {p}{}",
+                        fmt_addrs(&ans.addresses),
+                        s.server,
+                        match ddns_state.published(if fam == Family::V4 { crate::ip::Family::Ipv4 } else { crate::ip::Family::Ipv6 }) {
+                            Some(pb) if !ans.addresses.contains(&pb.address) => format!(
+                                " (direkt published {} at {}: the record was changed behind its back)",
+                                pb.address,
+                                crate::commands::status::format_time(pb.at)
+                            ),
+                            _ => String::new(),
+                        }
+                    ),
+                    "run `direkt renew --force`; if the record keeps changing, another tool (the router's own DDNS client, an old ddclient) updates it too: turn that off".into(),
+                )),
+                Some(p) if ans.addresses.len() > 1 => problems.push((
+                    Status::Warn,
+                    format!("{name} has several {rtype} records at {} ({}); only {p} is this box", s.server, fmt_addrs(&ans.addresses)),
+                    "remove the other records at the DNS provider".into(),
+                )),
+                _ => {}
+            }
+        }
+    }
+    let worst = problems.iter().map(|p| p.0).max();
+    let r = match worst {
+        None => CheckResult::pass(
+            id,
+            format!("{name} at its authoritative servers: {}", seen.join("; ")),
+        ),
+        Some(status) => {
+            let first = problems
+                .iter()
+                .find(|p| p.0 == status)
+                .expect("worst exists");
+            CheckResult::new(id, status, first.1.clone())
+                .why(
+                    "visitors and the CA reach whatever address the authoritative servers give out",
+                )
+                .fix(first.2.clone())
+        }
+    };
+    r.detail("zone", &v.zone)
+        .detail("servers", &v.servers)
+        .detail("answers", &v.auth)
+        .detail("public_ipv4", ctx.public_ip(Family::V4).await)
+}
+
+fn fmt_addrs(a: &[IpAddr]) -> String {
+    if a.is_empty() {
+        return "nothing".into();
+    }
+    let v: Vec<String> = a.iter().map(|x| x.to_string()).collect();
+    v.join(", ")
+}
+
+pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "dns.recursive";
+    let Some(name) = ctx.name() else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    let v = view(ctx).await;
+    let Some(resolver) = v.resolver else {
+        return CheckResult::skip(id, "no resolver (see dns.resolver)");
+    };
+    let rec = match &v.rec_a {
+        Some(Ok(a)) => a,
+        Some(Err(e)) => {
+            return CheckResult::warn(
+                id,
+                format!("the resolver {resolver} gave no answer for {name}: {e}"),
+            )
+            .fix("see dns.resolver");
+        }
+        None => return CheckResult::skip(id, "not asked"),
+    };
+    let auth: Option<&Answer> = v.auth.iter().find_map(|s| s.a.as_ref().ok());
+    let r = match auth {
+        Some(auth) if auth.addresses != rec.addresses => CheckResult::warn(
+            id,
+            format!(
+                "the resolver {resolver} still answers {} for {name}, the authoritative servers already {}: the change is propagating (up to {} s)",
+                fmt_addrs(&rec.addresses),
+                fmt_addrs(&auth.addresses),
+                rec.ttl.or(auth.ttl).unwrap_or(0)
+            ),
+        )
+        .why("resolvers keep an answer for its TTL; visitors using them reach the old address until it runs out")
+        .fix("wait for the TTL to pass; a short TTL ([ddns] ttl) makes changes visible sooner"),
+        _ if rec.addresses.is_empty() => CheckResult::warn(
+            id,
+            format!("the resolver {resolver} has no address for {name} ({})", rec.rcode),
+        )
+        .fix("see dns.authoritative"),
+        _ => CheckResult::pass(
+            id,
+            format!(
+                "the resolver {resolver} answers {} for {name} (TTL {})",
+                fmt_addrs(&rec.addresses),
+                rec.ttl.unwrap_or(0)
+            ),
+        ),
+    };
+    r.detail("resolver", resolver).detail("answer", rec)
+}
+
+pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "dns.alias";
+    let Some(c) = ctx.config else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    if c.aliases.is_empty() {
+        return CheckResult::skip(id, "no aliases configured");
+    }
+    let resolver = match system_resolver() {
+        Ok(r) => SocketAddr::new(r, 53),
+        Err(e) => return CheckResult::skip(id, format!("no resolver: {e}")),
+    };
+    let t = ctx.step_timeout(3);
+    let name = c.name.as_str();
+    let asks = c.aliases.iter().map(|a| async move {
+        (
+            a.as_str(),
+            query(resolver, a.as_str(), RecordType::A, true, t).await,
+        )
+    });
+    let mut bad = vec![];
+    let mut good = vec![];
+    let mut chains = serde_json::Map::new();
+    for (alias, r) in futures_util::future::join_all(asks).await {
+        match r {
+            Ok(m) => {
+                let a = to_answer(&m);
+                chains.insert(alias.into(), serde_json::json!(a.cnames));
+                if a.cnames.iter().any(|c| c == name) {
+                    good.push(format!("{alias} → {}", a.cnames.join(" → ")));
+                } else if a.cnames.is_empty() && !a.addresses.is_empty() {
+                    bad.push((Status::Warn, format!("{alias} is an address record ({}), not a CNAME to {name}: it will not follow address changes", fmt_addrs(&a.addresses))));
+                } else if a.cnames.is_empty() {
+                    bad.push((
+                        Status::Fail,
+                        format!("{alias} does not exist in DNS ({})", a.rcode),
+                    ));
+                } else {
+                    bad.push((
+                        Status::Fail,
+                        format!("{alias} leads to {}, not to {name}", a.cnames.join(" → ")),
+                    ));
+                }
+            }
+            Err(e) => bad.push((Status::Warn, format!("{alias}: {e}"))),
+        }
+    }
+    let worst = bad.iter().map(|b| b.0).max();
+    match worst {
+        None => CheckResult::pass(id, good.join("; ")),
+        Some(s) => {
+            let msgs: Vec<String> = bad.iter().map(|b| b.1.clone()).collect();
+            CheckResult::new(id, s, msgs.join("; "))
+                .why("an alias must be a CNAME to the dynamic name so it follows every address change, and the CA checks it too")
+                .fix(format!("at the alias's DNS provider, set a CNAME record pointing to {name}."))
+        }
+    }
+    .detail("chains", chains)
+}
+
+/// The CAA identifier of the configured CA, if known.
+fn ca_identifier(ca: &str) -> Option<&'static str> {
+    match ca {
+        "letsencrypt" | "letsencrypt-staging" => Some("letsencrypt.org"),
+        "zerossl" => Some("sectigo.com"),
+        _ => None,
+    }
+}
+
+pub async fn caa(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "dns.caa";
+    let Some(c) = ctx.config else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    let Some(cert) = &c.cert else {
+        return CheckResult::skip(id, "no certificate configured");
+    };
+    let resolver = match system_resolver() {
+        Ok(r) => SocketAddr::new(r, 53),
+        Err(e) => return CheckResult::skip(id, format!("no resolver: {e}")),
+    };
+    let t = ctx.step_timeout(3);
+    // RFC 8659: the closest ancestor that has CAA records decides. All levels are asked at once.
+    let mut names = vec![];
+    let mut n = c.name.as_str();
+    loop {
+        names.push(n.to_string());
+        match n.split_once('.') {
+            Some((_, rest)) if rest.contains('.') => n = rest,
+            _ => break,
+        }
+    }
+    let asks = names
+        .iter()
+        .map(|n| query(resolver, n, RecordType::CAA, true, t));
+    let results = futures_util::future::join_all(asks).await;
+    let mut found: Option<(String, Vec<String>)> = None;
+    for (n, r) in names.iter().zip(results) {
+        let m = match r {
+            Ok(m) => m,
+            Err(e) => {
+                return CheckResult::warn(id, format!("cannot read CAA records: {e}"))
+                    .fix("see dns.resolver");
+            }
+        };
+        let issuers: Vec<String> = m
+            .answers
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::CAA(caa) if caa.tag.eq_ignore_ascii_case("issue") => Some(
+                    caa.value_as_issue()
+                        .ok()
+                        .and_then(|(n, _)| n)
+                        .map(|n| trim_dot(&n.to_ascii()))
+                        .unwrap_or_else(|| ";".into()),
+                ),
+                _ => None,
+            })
+            .collect();
+        let any_caa = m.answers.iter().any(|r| matches!(r.data, RData::CAA(_)));
+        if any_caa {
+            found = Some((n.clone(), issuers));
+            break;
+        }
+    }
+    let Some((at, issuers)) = found else {
+        return CheckResult::pass(
+            id,
+            format!("no CAA records above {}: every CA may issue for it", c.name),
+        );
+    };
+    let r = match ca_identifier(&cert.ca) {
+        Some(want) if issuers.iter().any(|i| i == want) => CheckResult::pass(
+            id,
+            format!("CAA at {at} allows {want} (the configured CA)"),
+        ),
+        Some(want) if issuers.is_empty() => CheckResult::pass(
+            id,
+            format!("CAA at {at} does not restrict \"issue\": {want} may issue"),
+        ),
+        Some(want) => CheckResult::fail(
+            id,
+            format!("CAA at {at} allows only {} — not {want}, the configured CA", issuers.join(", ")),
+        )
+        .why("the CA must refuse to issue a certificate when CAA does not name it")
+        .fix(format!("add a CAA record `0 issue \"{want}\"` at {at}, or choose an allowed CA in [cert] ca")),
+        None => CheckResult::warn(
+            id,
+            format!("CAA at {at} allows {}; direkt cannot tell whether the configured CA ({}) is among them", issuers.join(", "), cert.ca),
+        )
+        .fix("check the CA's documentation for its CAA identifier"),
+    };
+    r.detail("at", at).detail("issuers", issuers)
+}

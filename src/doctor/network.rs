@@ -1,0 +1,507 @@
+//! The network between the box and the internet: the gateway, its WAN address, the public
+//! address seen from outside, CGNAT and double NAT, the router's mappings, the DNS provider's
+//! credentials and the last renew.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::doctor::context::Ctx;
+use crate::doctor::{CheckResult, Status};
+use crate::probe::client::{Bind, ProbeClient};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
+    pub fn matches(self, ip: &IpAddr) -> bool {
+        matches!(
+            (self, ip),
+            (Family::V4, IpAddr::V4(_)) | (Family::V6, IpAddr::V6(_))
+        )
+    }
+}
+
+/// One outside source's answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceAnswer {
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<IpAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The public address of one family as seen from outside.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PublicView {
+    pub address: Option<IpAddr>,
+    pub sources: Vec<SourceAnswer>,
+    /// The sources disagree.
+    pub conflict: bool,
+    /// Fewer sources than the quorum answered (but those that did agree).
+    pub quorum_short: bool,
+    /// The detection's own sentence.
+    pub message: Option<String>,
+}
+
+/// The public address of one family: with a config, direkt's own address detection (STUN,
+/// probe servers, echo services, the interface; see `crate::ip`); without one, the probe
+/// servers given with `--probe`.
+pub async fn find_public(ctx: &Ctx<'_>, family: Family) -> PublicView {
+    if let Some(config) = &ctx.detect_config {
+        let det = ctx
+            .detection
+            .get_or_init(|| crate::ip::detect(config, vec![]))
+            .await;
+        let fam = match family {
+            Family::V4 => crate::ip::Family::Ipv4,
+            Family::V6 => crate::ip::Family::Ipv6,
+        };
+        let Some(fd) = det.get(fam) else {
+            return PublicView::default();
+        };
+        let sources: Vec<SourceAnswer> = fd
+            .sources
+            .iter()
+            .map(|a| SourceAnswer {
+                source: a.source.clone(),
+                address: a.address,
+                error: a.error.clone().or_else(|| a.range.clone()),
+            })
+            .collect();
+        let mut public: Vec<IpAddr> = fd
+            .sources
+            .iter()
+            .filter(|a| a.public)
+            .filter_map(|a| a.address)
+            .collect();
+        public.sort();
+        public.dedup();
+        // Doctor shows the outside view even when fewer sources than the quorum answered.
+        let address = fd
+            .address
+            .or_else(|| (public.len() == 1).then(|| public[0]));
+        return PublicView {
+            address,
+            conflict: fd.verdict == crate::ip::Verdict::Disagree,
+            quorum_short: fd.verdict == crate::ip::Verdict::NoQuorum && address.is_some(),
+            message: Some(fd.message.clone()),
+            sources,
+        };
+    }
+    let bind = match family {
+        Family::V4 => Bind::V4,
+        Family::V6 => Bind::V6,
+    };
+    let timeout = ctx.step_timeout(3);
+    let asks = ctx.probes.iter().map(|url| async move {
+        let r = match ProbeClient::new(url, bind, timeout) {
+            Ok(c) => c.my_address().await,
+            Err(e) => Err(e),
+        };
+        match r {
+            Ok(a) if family.matches(&a.address) => SourceAnswer {
+                source: url.clone(),
+                address: Some(a.address),
+                error: None,
+            },
+            Ok(a) => SourceAnswer {
+                source: url.clone(),
+                address: None,
+                error: Some(format!("answered a {} address", a.address)),
+            },
+            Err(e) => SourceAnswer {
+                source: url.clone(),
+                address: None,
+                error: Some(e.to_string()),
+            },
+        }
+    });
+    let sources = futures_util::future::join_all(asks).await;
+    let mut seen: Vec<IpAddr> = sources.iter().filter_map(|s| s.address).collect();
+    seen.sort();
+    seen.dedup();
+    PublicView {
+        address: seen.first().copied(),
+        conflict: seen.len() > 1,
+        quorum_short: false,
+        message: None,
+        sources,
+    }
+}
+
+pub use crate::ip::public::{is_cgnat, is_public};
+
+pub fn is_rfc1918(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V4(v4) if v4.is_private())
+}
+
+pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
+    let id = match family {
+        Family::V4 => "public.ipv4",
+        Family::V6 => "public.ipv6",
+    };
+    if !ctx.family_enabled(family) {
+        return CheckResult::skip(
+            id,
+            match family {
+                Family::V4 => "IPv4 is turned off ([ip] ipv4 = false)",
+                Family::V6 => "IPv6 is not in use ([ip] ipv6 = false, or no global IPv6 address)",
+            },
+        );
+    }
+    let has_sources = ctx
+        .config
+        .is_some_and(|c| !c.ip.stun.is_empty() || !c.ip.echo.is_empty() || c.ip.gateway)
+        || !ctx.probes.is_empty();
+    if !has_sources {
+        return CheckResult::skip(
+            id,
+            format!(
+                "no probe server is configured to tell the {} address the internet sees ([ip] probe)",
+                family.label()
+            ),
+        )
+        .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
+    }
+    let view = ctx.public(family).await;
+    let r = match (view.address, view.conflict) {
+        (Some(a), false) if view.quorum_short => CheckResult::warn(
+            id,
+            format!(
+                "the internet sees this box as {a}, but fewer sources answered than [ip] quorum asks for"
+            ),
+        )
+        .why("direkt publishes an address only when enough independent sources agree")
+        .fix("check the sources that failed (details), or lower [ip] quorum"),
+        (Some(a), false) => CheckResult::pass(id, format!("the internet sees this box as {a}")),
+        (Some(_), true) => {
+            let list: Vec<String> = view
+                .sources
+                .iter()
+                .filter_map(|s| s.address.map(|a| format!("{} says {a}", s.source)))
+                .collect();
+            CheckResult::warn(
+                id,
+                format!("outside sources disagree about the {} address: {}", family.label(), list.join("; ")),
+            )
+            .why("direkt publishes an address only when independent sources agree")
+            .fix("check that no VPN or proxy is in the way; several uplinks (load balancing) cause this too")
+        }
+        (None, _) => {
+            let errs: Vec<String> = view
+                .sources
+                .iter()
+                .filter_map(|s| s.error.as_ref().map(|e| e.to_string()))
+                .collect();
+            let status = if family == Family::V6 {
+                Status::Warn
+            } else {
+                Status::Fail
+            };
+            CheckResult::new(
+                id,
+                status,
+                format!(
+                    "no outside source could tell the {} address: {}",
+                    family.label(),
+                    errs.join("; ")
+                ),
+            )
+            .why("without the outside view nothing can say whether the box is reachable, and the DNS record cannot be checked")
+            .fix("check that the box can reach the internet and that the probe server runs")
+        }
+    };
+    r.detail("address", view.address)
+        .detail("sources", &view.sources)
+        .detail("detection", &view.message)
+}
+
+/// The gateway and its port-mapping service, as found by the port-mapping module.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GatewayView {
+    pub available: bool,
+    pub address: Option<IpAddr>,
+    pub protocol: Option<String>,
+    pub wan: Option<IpAddr>,
+    pub error: Option<String>,
+}
+
+const NO_PORTMAP: &str = "this build of direkt has no port-mapping module yet";
+
+pub async fn gateway_found(ctx: &Ctx<'_>) -> CheckResult {
+    let gw = ctx.local.route_v4.as_ref().and_then(|r| r.gateway);
+    CheckResult::skip("gateway.found", format!("not checked: {NO_PORTMAP}"))
+        .detail("default_gateway", gw)
+}
+
+pub async fn gateway_wan(_ctx: &Ctx<'_>) -> CheckResult {
+    CheckResult::skip("gateway.wan", format!("not checked: {NO_PORTMAP}"))
+}
+
+pub async fn ports_mapped(_ctx: &Ctx<'_>) -> CheckResult {
+    CheckResult::skip("ports.mapped", format!("not checked: {NO_PORTMAP}"))
+}
+
+pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "nat.cgnat";
+    // The box itself on a carrier-grade NAT address (mobile routers do this).
+    if let Some(a) = ctx.local.usable().find(|a| is_cgnat(a.address)) {
+        return CheckResult::fail(
+            id,
+            format!(
+                "behind CGNAT: this box's own address {} is a carrier-grade NAT address (100.64.0.0/10)",
+                a.address
+            ),
+        )
+        .why(CGNAT_WHY)
+        .fix(CGNAT_FIX)
+        .detail("local", a.address);
+    }
+    let view = ctx.gateway.get().cloned().unwrap_or_default();
+    match (view.wan, ctx.public_ip(Family::V4).await) {
+        (Some(wan), Some(public)) if is_cgnat(wan) || wan != public => CheckResult::fail(
+            id,
+            format!(
+                "behind CGNAT: router WAN {wan} is not the address the internet sees, {public}"
+            ),
+        )
+        .why(CGNAT_WHY)
+        .fix(CGNAT_FIX)
+        .detail("wan", wan)
+        .detail("public", public),
+        (Some(wan), Some(public)) => CheckResult::pass(
+            id,
+            format!("no carrier-grade NAT: the router's WAN address {wan} is the public address"),
+        )
+        .detail("wan", wan)
+        .detail("public", public),
+        _ => CheckResult::skip(
+            id,
+            "not checked: the router's WAN address is unknown (needs the port-mapping module)",
+        ),
+    }
+}
+
+pub const CGNAT_WHY: &str = "the provider shares one public address among many customers and forwards nothing inbound: no router setting can make the box reachable on IPv4";
+pub const CGNAT_FIX: &str = "ask the provider for a public IPv4 address (often free, sometimes called \"dual stack\" instead of \"DS-Lite\"), or use IPv6, or a tunnel/VPS";
+
+pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "nat.double";
+    let view = ctx.gateway.get().cloned().unwrap_or_default();
+    match view.wan {
+        Some(wan) if is_rfc1918(wan) => CheckResult::fail(
+            id,
+            format!(
+                "double NAT: the router's WAN address {wan} is itself a private address behind another router"
+            ),
+        )
+        .why("the outer router (often the provider's modem) does not know about the mappings made on the inner one")
+        .fix("put the provider's modem into bridge mode, or forward the ports on it to the inner router's WAN address, or enable \"exposed host\"/DMZ for the inner router")
+        .detail("wan", wan),
+        Some(wan) => CheckResult::pass(id, format!("no double NAT: the router's WAN address {wan} is not a private address"))
+            .detail("wan", wan),
+        None => CheckResult::skip(
+            id,
+            "not checked: the router's WAN address is unknown (needs the port-mapping module)",
+        ),
+    }
+}
+
+/// The DNS provider accepts direkt's credentials. There is no read-only call common to the
+/// providers, so doctor adds and removes a TXT value at `_acme-challenge.<name>` (what DNS-01
+/// does anyway; the A/AAAA records are not touched). dyndns2 has no TXT: its last update tells.
+pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
+    use crate::ddns::Failure;
+    let id = "provider.credentials";
+    let Some(c) = ctx.config else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    let Some(d) = c.ddns.as_ref() else {
+        return CheckResult::skip(id, "no DNS provider configured");
+    };
+    let state = crate::state::StateDir::new(&ctx.settings.paths.state_dir)
+        .read()
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if let Some(l) = &state.ddns.latch {
+        return CheckResult::fail(
+            id,
+            format!("the DNS provider ({}) refused direkt: {}", d.provider, l.reason),
+        )
+        .why("direkt stops asking a provider that refused (to avoid being blocked) until the config changes or `direkt renew --force`")
+        .fix(state.ddns.latch_hint.clone().unwrap_or_else(|| {
+            "fix the credentials in the secrets file, then run `direkt renew --force`".into()
+        }))
+        .detail("provider", d.provider.to_string())
+        .detail("latched_since", crate::commands::status::format_time(l.since));
+    }
+    let provider = match crate::ddns::provider_from_settings(ctx.settings) {
+        Ok(p) => p,
+        Err(e) => {
+            return CheckResult::fail(id, format!("the DNS provider cannot be used: {e}"))
+                .why("without working credentials the name cannot follow the box's address")
+                .fix(
+                    e.hint_text()
+                        .unwrap_or("check [ddns] and its secret")
+                        .to_string(),
+                )
+                .detail("provider", d.provider.to_string());
+        }
+    };
+    let fqdn = format!("_acme-challenge.{}", c.name);
+    let value = format!("direkt-doctor-{}", crate::probe::api::new_nonce());
+    let limit = ctx.step_timeout(2);
+    let attempt = async {
+        match provider.set_txt(&fqdn, &value).await {
+            Ok(()) => provider.remove_txt(&fqdn, &value).await.map(|_| true),
+            Err(e) if e.failure == Failure::Unsupported => Ok(false),
+            Err(e) => Err(e),
+        }
+    };
+    let Ok(result) = tokio::time::timeout(limit, attempt).await else {
+        return CheckResult::warn(
+            id,
+            format!(
+                "the DNS provider ({}) did not answer within {} ms",
+                d.provider,
+                limit.as_millis()
+            ),
+        )
+        .why("without an answering provider the name cannot follow the box's address")
+        .fix("check the provider's server ([ddns] server) and that DNS/HTTPS to it is not blocked")
+        .detail("provider", d.provider.to_string());
+    };
+    let r = match result {
+        Ok(true) => CheckResult::pass(
+            id,
+            format!(
+                "the DNS provider ({}) accepts direkt's credentials (a TXT value at {fqdn} added and removed)",
+                d.provider
+            ),
+        ),
+        Ok(false) => match (&state.ddns.ipv4, &state.ddns.ipv6) {
+            (Some(p), _) | (None, Some(p)) => CheckResult::pass(
+                id,
+                format!(
+                    "the DNS provider ({}) accepted the last update ({} at {})",
+                    d.provider,
+                    p.address,
+                    crate::commands::status::format_time(p.at)
+                ),
+            ),
+            _ => CheckResult::skip(
+                id,
+                format!(
+                    "not checked: {} has no call that tests credentials without changing the record, and direkt has not published yet",
+                    d.provider
+                ),
+            ),
+        },
+        Err(e) => {
+            let status = if e.failure == Failure::Latch {
+                Status::Fail
+            } else {
+                Status::Warn
+            };
+            CheckResult::new(
+                id,
+                status,
+                format!(
+                    "the DNS provider ({}) refused a test change: {}",
+                    d.provider, e.message
+                ),
+            )
+            .why("without working credentials the name cannot follow the box's address")
+            .fix(
+                e.hint
+                    .clone()
+                    .unwrap_or_else(|| "check the credentials in the secrets file".into()),
+            )
+        }
+    };
+    r.detail("provider", d.provider.to_string())
+}
+
+pub async fn renew_last(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "renew.last";
+    let state = match crate::state::StateDir::new(&ctx.settings.paths.state_dir).read() {
+        Ok(s) => s,
+        Err(e) => {
+            return CheckResult::warn(id, format!("cannot read the state: {e}"))
+                .fix("check the state directory's permissions (--state-dir)");
+        }
+    };
+    let Some(state) = state else {
+        return CheckResult::skip(id, "direkt has not run yet (no state)");
+    };
+    let parts = &state.renew.parts;
+    let failed: Vec<String> = parts
+        .iter()
+        .filter_map(|(name, p)| {
+            p.error.as_ref().map(|e| {
+                let latched = if p.latched {
+                    " (stopped until you act)"
+                } else {
+                    ""
+                };
+                format!("{name}: {e}{latched}")
+            })
+        })
+        .collect();
+    let last = parts.values().filter_map(|p| p.last_attempt).max();
+    let r = if !failed.is_empty() {
+        CheckResult::fail(id, format!("the last renew failed: {}", failed.join("; ")))
+            .why("a failed renew means the DNS record, the mappings or the certificate may go out of date")
+            .fix("run `direkt renew -v` to see the error and its hint")
+    } else if let Some(at) = last {
+        CheckResult::pass(
+            id,
+            format!(
+                "the last renew ({}) succeeded for {}",
+                crate::commands::status::format_time(at),
+                parts.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    } else if let Some(run) = &state.last_run {
+        let when = crate::commands::status::format_time(run.at);
+        if run.ok {
+            CheckResult::pass(
+                id,
+                format!(
+                    "the last run ({} at {when}) succeeded: {}",
+                    run.command, run.summary
+                ),
+            )
+        } else {
+            CheckResult::fail(id, format!("the last run ({} at {when}) failed: {}", run.command, run.summary))
+                .why("a failed run means the DNS record, the mappings or the certificate may be out of date")
+                .fix("run `direkt renew -v` to see the error and its hint")
+        }
+    } else {
+        CheckResult::skip(id, "`direkt renew` has not run yet")
+    };
+    r.detail("parts", parts).detail("last_run", &state.last_run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc1918() {
+        assert!(is_rfc1918("192.168.1.1".parse().unwrap()));
+        assert!(!is_rfc1918("100.64.0.2".parse().unwrap()));
+    }
+}

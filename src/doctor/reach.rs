@@ -1,0 +1,400 @@
+//! Reachability from outside, through a probe server: the probe connects back to this box's
+//! public address on each forwarded port. When nothing listens on a port, doctor answers it
+//! itself for the duration of the run with a nonce, so "open" proves the connection reached
+//! this box and not some other host. Also hairpin (labelled as such: never proof).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::OnceCell;
+
+use crate::config::{Config, PortSpec, Protocol};
+use crate::doctor::context::Ctx;
+use crate::doctor::local::{Listening, listening};
+use crate::doctor::network::Family;
+use crate::doctor::{CheckResult, Planned};
+use crate::probe::api::{CheckKind, CheckRequest, CheckResponse, Outcome, new_nonce};
+use crate::probe::client::{Bind, ProbeClient};
+
+/// One forwarded port and what was learned about it.
+pub struct PortSlot {
+    pub spec: PortSpec,
+    listening: OnceCell<Listening>,
+    reach: OnceCell<PortReach>,
+}
+
+impl PortSlot {
+    pub fn new(spec: PortSpec) -> Self {
+        PortSlot {
+            spec,
+            listening: OnceCell::new(),
+            reach: OnceCell::new(),
+        }
+    }
+
+    /// Whether a service listens on the internal port, judged before any responder starts.
+    pub async fn listening(&self, ctx: &Ctx<'_>) -> Listening {
+        *self
+            .listening
+            .get_or_init(|| listening(ctx, self.spec.internal, self.spec.protocol))
+            .await
+    }
+
+    pub async fn reach(&self, ctx: &Ctx<'_>) -> &PortReach {
+        self.reach.get_or_init(|| probe_port(ctx, self)).await
+    }
+
+    pub fn id(&self) -> String {
+        format!("reach.{}.{}", self.spec.protocol, self.spec.external)
+    }
+}
+
+/// What the probe saw for one port.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PortReach {
+    pub probe: Option<String>,
+    pub kind: Option<CheckKind>,
+    /// doctor answered the port itself (nothing else listened).
+    pub responder: bool,
+    pub response: Option<CheckResponse>,
+    pub error: Option<String>,
+    pub skipped: Option<String>,
+}
+
+impl PortReach {
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.response.as_ref().map(|r| r.outcome)
+    }
+}
+
+/// The forwarded ports of the config; without a config, the web's 443 and 80.
+pub fn ports_to_check(config: Option<&Config>) -> Vec<PortSlot> {
+    let specs: Vec<PortSpec> = match config.and_then(|c| c.ports.as_ref()) {
+        Some(p) if !p.forward.is_empty() => p.forward.clone(),
+        _ => ["443", "80"]
+            .iter()
+            .map(|s| s.parse().expect("literal port"))
+            .collect(),
+    };
+    specs.into_iter().map(PortSlot::new).collect()
+}
+
+pub fn plan<'a>(ctx: &'a Ctx<'a>) -> Vec<Planned<'a>> {
+    ctx.ports
+        .iter()
+        .map(|slot| Planned::new(slot.id(), port_check(ctx, slot)))
+        .collect()
+}
+
+async fn probe_port(ctx: &Ctx<'_>, slot: &PortSlot) -> PortReach {
+    let mut r = PortReach::default();
+    if ctx.probes.is_empty() {
+        r.skipped = Some("no probe server configured ([ip] probe)".into());
+        return r;
+    }
+    let spec = slot.spec;
+    let nonce = new_nonce();
+    let listening = slot.listening(ctx).await;
+    let kind = match (spec.protocol, listening) {
+        (Protocol::Udp, Listening::No) => match udp_responder(ctx, spec.internal, &nonce).await {
+            Ok(()) => {
+                r.responder = true;
+                CheckKind::Udp
+            }
+            Err(e) => {
+                r.skipped = Some(format!(
+                    "cannot answer UDP port {} myself: {e}",
+                    spec.internal
+                ));
+                return r;
+            }
+        },
+        (Protocol::Udp, _) => {
+            r.skipped = Some(format!(
+                "UDP port {} is in use by another program; its reachability cannot be tested without knowing its protocol",
+                spec.internal
+            ));
+            return r;
+        }
+        (Protocol::Tcp, Listening::No) => match tcp_responder(ctx, spec.internal, &nonce).await {
+            Ok(()) => {
+                r.responder = true;
+                CheckKind::Http
+            }
+            Err(e) => {
+                r.error = Some(format!("cannot answer port {} myself: {e}", spec.internal));
+                CheckKind::Tcp
+            }
+        },
+        (Protocol::Tcp, _) if spec.internal == 443 || spec.external == 443 => CheckKind::Tls,
+        (Protocol::Tcp, _) => CheckKind::Tcp,
+    };
+    r.kind = Some(kind);
+    let req = CheckRequest {
+        kind,
+        port: spec.external,
+        nonce: matches!(kind, CheckKind::Http | CheckKind::Udp).then(|| nonce.clone()),
+        sni: ctx.name().map(str::to_string),
+    };
+    let mut errors = vec![];
+    for url in &ctx.probes {
+        let client = match ProbeClient::new(url, Bind::V4, ctx.remaining()) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(e.to_string());
+                continue;
+            }
+        };
+        match client.check(&req).await {
+            Ok(resp) => {
+                r.probe = Some(url.clone());
+                r.response = Some(resp);
+                return r;
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    r.error = Some(errors.join("; "));
+    r
+}
+
+/// Serve the nonce on a TCP port until doctor ends: the probe's `http` (and `tcp`) checks read
+/// it, so an open port is proven to lead to this box.
+async fn tcp_responder(ctx: &Ctx<'_>, port: u16, nonce: &str) -> std::io::Result<()> {
+    let listener = match tokio::net::TcpListener::bind(("::", port)).await {
+        Ok(l) => l,
+        Err(_) => tokio::net::TcpListener::bind(("0.0.0.0", port)).await?,
+    };
+    let body = format!("{nonce}\n");
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\nServer: direkt-doctor\r\n\r\n{body}",
+        body.len()
+    );
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else {
+                continue;
+            };
+            let response = response.clone();
+            tokio::spawn(async move {
+                let _ = s.write_all(response.as_bytes()).await;
+                // Read the request so closing does not reset the connection under the reply.
+                let mut buf = [0u8; 1024];
+                let _ = tokio::time::timeout(Duration::from_millis(300), s.read(&mut buf)).await;
+                let _ = s.shutdown().await;
+            });
+        }
+    });
+    ctx.spawn(task);
+    Ok(())
+}
+
+/// Echo datagrams that carry the nonce (and only those) until doctor ends.
+async fn udp_responder(ctx: &Ctx<'_>, port: u16, nonce: &str) -> std::io::Result<()> {
+    let sock = match tokio::net::UdpSocket::bind(("::", port)).await {
+        Ok(s) => s,
+        Err(_) => tokio::net::UdpSocket::bind(("0.0.0.0", port)).await?,
+    };
+    let nonce = nonce.as_bytes().to_vec();
+    let task = tokio::spawn(async move {
+        let mut buf = [0u8; 512];
+        loop {
+            let Ok((n, from)) = sock.recv_from(&mut buf).await else {
+                continue;
+            };
+            if buf[..n].windows(nonce.len()).any(|w| w == nonce.as_slice()) {
+                let _ = sock.send_to(&buf[..n], from).await;
+            }
+        }
+    });
+    ctx.spawn(task);
+    Ok(())
+}
+
+/// The reach check of one port.
+async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
+    let id = slot.id();
+    let spec = slot.spec;
+    let r = slot.reach(ctx).await;
+    if let Some(why) = &r.skipped {
+        return CheckResult::skip(&id, format!("not checked: {why}"))
+            .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
+    }
+    let Some(resp) = &r.response else {
+        return CheckResult::fail(
+            &id,
+            format!(
+                "cannot test port {spec} from outside: {}",
+                r.error.as_deref().unwrap_or("no probe answered")
+            ),
+        )
+        .why("only a connection from outside can show whether the box is reachable")
+        .fix("check that the probe server is up and reachable (public.ipv4)");
+    };
+    let at = format!("{}:{}", resp.address, resp.port);
+    let res = match resp.outcome {
+        Outcome::Open => {
+            let how = if r.responder {
+                format!(
+                    " and reached this box (doctor answered port {} itself, nothing else listens there)",
+                    spec.internal
+                )
+            } else if resp.kind == CheckKind::Tls {
+                " (TLS handshake completed)".to_string()
+            } else {
+                String::new()
+            };
+            CheckResult::pass(
+                &id,
+                format!("port {spec} is reachable from outside: the probe connected to {at}{how}"),
+            )
+        }
+        Outcome::OtherHost => CheckResult::fail(
+            &id,
+            format!("port {spec} at {at} is answered by another host, not this box"),
+        )
+        .why("visitors reach some other device (often the router's own web interface) instead of the box")
+        .fix(format!(
+            "point the router's forwarding of port {} at this box ({}), or free the port on the router (move its remote administration elsewhere)",
+            spec.external,
+            ctx.local.lan_v4().map(|a| a.to_string()).unwrap_or_else(|| "its LAN address".into())
+        )),
+        Outcome::Refused => CheckResult::fail(
+            &id,
+            format!("port {spec} is closed from outside: {at} refused the connection"),
+        )
+        .why("the router (or the box) actively rejects connections: no forwarding leads to a listening service")
+        .fix(mapping_fix(ctx, spec)),
+        Outcome::Timeout => timeout_result(ctx, &id, spec, &at).await,
+        Outcome::Unreachable => CheckResult::fail(
+            &id,
+            format!("port {spec} cannot be reached: {at} is unreachable from outside"),
+        )
+        .why("the network says the address does not exist or is not routed")
+        .fix("check the public address (public.ipv4) and the DNS record"),
+        Outcome::Error => CheckResult::warn(
+            &id,
+            format!(
+                "port {spec} at {at} accepts connections, but the {} exchange failed: {}",
+                resp.kind.as_str(),
+                resp.details.get("error").map(String::as_str).unwrap_or("unknown error")
+            ),
+        )
+        .why("something answers, but not as expected (TLS misconfigured, or a different service)")
+        .fix("check the web server's TLS configuration and certificate"),
+    };
+    res.detail("outcome", resp.outcome)
+        .detail("kind", resp.kind)
+        .detail("address", resp.address)
+        .detail("port", resp.port)
+        .detail("probe", &r.probe)
+        .detail("responder", r.responder)
+        .detail("probe_elapsed_ms", resp.elapsed_ms)
+        .detail("nonce_matched", resp.nonce_matched)
+}
+
+fn mapping_fix(ctx: &Ctx<'_>, spec: PortSpec) -> String {
+    let lan = ctx
+        .local
+        .lan_v4()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "this box".into());
+    format!(
+        "forward {} port {} on the router to {lan} port {} (`direkt ports add {}`, or by hand in the router's settings)",
+        spec.protocol.to_string().to_uppercase(),
+        spec.external,
+        spec.internal,
+        spec
+    )
+}
+
+/// A port that gets no answer at all. Port 80 silent while another port on the same address
+/// works is the classic ISP block.
+async fn timeout_result(ctx: &Ctx<'_>, id: &str, spec: PortSpec, at: &str) -> CheckResult {
+    if spec.external == 80 && spec.protocol == Protocol::Tcp {
+        for other in &ctx.ports {
+            if other.spec.external == 80 || other.spec.protocol != Protocol::Tcp {
+                continue;
+            }
+            if other.reach(ctx).await.outcome() == Some(Outcome::Open) {
+                let mapped = ctx.gateway.get().map(|g| g.available).unwrap_or(false);
+                let probably = if mapped { "" } else { "probably " };
+                return CheckResult::fail(
+                    id,
+                    format!(
+                        "port 80 is {probably}blocked by the ISP: 80 gets no answer from outside at {at}, while port {} on the same address works",
+                        other.spec.external
+                    ),
+                )
+                .why("many providers drop inbound port 80 on home lines; HTTP-01 certificate validation needs it")
+                .fix("use the dns-01 (or tls-alpn-01) challenge in [cert] challenges, or ask the provider to unblock port 80")
+                .detail("isp_block", true)
+                .detail("working_port", other.spec.external);
+            }
+        }
+    }
+    CheckResult::fail(
+        id,
+        format!("port {spec} gets no answer from outside: connections to {at} time out"),
+    )
+    .why("packets are dropped on the way: no forwarding on the router, a firewall, or the provider blocks the port")
+    .fix(mapping_fix(ctx, spec))
+}
+
+pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {
+    let id = "reach.hairpin";
+    let Some(slot) = ctx.ports.iter().find(|s| s.spec.protocol == Protocol::Tcp) else {
+        return CheckResult::skip(id, "no TCP port forwarded");
+    };
+    // Wait for the outside check first: its responder (if any) must be up.
+    let reach = slot.reach(ctx).await;
+    let public = match ctx.public_ip(Family::V4).await {
+        Some(p) => p,
+        None => return CheckResult::skip(id, "not checked: the public address is unknown"),
+    };
+    let target = SocketAddr::new(public, slot.spec.external);
+    let t = ctx.step_timeout(4);
+    let label = "hairpin, from inside the LAN; this is not proof of reachability from outside";
+    match tokio::time::timeout(t, tokio::net::TcpStream::connect(target)).await {
+        Ok(Ok(_)) => CheckResult::pass(
+            id,
+            format!("from inside, the public address {target} leads back into the LAN ({label})"),
+        ),
+        Ok(Err(e)) => hairpin_fail(id, target, &e.to_string(), label),
+        Err(_) => hairpin_fail(id, target, "timed out", label),
+    }
+    .detail("target", target)
+    .detail("outside_outcome", reach.outcome())
+}
+
+fn hairpin_fail(id: &str, target: SocketAddr, err: &str, label: &str) -> CheckResult {
+    CheckResult::warn(
+        id,
+        format!("from inside, the public address {target} does not lead back ({err}; {label})"),
+    )
+    .why("the router does not support \"hairpin NAT\": devices in your own network cannot use the name, even when it works from outside")
+    .fix("inside the LAN, resolve the name to the box's LAN address (a local DNS entry on the router), or enable NAT loopback on the router")
+}
+
+/// The served certificate chain as the probe saw it (port 443).
+pub async fn served_chain(ctx: &Ctx<'_>) -> Option<(Vec<Vec<u8>>, String)> {
+    use base64::Engine;
+    let slot = ctx
+        .ports
+        .iter()
+        .find(|s| s.spec.external == 443 && s.spec.protocol == Protocol::Tcp)?;
+    let r = slot.reach(ctx).await;
+    let resp = r.response.as_ref()?;
+    let tls = resp.tls.as_ref()?;
+    let chain = tls
+        .chain_der_b64
+        .iter()
+        .filter_map(|c| base64::engine::general_purpose::STANDARD.decode(c).ok())
+        .collect();
+    Some((
+        chain,
+        format!("the probe at {}:{}", resp.address, resp.port),
+    ))
+}

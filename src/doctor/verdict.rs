@@ -1,0 +1,189 @@
+//! One verdict from many checks: the root cause first. A route problem explains DNS failing,
+//! DNS failing explains the probe failing, CGNAT explains every port timing out, and so on, so
+//! the first failing check in this order is the one to fix first.
+
+use crate::doctor::{CheckResult, Status, Verdict};
+
+/// Check IDs by how far down the chain of causes they sit. IDs not listed come after, in the
+/// order they ran.
+const PRIORITY: &[&str] = &[
+    "doctor",
+    "local.addresses",
+    "local.route",
+    "dns.resolver",
+    "nat.cgnat",
+    "nat.double",
+    "gateway.found",
+    "ports.mapped",
+    "public.ipv4",
+    "reach.tcp.80#isp",
+    "dns.authoritative",
+    "cert.disk",
+    "cert.served",
+    "reach.",
+    "service.local",
+    "provider.credentials",
+    "dns.recursive",
+    "dns.alias",
+    "dns.caa",
+    "gateway.wan",
+    "public.ipv6",
+    "renew.last",
+    "reach.hairpin",
+];
+
+fn rank(c: &CheckResult) -> usize {
+    let isp = c.details.get("isp_block").and_then(|v| v.as_bool()) == Some(true);
+    PRIORITY
+        .iter()
+        .position(|p| {
+            if let Some(id) = p.strip_suffix("#isp") {
+                isp && c.id == id
+            } else if p.ends_with('.') {
+                c.id.starts_with(p) && c.id != "reach.hairpin"
+            } else {
+                c.id == *p
+            }
+        })
+        .unwrap_or(PRIORITY.len())
+}
+
+fn capitalize(s: &str) -> String {
+    // A sentence starting with a name (box.example.org) keeps it as written.
+    if s.split_whitespace().next().is_some_and(|w| w.contains('.')) {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+pub fn choose(checks: &[CheckResult]) -> Verdict {
+    for status in [Status::Fail, Status::Warn] {
+        let mut hits: Vec<(usize, usize, &CheckResult)> = checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.status == status)
+            .map(|(i, c)| (rank(c), i, c))
+            .collect();
+        hits.sort_by_key(|(r, i, _)| (*r, *i));
+        if let Some((_, _, c)) = hits.first() {
+            let others = hits.len() - 1;
+            let mut summary = capitalize(&c.summary);
+            if status == Status::Warn {
+                summary = format!("Reachable, but: {}", c.summary);
+            }
+            if others > 0 {
+                summary.push_str(&format!(
+                    " (and {others} more {})",
+                    if status == Status::Fail {
+                        "failing check(s), probably consequences"
+                    } else {
+                        "warning(s)"
+                    }
+                ));
+            }
+            return Verdict {
+                status,
+                summary,
+                cause: Some(c.id.clone()),
+                fix: c.fix.clone(),
+            };
+        }
+    }
+    let reach: Vec<&str> = checks
+        .iter()
+        .filter(|c| {
+            c.id.starts_with("reach.") && c.id != "reach.hairpin" && c.status == Status::Pass
+        })
+        .map(|c| c.id.as_str())
+        .collect();
+    let public = checks
+        .iter()
+        .find(|c| c.id == "public.ipv4")
+        .and_then(|c| c.details.get("address"))
+        .and_then(|v| v.as_str());
+    let mut summary = String::from("Everything checked works");
+    if let Some(p) = public {
+        summary.push_str(&format!(": the internet sees this box as {p}"));
+    }
+    if !reach.is_empty() {
+        let ports: Vec<String> = reach
+            .iter()
+            .map(|id| id.trim_start_matches("reach.").replace('.', " "))
+            .collect();
+        summary.push_str(&format!(", reachable from outside on {}", ports.join(", ")));
+    }
+    if let Some(g) = checks
+        .iter()
+        .find(|c| c.id == "gateway.found" && c.status == Status::Pass)
+    {
+        summary.push_str(&format!(" ({})", g.summary));
+    }
+    let skipped = checks.iter().filter(|c| c.status == Status::Skip).count();
+    if skipped > 0 {
+        summary.push_str(&format!("; {skipped} check(s) skipped"));
+    }
+    Verdict {
+        status: Status::Pass,
+        summary,
+        cause: None,
+        fix: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_cause_wins_over_its_consequences() {
+        let checks = vec![
+            CheckResult::fail("reach.tcp.443", "port 443 times out"),
+            CheckResult::fail("dns.authoritative", "the DNS record is stale: x"),
+            CheckResult::fail(
+                "nat.cgnat",
+                "behind CGNAT: router WAN 100.64.0.2 is not 203.0.113.100",
+            ),
+            CheckResult::pass("local.route", "ok"),
+        ];
+        let v = choose(&checks);
+        assert_eq!(v.status, Status::Fail);
+        assert_eq!(v.cause.as_deref(), Some("nat.cgnat"));
+        assert!(
+            v.summary.starts_with("Behind CGNAT: router WAN 100.64.0.2"),
+            "{}",
+            v.summary
+        );
+    }
+
+    #[test]
+    fn isp_block_ranks_above_a_stale_record_but_a_plain_timeout_does_not() {
+        let isp = CheckResult::fail("reach.tcp.80", "port 80 is blocked by the ISP")
+            .detail("isp_block", true);
+        let stale = CheckResult::fail("dns.authoritative", "stale");
+        assert_eq!(
+            choose(&[stale.clone(), isp]).cause.as_deref(),
+            Some("reach.tcp.80")
+        );
+        let plain = CheckResult::fail("reach.tcp.80", "times out");
+        assert_eq!(
+            choose(&[plain, stale]).cause.as_deref(),
+            Some("dns.authoritative")
+        );
+    }
+
+    #[test]
+    fn warnings_only_and_all_pass() {
+        let v = choose(&[
+            CheckResult::warn("reach.hairpin", "no hairpin"),
+            CheckResult::pass("a", "b"),
+        ]);
+        assert_eq!(v.status, Status::Warn);
+        let v = choose(&[CheckResult::pass("reach.tcp.443", "open")]);
+        assert_eq!(v.status, Status::Pass);
+        assert!(v.summary.contains("tcp 443"), "{}", v.summary);
+    }
+}

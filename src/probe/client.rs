@@ -1,0 +1,126 @@
+//! The probe server's client: "what is my address" and "connect back to me".
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::time::Duration;
+
+use crate::error::{Context, Error, Result};
+use crate::probe::api::{CheckRequest, CheckResponse, ErrorBody, IpResponse};
+
+/// A client for one probe server URL (`http://host[:port]` or `https://...`), bound to one
+/// address family so "my address" is per family.
+pub struct ProbeClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bind {
+    Any,
+    V4,
+    V6,
+}
+
+impl ProbeClient {
+    pub fn new(base: &str, bind: Bind, timeout: Duration) -> Result<ProbeClient> {
+        let base = base.trim_end_matches('/').to_string();
+        if !base.starts_with("http://") && !base.starts_with("https://") {
+            return Err(Error::usage(format!(
+                "probe server `{base}` is not an http:// or https:// URL"
+            ))
+            .hint("write it like \"https://probe.example.org\" in [ip] probe"));
+        }
+        let mut b = crate::http::builder(timeout).redirect(reqwest::redirect::Policy::none());
+        b = match bind {
+            Bind::Any => b,
+            Bind::V4 => b.local_address(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            Bind::V6 => b.local_address(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+        };
+        let http = b.build().failed(|| "cannot build the HTTP client".into())?;
+        Ok(ProbeClient { base, http })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET /v1/ip`: the address the probe sees this box coming from.
+    pub async fn my_address(&self) -> Result<IpResponse> {
+        let url = format!("{}/v1/ip", self.base);
+        let resp = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| request_error(&self.base, e))?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .failed(|| format!("reading the answer of {url}"))?;
+        if !status.is_success() {
+            return Err(status_error(&self.base, status.as_u16(), &body));
+        }
+        serde_json::from_slice(&body).map_err(|e| {
+            Error::failed(format!(
+                "{url} answered something that is not a probe answer: {e}"
+            ))
+            .hint("is this URL a direkt probe server?")
+        })
+    }
+
+    /// `POST /v1/check`: connect back to this box's own address.
+    pub async fn check(&self, req: &CheckRequest) -> Result<CheckResponse> {
+        let url = format!("{}/v1/check", self.base);
+        let resp = self
+            .http
+            .post(&url)
+            .json(req)
+            .send()
+            .await
+            .map_err(|e| request_error(&self.base, e))?;
+        let status = resp.status();
+        let body = resp
+            .bytes()
+            .await
+            .failed(|| format!("reading the answer of {url}"))?;
+        if !status.is_success() {
+            return Err(status_error(&self.base, status.as_u16(), &body));
+        }
+        serde_json::from_slice(&body).map_err(|e| {
+            Error::failed(format!(
+                "{url} answered something that is not a probe answer: {e}"
+            ))
+            .hint("is this URL a direkt probe server?")
+        })
+    }
+}
+
+fn request_error(base: &str, e: reqwest::Error) -> Error {
+    let what = if e.is_timeout() {
+        "did not answer in time"
+    } else if e.is_connect() {
+        "could not be reached"
+    } else {
+        "failed"
+    };
+    Error::failed(format!("the probe server {base} {what}"))
+        .hint("check the probe URL ([ip] probe) and that this box can reach the internet")
+        .source(e)
+}
+
+fn status_error(base: &str, status: u16, body: &[u8]) -> Error {
+    let msg = serde_json::from_slice::<ErrorBody>(body)
+        .map(|b| match b.retry_after {
+            Some(s) => format!("{} (retry after {s} s)", b.error),
+            None => b.error,
+        })
+        .unwrap_or_else(|_| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned());
+    Error::failed(format!(
+        "the probe server {base} answered HTTP {status}: {msg}"
+    ))
+    .hint(if status == 429 {
+        "the probe server limits how often one address may ask; wait a minute"
+    } else {
+        "check the probe URL ([ip] probe)"
+    })
+}
