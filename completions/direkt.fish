@@ -34,6 +34,7 @@ complete -c direkt -n "__fish_direkt_needs_command" -s q -l quiet -d 'Print noth
 complete -c direkt -n "__fish_direkt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c direkt -n "__fish_direkt_needs_command" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "ports" -d 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "doctor" -d 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
@@ -57,6 +58,108 @@ complete -c direkt -n "__fish_direkt_using_subcommand status" -s v -l verbose -d
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -f -a "add" -d 'Forward ports on the router to this box, e.g. `direkt ports add 443 8443:443/tcp`'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -f -a "list" -d 'Show direkt\'s mappings (from the state), or with --all the router\'s whole table'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -f -a "remove" -d 'Remove mappings direkt created (never anyone else\'s)'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -f -a "refresh" -d 'Keep direkt\'s mappings alive: re-create lost ones, extend those past half their lease'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -f -a "probe" -d 'Show what the gateway offers: protocols, external address, what was ignored'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and not __fish_seen_subcommand_from add list remove refresh probe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l lease -d 'Lease asked for (2m-7d); `direkt ports refresh` renews it [default: the config\'s [ports] lease, else 1h]' -r
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l via -d 'Use only this protocol (default: UPnP IGD, then PCP, then NAT-PMP)' -r -f -a "auto\t''
+upnp\t''
+pcp\t''
+nat-pmp\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l gateway -d 'Ask this gateway instead of the default route\'s (it must be on the LAN)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l ipv6 -d 'Also open an IPv6 pinhole to this box\'s global address (PCP over IPv6)'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -l via -d 'Use only this protocol (default: UPnP IGD, then PCP, then NAT-PMP)' -r -f -a "auto\t''
+upnp\t''
+pcp\t''
+nat-pmp\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -l gateway -d 'Ask this gateway instead of the default route\'s (it must be on the LAN)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -l all -d 'Ask the router for its whole table (UPnP IGD only); direkt\'s entries are marked'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -l via -d 'Use only this protocol (default: UPnP IGD, then PCP, then NAT-PMP)' -r -f -a "auto\t''
+upnp\t''
+pcp\t''
+nat-pmp\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -l gateway -d 'Ask this gateway instead of the default route\'s (it must be on the LAN)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -l all -d 'Remove every mapping direkt created'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -l via -d 'Use only this protocol (default: UPnP IGD, then PCP, then NAT-PMP)' -r -f -a "auto\t''
+upnp\t''
+pcp\t''
+nat-pmp\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -l gateway -d 'Ask this gateway instead of the default route\'s (it must be on the LAN)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -l force -d 'Re-add every mapping even when its lease is not due'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from refresh" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -l via -d 'Use only this protocol (default: UPnP IGD, then PCP, then NAT-PMP)' -r -f -a "auto\t''
+upnp\t''
+pcp\t''
+nat-pmp\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -l gateway -d 'Ask this gateway instead of the default route\'s (it must be on the LAN)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -l ipv6 -d 'Also probe IPv6 pinhole support'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from probe" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "add" -d 'Forward ports on the router to this box, e.g. `direkt ports add 443 8443:443/tcp`'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show direkt\'s mappings (from the state), or with --all the router\'s whole table'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove mappings direkt created (never anyone else\'s)'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Keep direkt\'s mappings alive: re-create lost ones, extend those past half their lease'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "probe" -d 'Show what the gateway offers: protocols, external address, what was ignored'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l deadline -d 'All checks together finish within this (overrides [doctor] deadline; default 5s)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l probe -d 'Probe server URL to use instead of [ip] probe (repeatable)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand doctor" -l from-report -d 'Render a saved diagnosis (from `doctor --json` or `direkt report`) instead of running the checks' -r -F
@@ -446,19 +549,25 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "doctor" -d 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ports" -d 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "doctor" -d 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "add" -d 'Forward ports on the router to this box, e.g. `direkt ports add 443 8443:443/tcp`'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "list" -d 'Show direkt\'s mappings (from the state), or with --all the router\'s whole table'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "remove" -d 'Remove mappings direkt created (never anyone else\'s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "refresh" -d 'Keep direkt\'s mappings alive: re-create lost ones, extend those past half their lease'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "probe" -d 'Show what the gateway offers: protocols, external address, what was ignored'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'

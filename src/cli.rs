@@ -66,6 +66,9 @@ pub enum Command {
     /// Show what is configured and its state
     Status(commands::status::StatusArgs),
 
+    /// Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)
+    Ports(commands::ports::PortsArgs),
+
     /// Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a
     /// check fails)
     Doctor(commands::doctor::DoctorArgs),

@@ -750,6 +750,18 @@ impl Config {
                 ));
             }
         }
+        if let Some(p) = &self.ports {
+            let secs = p.lease.0.as_secs();
+            if !(120..=604_800).contains(&secs) {
+                problems.push(
+                    Problem::new(
+                        &["ports", "lease"],
+                        format!("lease {} is out of range", p.lease),
+                    )
+                    .hint("use 2m to 7d (routers cap UPnP leases at 7 days); 1h is a good value"),
+                );
+            }
+        }
         if let Some(c) = &self.cert {
             if c.challenges.is_empty() {
                 problems.push(

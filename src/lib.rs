@@ -18,6 +18,7 @@ pub mod lab;
 pub mod metrics;
 pub mod notify;
 pub mod output;
+pub mod portmap;
 pub mod probe;
 pub mod prompt;
 pub mod renew;

@@ -30,6 +30,8 @@ pub struct State {
     /// How many runs have recorded themselves here.
     pub runs: u64,
     pub last_run: Option<RunRecord>,
+    /// Port mappings direkt created on the router.
+    pub ports: crate::portmap::PortsState,
     /// Dynamic DNS: what was published, latch and backoff.
     pub ddns: crate::ddns::DdnsState,
     /// Certificates: what was issued, ARI window, back-off and latch.

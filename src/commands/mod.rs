@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod generate;
 pub mod lab;
 pub mod lab_demo;
+pub mod ports;
 pub mod probe_server;
 pub mod renew;
 pub mod report;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
         Command::Status(args) => status::run(global, &args, printer),
+        Command::Ports(args) => ports::run(global, &args, printer),
         Command::Doctor(args) => doctor::run(global, &args, printer),
         Command::Setup(args) => setup::run(global, &args, printer),
         Command::Renew(args) => renew::run(global, &args, printer),

@@ -1,0 +1,732 @@
+//! UPnP IGD (v1 and v2): the device description (fetched by direkt, bounded, pinned to the
+//! gateway), the choice of WAN connection service (a connected one first), and the SOAP calls.
+//! igd-next performs the standard calls through direkt's own HTTP transport ([`RouterHttp`]);
+//! the two calls it lacks (GetStatusInfo, GetSpecificPortMappingEntry) are done here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use igd_next::aio::Gateway as IgdGateway;
+use igd_next::{AddPortError, PortMappingProtocol, RemovePortError, RequestError};
+use serde::Serialize;
+
+use super::http::{self, RouterHttp};
+use super::ssdp::{self, SearchPlan};
+use super::{MapError, Method};
+use crate::config::Protocol;
+
+const WAN_IP_1: &str = "urn:schemas-upnp-org:service:WANIPConnection:1";
+const WAN_IP_2: &str = "urn:schemas-upnp-org:service:WANIPConnection:2";
+const WAN_PPP_1: &str = "urn:schemas-upnp-org:service:WANPPPConnection:1";
+const IPV6_FIREWALL: &str = "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1";
+/// The router's own table is read entry by entry; no real router holds more.
+pub const MAX_TABLE_ENTRIES: u32 = 256;
+
+/// A WAN connection service found in the description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WanService {
+    pub service_type: String,
+    /// Absolute `http://ip:port/path`, checked to be on the gateway.
+    pub control_url: String,
+}
+
+/// What a device description offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    pub device_type: String,
+    pub friendly_name: Option<String>,
+    pub wan_services: Vec<WanService>,
+    pub ipv6_firewall_url: Option<String>,
+}
+
+impl Description {
+    /// 2 for an IGDv2 device (or one offering WANIPConnection:2), else 1.
+    pub fn igd_version(&self) -> u8 {
+        if self.device_type.ends_with("InternetGatewayDevice:2")
+            || self.wan_services.iter().any(|s| s.service_type == WAN_IP_2)
+        {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// Resolve a URL from the description against the base, and refuse any that leaves the gateway.
+fn resolve_url(base: &str, reference: &str, gateway: IpAddr) -> Result<String, String> {
+    let reference = reference.trim();
+    let url = if reference.starts_with("http://") {
+        reference.to_string()
+    } else {
+        let (addr, base_path) = http::split_url(base).map_err(|e| e.to_string())?;
+        let path = if reference.starts_with('/') {
+            reference.to_string()
+        } else {
+            let dir = &base_path[..base_path.rfind('/').map(|i| i + 1).unwrap_or(0)];
+            format!("{}{reference}", if dir.is_empty() { "/" } else { dir })
+        };
+        let host = match addr {
+            SocketAddr::V4(a) => a.to_string(),
+            SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+        };
+        format!("http://{host}{path}")
+    };
+    let (addr, _) = http::split_url(&url).map_err(|e| e.to_string())?;
+    if addr.ip() != gateway {
+        return Err(format!(
+            "the description points to {} instead of the gateway {gateway}",
+            addr.ip()
+        ));
+    }
+    Ok(url)
+}
+
+fn text_of(e: &xmltree::Element, child: &str) -> Option<String> {
+    e.get_child(child)
+        .and_then(|c| c.get_text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// Parse a device description (bounded by the HTTP layer). `location` is where it came from.
+pub fn parse_description(
+    xml: &[u8],
+    location: &str,
+    gateway: IpAddr,
+) -> Result<(Description, Vec<String>), String> {
+    let root = xmltree::Element::parse(xml).map_err(|e| format!("unreadable description: {e}"))?;
+    let base = match text_of(&root, "URLBase") {
+        Some(b) => resolve_url(location, &b, gateway)?,
+        None => location.to_string(),
+    };
+    let device = root
+        .get_child("device")
+        .ok_or("the description has no device")?;
+    let mut out = Description {
+        device_type: text_of(device, "deviceType").unwrap_or_default(),
+        friendly_name: text_of(device, "friendlyName"),
+        wan_services: vec![],
+        ipv6_firewall_url: None,
+    };
+    let mut problems = vec![];
+    // Depth-first over the device tree, bounded (descriptions are a few levels deep).
+    let mut pending = vec![(device, 0usize)];
+    while let Some((dev, depth)) = pending.pop() {
+        if depth > 8 {
+            continue;
+        }
+        if let Some(list) = dev.get_child("serviceList") {
+            for svc in list.children.iter().filter_map(|c| c.as_element()) {
+                if svc.name != "service" {
+                    continue;
+                }
+                let (Some(st), Some(ctl)) =
+                    (text_of(svc, "serviceType"), text_of(svc, "controlURL"))
+                else {
+                    continue;
+                };
+                let wanted = [WAN_IP_2, WAN_IP_1, WAN_PPP_1].contains(&st.as_str());
+                if !wanted && st != IPV6_FIREWALL {
+                    continue;
+                }
+                match resolve_url(&base, &ctl, gateway) {
+                    Ok(url) if wanted => out.wan_services.push(WanService {
+                        service_type: st,
+                        control_url: url,
+                    }),
+                    Ok(url) => out.ipv6_firewall_url = Some(url),
+                    Err(e) => problems.push(format!("ignored service {st}: {e}")),
+                }
+            }
+        }
+        if let Some(list) = dev.get_child("deviceList") {
+            for child in list.children.iter().rev().filter_map(|c| c.as_element()) {
+                if child.name == "device" {
+                    pending.push((child, depth + 1));
+                }
+            }
+        }
+    }
+    // IGDv2's WANIPConnection:2 first, then v1, then PPP.
+    let rank = |s: &WanService| match s.service_type.as_str() {
+        WAN_IP_2 => 0,
+        WAN_IP_1 => 1,
+        _ => 2,
+    };
+    out.wan_services.sort_by_key(rank);
+    Ok((out, problems))
+}
+
+/// The arguments of the standard actions, in the order the IGD specs give them. Knowing them
+/// saves fetching and parsing one SCPD document per run.
+fn standard_schema(v2: bool) -> HashMap<String, Vec<String>> {
+    let add: Vec<String> = [
+        "NewRemoteHost",
+        "NewExternalPort",
+        "NewProtocol",
+        "NewInternalPort",
+        "NewInternalClient",
+        "NewEnabled",
+        "NewPortMappingDescription",
+        "NewLeaseDuration",
+    ]
+    .map(String::from)
+    .to_vec();
+    let delete: Vec<String> = ["NewRemoteHost", "NewExternalPort", "NewProtocol"]
+        .map(String::from)
+        .to_vec();
+    let mut m = HashMap::new();
+    if v2 {
+        m.insert("AddAnyPortMapping".into(), add.clone());
+    }
+    m.insert("AddPortMapping".into(), add);
+    m.insert("DeletePortMapping".into(), delete);
+    m
+}
+
+/// A UPnP error or a transport failure from a SOAP call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SoapError {
+    Upnp { code: u16, description: String },
+    Transport(String),
+}
+
+impl std::fmt::Display for SoapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SoapError::Upnp { code, description } => write!(f, "UPnP error {code} ({description})"),
+            SoapError::Transport(t) => f.write_str(t),
+        }
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub fn soap_envelope(service_type: &str, action: &str, args: &[(&str, String)]) -> String {
+    let args: String = args
+        .iter()
+        .map(|(k, v)| format!("<{k}>{}</{k}>", xml_escape(v)))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?>\r\n<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+         s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body>\
+         <u:{action} xmlns:u=\"{service_type}\">{args}</u:{action}></s:Body></s:Envelope>\r\n"
+    )
+}
+
+/// Parse a SOAP answer: the response's arguments, or the UPnP fault.
+pub fn parse_soap_answer(body: &str, action: &str) -> Result<BTreeMap<String, String>, SoapError> {
+    let root = xmltree::Element::parse(body.as_bytes())
+        .map_err(|e| SoapError::Transport(format!("unreadable SOAP answer: {e}")))?;
+    let body = root
+        .get_child("Body")
+        .ok_or_else(|| SoapError::Transport("SOAP answer without a Body".into()))?;
+    if let Some(resp) = body.get_child(format!("{action}Response").as_str()) {
+        return Ok(resp
+            .children
+            .iter()
+            .filter_map(|c| c.as_element())
+            .map(|e| {
+                (
+                    e.name.clone(),
+                    e.get_text()
+                        .map(|t| t.trim().to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect());
+    }
+    let err = body
+        .get_child("Fault")
+        .and_then(|f| f.get_child("detail"))
+        .and_then(|d| d.get_child("UPnPError"));
+    match err {
+        Some(e) => Err(SoapError::Upnp {
+            code: text_of(e, "errorCode")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0),
+            description: text_of(e, "errorDescription").unwrap_or_default(),
+        }),
+        None => Err(SoapError::Transport(
+            "SOAP answer is neither a response nor a fault".into(),
+        )),
+    }
+}
+
+async fn soap_call(
+    service: &WanService,
+    action: &str,
+    args: &[(&str, String)],
+) -> Result<BTreeMap<String, String>, SoapError> {
+    let body = soap_envelope(&service.service_type, action, args);
+    let header = format!("\"{}#{action}\"", service.service_type);
+    let text = http::soap(&service.control_url, &header, &body)
+        .await
+        .map_err(|e| SoapError::Transport(e.to_string()))?;
+    parse_soap_answer(&text, action)
+}
+
+/// A mapping as the router reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouterEntry {
+    pub external_port: u16,
+    pub protocol: Protocol,
+    pub internal_client: String,
+    pub internal_port: u16,
+    pub description: String,
+    pub enabled: bool,
+    /// Seconds left; 0 = permanent.
+    pub lease_remaining: u32,
+    pub remote_host: String,
+}
+
+/// The found IGD, ready for calls.
+#[derive(Debug, Clone)]
+pub struct UpnpGateway {
+    pub igd: IgdGateway<RouterHttp>,
+    pub service: WanService,
+    pub version: u8,
+    pub location: String,
+    pub friendly_name: Option<String>,
+    pub server: Option<String>,
+    pub connection_status: Option<String>,
+    pub external_address: Option<IpAddr>,
+    pub ipv6_firewall_url: Option<String>,
+    pub used_multicast: bool,
+}
+
+/// Result of looking for the gateway's IGD.
+pub struct UpnpProbe {
+    pub gateway: Option<UpnpGateway>,
+    /// Why nothing usable was found (when `gateway` is `None`).
+    pub failure: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Search the gateway's IGD, fetch its description, choose the WAN service (connected first)
+/// and read its external address.
+pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
+    let mut warnings = vec![];
+    let outcome = match ssdp::search(gateway, plan).await {
+        Ok(o) => o,
+        Err(e) => {
+            return UpnpProbe {
+                gateway: None,
+                failure: Some(format!("SSDP search failed: {e}")),
+                warnings,
+            };
+        }
+    };
+    warnings.extend(outcome.ignored);
+    let Some(answer) = outcome.answer else {
+        return UpnpProbe {
+            gateway: None,
+            failure: Some(format!(
+                "no UPnP answer from the gateway {gateway} within {} ms",
+                plan.deadline.as_millis()
+            )),
+            warnings,
+        };
+    };
+    let fail = |why: String, warnings: Vec<String>| UpnpProbe {
+        gateway: None,
+        failure: Some(why),
+        warnings,
+    };
+    let xml = match http::get(answer.location_addr, &answer.location_path).await {
+        Ok(x) => x,
+        Err(e) => return fail(format!("cannot read {}: {e}", answer.location), warnings),
+    };
+    let (desc, problems) = match parse_description(&xml, &answer.location, gateway.into()) {
+        Ok(d) => d,
+        Err(e) => return fail(format!("{}: {e}", answer.location), warnings),
+    };
+    warnings.extend(problems);
+    if desc.wan_services.is_empty() {
+        return fail(
+            format!("{} offers no WAN connection service", answer.location),
+            warnings,
+        );
+    }
+    // Ask every WAN service for its status at once; the first connected one wins.
+    let statuses = futures_join_all(desc.wan_services.iter().map(|s| async move {
+        soap_call(s, "GetStatusInfo", &[])
+            .await
+            .ok()
+            .and_then(|m| m.get("NewConnectionStatus").cloned())
+    }))
+    .await;
+    let chosen = statuses
+        .iter()
+        .position(|s| s.as_deref() == Some("Connected"))
+        .unwrap_or(0);
+    let service = desc.wan_services[chosen].clone();
+    let status = statuses[chosen].clone();
+    if let Some(s) = &status
+        && s != "Connected"
+    {
+        warnings.push(format!(
+            "the router reports its WAN connection as {s}; mappings may not work until it is \
+             connected"
+        ));
+    }
+    let version = desc.igd_version();
+    let igd = IgdGateway {
+        addr: answer.location_addr,
+        root_url: answer.location_path.clone(),
+        control_url: service.control_url.clone(),
+        control_schema_url: String::new(),
+        control_schema: standard_schema(service.service_type == WAN_IP_2),
+        service_type: service.service_type.clone(),
+        ipv6_firewall_control_url: desc.ipv6_firewall_url.clone(),
+        provider: RouterHttp,
+    };
+    let external_address = igd.get_external_ip().await.ok();
+    UpnpProbe {
+        gateway: Some(UpnpGateway {
+            igd,
+            service,
+            version,
+            location: answer.location,
+            friendly_name: desc.friendly_name,
+            server: answer.server,
+            connection_status: status,
+            external_address,
+            ipv6_firewall_url: desc.ipv6_firewall_url,
+            used_multicast: outcome.used_multicast,
+        }),
+        failure: None,
+        warnings,
+    }
+}
+
+/// Run futures concurrently and collect their outputs in order (a handful at most).
+async fn futures_join_all<F: Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut futs: Vec<_> = futs.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in futs.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(|v| v.expect("all ready")).collect()
+}
+
+fn igd_protocol(p: Protocol) -> PortMappingProtocol {
+    match p {
+        Protocol::Tcp => PortMappingProtocol::TCP,
+        Protocol::Udp => PortMappingProtocol::UDP,
+    }
+}
+
+fn proto_arg(p: Protocol) -> String {
+    match p {
+        Protocol::Tcp => "TCP".into(),
+        Protocol::Udp => "UDP".into(),
+    }
+}
+
+impl UpnpGateway {
+    pub fn method(&self) -> Method {
+        if self.version >= 2 {
+            Method::UpnpIgd2
+        } else {
+            Method::UpnpIgd1
+        }
+    }
+
+    /// GetSpecificPortMappingEntry: who holds this external port, if anyone.
+    pub async fn entry(
+        &self,
+        external_port: u16,
+        protocol: Protocol,
+    ) -> Result<Option<RouterEntry>, MapError> {
+        let args = [
+            ("NewRemoteHost", String::new()),
+            ("NewExternalPort", external_port.to_string()),
+            ("NewProtocol", proto_arg(protocol)),
+        ];
+        match soap_call(&self.service, "GetSpecificPortMappingEntry", &args).await {
+            Ok(m) => {
+                let get = |k: &str| m.get(k).cloned().unwrap_or_default();
+                Ok(Some(RouterEntry {
+                    external_port,
+                    protocol,
+                    internal_client: get("NewInternalClient"),
+                    internal_port: get("NewInternalPort").parse().unwrap_or(0),
+                    description: get("NewPortMappingDescription"),
+                    enabled: get("NewEnabled") != "0",
+                    lease_remaining: get("NewLeaseDuration").parse().unwrap_or(0),
+                    remote_host: get("NewRemoteHost"),
+                }))
+            }
+            // 714 NoSuchEntryInArray; some routers answer 713 or 402 for a missing entry.
+            Err(SoapError::Upnp {
+                code: 714 | 713, ..
+            }) => Ok(None),
+            Err(SoapError::Upnp { code, description }) => Err(MapError::Refused {
+                code: Some(code),
+                detail: description,
+            }),
+            Err(SoapError::Transport(t)) => Err(MapError::Unreachable(t)),
+        }
+    }
+
+    /// AddPortMapping (also extends an existing mapping of ours). Returns the lease granted:
+    /// 0 when the router only accepts permanent leases (725) and the call was repeated with 0.
+    pub async fn add(
+        &self,
+        external_port: u16,
+        internal: SocketAddr,
+        protocol: Protocol,
+        lease: u32,
+        description: &str,
+    ) -> Result<u32, MapError> {
+        let proto = igd_protocol(protocol);
+        let first = self
+            .igd
+            .add_port(proto, external_port, internal, lease, description)
+            .await;
+        let err = match first {
+            Ok(()) => return Ok(lease),
+            Err(AddPortError::OnlyPermanentLeasesSupported) if lease != 0 => {
+                tracing::info!("router accepts only permanent leases (725); asking for lease 0");
+                return match self
+                    .igd
+                    .add_port(proto, external_port, internal, 0, description)
+                    .await
+                {
+                    Ok(()) => Ok(0),
+                    Err(e) => Err(self.explain(e, external_port, protocol, internal).await),
+                };
+            }
+            Err(e) => e,
+        };
+        Err(self.explain(err, external_port, protocol, internal).await)
+    }
+
+    /// Turn an AddPortMapping error into what happened. 718 means "conflict" in the spec but
+    /// miniupnpd also sends it for permission denials: the table tells the two apart.
+    async fn explain(
+        &self,
+        err: AddPortError,
+        external_port: u16,
+        protocol: Protocol,
+        internal: SocketAddr,
+    ) -> MapError {
+        match err {
+            AddPortError::PortInUse => match self.entry(external_port, protocol).await {
+                Ok(Some(e)) if e.internal_client != internal.ip().to_string() => {
+                    MapError::Conflict {
+                        holder: Some(format!("{}:{}", e.internal_client, e.internal_port)),
+                        description: Some(e.description).filter(|d| !d.is_empty()),
+                    }
+                }
+                _ => MapError::NotAuthorized {
+                    code: Some(718),
+                    detail: "the router refused the mapping (ConflictInMappingEntry, sent by \
+                             routers for denied ports too)"
+                        .into(),
+                },
+            },
+            AddPortError::ActionNotAuthorized => MapError::NotAuthorized {
+                code: Some(606),
+                detail: "action not authorized".into(),
+            },
+            AddPortError::SamePortValuesRequired => MapError::SamePortRequired,
+            AddPortError::OnlyPermanentLeasesSupported => MapError::Refused {
+                code: Some(725),
+                detail: "only permanent leases supported".into(),
+            },
+            AddPortError::RequestError(RequestError::ErrorCode(code, detail)) => match code {
+                // 729 ConflictWithOtherMechanisms, 606 variants, 718/726/727 wildcard refusals
+                726..=729 => MapError::NotAuthorized {
+                    code: Some(code),
+                    detail,
+                },
+                _ => MapError::Refused {
+                    code: Some(code),
+                    detail,
+                },
+            },
+            AddPortError::RequestError(e) => MapError::Unreachable(e.to_string()),
+            other => MapError::Refused {
+                code: None,
+                detail: other.to_string(),
+            },
+        }
+    }
+
+    pub async fn remove(&self, external_port: u16, protocol: Protocol) -> Result<(), MapError> {
+        match self
+            .igd
+            .remove_port(igd_protocol(protocol), external_port)
+            .await
+        {
+            Ok(()) | Err(RemovePortError::NoSuchPortMapping) => Ok(()),
+            Err(RemovePortError::ActionNotAuthorized) => Err(MapError::NotAuthorized {
+                code: Some(606),
+                detail: "the router refused to delete the mapping".into(),
+            }),
+            Err(RemovePortError::RequestError(RequestError::ErrorCode(714, _))) => Ok(()),
+            Err(RemovePortError::RequestError(RequestError::ErrorCode(code, detail))) => {
+                Err(MapError::Refused {
+                    code: Some(code),
+                    detail,
+                })
+            }
+            Err(e) => Err(MapError::Unreachable(e.to_string())),
+        }
+    }
+
+    /// The router's whole table (GetGenericPortMappingEntry 0, 1, ... until the end).
+    pub async fn table(&self) -> Result<Vec<RouterEntry>, MapError> {
+        let mut out = vec![];
+        for i in 0..MAX_TABLE_ENTRIES {
+            match self.igd.get_generic_port_mapping_entry(i).await {
+                Ok(e) => out.push(RouterEntry {
+                    external_port: e.external_port,
+                    protocol: match e.protocol {
+                        PortMappingProtocol::TCP => Protocol::Tcp,
+                        PortMappingProtocol::UDP => Protocol::Udp,
+                    },
+                    internal_client: e.internal_client,
+                    internal_port: e.internal_port,
+                    description: e.port_mapping_description,
+                    enabled: e.enabled,
+                    lease_remaining: e.lease_duration,
+                    remote_host: e.remote_host,
+                }),
+                Err(igd_next::GetGenericPortMappingEntryError::SpecifiedArrayIndexInvalid) => break,
+                Err(igd_next::GetGenericPortMappingEntryError::RequestError(
+                    RequestError::ErrorCode(713 | 714 | 402, _),
+                )) => break,
+                Err(e) if i == 0 => return Err(MapError::Unreachable(e.to_string())),
+                Err(_) => break,
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GW: IpAddr = IpAddr::V4(Ipv4Addr::new(192, 168, 77, 1));
+    const LOC: &str = "http://192.168.77.1:5000/rootDesc.xml";
+
+    fn desc(services: &str, extra: &str) -> String {
+        format!(
+            r#"<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0">{extra}
+<device><deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:2</deviceType>
+<friendlyName>Lab router</friendlyName>
+<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANDevice:2</deviceType>
+<deviceList><device><deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:2</deviceType>
+<serviceList>{services}</serviceList></device></deviceList></device></deviceList></device></root>"#
+        )
+    }
+
+    fn svc(st: &str, ctl: &str) -> String {
+        format!(
+            "<service><serviceType>{st}</serviceType><controlURL>{ctl}</controlURL><SCPDURL>/x.xml</SCPDURL></service>"
+        )
+    }
+
+    #[test]
+    fn finds_services_v2_first_with_absolute_urls() {
+        let xml = desc(
+            &(svc(WAN_PPP_1, "/ctl/PPP")
+                + &svc(WAN_IP_2, "/ctl/IPConn")
+                + &svc(IPV6_FIREWALL, "ctl/IP6FCtl")),
+            "",
+        );
+        let (d, problems) = parse_description(xml.as_bytes(), LOC, GW).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(d.igd_version(), 2);
+        assert_eq!(d.friendly_name.as_deref(), Some("Lab router"));
+        assert_eq!(d.wan_services[0].service_type, WAN_IP_2);
+        assert_eq!(
+            d.wan_services[0].control_url,
+            "http://192.168.77.1:5000/ctl/IPConn"
+        );
+        assert_eq!(d.wan_services[1].service_type, WAN_PPP_1);
+        assert_eq!(
+            d.ipv6_firewall_url.as_deref(),
+            Some("http://192.168.77.1:5000/ctl/IP6FCtl")
+        );
+    }
+
+    #[test]
+    fn control_urls_off_the_gateway_are_dropped() {
+        let xml = desc(
+            &(svc(WAN_IP_1, "http://192.168.77.66:5000/ctl/IPConn") + &svc(WAN_PPP_1, "/ctl/PPP")),
+            "",
+        );
+        let (d, problems) = parse_description(xml.as_bytes(), LOC, GW).unwrap();
+        assert_eq!(d.wan_services.len(), 1);
+        assert_eq!(d.wan_services[0].service_type, WAN_PPP_1);
+        assert!(problems[0].contains("192.168.77.66"), "{problems:?}");
+        // A URLBase elsewhere poisons the whole description.
+        let xml = desc(
+            &svc(WAN_IP_1, "/ctl"),
+            "<URLBase>http://198.51.100.80/</URLBase>",
+        );
+        assert!(parse_description(xml.as_bytes(), LOC, GW).is_err());
+    }
+
+    #[test]
+    fn igd_v1_only() {
+        let xml = desc(&svc(WAN_IP_1, "/ctl/IPConn"), "")
+            .replace("InternetGatewayDevice:2", "InternetGatewayDevice:1");
+        let (d, _) = parse_description(xml.as_bytes(), LOC, GW).unwrap();
+        assert_eq!(d.igd_version(), 1);
+    }
+
+    #[test]
+    fn soap_faults_and_answers() {
+        let fault = r#"<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring><detail><UPnPError xmlns="urn:schemas-upnp-org:control-1-0"><errorCode>714</errorCode><errorDescription>NoSuchEntryInArray</errorDescription></UPnPError></detail></s:Fault></s:Body></s:Envelope>"#;
+        assert_eq!(
+            parse_soap_answer(fault, "GetSpecificPortMappingEntry").unwrap_err(),
+            SoapError::Upnp {
+                code: 714,
+                description: "NoSuchEntryInArray".into()
+            }
+        );
+        let ok = r#"<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><u:GetStatusInfoResponse xmlns:u="urn:schemas-upnp-org:service:WANIPConnection:2"><NewConnectionStatus>Connected</NewConnectionStatus><NewLastConnectionError>ERROR_NONE</NewLastConnectionError><NewUptime>5</NewUptime></u:GetStatusInfoResponse></s:Body></s:Envelope>"#;
+        let m = parse_soap_answer(ok, "GetStatusInfo").unwrap();
+        assert_eq!(m["NewConnectionStatus"], "Connected");
+        assert!(parse_soap_answer("<x/>", "GetStatusInfo").is_err());
+    }
+
+    #[test]
+    fn envelope_escapes_arguments() {
+        let e = soap_envelope(
+            WAN_IP_1,
+            "AddPortMapping",
+            &[("NewPortMappingDescription", "a<b>&".into())],
+        );
+        assert!(
+            e.contains("<NewPortMappingDescription>a&lt;b&gt;&amp;</NewPortMappingDescription>")
+        );
+        assert!(e.contains(
+            r#"<u:AddPortMapping xmlns:u="urn:schemas-upnp-org:service:WANIPConnection:1">"#
+        ));
+    }
+}
