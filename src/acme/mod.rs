@@ -1175,8 +1175,9 @@ mod ari_tests {
             .read("box.example.test")
             .unwrap()
             .unwrap();
+        // (A clock read after the run: the pick inside a past window is the run's "now".)
         assert_eq!(
-            renewal::decide(now, &stored.info, &state.cert),
+            renewal::decide(now_unix(), &stored.info, &state.cert),
             Due::Now {
                 why: r.why.clone(),
                 replaces: stored.info.ari_id.clone()
