@@ -230,6 +230,9 @@ fn router_ruleset() -> String {
         type filter hook forward priority filter; policy drop;
         ct state established,related accept
         iifname "lan0" oifname "wan0" accept
+        # LAN to LAN through the bridge (seen here when the host loaded br_netfilter): a home
+        # switch never filters it; the rogue LAN host must hear multicast SSDP
+        iifname "lan0" oifname "lan0" accept
         jump miniupnpd
     }
     chain miniupnpd {
