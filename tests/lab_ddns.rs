@@ -310,9 +310,9 @@ fn a_forged_gateway_answer_on_the_lan_blocks_publishing_and_names_both_answers()
     // router's public address while the "gateway" claims another.
     lab.exec("rogue", &["sysctl", "-qw", "net.ipv4.ip_forward=1"])
         .code(0);
-    // LAN hosts talk to each other through the router's bridge; with br_netfilter loaded on
-    // the host, the router's forward policy would drop that (a real home router's switch does
-    // not filter it).
+    // With br_netfilter loaded on the host, the router's conntrack sees the box's packets
+    // twice (bridged to the rogue, then routed back from it) and the routed copy escapes the
+    // masquerade; a home router's switch does not filter bridged frames at all.
     lab.exec(
         "router",
         &["sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0"],
