@@ -466,8 +466,20 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
         );
     }
     let j: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert!(j["doctor"].is_object(), "no doctor JSON in the report");
+    assert!(
+        j["doctor"]["checks"].is_array(),
+        "no doctor JSON in the report"
+    );
     assert!(j["state"].is_object());
+    // Support reruns the diagnosis from it, on another machine (here: the host, no lab).
+    let r = lab.direkt(&["doctor", "--from-report", &report_s]);
+    assert!(
+        r.code == 0 || r.code == 3,
+        "doctor --from-report: {}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(r.stdout.contains("reach.tcp.443"), "{}", r.stdout);
 }
 
 #[test]
