@@ -154,6 +154,25 @@ fn direct_fully_set_up_every_check_passes_within_the_time() {
     let h = lab.box_direkt(&["doctor", "--color", "never"]);
     h.code(0).lacks(&lab.tsig_secret());
     assert!(h.stdout.contains("✓ reach.tcp.443"), "{}", h.stdout);
+
+    // Asked too often, the probe server rate-limits this address: said as such, never taken
+    // as the box being unreachable.
+    let mut limited = None;
+    for _ in 0..12 {
+        let (r, j, _) = doctor(&lab, &[]);
+        if check(&j, "reach.tcp.443")["details"]["rate_limited"] == true {
+            limited = Some((r, j));
+            break;
+        }
+    }
+    let (r, j) = limited.expect("the probe server never rate-limited 12 runs in a row");
+    r.code(0);
+    let c = check(&j, "reach.tcp.443");
+    assert_eq!(c["status"], "warn", "{c:#}");
+    assert!(
+        c["summary"].as_str().unwrap().contains("asks to wait"),
+        "{c:#}"
+    );
 }
 
 #[test]

@@ -276,6 +276,17 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
             .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
     }
     let Some(resp) = &r.response else {
+        let err = r.error.as_deref().unwrap_or("no probe answered");
+        // The probe refusing to work for us says nothing about the box.
+        if err.contains("HTTP 429") || err.contains("HTTP 503") {
+            return CheckResult::warn(
+                &id,
+                format!("not checked: the probe server asks to wait ({err})"),
+            )
+            .why("probe servers limit how often one address may ask, to stay safe for everyone")
+            .fix("run doctor again in a minute")
+            .detail("rate_limited", true);
+        }
         return CheckResult::fail(
             &id,
             format!(
