@@ -991,6 +991,14 @@ fn ports(lab: &Lab, n: usize) -> Res<Vec<Row>> {
             PORT_COUNTERS,
         )
         .unavailable_if(missing("upnpc")),
+        // No discovery to speak of: NAT-PMP goes to the default gateway. The fastest peer.
+        Tool::new(
+            "natpmpc -a",
+            false,
+            argv(&["natpmpc", "-a", MAP_PORT, MAP_PORT, "tcp", "3600"]),
+            PORT_COUNTERS,
+        )
+        .unavailable_if(missing("natpmpc")),
     ];
     // Each run starts with the mapping absent; the tool that made it removes it (untimed).
     let direkt_remove = shell_line(&[], &lab.direkt_argv(&["ports", "remove", MAP_PORT]));
