@@ -18,8 +18,8 @@ pub struct Snapshot {
     pub last_attempt: Vec<(String, i64)>,
     /// Per family (`ipv4`, `ipv6`): when the current address was published.
     pub published: Vec<(String, i64)>,
-    /// Per mapping: (protocol, external port, lease end).
-    pub leases: Vec<(String, u16, i64)>,
+    /// Per mapping: (family, protocol, external port, lease end).
+    pub leases: Vec<(String, String, u16, i64)>,
     /// Per part: whether it is latched (1) or not (0).
     pub latched: Vec<(String, bool)>,
     /// The last run of any command that recorded itself: (at, ok).
@@ -138,10 +138,14 @@ pub fn render(s: &Snapshot) -> String {
             metric,
             "When the router's port mapping lease ends unless renewed, Unix time.",
         );
-        for (proto, port, t) in &s.leases {
+        for (family, proto, port, t) in &s.leases {
             f.sample(
                 metric,
-                &[("protocol", proto), ("external_port", &port.to_string())],
+                &[
+                    ("family", family),
+                    ("protocol", proto),
+                    ("external_port", &port.to_string()),
+                ],
                 *t as f64,
             );
         }
@@ -171,7 +175,7 @@ mod tests {
             version: "0.1.0".into(),
             cert_expiry: Some(1_800_000_000),
             last_success: vec![("dns".into(), 1_700_000_000)],
-            leases: vec![("tcp".into(), 443, 1_700_003_600)],
+            leases: vec![("ipv4".into(), "tcp".into(), 443, 1_700_003_600)],
             latched: vec![("dns".into(), false), ("cert".into(), true)],
             ..Snapshot::default()
         };
@@ -182,7 +186,7 @@ mod tests {
         ));
         assert!(t.contains("direkt_last_success_timestamp_seconds{part=\"dns\"} 1700000000\n"));
         assert!(t.contains(
-            "direkt_mapping_lease_expiry_timestamp_seconds{protocol=\"tcp\",external_port=\"443\"} 1700003600\n"
+            "direkt_mapping_lease_expiry_timestamp_seconds{family=\"ipv4\",protocol=\"tcp\",external_port=\"443\"} 1700003600\n"
         ));
         assert!(t.contains("direkt_latched{part=\"cert\"} 1\n"));
         assert!(!t.contains("direkt_address_published"), "{t}");

@@ -147,6 +147,8 @@ fn find_file(dir: &std::path::Path, name: &str) -> Option<PathBuf> {
 fn box_is_reachable(lab: &Lab, fresh: &Fresh) {
     name_points_at_router(lab);
     certificate_is_valid(lab, fresh);
+    // The box's own web server, with the new certificate (doctor checks what is served).
+    let _server = WebServer::start(lab, &fresh.state_dir().join("certs/live/box.example.test"));
     let doctor = fresh.direkt(lab, &["doctor"]);
     assert_eq!(
         doctor.code, 0,
@@ -167,8 +169,58 @@ fn box_is_reachable(lab: &Lab, fresh: &Fresh) {
     );
 }
 
+/// `openssl s_server` in the box with the issued certificate, standing in for the box's web
+/// server; ended by its PID when dropped.
+struct WebServer(std::process::Child);
+
+impl WebServer {
+    fn start(lab: &Lab, live: &std::path::Path) -> WebServer {
+        let child = std::process::Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &lab.ns("box"),
+                "openssl",
+                "s_server",
+                "-accept",
+                "443",
+            ])
+            .args(["-www", "-quiet", "-cert"])
+            .arg(live.join("fullchain.pem"))
+            .arg("-key")
+            .arg(live.join("privkey.pem"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = WebServer(child);
+        let start = Instant::now();
+        while !lab.in_ns("box", || {
+            std::net::TcpStream::connect_timeout(
+                &"192.168.77.10:443".parse().unwrap(),
+                Duration::from_millis(200),
+            )
+            .is_ok()
+        }) {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "s_server did not listen"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        server
+    }
+}
+
+impl Drop for WebServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
-#[ignore = "TEMPORARY: needs the ddns, ports and acme parts, which are not on main yet"]
 fn wizard_in_a_real_terminal_from_a_fresh_box_to_a_reachable_name() {
     let Some(lab) = Lab::up_or_skip("direct") else {
         return;
@@ -281,7 +333,6 @@ fn ctrl_c_in_the_wizard_leaves_the_terminal_sane_and_nothing_written() {
 }
 
 #[test]
-#[ignore = "TEMPORARY: needs the ddns, ports and acme parts, which are not on main yet"]
 fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
     let Some(lab) = Lab::up_or_skip("direct") else {
         return;
@@ -296,7 +347,7 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
     let dir = lab.acme_directory();
     // Flags and environment only (the preset file carries the lab's address sources, as a
     // vendor image would; everything about the name, provider and CA is a flag).
-    let mut argv = fresh.argv(
+    let argv = fresh.argv(
         &config,
         &[
             "--state-dir",
@@ -322,10 +373,12 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
             "no",
         ],
     );
-    argv.insert(0, "env");
-    let env_secret = format!("DIREKT_DDNS_TSIG_SECRET={secret}");
-    argv.insert(1, &env_secret);
-    let r = lab.exec("box", &argv);
+    let r = Run::from(
+        lab.exec_cmd("box", &argv)
+            .env("DIREKT_DDNS_TSIG_SECRET", &secret)
+            .output()
+            .unwrap(),
+    );
     assert_eq!(r.code, 0, "setup --yes:\n{}\n{}", r.stdout, r.stderr);
     r.lacks(&secret);
     box_is_reachable(&lab, &fresh);
@@ -339,6 +392,18 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
         (dns, ca),
         (0, 0),
         "renew contacted the DNS server ({dns} packets) or the CA ({ca})"
+    );
+    // --dry-run: nothing due, nothing said; forced, it says what it would do and does nothing.
+    let r = fresh.direkt(&lab, &["renew", "--dry-run"]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    let r = fresh.direkt(&lab, &["renew", "--dry-run", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("dns: would publish"), "{}", r.stdout);
+    assert!(r.stdout.contains("cert: would renew"), "{}", r.stdout);
+    assert_eq!(
+        counters.read(&lab),
+        (0, 0),
+        "--dry-run contacted the provider or the CA"
     );
     // The counters can count: a forced DNS update is seen.
     let r = fresh.direkt(&lab, &["renew", "--force", "--json"]);
@@ -401,12 +466,23 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
         );
     }
     let j: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert!(j["doctor"].is_object(), "no doctor JSON in the report");
+    assert!(
+        j["doctor"]["checks"].is_array(),
+        "no doctor JSON in the report"
+    );
     assert!(j["state"].is_object());
+    // Support reruns the diagnosis from it, on another machine (here: the host, no lab).
+    let r = lab.direkt(&["doctor", "--from-report", &report_s]);
+    assert!(
+        r.code == 0 || r.code == 3,
+        "doctor --from-report: {}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(r.stdout.contains("reach.tcp.443"), "{}", r.stdout);
 }
 
 #[test]
-#[ignore = "TEMPORARY: needs the ddns, ports and acme parts, which are not on main yet"]
 fn unattended_setup_with_an_answers_file_and_dry_run() {
     let Some(lab) = Lab::up_or_skip("direct") else {
         return;
@@ -596,7 +672,6 @@ fn collect_secretish(v: &serde_json::Value, out: &mut Vec<String>) {
 }
 
 #[test]
-#[ignore = "TEMPORARY: needs the ports and doctor parts, which are not on main yet"]
 fn lab_demo_runs_the_whole_job_and_cleans_up() {
     if !support::lab::can_run_labs() {
         return;
@@ -615,11 +690,12 @@ fn lab_demo_runs_the_whole_job_and_cleans_up() {
     assert_eq!(r.code, 0, "lab demo:\n{}\n{}", r.stdout, r.stderr);
     let all = format!("{}{}", r.stdout, r.stderr);
     for want in [
-        "[2/4] direkt setup",
+        "[2/5] direkt setup",
         "Publishing the name",
         "Getting the certificate",
-        "[3/4] direkt doctor",
-        "[4/4] direkt cert show",
+        "[3/5] The box's web server",
+        "[4/5] direkt doctor",
+        "[5/5] direkt cert show",
         "box.example.test",
         "torn down",
     ] {

@@ -34,7 +34,7 @@ pub fn run(a: &DemoArgs, p: &Printer) -> Result<ExitCode> {
     let bold = |s: &str| p.paint(Style::Bold, s);
     let start = Instant::now();
     p.status(&bold(&format!(
-        "[1/4] Building a home network in namespaces (scenario {})",
+        "[1/5] Building a home network in namespaces (scenario {})",
         a.scenario.name()
     )));
     let info = lab::up(&UpOptions {
@@ -91,7 +91,7 @@ fn demo(info: &LabInfo, p: &Printer) -> Result<u8> {
         .failed(|| format!("cannot write {}", answers.display()))?;
 
     p.status(&bold(
-        "[2/4] direkt setup --answers FILE, inside the box (unattended: no questions)",
+        "[2/5] direkt setup --answers FILE, inside the box (unattended: no questions)",
     ));
     let setup = in_box(
         info,
@@ -101,11 +101,76 @@ fn demo(info: &LabInfo, p: &Printer) -> Result<u8> {
     if setup != 0 {
         return Ok(setup);
     }
-    p.status(&bold("[3/4] direkt doctor, inside the box"));
+    p.status(&bold(
+        "[3/5] The box's web server (openssl s_server) serves the new certificate on port 443",
+    ));
+    let live = dir.join("state/certs/live").join(&info.dns.name);
+    let mut server = WebServer::start(info, &live)?;
+    p.status(&bold("[4/5] direkt doctor, inside the box"));
     let doctor = in_box(info, &config, &["doctor"])?;
-    p.status(&bold("[4/4] direkt cert show, inside the box"));
+    p.status(&bold("[5/5] direkt cert show, inside the box"));
     let cert = in_box(info, &config, &["cert", "show"])?;
+    server.stop();
     Ok(setup.max(doctor).max(cert))
+}
+
+/// A stand-in for the box's own web server: `openssl s_server` with the issued certificate,
+/// so doctor can see the service and the certificate served from outside. Ended by its PID.
+struct WebServer {
+    child: Option<std::process::Child>,
+}
+
+impl WebServer {
+    fn start(info: &LabInfo, live: &Path) -> Result<WebServer> {
+        let child = Command::new("ip")
+            .args(["netns", "exec", &info.box_.namespace, "openssl", "s_server"])
+            .args(["-accept", "443", "-www", "-quiet", "-cert"])
+            .arg(live.join("fullchain.pem"))
+            .arg("-key")
+            .arg(live.join("privkey.pem"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .failed(|| "cannot start openssl s_server in the box".into())?;
+        let mut server = WebServer { child: Some(child) };
+        let addr: std::net::SocketAddr = format!("{}:443", info.box_.ipv4)
+            .parse()
+            .map_err(|_| Error::failed("the lab's box address is not an IP address"))?;
+        let start = Instant::now();
+        loop {
+            let up = lab::netns::run_in(&info.box_.namespace, move || {
+                Ok(std::net::TcpStream::connect_timeout(
+                    &addr,
+                    std::time::Duration::from_millis(200),
+                )
+                .is_ok())
+            })?;
+            if up {
+                return Ok(server);
+            }
+            if start.elapsed() > std::time::Duration::from_secs(5) {
+                server.stop();
+                return Err(Error::failed(
+                    "openssl s_server did not start listening on 443",
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for WebServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 /// The answers for this lab: its DNS server and TSIG key, its CA, its address sources.

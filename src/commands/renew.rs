@@ -41,10 +41,10 @@ pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCod
     if args.json {
         p.json(&report);
     } else if !p.quiet {
-        let prefix = if args.dry_run { "would: " } else { "" };
+        // With --dry-run the parts word their lines as "would ...".
         for part in &report.parts {
             for c in &part.changes {
-                p.data(&format!("{prefix}{}: {c}", part.part));
+                p.data(&format!("{}: {c}", part.part));
             }
         }
     }

@@ -135,6 +135,8 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs, p: &Printer) -> Result<ExitCo
 }
 
 fn run_doctor(settings: &Settings) -> Value {
-    let report = crate::doctor::run(settings, &crate::doctor::DoctorOptions::default());
-    serde_json::to_value(report).unwrap_or_else(|e| json!({"unavailable": e.to_string()}))
+    match crate::renew::parts::doctor(settings) {
+        Some((_, _, json)) => json,
+        None => json!({"unavailable": "doctor is not part of this build"}),
+    }
 }

@@ -53,10 +53,6 @@ pub struct Findings {
     pub warnings: Vec<String>,
 }
 
-fn unavailable(part: &str) -> String {
-    format!("{part} is not available in this build")
-}
-
 /// Keep the DNS name on the public address: a request to the provider only when the agreed
 /// public address differs from the one last published (or a rare forced refresh).
 pub fn dns(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
@@ -102,14 +98,66 @@ fn failed(e: Error) -> Outcome {
     }
 }
 
-/// Keep the router's port mappings.
-pub fn ports(
-    _settings: &Settings,
-    _lock: &StateLock,
-    _state: &mut State,
-    _o: RunOptions,
-) -> Outcome {
-    Outcome::Unavailable(unavailable("port forwarding"))
+/// Keep the router's port mappings: each is checked on the router; missing ones (a router
+/// restart) are re-created and said so, leases running out are extended quietly.
+pub fn ports(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+    use crate::portmap::{self, Action, PortsOptions};
+    if o.dry_run {
+        // Decide from the state alone: no request to the router.
+        let targets = portmap::refresh_targets(settings, state);
+        let lines: Vec<String> = targets
+            .iter()
+            .filter(|t| {
+                o.force
+                    || !state.ports.mappings.iter().any(|r| {
+                        r.family == t.family
+                            && r.external_port == t.spec.external
+                            && r.protocol == t.spec.protocol
+                    })
+            })
+            .map(|t| format!("would forward {} ({})", t.spec, t.family))
+            .collect();
+        return if lines.is_empty() {
+            Outcome::NothingDue
+        } else {
+            Outcome::Changed(lines)
+        };
+    }
+    let opts = PortsOptions {
+        force: o.force,
+        ..PortsOptions::default()
+    };
+    let report = match crate::commands::block_on(portmap::refresh(settings, lock, state, &opts)) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) | Err(e) => return failed(e),
+    };
+    let via = |m: &portmap::MappingOutcome| m.via.map(|v| format!(" by {v}")).unwrap_or_default();
+    let to = |m: &portmap::MappingOutcome| {
+        m.external
+            .as_ref()
+            .map(|e| format!("{e} -> {}", m.internal))
+            .unwrap_or_else(|| m.internal.clone())
+    };
+    let mut lines = vec![];
+    for m in &report.mappings {
+        match m.action {
+            Action::Created => lines.push(format!("forwarded {} ({}){}", m.mapping, to(m), via(m))),
+            Action::Restored => lines.push(format!(
+                "restored {} ({}){}: the router had lost it",
+                m.mapping,
+                to(m),
+                via(m)
+            )),
+            // Extending a lease is routine upkeep, not a change worth a line (cron stays quiet).
+            Action::Extended | Action::Kept | Action::Removed | Action::Failed => {}
+        }
+    }
+    match report.first_error() {
+        None if lines.is_empty() => Outcome::NothingDue,
+        None => Outcome::Changed(lines),
+        Some(e) if lines.is_empty() => failed(e),
+        Some(e) => Outcome::Partly(lines, e),
+    }
 }
 
 /// Keep the certificate valid: an order only when due (no request to the CA otherwise).
@@ -202,9 +250,27 @@ pub fn published(state: &State) -> Vec<(String, i64)> {
     out
 }
 
-/// Per mapping: (protocol, external port, lease end).
-pub fn leases(_state: &State) -> Vec<(String, u16, i64)> {
-    vec![]
+/// Per mapping: (family, protocol, external port, lease end).
+pub fn leases(state: &State) -> Vec<(String, String, u16, i64)> {
+    state
+        .ports
+        .mappings
+        .iter()
+        .filter_map(|r| {
+            let family = match r.family {
+                crate::portmap::Family::Ipv4 => "ipv4",
+                crate::portmap::Family::Ipv6 => "ipv6",
+            };
+            r.expires_at.map(|t| {
+                (
+                    family.to_string(),
+                    r.protocol.to_string(),
+                    r.external_port,
+                    t,
+                )
+            })
+        })
+        .collect()
 }
 
 /// Per part: whether the part's own state says it is latched.
@@ -216,6 +282,9 @@ pub fn latched(settings: &Settings, state: &State) -> Vec<(String, bool)> {
     if settings.config.as_ref().is_some_and(|c| c.cert.is_some()) {
         out.push(("cert".to_string(), state.cert.latch.is_some()));
     }
+    if settings.config.as_ref().is_some_and(|c| c.ports.is_some()) {
+        out.push(("ports".to_string(), false));
+    }
     out
 }
 
@@ -226,9 +295,27 @@ pub fn detect(settings: &Settings) -> Findings {
     let Some(config) = settings.config.as_ref() else {
         return f;
     };
-    let Ok(detection) = crate::commands::block_on(detect(config, vec![])) else {
+    let opts = crate::portmap::DiscoverOptions::default();
+    let Ok((detection, discovery)) = crate::commands::block_on(async {
+        tokio::join!(detect(config, vec![]), crate::portmap::discover(&opts))
+    }) else {
         return f;
     };
+    match discovery {
+        Ok(d) => {
+            f.gateway = Some(d.gateway.address.to_string());
+            f.mapping_protocol = d.chosen.map(|m| m.to_string());
+            f.router_wan = d.external_address().map(|a| a.address.to_string());
+            if d.chosen.is_none() {
+                f.warnings.push(
+                    "the router does not answer port-forwarding requests (UPnP, NAT-PMP, PCP): \
+                     enable UPnP or NAT-PMP on it, or forward the ports by hand"
+                        .into(),
+                );
+            }
+        }
+        Err(e) => f.warnings.push(format!("no router found: {}", e.message())),
+    }
     for (det, slot) in [
         (detection.ipv4.as_ref(), &mut f.public_ipv4),
         (detection.ipv6.as_ref(), &mut f.public_ipv6),
@@ -248,6 +335,28 @@ pub fn detect(settings: &Settings) -> Findings {
                     .into(),
             );
         }
+    }
+    // The router's WAN address differs from what the outside sees: another NAT in between.
+    if let (Some(wan), Some(public)) = (&f.router_wan, &f.public_ipv4)
+        && wan != public
+        && !f.warnings.iter().any(|w| w.contains("CGNAT"))
+    {
+        let cgnat = wan
+            .parse()
+            .is_ok_and(|ip: std::net::IpAddr| crate::ip::public::is_cgnat(ip));
+        f.warnings.push(if cgnat {
+            format!(
+                "this box is behind carrier-grade NAT (CGNAT): the router's internet side is {wan}, \
+                 but the internet sees {public}; port forwarding cannot work. Ask the provider \
+                 for a public IPv4 address, or use IPv6."
+            )
+        } else {
+            format!(
+                "there is a second router in front of yours (double NAT): your router's internet \
+                 side is {wan}, but the internet sees {public}; forward the ports on the outer \
+                 router too, or put yours in its DMZ/bridge mode."
+            )
+        });
     }
     f
 }
