@@ -708,3 +708,54 @@ fn lab_demo_runs_the_whole_job_and_cleans_up() {
     );
     assert!(!std::path::Path::new(&format!("/run/direkt-lab/{name}")).exists());
 }
+
+#[test]
+fn a_certificate_close_to_expiry_is_announced_once_a_day() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    let fresh = Fresh::new();
+    // A certificate with 5 of its 85 days left, where direkt keeps its certificates.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["box.example.test".to_string()]).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::days(80);
+    params.not_after = now + time::Duration::days(5);
+    let cert = params.self_signed(&key).unwrap();
+    direkt::acme::CertStore::new(&fresh.state_dir())
+        .install("box.example.test", &cert.pem(), &key.serialize_pem())
+        .unwrap();
+    // The CA is unreachable (a closed port in the lab), so the renewal fails too.
+    let log = fresh.path("notified");
+    std::fs::create_dir_all(fresh.config().parent().unwrap()).unwrap();
+    std::fs::write(
+        fresh.config(),
+        format!(
+            "name = \"box.example.test\"\nstate_dir = {:?}\n[cert]\nca = \"https://198.51.100.14:14999/dir\"\n\
+             ca_bundle = {:?}\naccept_tos = true\n[notify]\ncommand = \"echo $DIREKT_NOTIFY_REASON $DIREKT_NOTIFY_PART >> {}\"\n",
+            fresh.state_dir().display().to_string(),
+            lab.ca_bundle().display().to_string(),
+            log.display()
+        ),
+    )
+    .unwrap();
+    let r = fresh.direkt(&lab, &["renew"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("error: cert:"), "{}", r.stderr);
+    let sent = std::fs::read_to_string(&log).unwrap();
+    let mut lines: Vec<&str> = sent.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["cert-expiring cert", "renew-failed cert"], "{sent}");
+    // The next run (within the day) sends nothing again.
+    fresh.direkt(&lab, &["renew"]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), sent);
+    let prom = fresh.direkt(&lab, &["status", "--prometheus"]).stdout;
+    let expiry: f64 = prom
+        .lines()
+        .find(|l| l.starts_with("direkt_cert_expiry_timestamp_seconds{"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no expiry metric:\n{prom}"));
+    let left = expiry - now.unix_timestamp() as f64;
+    assert!((4.0 * 86400.0..6.0 * 86400.0).contains(&left), "{left}");
+}
