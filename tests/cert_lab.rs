@@ -36,25 +36,9 @@ fn publish(lab: &Lab, addr: &str) {
     Run::from(c.wait_with_output().unwrap()).code(0);
 }
 
-/// Forward `port` on the router to the box (UPnP, as `direkt ports add` does).
+/// Forward `port` on the router to the box with `direkt ports add`.
 fn map(lab: &Lab, port: u16) {
-    let p = port.to_string();
-    lab.exec(
-        "box",
-        &[
-            "upnpc",
-            "-i",
-            "-e",
-            "direkt-test",
-            "-a",
-            "192.168.77.10",
-            &p,
-            &p,
-            "TCP",
-        ],
-    )
-    .code(0)
-    .stdout_has("is redirected to internal 192.168.77.10");
+    lab.box_direkt(&["ports", "add", &port.to_string()]).code(0);
 }
 
 /// A variant of the box config (beside it, so it finds the secrets): `top` goes before the
@@ -304,17 +288,8 @@ fn dual_stack_http01_is_answered_over_ipv6() {
     };
     publish(&lab, "203.0.113.2");
     publish(&lab, "2001:db8:77::10");
-    map(&lab, 80);
-    // Open port 80 to the box in the router's IPv6 firewall by hand, as an owner would
-    // (miniupnpd refuses UPnP pinholes below port 1024).
-    lab.exec(
-        "router",
-        &[
-            "nft",
-            "insert rule inet filter forward ip6 daddr 2001:db8:77::10 tcp dport 80 accept",
-        ],
-    )
-    .code(0);
+    // Port 80 forwarded for IPv4 and opened in the router's IPv6 firewall (PCP pinhole).
+    lab.box_direkt(&["ports", "add", "80", "--ipv6"]).code(0);
     // Pebble validates over IPv6 when the name has an AAAA record (and does not fall back).
     // NO_COLOR: the debug log is coloured otherwise, even on a pipe.
     let out = cert_cmd(&lab, &lab.config(), &["issue", "--json", "-vv"])

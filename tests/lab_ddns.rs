@@ -221,3 +221,126 @@ fn dual_stack_with_a_fixed_interface_id_publishes_that_host_in_the_box_prefix() 
     assert_eq!(dig(&lab, "box.example.test", "AAAA"), "2001:db8:77::99");
     assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
 }
+
+#[test]
+fn cgnat_publishes_what_the_outside_sees_never_the_100_64_address_and_says_so() {
+    let Some(lab) = Lab::up_or_skip("cgnat") else {
+        return;
+    };
+    let r = lab.box_direkt(&["ddns", "update"]);
+    r.code(0)
+        .stderr_has("behind CGNAT")
+        .stderr_has("100.64.0.2")
+        .stderr_has("203.0.113.100");
+    let (r, j) = update_json(&lab, &["--force"]);
+    r.code(0);
+    let f = &j["families"][0];
+    assert_eq!(f["address"], "203.0.113.100");
+    assert_eq!(f["detection"]["behind_cgnat"], true);
+    assert_eq!(j["behind_cgnat"], true);
+    let gw = f["detection"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "gateway")
+        .expect("the gateway was asked");
+    assert_eq!(gw["address"], "100.64.0.2");
+    assert_eq!(gw["public"], false);
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.100");
+}
+
+/// A NAT-PMP responder on the rogue LAN host claiming a forged external address.
+struct Responder {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn forged_natpmp(lab: &Lab, forged: [u8; 4]) -> Responder {
+    let sock = lab.in_ns("rogue", || {
+        let s = std::net::UdpSocket::bind("192.168.77.66:5351").unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_millis(100)))
+            .unwrap();
+        s
+    });
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
+    let thread = std::thread::spawn(move || {
+        let mut buf = [0u8; 1100];
+        while !stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            let Ok((n, peer)) = sock.recv_from(&mut buf) else {
+                continue;
+            };
+            if n < 2 {
+                continue;
+            }
+            let reply: Vec<u8> = if buf[0] == 0 && buf[1] == 0 {
+                // NAT-PMP external address: version 0, opcode 128, result 0, epoch, address.
+                let mut r = vec![0, 128, 0, 0, 0, 0, 1, 0];
+                r.extend_from_slice(&forged);
+                r
+            } else {
+                // PCP or anything else: "unsupported version", as a NAT-PMP-only box says.
+                vec![0, 128 | (buf[1] & 0x7f), 0, 1, 0, 0, 1, 0]
+            };
+            let _ = sock.send_to(&reply, peer);
+        }
+    });
+    Responder {
+        stop,
+        thread: Some(thread),
+    }
+}
+
+#[test]
+fn a_forged_gateway_answer_on_the_lan_blocks_publishing_and_names_both_answers() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    // The rogue host makes itself the box's gateway (as a rogue DHCP server or ARP spoofing
+    // would) and forwards traffic to the real router, so STUN and the probe still see the
+    // router's public address while the "gateway" claims another.
+    lab.exec("rogue", &["sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        .code(0);
+    // With br_netfilter loaded on the host, the router's conntrack sees the box's packets
+    // twice (bridged to the rogue, then routed back from it) and the routed copy escapes the
+    // masquerade; a home router's switch does not filter bridged frames at all.
+    lab.exec(
+        "router",
+        &["sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0"],
+    )
+    .code(0);
+    lab.exec(
+        "rogue",
+        &["ip", "route", "replace", "default", "via", "192.168.77.1"],
+    )
+    .code(0);
+    let responder = forged_natpmp(&lab, [192, 0, 2, 99]);
+    lab.exec(
+        "box",
+        &["ip", "route", "replace", "default", "via", "192.168.77.66"],
+    )
+    .code(0);
+
+    let r = lab.box_direkt(&["ddns", "update"]);
+    r.code(1)
+        .stderr_has("warning:")
+        .stderr_has("disagree")
+        .stderr_has("192.0.2.99")
+        .stderr_has("203.0.113.2");
+    let (r, j) = update_json(&lab, &[]);
+    r.code(1);
+    assert_eq!(j["families"][0]["detection"]["verdict"], "disagree");
+    assert_eq!(j["families"][0]["action"], "not-published");
+    assert_eq!(j["provider_requests"], 0);
+    assert_eq!(dig(&lab, "box.example.test", "A"), "");
+    drop(responder);
+}

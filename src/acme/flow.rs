@@ -197,6 +197,9 @@ fn ca_error(step: &str, e: instant_acme::Error) -> OrderFailure {
         instant_acme::Error::Api(p) if problem_kind(p) == "alreadyReplaced" => {
             OrderFailure::AlreadyReplaced
         }
+        // `replaces` sent to a CA without ARI (instant-acme refuses before any request):
+        // order again without it.
+        instant_acme::Error::Unsupported(_) => OrderFailure::AlreadyReplaced,
         instant_acme::Error::Api(p)
             if p.detail.as_deref().is_some_and(|d| {
                 d.contains("already been replaced") || d.contains("already replaced")
@@ -482,6 +485,13 @@ mod tests {
             ca_error(
                 "new order",
                 instant_acme::Error::Api(problem("malformed", "cert has already been replaced"))
+            ),
+            OrderFailure::AlreadyReplaced
+        ));
+        assert!(matches!(
+            ca_error(
+                "new order",
+                instant_acme::Error::Unsupported("ACME renewal information (ARI)")
             ),
             OrderFailure::AlreadyReplaced
         ));

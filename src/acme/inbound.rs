@@ -1,45 +1,27 @@
 //! Why the CA could not connect to the box: after a failed HTTP-01/TLS-ALPN-01 validation,
-//! compare the router's WAN address with the address the name points to. Behind a carrier NAT
+//! compare the router's WAN address (from `portmap`) with the address the name points to. Behind a carrier NAT
 //! (or a second router) nothing reaches the box, whatever port is tried; the user needs to
 //! hear that, not only the CA's "connection timed out".
 
 use std::net::IpAddr;
 
-/// The router's WAN address as the gateway reports it (NAT-PMP), if it answers quickly.
+/// The router's WAN address as the gateway reports it (UPnP or NAT-PMP, pinned to the default
+/// gateway), if it answers quickly.
 async fn gateway_wan() -> Option<IpAddr> {
-    let gateway = default_gateway()?;
-    let timeouts = crab_nat::TimeoutConfig {
-        initial_timeout: std::time::Duration::from_millis(250),
-        max_retries: 1,
-        max_retry_timeout: Some(std::time::Duration::from_millis(500)),
-    };
-    let wan = tokio::time::timeout(
-        std::time::Duration::from_secs(2),
-        crab_nat::natpmp::external_address(gateway.into(), Some(timeouts)),
+    let opts = crate::portmap::DiscoverOptions::default();
+    let found = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        crate::portmap::gateway_external_address(&opts),
     )
     .await
-    .ok()?
     .ok()?;
-    Some(IpAddr::V4(wan))
-}
-
-/// The IPv4 default gateway from /proc/net/route.
-fn default_gateway() -> Option<std::net::Ipv4Addr> {
-    let text = std::fs::read_to_string("/proc/net/route").ok()?;
-    parse_default_gateway(&text)
-}
-
-fn parse_default_gateway(text: &str) -> Option<std::net::Ipv4Addr> {
-    text.lines().skip(1).find_map(|l| {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        if f.len() > 2 && f[1] == "00000000" {
-            let g = u32::from_str_radix(f[2], 16).ok()?;
-            // The kernel prints it in host (little-endian) byte order.
-            Some(std::net::Ipv4Addr::from(g.to_le_bytes()))
-        } else {
+    match found {
+        Ok(g) => Some(g.address),
+        Err(e) => {
+            tracing::debug!("no WAN address from the gateway: {}", e.message());
             None
         }
-    })
+    }
 }
 
 /// The explanation, when the gateway's view shows there is no inbound path.
@@ -91,18 +73,6 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
-    }
-
-    #[test]
-    fn the_default_gateway_is_read_from_the_route_table() {
-        let t = "Iface\tDestination\tGateway \tFlags\n\
-                 eth0\t004DA8C0\t00000000\t0001\n\
-                 eth0\t00000000\t014DA8C0\t0003\n";
-        assert_eq!(
-            parse_default_gateway(t),
-            Some("192.168.77.1".parse().unwrap())
-        );
-        assert_eq!(parse_default_gateway("Iface\n"), None);
     }
 
     #[test]

@@ -232,6 +232,18 @@ async fn run(
         millis: 0,
     };
 
+    // ARI facts belong to the CA they were learned from.
+    let directory = client::directory_url(&cert_cfg.ca);
+    if state
+        .cert
+        .directory
+        .as_deref()
+        .is_some_and(|d| d != directory)
+    {
+        state.cert.ari_supported = None;
+        state.cert.ari = None;
+    }
+
     // The stored set is the truth (the state may lag behind after a crash).
     let stored = match store.read(&name) {
         Ok(s) => s,
@@ -1163,8 +1175,9 @@ mod ari_tests {
             .read("box.example.test")
             .unwrap()
             .unwrap();
+        // (A clock read after the run: the pick inside a past window is the run's "now".)
         assert_eq!(
-            renewal::decide(now, &stored.info, &state.cert),
+            renewal::decide(now_unix(), &stored.info, &state.cert),
             Due::Now {
                 why: r.why.clone(),
                 replaces: stored.info.ari_id.clone()

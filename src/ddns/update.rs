@@ -262,8 +262,7 @@ pub async fn update(
     let backing_off = ds.backoff.as_ref().filter(|b| b.until > now).cloned();
     report.backoff = backing_off.clone();
 
-    let extra = gateway_sources(config);
-    let detection: Detection = ip::detect(config, extra).await;
+    let detection: Detection = ip::detect(config, vec![]).await;
 
     let families: Vec<Family> = [Family::Ipv4, Family::Ipv6]
         .into_iter()
@@ -421,12 +420,6 @@ pub async fn update(
         lock.save(state)?;
     }
     Ok(report)
-}
-
-/// The gateway's external address as a source, when `ip.gateway` is on and the port-mapping
-/// code is available.
-fn gateway_sources(_config: &Config) -> ip::ExtraSources {
-    vec![]
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! address in 100.64.0.0/10 behind CGNAT, an RFC 1918 address behind double NAT) are reported,
 //! never counted and never published.
 
+pub mod gateway;
 pub mod interface;
 pub mod public;
 pub mod stun;
@@ -155,10 +156,11 @@ impl Detection {
     }
 }
 
-/// Extra sources a caller adds (the gateway, which lives in `portmap`).
+/// Sources a caller adds to the configured ones.
 pub type ExtraSources = Vec<Box<dyn AddressSource>>;
 
-/// Ask every configured source of the enabled families at once and decide per family.
+/// Ask every configured source of the enabled families at once (the gateway too when
+/// `ip.gateway` is on) and decide per family.
 pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
     let ip = &config.ip;
     let interface = if ip.ipv6 {
@@ -181,6 +183,9 @@ pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
             Family::Ipv4 => None,
         };
         sources.extend(outside_sources(config, family, bind));
+    }
+    if ip.ipv4 && ip.gateway {
+        sources.push(Box::new(gateway::GatewaySource));
     }
     if ip.ipv6 {
         sources.push(Box::new(InterfaceSource {
