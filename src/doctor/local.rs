@@ -314,7 +314,11 @@ pub async fn service(ctx: &Ctx<'_>) -> CheckResult {
     let mut up = vec![];
     let mut down = vec![];
     let mut fine_free = vec![];
-    for slot in &ctx.ports {
+    for slot in ctx
+        .ports
+        .iter()
+        .filter(|s| s.family == crate::doctor::network::Family::V4)
+    {
         let s = slot.spec;
         match slot.listening(ctx).await {
             Listening::Yes | Listening::InUse => up.push(s.internal),

@@ -7,6 +7,7 @@
 pub mod cert;
 pub mod context;
 pub mod dns;
+pub mod gateway;
 pub mod local;
 pub mod network;
 pub mod reach;

@@ -234,23 +234,24 @@ pub struct GatewayView {
     pub address: Option<IpAddr>,
     pub protocol: Option<String>,
     pub wan: Option<IpAddr>,
+    pub wan_protocol: Option<String>,
+    pub offered: Vec<String>,
+    pub failures: Vec<String>,
     pub error: Option<String>,
+    #[serde(skip)]
+    pub discovery: Option<crate::portmap::Discovery>,
 }
-
-const NO_PORTMAP: &str = "this build of direkt has no port-mapping module yet";
 
 pub async fn gateway_found(ctx: &Ctx<'_>) -> CheckResult {
-    let gw = ctx.local.route_v4.as_ref().and_then(|r| r.gateway);
-    CheckResult::skip("gateway.found", format!("not checked: {NO_PORTMAP}"))
-        .detail("default_gateway", gw)
+    crate::doctor::gateway::found(ctx).await
 }
 
-pub async fn gateway_wan(_ctx: &Ctx<'_>) -> CheckResult {
-    CheckResult::skip("gateway.wan", format!("not checked: {NO_PORTMAP}"))
+pub async fn gateway_wan(ctx: &Ctx<'_>) -> CheckResult {
+    crate::doctor::gateway::wan(ctx).await
 }
 
-pub async fn ports_mapped(_ctx: &Ctx<'_>) -> CheckResult {
-    CheckResult::skip("ports.mapped", format!("not checked: {NO_PORTMAP}"))
+pub async fn ports_mapped(ctx: &Ctx<'_>) -> CheckResult {
+    crate::doctor::gateway::mapped(ctx).await
 }
 
 pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
@@ -268,8 +269,17 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         .fix(CGNAT_FIX)
         .detail("local", a.address);
     }
-    let view = ctx.gateway.get().cloned().unwrap_or_default();
+    let view = crate::doctor::gateway::view(ctx).await;
     match (view.wan, ctx.public_ip(Family::V4).await) {
+        // A private WAN is another router of the customer's own: double NAT, its own check.
+        (Some(wan), public) if is_rfc1918(wan) => CheckResult::pass(
+            id,
+            format!(
+                "no carrier-grade NAT address: the router's WAN {wan} is a private address (see nat.double)"
+            ),
+        )
+        .detail("wan", wan)
+        .detail("public", public),
         (Some(wan), Some(public)) if is_cgnat(wan) || wan != public => CheckResult::fail(
             id,
             format!(
@@ -280,15 +290,21 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         .fix(CGNAT_FIX)
         .detail("wan", wan)
         .detail("public", public),
-        (Some(wan), Some(public)) => CheckResult::pass(
+        (Some(wan), Some(_)) => CheckResult::pass(
             id,
             format!("no carrier-grade NAT: the router's WAN address {wan} is the public address"),
         )
-        .detail("wan", wan)
-        .detail("public", public),
+        .detail("wan", wan),
+        (Some(wan), None) if is_cgnat(wan) => CheckResult::fail(
+            id,
+            format!("behind CGNAT: the router's WAN address {wan} is a carrier-grade NAT address (100.64.0.0/10)"),
+        )
+        .why(CGNAT_WHY)
+        .fix(CGNAT_FIX)
+        .detail("wan", wan),
         _ => CheckResult::skip(
             id,
-            "not checked: the router's WAN address is unknown (needs the port-mapping module)",
+            "not checked: the router does not report its WAN address (see gateway.found)",
         ),
     }
 }
@@ -298,7 +314,7 @@ pub const CGNAT_FIX: &str = "ask the provider for a public IPv4 address (often f
 
 pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
     let id = "nat.double";
-    let view = ctx.gateway.get().cloned().unwrap_or_default();
+    let view = crate::doctor::gateway::view(ctx).await;
     match view.wan {
         Some(wan) if is_rfc1918(wan) => CheckResult::fail(
             id,
@@ -313,7 +329,7 @@ pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
             .detail("wan", wan),
         None => CheckResult::skip(
             id,
-            "not checked: the router's WAN address is unknown (needs the port-mapping module)",
+            "not checked: the router does not report its WAN address (see gateway.found)",
         ),
     }
 }

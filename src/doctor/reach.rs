@@ -21,14 +21,17 @@ use crate::probe::client::{Bind, ProbeClient};
 /// One forwarded port and what was learned about it.
 pub struct PortSlot {
     pub spec: PortSpec,
+    /// The address family the probe connects back over.
+    pub family: Family,
     listening: OnceCell<Listening>,
     reach: OnceCell<PortReach>,
 }
 
 impl PortSlot {
-    pub fn new(spec: PortSpec) -> Self {
+    pub fn new(spec: PortSpec, family: Family) -> Self {
         PortSlot {
             spec,
+            family,
             listening: OnceCell::new(),
             reach: OnceCell::new(),
         }
@@ -46,8 +49,10 @@ impl PortSlot {
         self.reach.get_or_init(|| probe_port(ctx, self)).await
     }
 
+    /// `reach.tcp.443` (IPv4), `reach.tcp6.443` (IPv6).
     pub fn id(&self) -> String {
-        format!("reach.{}.{}", self.spec.protocol, self.spec.external)
+        let six = if self.family == Family::V6 { "6" } else { "" };
+        format!("reach.{}{six}.{}", self.spec.protocol, self.spec.external)
     }
 }
 
@@ -61,6 +66,8 @@ pub struct PortReach {
     pub response: Option<CheckResponse>,
     pub error: Option<String>,
     pub skipped: Option<String>,
+    #[serde(skip)]
+    pub nonce: String,
 }
 
 impl PortReach {
@@ -78,7 +85,15 @@ pub fn ports_to_check(config: Option<&Config>) -> Vec<PortSlot> {
             .map(|s| s.parse().expect("literal port"))
             .collect(),
     };
-    specs.into_iter().map(PortSlot::new).collect()
+    let ipv6 = config.is_some_and(|c| c.ip.ipv6);
+    let mut slots: Vec<PortSlot> = specs
+        .iter()
+        .map(|s| PortSlot::new(*s, Family::V4))
+        .collect();
+    if ipv6 {
+        slots.extend(specs.iter().map(|s| PortSlot::new(*s, Family::V6)));
+    }
+    slots
 }
 
 pub fn plan<'a>(ctx: &'a Ctx<'a>) -> Vec<Planned<'a>> {
@@ -95,7 +110,31 @@ async fn probe_port(ctx: &Ctx<'_>, slot: &PortSlot) -> PortReach {
         return r;
     }
     let spec = slot.spec;
+    if slot.family == Family::V6 {
+        // The IPv4 check of the same port decides how to test it and starts the responder.
+        let Some(v4) = ctx
+            .ports
+            .iter()
+            .find(|s| s.family == Family::V4 && s.spec == spec)
+        else {
+            r.skipped = Some("no IPv4 check of this port".into());
+            return r;
+        };
+        // Boxed: the IPv4 slot's future is of the same type as this one.
+        let first: std::pin::Pin<Box<dyn std::future::Future<Output = &PortReach> + '_>> =
+            Box::pin(v4.reach(ctx));
+        let first = first.await;
+        let Some(kind) = first.kind else {
+            r.skipped = first.skipped.clone();
+            return r;
+        };
+        r.kind = Some(kind);
+        r.responder = first.responder;
+        r.nonce = first.nonce.clone();
+        return ask_probes(ctx, slot, r, kind).await;
+    }
     let nonce = new_nonce();
+    r.nonce = nonce.clone();
     let listening = slot.listening(ctx).await;
     let kind = match (spec.protocol, listening) {
         (Protocol::Udp, Listening::No) => match udp_responder(ctx, spec.internal, &nonce).await {
@@ -132,15 +171,29 @@ async fn probe_port(ctx: &Ctx<'_>, slot: &PortSlot) -> PortReach {
         (Protocol::Tcp, _) => CheckKind::Tcp,
     };
     r.kind = Some(kind);
+    ask_probes(ctx, slot, r, kind).await
+}
+
+/// Ask the probe servers, in order, to connect back over the slot's family.
+async fn ask_probes(
+    ctx: &Ctx<'_>,
+    slot: &PortSlot,
+    mut r: PortReach,
+    kind: CheckKind,
+) -> PortReach {
     let req = CheckRequest {
         kind,
-        port: spec.external,
-        nonce: matches!(kind, CheckKind::Http | CheckKind::Udp).then(|| nonce.clone()),
+        port: slot.spec.external,
+        nonce: matches!(kind, CheckKind::Http | CheckKind::Udp).then(|| r.nonce.clone()),
         sni: ctx.name().map(str::to_string),
+    };
+    let bind = match slot.family {
+        Family::V4 => Bind::V4,
+        Family::V6 => Bind::V6,
     };
     let mut errors = vec![];
     for url in &ctx.probes {
-        let client = match ProbeClient::new(url, Bind::V4, ctx.remaining()) {
+        let client = match ProbeClient::new(url, bind, ctx.remaining()) {
             Ok(c) => c,
             Err(e) => {
                 errors.push(e.to_string());
@@ -233,7 +286,7 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
         .why("only a connection from outside can show whether the box is reachable")
         .fix("check that the probe server is up and reachable (public.ipv4)");
     };
-    let at = format!("{}:{}", resp.address, resp.port);
+    let at = SocketAddr::new(resp.address, resp.port).to_string();
     let res = match resp.outcome {
         Outcome::Open => {
             let how = if r.responder {
@@ -266,8 +319,8 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
             format!("port {spec} is closed from outside: {at} refused the connection"),
         )
         .why("the router (or the box) actively rejects connections: no forwarding leads to a listening service")
-        .fix(mapping_fix(ctx, spec)),
-        Outcome::Timeout => timeout_result(ctx, &id, spec, &at).await,
+        .fix(mapping_fix(ctx, slot)),
+        Outcome::Timeout => timeout_result(ctx, &id, slot, &at).await,
         Outcome::Unreachable => CheckResult::fail(
             &id,
             format!("port {spec} cannot be reached: {at} is unreachable from outside"),
@@ -295,7 +348,21 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
         .detail("nonce_matched", resp.nonce_matched)
 }
 
-fn mapping_fix(ctx: &Ctx<'_>, spec: PortSpec) -> String {
+fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
+    let spec = slot.spec;
+    if slot.family == Family::V6 {
+        let me = ctx
+            .local
+            .global_v6()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "this box".into());
+        return format!(
+            "open the router's IPv6 firewall for {} port {} to {me} (a \"pinhole\"; `direkt ports add {}` asks for one where the router allows it)",
+            spec.protocol.to_string().to_uppercase(),
+            spec.external,
+            spec
+        );
+    }
     let lan = ctx
         .local
         .lan_v4()
@@ -312,10 +379,14 @@ fn mapping_fix(ctx: &Ctx<'_>, spec: PortSpec) -> String {
 
 /// A port that gets no answer at all. Port 80 silent while another port on the same address
 /// works is the classic ISP block.
-async fn timeout_result(ctx: &Ctx<'_>, id: &str, spec: PortSpec, at: &str) -> CheckResult {
+async fn timeout_result(ctx: &Ctx<'_>, id: &str, slot: &PortSlot, at: &str) -> CheckResult {
+    let spec = slot.spec;
     if spec.external == 80 && spec.protocol == Protocol::Tcp {
         for other in &ctx.ports {
-            if other.spec.external == 80 || other.spec.protocol != Protocol::Tcp {
+            if other.spec.external == 80
+                || other.spec.protocol != Protocol::Tcp
+                || other.family != slot.family
+            {
                 continue;
             }
             if other.reach(ctx).await.outcome() == Some(Outcome::Open) {
@@ -340,12 +411,16 @@ async fn timeout_result(ctx: &Ctx<'_>, id: &str, spec: PortSpec, at: &str) -> Ch
         format!("port {spec} gets no answer from outside: connections to {at} time out"),
     )
     .why("packets are dropped on the way: no forwarding on the router, a firewall, or the provider blocks the port")
-    .fix(mapping_fix(ctx, spec))
+    .fix(mapping_fix(ctx, slot))
 }
 
 pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {
     let id = "reach.hairpin";
-    let Some(slot) = ctx.ports.iter().find(|s| s.spec.protocol == Protocol::Tcp) else {
+    let Some(slot) = ctx
+        .ports
+        .iter()
+        .find(|s| s.spec.protocol == Protocol::Tcp && s.family == Family::V4)
+    else {
         return CheckResult::skip(id, "no TCP port forwarded");
     };
     // Wait for the outside check first: its responder (if any) must be up.
@@ -381,10 +456,9 @@ fn hairpin_fail(id: &str, target: SocketAddr, err: &str, label: &str) -> CheckRe
 /// The served certificate chain as the probe saw it (port 443).
 pub async fn served_chain(ctx: &Ctx<'_>) -> Option<(Vec<Vec<u8>>, String)> {
     use base64::Engine;
-    let slot = ctx
-        .ports
-        .iter()
-        .find(|s| s.spec.external == 443 && s.spec.protocol == Protocol::Tcp)?;
+    let slot = ctx.ports.iter().find(|s| {
+        s.spec.external == 443 && s.spec.protocol == Protocol::Tcp && s.family == Family::V4
+    })?;
     let r = slot.reach(ctx).await;
     let resp = r.response.as_ref()?;
     let tls = resp.tls.as_ref()?;

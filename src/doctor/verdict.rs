@@ -61,7 +61,7 @@ fn capitalize(s: &str) -> String {
 }
 
 pub fn choose(checks: &[CheckResult]) -> Verdict {
-    for status in [Status::Fail, Status::Warn] {
+    let first = |status: Status| {
         let mut hits: Vec<(usize, usize, &CheckResult)> = checks
             .iter()
             .enumerate()
@@ -69,30 +69,47 @@ pub fn choose(checks: &[CheckResult]) -> Verdict {
             .map(|(i, c)| (rank(c), i, c))
             .collect();
         hits.sort_by_key(|(r, i, _)| (*r, *i));
-        if let Some((_, _, c)) = hits.first() {
-            let others = hits.len() - 1;
-            let mut summary = capitalize(&c.summary);
-            if status == Status::Warn {
-                summary = format!("Reachable, but: {}", c.summary);
-            }
-            if others > 0 {
-                summary.push_str(&format!(
-                    " (and {others} more {})",
-                    if status == Status::Fail {
-                        "failing check(s), probably consequences"
-                    } else {
-                        "warning(s)"
-                    }
-                ));
-            }
-            return Verdict {
-                status,
-                summary,
-                cause: Some(c.id.clone()),
-                fix: c.fix.clone(),
-            };
+        hits.first().map(|(_, _, c)| (*c, hits.len() - 1))
+    };
+    if let Some((c, others)) = first(Status::Fail) {
+        let mut summary = capitalize(&c.summary);
+        if others > 0 {
+            summary.push_str(&format!(
+                " (and {others} more failing check(s), probably consequences)"
+            ));
         }
+        return Verdict {
+            status: Status::Fail,
+            summary,
+            cause: Some(c.id.clone()),
+            fix: c.fix.clone(),
+        };
     }
+    if let Some((c, others)) = first(Status::Warn) {
+        let works = works_summary(checks, "Works");
+        let more = if others > 0 {
+            format!(" (and {others} more warning(s))")
+        } else {
+            String::new()
+        };
+        return Verdict {
+            status: Status::Warn,
+            summary: format!("{works}; but: {}{more}", c.summary),
+            cause: Some(c.id.clone()),
+            fix: c.fix.clone(),
+        };
+    }
+    Verdict {
+        status: Status::Pass,
+        summary: works_summary(checks, "Everything checked works"),
+        cause: None,
+        fix: None,
+    }
+}
+
+/// What works, for a verdict without failures: the public address, the ports reachable from
+/// outside and how the router forwards them.
+fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
     let reach: Vec<&str> = checks
         .iter()
         .filter(|c| {
@@ -105,7 +122,7 @@ pub fn choose(checks: &[CheckResult]) -> Verdict {
         .find(|c| c.id == "public.ipv4")
         .and_then(|c| c.details.get("address"))
         .and_then(|v| v.as_str());
-    let mut summary = String::from("Everything checked works");
+    let mut summary = prefix.to_string();
     if let Some(p) = public {
         summary.push_str(&format!(": the internet sees this box as {p}"));
     }
@@ -126,12 +143,7 @@ pub fn choose(checks: &[CheckResult]) -> Verdict {
     if skipped > 0 {
         summary.push_str(&format!("; {skipped} check(s) skipped"));
     }
-    Verdict {
-        status: Status::Pass,
-        summary,
-        cause: None,
-        fix: None,
-    }
+    summary
 }
 
 #[cfg(test)]

@@ -985,6 +985,8 @@ async fn ensure(
     let action = match (&record, same_owner) {
         (None, _) => Action::Created,
         (Some(_), false) => Action::Restored,
+        // `add` sends the mapping anyway (a conflict shows in its answer): no need to ask first.
+        (Some(_), true) if force => Action::Extended,
         (Some(r), true) => match mapper.presence(r).await {
             Ok(Presence::Missing) => Action::Restored,
             Ok(Presence::TakenBy(holder)) => {
@@ -1003,7 +1005,7 @@ async fn ensure(
             // and puts back a mapping a restarted daemon lost (its epoch may not go back).
             Ok(Presence::Unknown) => Action::Extended,
             Ok(Presence::Present) => {
-                if force || lease_decision(r, now_unix()) == LeaseDecision::Extend {
+                if lease_decision(r, now_unix()) == LeaseDecision::Extend {
                     Action::Extended
                 } else {
                     return outcome(target, Action::Kept, Some(via), Some(r), internal);

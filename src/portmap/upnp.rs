@@ -352,14 +352,28 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
             warnings,
         );
     }
-    // Ask every WAN service for its status at once; the first connected one wins.
-    let statuses = futures_join_all(desc.wan_services.iter().map(|s| async move {
-        soap_call(s, "GetStatusInfo", &[])
-            .await
-            .ok()
-            .and_then(|m| m.get("NewConnectionStatus").cloned())
+    // Ask every WAN service for its status and external address at once; the first connected
+    // one wins.
+    let answers = futures_join_all(desc.wan_services.iter().map(|s| async move {
+        let status = async {
+            soap_call(s, "GetStatusInfo", &[])
+                .await
+                .ok()
+                .and_then(|m| m.get("NewConnectionStatus").cloned())
+        };
+        let address = async {
+            soap_call(s, "GetExternalIPAddress", &[])
+                .await
+                .ok()
+                .and_then(|m| {
+                    m.get("NewExternalIPAddress")
+                        .and_then(|a| a.parse::<IpAddr>().ok())
+                })
+        };
+        tokio::join!(status, address)
     }))
     .await;
+    let statuses: Vec<Option<String>> = answers.iter().map(|a| a.0.clone()).collect();
     let chosen = statuses
         .iter()
         .position(|s| s.as_deref() == Some("Connected"))
@@ -385,7 +399,7 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
         ipv6_firewall_control_url: desc.ipv6_firewall_url.clone(),
         provider: RouterHttp,
     };
-    let external_address = igd.get_external_ip().await.ok();
+    let external_address = answers[chosen].1;
     UpnpProbe {
         gateway: Some(UpnpGateway {
             igd,
