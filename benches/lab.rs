@@ -64,6 +64,7 @@ struct Opts {
     json: bool,
     direkt: PathBuf,
     only: Option<Vec<String>>,
+    json_file: Option<PathBuf>,
 }
 
 impl Opts {
@@ -74,6 +75,7 @@ impl Opts {
             json: false,
             direkt: PathBuf::from(env!("CARGO_BIN_EXE_direkt")),
             only: None,
+            json_file: None,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -93,6 +95,7 @@ impl Opts {
                     o.acme_iterations = parse_count(&value("--acme-iterations")?)?
                 }
                 "--direkt" => o.direkt = PathBuf::from(value("--direkt")?),
+                "--json-file" => o.json_file = Some(PathBuf::from(value("--json-file")?)),
                 "--only" => {
                     o.only = Some(
                         value("--only")?
@@ -105,7 +108,7 @@ impl Opts {
                     return Err(format!(
                         "unknown argument `{other}` (known: --iterations N, \
                          --acme-iterations N, --json, --only acme,ports,ddns,noop,doctor,startup, \
-                         --direkt PATH)"
+                         --direkt PATH, --json-file PATH)"
                     ));
                 }
             }
@@ -727,12 +730,14 @@ fn run(o: &Opts) -> Res<bool> {
     drop(lab);
 
     let failed = rows.iter().any(|r| !r.failures.is_empty());
+    let json = serde_json::to_string_pretty(&to_json(&rows, o, size, &machine, total_s))
+        .unwrap_or_default();
+    if let Some(path) = &o.json_file {
+        std::fs::write(path, format!("{json}\n"))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     if o.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(&rows, o, size, &machine, total_s))
-                .unwrap_or_default()
-        );
+        println!("{json}");
     } else {
         print!("{}", render(&rows, o, size, &machine, total_s));
     }
@@ -991,6 +996,14 @@ fn ports(lab: &Lab, n: usize) -> Res<Vec<Row>> {
             PORT_COUNTERS,
         )
         .unavailable_if(missing("upnpc")),
+        // No discovery to speak of: NAT-PMP goes to the default gateway. The fastest peer.
+        Tool::new(
+            "natpmpc -a",
+            false,
+            argv(&["natpmpc", "-a", MAP_PORT, MAP_PORT, "tcp", "3600"]),
+            PORT_COUNTERS,
+        )
+        .unavailable_if(missing("natpmpc")),
     ];
     // Each run starts with the mapping absent; the tool that made it removes it (untimed).
     let direkt_remove = shell_line(&[], &lab.direkt_argv(&["ports", "remove", MAP_PORT]));

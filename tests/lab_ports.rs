@@ -492,4 +492,27 @@ fn dual_stack_opens_an_ipv6_pinhole() {
         get_from_inet(&lab, &format!("{PUBLIC}:443")).as_deref(),
         Ok("hello over IPv6")
     );
+    // refresh keeps both (the lab config has [ip] ipv6 = true), remove closes both.
+    let j = lab
+        .box_direkt(&["ports", "refresh", "--json"])
+        .code(0)
+        .json();
+    assert!(
+        j["mappings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["mapping"] == "443/tcp" && m["family"] == "ipv6" && m["via"] == "pcp"),
+        "{j}"
+    );
+    // miniupnpd 2.3.1 refuses to delete a renewed IPv6 PCP pinhole: direkt says so, stops
+    // renewing it, and it closes when its lease ends. The IPv4 mapping goes at once.
+    let run = lab.box_direkt(&["ports", "remove", "--all"]);
+    run.code(0).stdout_has("443/tcp (IPv6 pinhole) removed");
+    if !run.stderr.contains("refused to delete the IPv6 pinhole") {
+        assert!(get_from_inet(&lab, "[2001:db8:77::10]:443").is_err());
+    }
+    assert!(get_from_inet(&lab, &format!("{PUBLIC}:443")).is_err());
+    let j = lab.box_direkt(&["ports", "list", "--json"]).code(0).json();
+    assert_eq!(j["mappings"].as_array().unwrap().len(), 0, "{j}");
 }

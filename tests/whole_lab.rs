@@ -414,16 +414,45 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
     restart_miniupnpd(&lab);
     let r = fresh.direkt(&lab, &["renew"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains("ports:"),
-        "renew did not say it restored the mappings:\n{}",
-        r.stdout
-    );
     let listed = lab.exec(
         "box",
         &["upnpc", "-u", "http://192.168.77.1:5000/rootDesc.xml", "-l"],
     );
-    assert!(listed.stdout.contains("443"), "{}", listed.stdout);
+    assert!(
+        listed.stdout.contains("443->192.168.77.10:443"),
+        "not restored:\n{}",
+        listed.stdout
+    );
+    assert!(
+        listed.stdout.contains("80->192.168.77.10:80"),
+        "not restored:\n{}",
+        listed.stdout
+    );
+    // UPnP can be asked whether a mapping is still there, so renew says it restored it. Over
+    // PCP / NAT-PMP (chosen when UPnP answers too slowly, e.g. on a loaded machine) the router
+    // cannot be asked and direkt re-maps on every run without a line.
+    let state: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fresh.state_dir().join("state.json")).unwrap(),
+    )
+    .unwrap();
+    let via_upnp = state["ports"]["mappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["via"].as_str().is_some_and(|v| v.starts_with("upnp")));
+    if via_upnp {
+        assert!(
+            r.stdout.contains("ports: restored 443/tcp")
+                && r.stdout.contains("the router had lost it"),
+            "renew did not say it restored the mappings:\n{}",
+            r.stdout
+        );
+    } else {
+        eprintln!(
+            "note: mappings are via {}, not UPnP",
+            state["ports"]["mappings"][0]["via"]
+        );
+    }
     // ... and quiet again after that; -q silences change lines.
     let r = fresh.direkt(&lab, &["renew", "-q"]);
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
@@ -707,4 +736,55 @@ fn lab_demo_runs_the_whole_job_and_cleans_up() {
         left.stderr
     );
     assert!(!std::path::Path::new(&format!("/run/direkt-lab/{name}")).exists());
+}
+
+#[test]
+fn a_certificate_close_to_expiry_is_announced_once_a_day() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    let fresh = Fresh::new();
+    // A certificate with 5 of its 85 days left, where direkt keeps its certificates.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["box.example.test".to_string()]).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::days(80);
+    params.not_after = now + time::Duration::days(5);
+    let cert = params.self_signed(&key).unwrap();
+    direkt::acme::CertStore::new(&fresh.state_dir())
+        .install("box.example.test", &cert.pem(), &key.serialize_pem())
+        .unwrap();
+    // The CA is unreachable (a closed port in the lab), so the renewal fails too.
+    let log = fresh.path("notified");
+    std::fs::create_dir_all(fresh.config().parent().unwrap()).unwrap();
+    std::fs::write(
+        fresh.config(),
+        format!(
+            "name = \"box.example.test\"\nstate_dir = {:?}\n[cert]\nca = \"https://198.51.100.14:14999/dir\"\n\
+             ca_bundle = {:?}\naccept_tos = true\n[notify]\ncommand = \"echo $DIREKT_NOTIFY_REASON $DIREKT_NOTIFY_PART >> {}\"\n",
+            fresh.state_dir().display().to_string(),
+            lab.ca_bundle().display().to_string(),
+            log.display()
+        ),
+    )
+    .unwrap();
+    let r = fresh.direkt(&lab, &["renew"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("error: cert:"), "{}", r.stderr);
+    let sent = std::fs::read_to_string(&log).unwrap();
+    let mut lines: Vec<&str> = sent.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["cert-expiring cert", "renew-failed cert"], "{sent}");
+    // The next run (within the day) sends nothing again.
+    fresh.direkt(&lab, &["renew"]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), sent);
+    let prom = fresh.direkt(&lab, &["status", "--prometheus"]).stdout;
+    let expiry: f64 = prom
+        .lines()
+        .find(|l| l.starts_with("direkt_cert_expiry_timestamp_seconds{"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no expiry metric:\n{prom}"));
+    let left = expiry - now.unix_timestamp() as f64;
+    assert!((4.0 * 86400.0..6.0 * 86400.0).contains(&left), "{left}");
 }

@@ -373,7 +373,9 @@ fn search_plan(short: bool) -> ssdp::SearchPlan {
         ssdp::SearchPlan {
             unicast_at: vec![Duration::ZERO, Duration::from_millis(100)],
             multicast_at: vec![],
-            deadline: Duration::from_millis(250),
+            // Bounds the whole UPnP probe (search, description, SOAP): generous enough for a
+            // loaded box, short against a router that ignores SSDP.
+            deadline: Duration::from_millis(500),
         }
     } else {
         ssdp::SearchPlan::default()
@@ -1266,6 +1268,28 @@ pub async fn remove(
                 state
                     .ports
                     .forget(rec.external_port, rec.protocol, rec.family);
+                let mut o = outcome(&t, Action::Removed, Some(rec.via), None, internal);
+                if let Err(e) = lock.save(state) {
+                    o.action = Action::Failed;
+                    o.error = Some(e.message().to_string());
+                    o.error_kind = Some(e.kind());
+                }
+                report.mappings.push(o);
+            }
+            // miniupnpd refuses to delete an IPv6 PCP pinhole once it was renewed (seen with
+            // 2.3.1): it is not renewed any more and closes when its lease ends.
+            Err(MapError::NotAuthorized { .. }) if rec.family == Family::Ipv6 => {
+                state
+                    .ports
+                    .forget(rec.external_port, rec.protocol, rec.family);
+                let until = rec
+                    .expires_at
+                    .map(crate::commands::status::format_time)
+                    .unwrap_or_else(|| "its lease ends".into());
+                report.warnings.push(format!(
+                    "the router refused to delete the IPv6 pinhole for {} now; direkt no longer                      renews it, so it closes at {until}",
+                    t.spec
+                ));
                 let mut o = outcome(&t, Action::Removed, Some(rec.via), None, internal);
                 if let Err(e) = lock.save(state) {
                     o.action = Action::Failed;
