@@ -1116,6 +1116,14 @@ pub async fn add(
 ) -> Result<PortsReport> {
     let mut opts = opts.clone();
     opts.discover.ipv6 |= targets.iter().any(|t| t.family == Family::Ipv6);
+    // A mapping made over UPnP is checked over UPnP: wait for its answer instead of switching
+    // to PCP because PCP answered a few ms sooner (that would re-create it for nothing).
+    opts.discover.full |= targets.iter().any(|t| {
+        state
+            .ports
+            .find(t.spec.external, t.spec.protocol, t.family)
+            .is_some_and(|r| matches!(r.via, Method::UpnpIgd2 | Method::UpnpIgd1))
+    });
     let d = discover(&opts.discover).await?;
     let mut report = report_from(&d);
     for t in targets {
@@ -1179,6 +1187,14 @@ pub async fn refresh(
     }
     let mut opts = opts.clone();
     opts.discover.ipv6 |= targets.iter().any(|t| t.family == Family::Ipv6);
+    // A mapping made over UPnP is checked over UPnP: wait for its answer instead of switching
+    // to PCP because PCP answered a few ms sooner (that would re-create it for nothing).
+    opts.discover.full |= targets.iter().any(|t| {
+        state
+            .ports
+            .find(t.spec.external, t.spec.protocol, t.family)
+            .is_some_and(|r| matches!(r.via, Method::UpnpIgd2 | Method::UpnpIgd1))
+    });
     let d = discover(&opts.discover).await?;
     let mut report = report_from(&d);
     for t in &targets {
