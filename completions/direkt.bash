@@ -190,6 +190,9 @@ _direkt() {
             direkt__subcmd__help__subcmd__lab,exec)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__exec"
                 ;;
+            direkt__subcmd__help__subcmd__lab,loopback)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__loopback"
+                ;;
             direkt__subcmd__help__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__scenarios"
                 ;;
@@ -235,6 +238,9 @@ _direkt() {
             direkt__subcmd__lab,help)
                 cmd="direkt__subcmd__lab__subcmd__help"
                 ;;
+            direkt__subcmd__lab,loopback)
+                cmd="direkt__subcmd__lab__subcmd__loopback"
+                ;;
             direkt__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__scenarios"
                 ;;
@@ -255,6 +261,9 @@ _direkt() {
                 ;;
             direkt__subcmd__lab__subcmd__help,help)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__help"
+                ;;
+            direkt__subcmd__lab__subcmd__help,loopback)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__loopback"
                 ;;
             direkt__subcmd__lab__subcmd__help,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__scenarios"
@@ -1084,7 +1093,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab)
-            opts="up down exec status scenarios demo"
+            opts="up down exec status scenarios demo loopback"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1126,6 +1135,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__loopback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1392,7 +1415,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios demo help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios demo loopback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1516,7 +1539,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help)
-            opts="up down exec status scenarios demo help"
+            opts="up down exec status scenarios demo loopback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1585,6 +1608,20 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__loopback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__lab__subcmd__help__subcmd__scenarios)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1620,6 +1657,40 @@ _direkt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__loopback)
+            opts="-v -q -h -V --wan --lan-if --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wan)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lan-if)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

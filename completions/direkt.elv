@@ -423,6 +423,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+            cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;up'= {
@@ -517,6 +518,21 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;lab;loopback'= {
+            cand --wan 'The router''s WAN address'
+            cand --lan-if 'The router''s LAN interface'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'direkt;lab;help'= {
             cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
             cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
@@ -524,6 +540,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+            cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;help;up'= {
@@ -537,6 +554,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;lab;help;scenarios'= {
         }
         &'direkt;lab;help;demo'= {
+        }
+        &'direkt;lab;help;loopback'= {
         }
         &'direkt;lab;help;help'= {
         }
@@ -784,6 +803,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+            cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
         }
         &'direkt;help;lab;up'= {
         }
@@ -796,6 +816,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;lab;scenarios'= {
         }
         &'direkt;help;lab;demo'= {
+        }
+        &'direkt;help;lab;loopback'= {
         }
         &'direkt;help;probe-server'= {
         }

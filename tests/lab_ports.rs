@@ -149,6 +149,7 @@ fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
             .any(|m| m["mapping"] == "80/tcp" && m["action"] == "created"),
         "{j}"
     );
+    assert_kept_without_discovery(&lab);
     lab.box_direkt(&["ports", "remove", "--all"]).code(0);
     let table = router_table(&lab);
     assert!(!table.contains("->192.168.77.10"), "{table}");
@@ -158,12 +159,30 @@ fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
     );
 }
 
+/// A refresh with nothing due confirms every mapping on the router without a discovery (one
+/// SOAP call per UPnP mapping, one PCP/NAT-PMP datagram per gateway) and keeps them all.
+fn assert_kept_without_discovery(lab: &Lab) {
+    let j = lab
+        .box_direkt(&["ports", "refresh", "--json"])
+        .code(0)
+        .json();
+    let mappings = j["mappings"].as_array().unwrap();
+    assert!(!mappings.is_empty(), "{j}");
+    assert!(mappings.iter().all(|m| m["action"] == "kept"), "{j}");
+    assert!(j["discovery_ms"].is_null(), "a discovery ran: {j}");
+}
+
 #[test]
 fn no_upnp_maps_through_pcp() {
     let Some(lab) = Lab::up_or_skip("no-upnp") else {
         return;
     };
     add_reach_remove(&lab, "PCP");
+    // The next refresh creates the configured mappings; the one after confirms them with one
+    // PCP datagram (the epoch), no discovery.
+    lab.box_direkt(&["ports", "refresh"]).code(0);
+    assert_kept_without_discovery(&lab);
+    lab.box_direkt(&["ports", "remove", "--all"]).code(0);
     // NAT-PMP alone works too.
     lab.box_direkt(&["ports", "add", "8080:443", "--via", "nat-pmp"])
         .code(0)

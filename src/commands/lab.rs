@@ -29,6 +29,20 @@ pub enum LabCommand {
     /// The whole job in one command: lab up, unattended setup in the box, doctor, the
     /// certificate, lab down
     Demo(crate::commands::lab_demo::DemoArgs),
+    /// The lab router's NAT loopback: mirror miniupnpd's mappings for the LAN (started by `lab
+    /// up` in the router's namespace)
+    #[command(hide = true)]
+    Loopback(LoopbackArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LoopbackArgs {
+    /// The router's WAN address
+    #[arg(long)]
+    pub wan: std::net::Ipv4Addr,
+    /// The router's LAN interface
+    #[arg(long, default_value = "lan0")]
+    pub lan_if: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -103,6 +117,7 @@ pub fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
         LabCommand::Status(a) => status(a, p),
         LabCommand::Scenarios(a) => scenarios(a, p),
         LabCommand::Demo(a) => crate::commands::lab_demo::run(a, p),
+        LabCommand::Loopback(a) => lab::loopback::run(a.wan, &a.lan_if).map(|()| ExitCode::SUCCESS),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The router's external (WAN) address as an address source. The port-mapping code asks it
 //! (UPnP GetExternalIPAddress, NAT-PMP), pinned to the default gateway. NAT-PMP answers in a few
-//! milliseconds where UPnP first needs an SSDP search, so both are asked at once and the first
-//! address wins.
+//! milliseconds where UPnP first needs an SSDP search, a description and a SOAP call, so NAT-PMP
+//! gets a head start: UPnP is asked only when NAT-PMP failed or has not answered within
+//! [`UPNP_AFTER`], and then the first address wins.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -12,6 +13,10 @@ use crate::portmap::{DiscoverOptions, Via, gateway_external_address};
 
 /// Long enough for an SSDP search plus the SOAP call on a slow router.
 pub const GATEWAY_TIMEOUT: Duration = Duration::from_millis(3000);
+
+/// NAT-PMP's head start. On a LAN it answers within a millisecond or two; a router without it
+/// answers with ICMP "port unreachable", which ends its wait at once.
+pub const UPNP_AFTER: Duration = Duration::from_millis(25);
 
 pub struct GatewaySource;
 
@@ -44,10 +49,22 @@ impl AddressSource for GatewaySource {
                     .map_err(|e| e.message().to_string())
             };
             let natpmp = ask(Via::NatPmp);
-            let upnp = ask(Via::Upnp);
-            tokio::pin!(natpmp, upnp);
-            let (mut natpmp_done, mut upnp_done) = (false, false);
+            tokio::pin!(natpmp);
             let mut errors = vec![];
+            let mut natpmp_done = false;
+            tokio::select! {
+                r = &mut natpmp => {
+                    natpmp_done = true;
+                    match r {
+                        Ok(found) => return Ok(found_address(found)),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                _ = tokio::time::sleep(UPNP_AFTER) => {}
+            }
+            let upnp = ask(Via::Upnp);
+            tokio::pin!(upnp);
+            let mut upnp_done = false;
             loop {
                 let r = tokio::select! {
                     r = &mut natpmp, if !natpmp_done => { natpmp_done = true; r }
@@ -55,14 +72,16 @@ impl AddressSource for GatewaySource {
                     else => break,
                 };
                 match r {
-                    Ok((address, gateway, protocol)) => {
-                        tracing::debug!(%address, %gateway, protocol, "gateway external address");
-                        return Ok(address);
-                    }
+                    Ok(found) => return Ok(found_address(found)),
                     Err(e) => errors.push(e),
                 }
             }
             Err(errors.join("; "))
         })
     }
+}
+
+fn found_address((address, gateway, protocol): (IpAddr, IpAddr, String)) -> IpAddr {
+    tracing::debug!(%address, %gateway, protocol, "gateway external address");
+    address
 }

@@ -15,6 +15,7 @@
 //! `direkt lab status --json` prints.
 
 pub mod daemons;
+pub mod loopback;
 pub mod netns;
 pub mod packages;
 pub mod scenario;
@@ -597,6 +598,18 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
     }
     if let Some(e) = first_err {
         return Err(e);
+    }
+    // NAT loopback for the mappings miniupnpd makes (see `loopback`).
+    if sc.port_mapping().is_some() {
+        let wan = sc.upstream().map_or(addr::ROUTER_WAN, |u| u.router_wan);
+        ready.push(spawn(
+            run,
+            &router,
+            "loopback",
+            &exe,
+            &os(&["lab", "loopback", "--wan", wan, "--lan-if", "lan0"]),
+            &[],
+        )?);
     }
     Ok(ready
         .into_iter()

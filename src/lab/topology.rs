@@ -74,6 +74,14 @@ pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
                 }
             }
             if forward {
+                // Frames bridged inside the router (LAN to LAN) skip nftables, as in a home
+                // switch, whatever the host's br_netfilter does: LAN traffic to the router's
+                // public address is then routed, and NAT loopback works (see `loopback`).
+                for f in ["bridge-nf-call-iptables", "bridge-nf-call-ip6tables"] {
+                    if Path::new("/proc/sys/net/bridge").join(f).exists() {
+                        netns::sysctl(&format!("net/bridge/{f}"), "0")?;
+                    }
+                }
                 netns::sysctl("net/ipv4/ip_forward", "1")?;
                 if v6 {
                     netns::sysctl("net/ipv6/conf/all/forwarding", "1")?;
@@ -230,8 +238,8 @@ fn router_ruleset() -> String {
         type filter hook forward priority filter; policy drop;
         ct state established,related accept
         iifname "lan0" oifname "wan0" accept
-        # LAN to LAN through the bridge (seen here when the host loaded br_netfilter): a home
-        # switch never filters it; the rogue LAN host must hear multicast SSDP
+        # LAN to LAN through the router: NAT loopback (a LAN host connecting to the public
+        # address), and bridged frames should the host's br_netfilter still pass them here
         iifname "lan0" oifname "lan0" accept
         jump miniupnpd
     }
@@ -239,16 +247,22 @@ fn router_ruleset() -> String {
     }
     chain prerouting {
         type nat hook prerouting priority dstnat; policy accept;
+        jump loopback_pre
         jump prerouting_miniupnpd
     }
     chain postrouting {
         type nat hook postrouting priority srcnat; policy accept;
+        # NAT loopback: the LAN host answers the router, which hands the answer back
+        ip saddr 192.168.77.0/24 ip daddr 192.168.77.0/24 ct status dnat masquerade
         jump postrouting_miniupnpd
         meta nfproto ipv4 oifname "wan0" masquerade
     }
     chain prerouting_miniupnpd {
     }
     chain postrouting_miniupnpd {
+    }
+    # mirrors of miniupnpd's DNAT rules for the LAN side, kept by `direkt lab loopback`
+    chain loopback_pre {
     }
 }
 "#

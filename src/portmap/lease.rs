@@ -60,6 +60,10 @@ pub struct MappingRecord {
     /// PCP / NAT-PMP: the gateway's epoch when last seen, to notice a restart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epoch: Option<u32>,
+    /// UPnP: the WAN service that made it, so a later run can check it with one SOAP call
+    /// instead of a new search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upnp_service: Option<super::upnp::WanService>,
 }
 
 impl MappingRecord {
@@ -161,6 +165,7 @@ mod tests {
             external_address: None,
             pcp_nonce: None,
             epoch: None,
+            upnp_service: None,
         }
     }
 

@@ -1010,6 +1010,16 @@ async fn ensure(
                 if lease_decision(r, now_unix()) == LeaseDecision::Extend {
                     Action::Extended
                 } else {
+                    // Recorded before direkt kept the service: keep it now, for the cheap check.
+                    let service = upnp_service(d, via);
+                    if r.upnp_service != service {
+                        let mut updated = r.clone();
+                        updated.upnp_service = service;
+                        state.ports.upsert(updated);
+                        if let Err(e) = lock.save(state) {
+                            tracing::debug!("could not save the UPnP service: {}", e.message());
+                        }
+                    }
                     return outcome(target, Action::Kept, Some(via), Some(r), internal);
                 }
             }
@@ -1074,6 +1084,7 @@ async fn ensure(
                 },
                 pcp_nonce: grant.nonce,
                 epoch: grant.epoch,
+                upnp_service: upnp_service(d, via),
             };
             state.ports.upsert(rec.clone());
             // Saved at once: a mapping direkt made must never be forgotten, even if a later
@@ -1096,6 +1107,14 @@ async fn ensure(
     }
 }
 
+/// The UPnP service a mapping made `via` UPnP went through.
+fn upnp_service(d: &Discovery, via: Method) -> Option<upnp::WanService> {
+    d.upnp_gateway
+        .as_ref()
+        .filter(|g| via.is_upnp() && g.method() == via)
+        .map(|g| g.service.clone())
+}
+
 fn report_from(d: &Discovery) -> PortsReport {
     PortsReport {
         gateway: Some(d.gateway.address.into()),
@@ -1114,6 +1133,25 @@ pub async fn add(
     targets: &[Target],
     opts: &PortsOptions,
 ) -> Result<PortsReport> {
+    if !opts.force
+        && opts.discover.gateway.is_none()
+        && let Some(mappings) = confirm_recorded(state, targets, now_unix()).await
+    {
+        tracing::debug!(
+            "{} mapping(s) confirmed on the router, no discovery",
+            mappings.len()
+        );
+        return Ok(PortsReport {
+            gateway: state
+                .ports
+                .mappings
+                .iter()
+                .find(|r| r.family == Family::Ipv4)
+                .map(|r| r.gateway),
+            mappings,
+            ..PortsReport::empty()
+        });
+    }
     let mut opts = opts.clone();
     opts.discover.ipv6 |= targets.iter().any(|t| t.family == Family::Ipv6);
     // A mapping made over UPnP is checked over UPnP: wait for its answer instead of switching
@@ -1185,6 +1223,25 @@ pub async fn refresh(
     if targets.is_empty() {
         return Ok(PortsReport::empty());
     }
+    if !opts.force
+        && opts.discover.gateway.is_none()
+        && let Some(mappings) = confirm_recorded(state, &targets, now_unix()).await
+    {
+        tracing::debug!(
+            "{} mapping(s) confirmed on the router, no discovery",
+            mappings.len()
+        );
+        return Ok(PortsReport {
+            gateway: state
+                .ports
+                .mappings
+                .iter()
+                .find(|r| r.family == Family::Ipv4)
+                .map(|r| r.gateway),
+            mappings,
+            ..PortsReport::empty()
+        });
+    }
     let mut opts = opts.clone();
     opts.discover.ipv6 |= targets.iter().any(|t| t.family == Family::Ipv6);
     // A mapping made over UPnP is checked over UPnP: wait for its answer instead of switching
@@ -1202,6 +1259,90 @@ pub async fn refresh(
         report.mappings.push(o);
     }
     Ok(report)
+}
+
+/// The common path of [`refresh`] (cron): every target is recorded, on the gateway and local
+/// address this box still has, and no lease is due. Then one SOAP call per UPnP mapping, to the
+/// service recorded with it, and one datagram per PCP/NAT-PMP gateway (an epoch that went back
+/// shows a restart) confirm them: no SSDP search, no description, no new mapping. `None` as soon
+/// as anything is off or unsure; the caller then does the whole refresh.
+async fn confirm_recorded(
+    state: &State,
+    targets: &[Target],
+    now: i64,
+) -> Option<Vec<MappingOutcome>> {
+    let v4 = gateway::default_gateway().map(|g| (IpAddr::from(g.address), g.local_address.into()));
+    let v6 = if targets.iter().any(|t| t.family == Family::Ipv6) {
+        gateway::default_gateway6().map(|g| (IpAddr::from(g.address), g.local_address.into()))
+    } else {
+        None
+    };
+    let mut records = Vec::with_capacity(targets.len());
+    for t in targets {
+        let r = state
+            .ports
+            .find(t.spec.external, t.spec.protocol, t.family)?;
+        let (gw, local): (IpAddr, IpAddr) = match t.family {
+            Family::Ipv4 => v4?,
+            Family::Ipv6 => v6?,
+        };
+        if r.gateway != gw
+            || r.internal_client != local
+            || lease_decision(r, now) == LeaseDecision::Extend
+        {
+            return None;
+        }
+        records.push(r);
+    }
+    // Each PCP/NAT-PMP gateway is asked once, whatever the number of its mappings.
+    let mut pmp: Vec<(Method, IpAddr, IpAddr)> = records
+        .iter()
+        .filter(|r| !r.via.is_upnp())
+        .map(|r| (r.via, r.gateway, r.internal_client))
+        .collect();
+    pmp.sort();
+    pmp.dedup();
+    let epochs = futures_util::future::join_all(pmp.iter().map(|&(via, gw, client)| async move {
+        let info = match (via, gw) {
+            (Method::NatPmp, IpAddr::V4(g)) => pcp::probe_natpmp(g, PMP_DEADLINE).await,
+            _ => pcp::probe_pcp(gw, client, PMP_DEADLINE).await,
+        };
+        info.ok().map(|i| i.epoch)
+    }));
+    let entries = futures_util::future::join_all(records.iter().map(|r| async move {
+        let service = r.upnp_service.as_ref().filter(|_| r.via.is_upnp())?;
+        // Only ever the gateway itself, whatever the state file says.
+        let (addr, _) = http::split_url(&service.control_url).ok()?;
+        if addr.ip() != r.gateway {
+            return None;
+        }
+        upnp::entry(service, r.external_port, r.protocol).await.ok()
+    }));
+    let (epochs, entries) = tokio::join!(epochs, entries);
+    let mut out = Vec::with_capacity(records.len());
+    for ((t, r), entry) in targets.iter().zip(&records).zip(entries) {
+        let confirmed = if r.via.is_upnp() {
+            entry.flatten().is_some_and(|e| {
+                e.internal_client == r.internal_client.to_string()
+                    && e.internal_port == r.internal_port
+            })
+        } else {
+            let i = pmp
+                .iter()
+                .position(|k| *k == (r.via, r.gateway, r.internal_client))?;
+            let elapsed = (now - r.renewed_at).max(0) as u64;
+            match (epochs[i], r.epoch) {
+                (Some(epoch), Some(then)) => !pcp::gateway_restarted(then, elapsed, epoch),
+                _ => false,
+            }
+        };
+        if !confirmed {
+            return None;
+        }
+        let internal = SocketAddr::new(r.internal_client, r.internal_port).to_string();
+        out.push(outcome(t, Action::Kept, Some(r.via), Some(r), internal));
+    }
+    Some(out)
 }
 
 /// Remove direkt's mappings (only those in the state). Unknown ones are reported as failed
@@ -1544,6 +1685,7 @@ mod tests {
             external_address: None,
             pcp_nonce: Some([1, 2, 3]),
             epoch: Some(5),
+            upnp_service: None,
         });
         let t = refresh_targets(&settings, &state);
         let names: Vec<String> = t

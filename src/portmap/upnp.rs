@@ -23,7 +23,7 @@ const IPV6_FIREWALL: &str = "urn:schemas-upnp-org:service:WANIPv6FirewallControl
 pub const MAX_TABLE_ENTRIES: u32 = 256;
 
 /// A WAN connection service found in the description.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WanService {
     pub service_type: String,
     /// Absolute `http://ip:port/path`, checked to be on the gateway.
@@ -270,6 +270,44 @@ async fn soap_call(
     parse_soap_answer(&text, action)
 }
 
+/// GetSpecificPortMappingEntry on `service`: who holds this external port, if anyone. Needs no
+/// search: a later run asks the service recorded with the mapping.
+pub async fn entry(
+    service: &WanService,
+    external_port: u16,
+    protocol: Protocol,
+) -> Result<Option<RouterEntry>, MapError> {
+    let args = [
+        ("NewRemoteHost", String::new()),
+        ("NewExternalPort", external_port.to_string()),
+        ("NewProtocol", proto_arg(protocol)),
+    ];
+    match soap_call(service, "GetSpecificPortMappingEntry", &args).await {
+        Ok(m) => {
+            let get = |k: &str| m.get(k).cloned().unwrap_or_default();
+            Ok(Some(RouterEntry {
+                external_port,
+                protocol,
+                internal_client: get("NewInternalClient"),
+                internal_port: get("NewInternalPort").parse().unwrap_or(0),
+                description: get("NewPortMappingDescription"),
+                enabled: get("NewEnabled") != "0",
+                lease_remaining: get("NewLeaseDuration").parse().unwrap_or(0),
+                remote_host: get("NewRemoteHost"),
+            }))
+        }
+        // 714 NoSuchEntryInArray; some routers answer 713 or 402 for a missing entry.
+        Err(SoapError::Upnp {
+            code: 714 | 713, ..
+        }) => Ok(None),
+        Err(SoapError::Upnp { code, description }) => Err(MapError::Refused {
+            code: Some(code),
+            detail: description,
+        }),
+        Err(SoapError::Transport(t)) => Err(MapError::Unreachable(t)),
+    }
+}
+
 /// A mapping as the router reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RouterEntry {
@@ -354,7 +392,7 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
     }
     // Ask every WAN service for its status and external address at once; the first connected
     // one wins.
-    let answers = futures_join_all(desc.wan_services.iter().map(|s| async move {
+    let answers = futures_util::future::join_all(desc.wan_services.iter().map(|s| async move {
         let status = async {
             soap_call(s, "GetStatusInfo", &[])
                 .await
@@ -418,30 +456,6 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
     }
 }
 
-/// Run futures concurrently and collect their outputs in order (a handful at most).
-async fn futures_join_all<F: Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut futs: Vec<_> = futs.map(Box::pin).collect();
-    let mut out: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, f) in futs.iter_mut().enumerate() {
-            if out[i].is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => out[i] = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.into_iter().map(|v| v.expect("all ready")).collect()
-}
-
 fn igd_protocol(p: Protocol) -> PortMappingProtocol {
     match p {
         Protocol::Tcp => PortMappingProtocol::TCP,
@@ -471,35 +485,7 @@ impl UpnpGateway {
         external_port: u16,
         protocol: Protocol,
     ) -> Result<Option<RouterEntry>, MapError> {
-        let args = [
-            ("NewRemoteHost", String::new()),
-            ("NewExternalPort", external_port.to_string()),
-            ("NewProtocol", proto_arg(protocol)),
-        ];
-        match soap_call(&self.service, "GetSpecificPortMappingEntry", &args).await {
-            Ok(m) => {
-                let get = |k: &str| m.get(k).cloned().unwrap_or_default();
-                Ok(Some(RouterEntry {
-                    external_port,
-                    protocol,
-                    internal_client: get("NewInternalClient"),
-                    internal_port: get("NewInternalPort").parse().unwrap_or(0),
-                    description: get("NewPortMappingDescription"),
-                    enabled: get("NewEnabled") != "0",
-                    lease_remaining: get("NewLeaseDuration").parse().unwrap_or(0),
-                    remote_host: get("NewRemoteHost"),
-                }))
-            }
-            // 714 NoSuchEntryInArray; some routers answer 713 or 402 for a missing entry.
-            Err(SoapError::Upnp {
-                code: 714 | 713, ..
-            }) => Ok(None),
-            Err(SoapError::Upnp { code, description }) => Err(MapError::Refused {
-                code: Some(code),
-                detail: description,
-            }),
-            Err(SoapError::Transport(t)) => Err(MapError::Unreachable(t)),
-        }
+        entry(&self.service, external_port, protocol).await
     }
 
     /// AddPortMapping (also extends an existing mapping of ours). Returns the lease granted:
