@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -878,6 +878,10 @@ impl DdnsPeers {
 const DDNS_COUNTERS: &[&str] = &["stun", "echo", "dns", "dyndns"];
 
 /// Give the router another WAN address: what the echo and STUN servers see changes.
+/// Move the router's WAN address, then wait (untimed) until the router has settled: miniupnpd
+/// re-learns its public address by STUN after a change and answers nothing on the LAN until
+/// then (up to ~3 s). A cron job runs minutes after an ISP's change, so the measured run sees
+/// a settled router; without `natpmpc` the wait is a fixed 4 s.
 fn set_wan(lab: &Lab, addr: &str) -> Res<()> {
     lab.sh(
         "router",
@@ -886,7 +890,23 @@ fn set_wan(lab: &Lab, addr: &str) -> Res<()> {
              ip route replace default via 203.0.113.1 dev wan0 && conntrack -F 2>/dev/null; true"
         ),
     )?;
-    Ok(())
+    if which("natpmpc").is_none() {
+        std::thread::sleep(Duration::from_secs(4));
+        return Ok(());
+    }
+    let until = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < until {
+        let said = lab
+            .sh("box", "timeout 2 natpmpc 2>&1 || true")
+            .unwrap_or_default();
+        if said.contains(&format!("Public IP address : {addr}")) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!(
+        "the router did not report {addr} within 10 s after the change"
+    ))
 }
 
 fn ddns_change(lab: &Lab, peers: &DdnsPeers, n: usize) -> Res<Vec<Row>> {

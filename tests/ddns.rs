@@ -426,6 +426,44 @@ fn cloudflare_txt_for_dns01_through_the_library() {
     assert_eq!(recs[0]["content"], "\"token-two\"");
 }
 
+#[test]
+fn cloudflare_verify_reads_only_and_names_a_refused_token() {
+    let cf = cloudflare();
+    let env = Env::new();
+    env.write_config(&format!(
+        "name = \"box.example.test\"\n[ddns]\nprovider = \"cloudflare\"\nserver = \"{}/client/v4\"\nzone = \"example.test\"\n",
+        cf.http.url()
+    ));
+    secrets(&env, "token", TOKEN);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains("zone example.test"), "{what}");
+    let methods: Vec<String> = cf.http.all().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, ["GET", "GET"]);
+    assert!(cf.records.lock().unwrap().is_empty());
+    // A zone the token cannot see, and a wrong token: both latch, neither shows the token.
+    env.write_config(
+        &std::fs::read_to_string(env.config())
+            .unwrap()
+            .replace("zone = \"example.test\"", "zone = \"other.test\"")
+            .replace("box.example.test", "box.other.test"),
+    );
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let e = rt.block_on(p.verify("box.other.test")).unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("no zone other.test"), "{e:?}");
+    secrets(&env, "token", "wrong-token-value");
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let e = rt.block_on(p.verify("box.other.test")).unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("10000"), "{e:?}");
+    assert!(!format!("{e:?}").contains("wrong-token-value"));
+}
+
 fn settings_of(env: &Env) -> direkt::config::Settings {
     use clap::Parser;
     let cli = direkt::cli::Cli::try_parse_from([
@@ -463,6 +501,10 @@ fn desec() -> (
         let mut sets = s.lock().unwrap();
         let base = "/api/v1/domains/example.dedyn.io/rrsets/";
         match r.method.as_str() {
+            "GET" if r.path() == "/api/v1/domains/example.dedyn.io/" => Resp::json(
+                200,
+                json!({"name": "example.dedyn.io", "minimum_ttl": 3600, "keys": []}),
+            ),
             "PATCH" if r.path() == base => {
                 for item in r.json().as_array().unwrap() {
                     sets.retain(|x| {
@@ -534,6 +576,14 @@ fn desec_replaces_the_rrset_and_maps_its_errors() {
         .unwrap();
     assert_eq!(txt["records"], json!(["\"two\""]));
 
+    // Credentials checked with a read: one GET, nothing changed.
+    let before = (http.count(), sets.lock().unwrap().clone());
+    let what = rt.block_on(p.verify("box.example.dedyn.io")).unwrap();
+    assert!(what.contains("example.dedyn.io"), "{what}");
+    assert_eq!(http.count(), before.0 + 1);
+    assert_eq!(http.last().method, "GET");
+    assert_eq!(*sets.lock().unwrap(), before.1);
+
     *fail.lock().unwrap() = Some(
         Resp::json(
             429,
@@ -579,6 +629,16 @@ fn duckdns_sends_one_family_and_latches_on_ko() {
         .stderr_has("KO")
         .lacks(TOKEN);
     env.run(&["ddns", "update"]).code(4);
+    assert_eq!(http.count(), 2);
+    // DuckDNS has no call that checks a token without changing a record: verify says so and
+    // sends nothing (doctor then falls back to a TXT value added and cleared).
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let e = rt.block_on(p.verify("box.duckdns.org")).unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Unsupported);
     assert_eq!(http.count(), 2);
 }
 

@@ -101,8 +101,28 @@ fn direct_fully_set_up_every_check_passes_within_the_time() {
         return;
     };
     let _tls = set_up(&lab);
+    let serial = || {
+        let r = lab.exec(
+            "inet",
+            &["dig", "+short", "@198.51.100.53", "example.test", "SOA"],
+        );
+        r.code(0);
+        r.stdout.split_whitespace().nth(2).unwrap().to_string()
+    };
+    let before = serial();
     let (r, j, wall) = doctor(&lab, &[]);
     r.code(0).lacks(&lab.tsig_secret());
+    // The credentials were checked with an update that changes nothing: the zone's serial
+    // stayed where it was.
+    assert_eq!(serial(), before);
+    let cred = check(&j, "provider.credentials");
+    assert!(
+        cred["summary"]
+            .as_str()
+            .unwrap()
+            .contains("accepts key `ddns-key`"),
+        "{cred:#}"
+    );
     for c in j["checks"].as_array().unwrap() {
         let id = c["id"].as_str().unwrap();
         match c["status"].as_str().unwrap() {
@@ -225,6 +245,22 @@ fn a_record_changed_behind_direkts_back_is_named_stale() {
     );
     assert!(s.contains("behind its back"), "{s}");
     assert!(v["fix"].as_str().unwrap().contains("direkt renew"), "{v:#}");
+
+    // A TSIG secret the server does not know: the no-op update is refused, named, and the
+    // secret appears nowhere.
+    let wrong = "d3JvbmctZGRucy1zZWNyZXQtZm9yLXRoZS1sYWItdGVzdA==";
+    let r = Run::from(
+        lab.box_direkt_cmd(&["doctor", "--json"])
+            .env("DIREKT_DDNS_TSIG_SECRET", wrong)
+            .output()
+            .unwrap(),
+    );
+    r.code(3).lacks(wrong).lacks(&lab.tsig_secret());
+    let j = r.json();
+    let c = check(&j, "provider.credentials");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert!(c["summary"].as_str().unwrap().contains("BADSIG"), "{c:#}");
+    assert!(c["fix"].as_str().unwrap().contains("tsig_secret"), "{c:#}");
 }
 
 /// A self-signed certificate for `names`, valid in the given years.
@@ -416,6 +452,14 @@ fn dual_stack_checks_ipv6_reachability_separately() {
         check(&j, "public.ipv6")
     );
     assert_eq!(status(&j, "reach.tcp.443"), "pass");
+    // The resolver's answer is compared for both families.
+    let rec = check(&j, "dns.recursive");
+    assert_eq!(rec["status"], "pass", "{rec:#}");
+    let s = rec["summary"].as_str().unwrap();
+    assert!(
+        s.contains("A 203.0.113.2") && s.contains("AAAA 2001:db8:77::10"),
+        "{rec:#}"
+    );
     // The router's firewall drops unsolicited inbound IPv6: said, with the pinhole fix.
     let six = check(&j, "reach.tcp6.443");
     assert_eq!(six["details"]["outcome"], "timeout", "{six:#}");

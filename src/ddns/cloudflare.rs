@@ -289,6 +289,19 @@ impl Provider for Cloudflare {
         })
     }
 
+    /// The zone lookup and a read of the name's A records: a token without Zone:Read or DNS
+    /// read access fails here. Edit rights cannot be told without editing.
+    fn verify<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(async move {
+            let zone_id = self.zone_id().await?;
+            self.records(&zone_id, "A", name).await?;
+            Ok(format!(
+                "the token reads zone {} and {name}'s records (no record changed)",
+                self.zone
+            ))
+        })
+    }
+
     fn requests(&self) -> u32 {
         self.http.requests()
     }

@@ -192,6 +192,24 @@ impl Provider for Desec {
         })
     }
 
+    /// `GET /domains/{domain}/`: a bad token is 401, a domain of another account 404.
+    fn verify<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(async move {
+            self.sub(name)?;
+            let url = format!("{}/domains/{}/", self.base, self.domain);
+            let rb = self.http.client()?.get(url).header(
+                reqwest::header::AUTHORIZATION,
+                format!("Token {}", self.token.expose()),
+            );
+            let answer = self.http.send("deSEC", rb).await?;
+            classify(&answer, &self.domain)?;
+            Ok(format!(
+                "the token reads domain {} (no record changed)",
+                self.domain
+            ))
+        })
+    }
+
     fn requests(&self) -> u32 {
         self.http.requests()
     }

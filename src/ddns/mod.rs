@@ -70,6 +70,20 @@ pub trait Provider: Send + Sync {
         value: &'a str,
     ) -> BoxFuture<'a, Result<(), ProviderError>>;
 
+    /// Check that the provider accepts the credentials for `name` without changing any record,
+    /// where its API allows that; the answer says what was checked. `Unsupported` when the API
+    /// has no such call (DuckDNS, dyndns2).
+    fn verify<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
+        let _ = name;
+        let kind = self.kind();
+        Box::pin(async move {
+            Err(ProviderError::unsupported(
+                format!("{kind} has no call that checks credentials without changing a record"),
+                "nothing to do",
+            ))
+        })
+    }
+
     /// How many requests (HTTP requests or DNS messages) this provider has sent so far.
     fn requests(&self) -> u32;
 }

@@ -318,6 +318,24 @@ impl Provider for Rfc2136 {
         })
     }
 
+    /// A signed UPDATE that deletes the A record `0.0.0.0` (which no box publishes) at `name`:
+    /// the server checks the key and its update policy for the name's address records, and
+    /// nothing changes (no new serial).
+    fn verify<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(async move {
+            let owner = self.owner(name)?;
+            let mut m = self.message();
+            let mut r = Record::from_rdata(owner, 0, RData::A(A(std::net::Ipv4Addr::UNSPECIFIED)));
+            r.dns_class = DNSClass::NONE;
+            m.add_update(r);
+            self.exchange(m).await?;
+            Ok(format!(
+                "{} accepts key `{}` for updates of {name} (an update that changes nothing)",
+                self.server, self.key_name
+            ))
+        })
+    }
+
     fn requests(&self) -> u32 {
         self.requests.load(Ordering::Relaxed)
     }

@@ -485,45 +485,87 @@ pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
     let Some(resolver) = v.resolver else {
         return CheckResult::skip(id, "no resolver (see dns.resolver)");
     };
-    let rec = match &v.rec_a {
-        Some(Ok(a)) => a,
-        Some(Err(e)) => {
-            return CheckResult::warn(
-                id,
-                format!("the resolver {resolver} gave no answer for {name}: {e}"),
-            )
-            .fix("see dns.resolver");
+    let mut seen = vec![];
+    let mut problem: Option<(String, &str, bool)> = None;
+    for fam in [Family::V4, Family::V6] {
+        let enabled = ctx.family_enabled(fam);
+        let (rtype, rec) = match fam {
+            Family::V4 => ("A", &v.rec_a),
+            Family::V6 => ("AAAA", &v.rec_aaaa),
+        };
+        let rec = match rec {
+            Some(Ok(a)) => a,
+            Some(Err(e)) if enabled => {
+                problem.get_or_insert((
+                    format!("the resolver {resolver} gave no {rtype} answer for {name}: {e}"),
+                    "see dns.resolver",
+                    false,
+                ));
+                continue;
+            }
+            _ => continue,
+        };
+        let auth = v.auth.iter().find_map(|s| match fam {
+            Family::V4 => s.a.as_ref().ok(),
+            Family::V6 => s.aaaa.as_ref().ok(),
+        });
+        if !enabled && rec.addresses.is_empty() && auth.is_none_or(|a| a.addresses.is_empty()) {
+            continue;
         }
-        None => return CheckResult::skip(id, "not asked"),
-    };
-    let auth: Option<&Answer> = v.auth.iter().find_map(|s| s.a.as_ref().ok());
-    let r = match auth {
-        Some(auth) if auth.addresses != rec.addresses => CheckResult::warn(
-            id,
-            format!(
-                "the resolver {resolver} still answers {} for {name}, the authoritative servers already {}: the change is propagating (up to {} s)",
-                fmt_addrs(&rec.addresses),
-                fmt_addrs(&auth.addresses),
-                rec.ttl.or(auth.ttl).unwrap_or(0)
-            ),
-        )
-        .why("resolvers keep an answer for its TTL; visitors using them reach the old address until it runs out")
-        .fix("wait for the TTL to pass; a short TTL ([ddns] ttl) makes changes visible sooner"),
-        _ if rec.addresses.is_empty() => CheckResult::warn(
-            id,
-            format!("the resolver {resolver} has no address for {name} ({})", rec.rcode),
-        )
-        .fix("see dns.authoritative"),
-        _ => CheckResult::pass(
-            id,
-            format!(
-                "the resolver {resolver} answers {} for {name} (TTL {})",
+        match auth {
+            Some(auth) if auth.addresses != rec.addresses => {
+                problem.get_or_insert((
+                    format!(
+                        "the resolver {resolver} still answers {rtype} {} for {name}, the authoritative servers already {}: the change is propagating (up to {} s)",
+                        fmt_addrs(&rec.addresses),
+                        fmt_addrs(&auth.addresses),
+                        rec.ttl.or(auth.ttl).unwrap_or(0)
+                    ),
+                    "wait for the TTL to pass; a short TTL ([ddns] ttl) makes changes visible sooner",
+                    true,
+                ));
+            }
+            _ if rec.addresses.is_empty() => {
+                problem.get_or_insert((
+                    format!(
+                        "the resolver {resolver} has no {rtype} record for {name} ({})",
+                        rec.rcode
+                    ),
+                    "see dns.authoritative",
+                    false,
+                ));
+            }
+            _ => seen.push(format!(
+                "{rtype} {} (TTL {})",
                 fmt_addrs(&rec.addresses),
                 rec.ttl.unwrap_or(0)
+            )),
+        }
+    }
+    let r = match problem {
+        Some((summary, fix, propagating)) => {
+            let r = CheckResult::warn(id, summary).fix(fix);
+            if propagating {
+                r.why("resolvers keep an answer for its TTL; visitors using them reach the old address until it runs out")
+            } else {
+                r
+            }
+        }
+        None if seen.is_empty() => CheckResult::skip(id, "not asked"),
+        None => CheckResult::pass(
+            id,
+            format!(
+                "the resolver {resolver} answers {} for {name}",
+                seen.join(", ")
             ),
         ),
     };
-    r.detail("resolver", resolver).detail("answer", rec)
+    r.detail("resolver", resolver)
+        .detail("answer", v.rec_a.as_ref().and_then(|a| a.as_ref().ok()))
+        .detail(
+            "answer_aaaa",
+            v.rec_aaaa.as_ref().and_then(|a| a.as_ref().ok()),
+        )
 }
 
 pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {

@@ -334,9 +334,10 @@ pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
     }
 }
 
-/// The DNS provider accepts direkt's credentials. There is no read-only call common to the
-/// providers, so doctor adds and removes a TXT value at `_acme-challenge.<name>` (what DNS-01
-/// does anyway; the A/AAAA records are not touched). dyndns2 has no TXT: its last update tells.
+/// The DNS provider accepts direkt's credentials: a call that changes nothing where the API has
+/// one (Cloudflare, deSEC: reads; RFC 2136: a no-op signed update); else a TXT value at
+/// `_acme-challenge.<name>` added and removed (DuckDNS, what DNS-01 does anyway); dyndns2 has
+/// neither: its last accepted update tells.
 pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
     use crate::ddns::Failure;
     let id = "provider.credentials";
@@ -380,9 +381,17 @@ pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
     let value = format!("direkt-doctor-{}", crate::probe::api::new_nonce());
     let limit = ctx.step_timeout(2);
     let attempt = async {
+        match provider.verify(c.name.as_str()).await {
+            Ok(what) => return Ok(Some(what)),
+            Err(e) if e.failure == Failure::Unsupported => {}
+            Err(e) => return Err(e),
+        }
         match provider.set_txt(&fqdn, &value).await {
-            Ok(()) => provider.remove_txt(&fqdn, &value).await.map(|_| true),
-            Err(e) if e.failure == Failure::Unsupported => Ok(false),
+            Ok(()) => provider
+                .remove_txt(&fqdn, &value)
+                .await
+                .map(|_| Some(format!("a TXT value at {fqdn} added and removed"))),
+            Err(e) if e.failure == Failure::Unsupported => Ok(None),
             Err(e) => Err(e),
         }
     };
@@ -400,14 +409,14 @@ pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
         .detail("provider", d.provider.to_string());
     };
     let r = match result {
-        Ok(true) => CheckResult::pass(
+        Ok(Some(what)) => CheckResult::pass(
             id,
             format!(
-                "the DNS provider ({}) accepts direkt's credentials (a TXT value at {fqdn} added and removed)",
+                "the DNS provider ({}) accepts direkt's credentials: {what}",
                 d.provider
             ),
         ),
-        Ok(false) => match (&state.ddns.ipv4, &state.ddns.ipv6) {
+        Ok(None) => match (&state.ddns.ipv4, &state.ddns.ipv6) {
             (Some(p), _) | (None, Some(p)) => CheckResult::pass(
                 id,
                 format!(
@@ -435,7 +444,7 @@ pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
                 id,
                 status,
                 format!(
-                    "the DNS provider ({}) refused a test change: {}",
+                    "the DNS provider ({}) refused direkt's credentials: {}",
                     d.provider, e.message
                 ),
             )
