@@ -339,6 +339,43 @@ fn port_80_blocked_by_the_isp_is_named() {
 }
 
 #[test]
+fn a_udp_forwarding_is_checked_from_outside_and_a_drop_is_named() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    let config = lab.run_dir().join("box/direkt.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("forward = [443, 80]"), "{text}");
+    std::fs::write(
+        &config,
+        text.replace("forward = [443, 80]", "forward = [443, 80, \"51820/udp\"]"),
+    )
+    .unwrap();
+    lab.box_direkt(&["ddns", "update"]).code(0);
+    lab.box_direkt(&["ports", "add"]).code(0);
+    // Nothing listens on 51820: doctor answers the probe's datagram itself, with the nonce.
+    let (_, j, _) = doctor(&lab, &[]);
+    let c = check(&j, "reach.udp.51820");
+    assert_eq!(c["status"], "pass", "{c:#}");
+    assert_eq!(c["details"]["outcome"], "open", "{c:#}");
+    // The router drops the port's datagrams: a timeout, said as such, with a fix.
+    lab.exec(
+        "router",
+        &[
+            "nft", "insert", "rule", "inet", "filter", "forward", "udp", "dport", "51820", "drop",
+        ],
+    )
+    .code(0);
+    let (r, j, _) = doctor(&lab, &[]);
+    r.code(3);
+    let c = check(&j, "reach.udp.51820");
+    assert_eq!(c["status"], "fail", "{c:#}");
+    assert_eq!(c["details"]["outcome"], "timeout", "{c:#}");
+    assert!(c["fix"].is_string(), "{c:#}");
+    assert_eq!(status(&j, "reach.tcp.443"), "pass");
+}
+
+#[test]
 fn everything_unreachable_still_finishes_within_the_deadline_with_a_verdict() {
     let Some(lab) = Lab::up_or_skip("direct") else {
         return;
