@@ -95,6 +95,21 @@ fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
     let table = router_table(&lab);
     assert!(table.contains("443->192.168.77.10:443"), "{table}");
     assert!(table.contains("direkt 443/tcp"), "{table}");
+    // `add` always sends (another internal port, another lease, or the same request again):
+    // never "kept" from the record.
+    let again = |args: &[&str]| {
+        let j = lab.box_direkt(args).code(0).json();
+        let m = j["mappings"][0].clone();
+        assert_ne!(m["action"], "kept", "{j}");
+        m
+    };
+    again(&["ports", "add", "443:8443", "--lease", "30m", "--json"]);
+    assert!(router_table(&lab).contains("443->192.168.77.10:8443"));
+    again(&["ports", "add", "443", "--lease", "30m", "--json"]);
+    assert!(router_table(&lab).contains("443->192.168.77.10:443"));
+    let m = again(&["ports", "add", "443", "--lease", "40m", "--json"]);
+    assert_eq!(m["lease"], 2400, "{m}");
+    again(&["ports", "add", "443", "--lease", "30m", "--json"]);
 
     // Another LAN host holds 8443: direkt names it and leaves it alone.
     lab.exec(
@@ -150,6 +165,31 @@ fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
         "{j}"
     );
     assert_kept_without_discovery(&lab);
+    // The config now forwards 443 to 8443: refresh sends the new mapping, then keeps it.
+    let config = lab.run_dir().join("box/direkt.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("forward = [443, 80]"), "{text}");
+    std::fs::write(
+        &config,
+        text.replace("forward = [443, 80]", "forward = [\"443:8443\", 80]"),
+    )
+    .unwrap();
+    let j = lab
+        .box_direkt(&["ports", "refresh", "--json"])
+        .code(0)
+        .json();
+    let m443 = j["mappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["mapping"] == "443:8443/tcp")
+        .unwrap_or_else(|| panic!("{j}"))
+        .clone();
+    assert_eq!(m443["action"], "extended", "{j}");
+    let table = router_table(&lab);
+    assert!(table.contains("443->192.168.77.10:8443"), "{table}");
+    assert_kept_without_discovery(&lab);
+    std::fs::write(&config, text).unwrap();
     lab.box_direkt(&["ports", "remove", "--all"]).code(0);
     let table = router_table(&lab);
     assert!(!table.contains("->192.168.77.10"), "{table}");

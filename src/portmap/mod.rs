@@ -989,6 +989,8 @@ async fn ensure(
         (Some(_), false) => Action::Restored,
         // `add` sends the mapping anyway (a conflict shows in its answer): no need to ask first.
         (Some(_), true) if force => Action::Extended,
+        // The config now forwards the port to another internal port: send the new mapping.
+        (Some(r), true) if r.internal_port != target.spec.internal => Action::Extended,
         (Some(r), true) => match mapper.presence(r).await {
             Ok(Presence::Missing) => Action::Restored,
             Ok(Presence::TakenBy(holder)) => {
@@ -1133,25 +1135,18 @@ pub async fn add(
     targets: &[Target],
     opts: &PortsOptions,
 ) -> Result<PortsReport> {
-    if !opts.force
-        && opts.discover.gateway.is_none()
-        && let Some(mappings) = confirm_recorded(state, targets, now_unix()).await
-    {
-        tracing::debug!(
-            "{} mapping(s) confirmed on the router, no discovery",
-            mappings.len()
-        );
-        return Ok(PortsReport {
-            gateway: state
-                .ports
-                .mappings
-                .iter()
-                .find(|r| r.family == Family::Ipv4)
-                .map(|r| r.gateway),
-            mappings,
-            ..PortsReport::empty()
-        });
-    }
+    // `add` sends each mapping anyway (a conflict shows in its answer).
+    map_all(lock, state, targets, opts, true).await
+}
+
+/// Discover the gateway and [`ensure`] each target (`force`: send it without asking first).
+async fn map_all(
+    lock: &StateLock,
+    state: &mut State,
+    targets: &[Target],
+    opts: &PortsOptions,
+    force: bool,
+) -> Result<PortsReport> {
     let mut opts = opts.clone();
     opts.discover.ipv6 |= targets.iter().any(|t| t.family == Family::Ipv6);
     // A mapping made over UPnP is checked over UPnP: wait for its answer instead of switching
@@ -1165,7 +1160,7 @@ pub async fn add(
     let d = discover(&opts.discover).await?;
     let mut report = report_from(&d);
     for t in targets {
-        let o = ensure(&d, lock, state, t, true).await;
+        let o = ensure(&d, lock, state, t, force).await;
         report.mappings.push(o);
     }
     Ok(report)
@@ -1242,27 +1237,11 @@ pub async fn refresh(
             ..PortsReport::empty()
         });
     }
-    let mut opts = opts.clone();
-    opts.discover.ipv6 |= targets.iter().any(|t| t.family == Family::Ipv6);
-    // A mapping made over UPnP is checked over UPnP: wait for its answer instead of switching
-    // to PCP because PCP answered a few ms sooner (that would re-create it for nothing).
-    opts.discover.full |= targets.iter().any(|t| {
-        state
-            .ports
-            .find(t.spec.external, t.spec.protocol, t.family)
-            .is_some_and(|r| matches!(r.via, Method::UpnpIgd2 | Method::UpnpIgd1))
-    });
-    let d = discover(&opts.discover).await?;
-    let mut report = report_from(&d);
-    for t in &targets {
-        let o = ensure(&d, lock, state, t, opts.force).await;
-        report.mappings.push(o);
-    }
-    Ok(report)
+    map_all(lock, state, &targets, opts, opts.force).await
 }
 
-/// The common path of [`refresh`] (cron): every target is recorded, on the gateway and local
-/// address this box still has, and no lease is due. Then one SOAP call per UPnP mapping, to the
+/// The common path of [`refresh`] (cron): every target is recorded as configured (same
+/// internal port), on the gateway and local address this box still has, and no lease is due. Then one SOAP call per UPnP mapping, to the
 /// service recorded with it, and one datagram per PCP/NAT-PMP gateway (an epoch that went back
 /// shows a restart) confirm them: no SSDP search, no description, no new mapping. `None` as soon
 /// as anything is off or unsure; the caller then does the whole refresh.
@@ -1288,6 +1267,7 @@ async fn confirm_recorded(
         };
         if r.gateway != gw
             || r.internal_client != local
+            || r.internal_port != t.spec.internal
             || lease_decision(r, now) == LeaseDecision::Extend
         {
             return None;
