@@ -877,11 +877,11 @@ impl DdnsPeers {
 
 const DDNS_COUNTERS: &[&str] = &["stun", "echo", "dns", "dyndns"];
 
-/// Give the router another WAN address: what the echo and STUN servers see changes.
-/// Move the router's WAN address, then wait (untimed) until the router has settled: miniupnpd
-/// re-learns its public address by STUN after a change and answers nothing on the LAN until
-/// then (up to ~3 s). A cron job runs minutes after an ISP's change, so the measured run sees
-/// a settled router; without `natpmpc` the wait is a fixed 4 s.
+/// Give the router another WAN address (what the echo and STUN servers see changes), then
+/// wait (untimed) until the router has settled: miniupnpd re-learns its public address by STUN
+/// after a change and answers nothing on the LAN until then (up to ~3 s). A cron job runs
+/// minutes after an ISP's change, so the measured run sees a settled router; without `natpmpc`
+/// the wait is a fixed 4 s.
 fn set_wan(lab: &Lab, addr: &str) -> Res<()> {
     lab.sh(
         "router",

@@ -401,15 +401,21 @@ fn ip_urls_of(env: &Env) -> String {
     text[start..end].to_string()
 }
 
-#[test]
-fn cloudflare_txt_for_dns01_through_the_library() {
-    let cf = cloudflare();
+/// A config for the fake Cloudflare, without address sources (for library calls), and its token.
+fn cloudflare_env(cf: &FakeCloudflare) -> Env {
     let env = Env::new();
     env.write_config(&format!(
         "name = \"box.example.test\"\n[ddns]\nprovider = \"cloudflare\"\nserver = \"{}/client/v4\"\nzone = \"example.test\"\n",
         cf.http.url()
     ));
     secrets(&env, "token", TOKEN);
+    env
+}
+
+#[test]
+fn cloudflare_txt_for_dns01_through_the_library() {
+    let cf = cloudflare();
+    let env = cloudflare_env(&cf);
     let settings = settings_of(&env);
     let p = direkt::ddns::provider_from_settings(&settings).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -429,12 +435,7 @@ fn cloudflare_txt_for_dns01_through_the_library() {
 #[test]
 fn cloudflare_verify_reads_only_and_names_a_refused_token() {
     let cf = cloudflare();
-    let env = Env::new();
-    env.write_config(&format!(
-        "name = \"box.example.test\"\n[ddns]\nprovider = \"cloudflare\"\nserver = \"{}/client/v4\"\nzone = \"example.test\"\n",
-        cf.http.url()
-    ));
-    secrets(&env, "token", TOKEN);
+    let env = cloudflare_env(&cf);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

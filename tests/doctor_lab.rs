@@ -343,14 +343,7 @@ fn a_udp_forwarding_is_checked_from_outside_and_a_drop_is_named() {
     let Some(lab) = Lab::up_or_skip("direct") else {
         return;
     };
-    let config = lab.run_dir().join("box/direkt.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    assert!(text.contains("forward = [443, 80]"), "{text}");
-    std::fs::write(
-        &config,
-        text.replace("forward = [443, 80]", "forward = [443, 80, \"51820/udp\"]"),
-    )
-    .unwrap();
+    lab.set_forward("[443, 80, \"51820/udp\"]");
     lab.box_direkt(&["ddns", "update"]).code(0);
     lab.box_direkt(&["ports", "add"]).code(0);
     // Nothing listens on 51820: doctor answers the probe's datagram itself, with the nonce.

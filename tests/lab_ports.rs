@@ -146,13 +146,7 @@ fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
         .box_direkt(&["ports", "refresh", "--json"])
         .code(0)
         .json();
-    let m443 = j["mappings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["mapping"] == "443/tcp" && m["family"] == "ipv4")
-        .unwrap()
-        .clone();
+    let m443 = mapping(&j, "443/tcp");
     assert_eq!(m443["action"], "kept", "{j}");
     assert_eq!(m443["via"], "upnp-igd2");
     // The config also lists 80: refresh creates it.
@@ -166,30 +160,17 @@ fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
     );
     assert_kept_without_discovery(&lab);
     // The config now forwards 443 to 8443: refresh sends the new mapping, then keeps it.
-    let config = lab.run_dir().join("box/direkt.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    assert!(text.contains("forward = [443, 80]"), "{text}");
-    std::fs::write(
-        &config,
-        text.replace("forward = [443, 80]", "forward = [\"443:8443\", 80]"),
-    )
-    .unwrap();
+    let original = lab.set_forward("[\"443:8443\", 80]");
     let j = lab
         .box_direkt(&["ports", "refresh", "--json"])
         .code(0)
         .json();
-    let m443 = j["mappings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["mapping"] == "443:8443/tcp")
-        .unwrap_or_else(|| panic!("{j}"))
-        .clone();
+    let m443 = mapping(&j, "443:8443/tcp");
     assert_eq!(m443["action"], "extended", "{j}");
     let table = router_table(&lab);
     assert!(table.contains("443->192.168.77.10:8443"), "{table}");
     assert_kept_without_discovery(&lab);
-    std::fs::write(&config, text).unwrap();
+    std::fs::write(lab.config(), original).unwrap();
     lab.box_direkt(&["ports", "remove", "--all"]).code(0);
     let table = router_table(&lab);
     assert!(!table.contains("->192.168.77.10"), "{table}");
@@ -197,6 +178,17 @@ fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
         table.contains("8443->192.168.77.66:8443"),
         "removed another host's mapping: {table}"
     );
+}
+
+/// The IPv4 outcome of `name` (`443/tcp`) in a ports command's JSON.
+fn mapping(j: &serde_json::Value, name: &str) -> serde_json::Value {
+    j["mappings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["mapping"] == name && m["family"] == "ipv4")
+        .unwrap_or_else(|| panic!("no {name} in {j}"))
+        .clone()
 }
 
 /// A refresh with nothing due confirms every mapping on the router without a discovery (one

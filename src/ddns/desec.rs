@@ -53,6 +53,18 @@ impl Desec {
         })
     }
 
+    /// A request to `url` with the token.
+    fn request(
+        &self,
+        method: reqwest::Method,
+        url: String,
+    ) -> Result<reqwest::RequestBuilder, ProviderError> {
+        Ok(self.http.client()?.request(method, url).header(
+            reqwest::header::AUTHORIZATION,
+            format!("Token {}", self.token.expose()),
+        ))
+    }
+
     async fn patch(
         &self,
         sub: &str,
@@ -61,15 +73,7 @@ impl Desec {
     ) -> Result<(), ProviderError> {
         let url = format!("{}/domains/{}/rrsets/", self.base, self.domain);
         let body = json!([{"subname": sub, "type": rtype, "ttl": self.ttl, "records": records}]);
-        let rb = self
-            .http
-            .client()?
-            .patch(url)
-            .header(
-                reqwest::header::AUTHORIZATION,
-                format!("Token {}", self.token.expose()),
-            )
-            .json(&body);
+        let rb = self.request(reqwest::Method::PATCH, url)?.json(&body);
         let answer = self.http.send("deSEC", rb).await?;
         classify(&answer, &self.domain)
     }
@@ -77,10 +81,7 @@ impl Desec {
     async fn txt_records(&self, sub: &str) -> Result<Vec<String>, ProviderError> {
         let at = if sub.is_empty() { "@" } else { sub };
         let url = format!("{}/domains/{}/rrsets/{at}/TXT/", self.base, self.domain);
-        let rb = self.http.client()?.get(url).header(
-            reqwest::header::AUTHORIZATION,
-            format!("Token {}", self.token.expose()),
-        );
+        let rb = self.request(reqwest::Method::GET, url)?;
         let answer = self.http.send("deSEC", rb).await?;
         if answer.status == 404 {
             // No TXT set yet; an unknown domain shows up as a 404 on the PATCH that follows.
@@ -197,10 +198,7 @@ impl Provider for Desec {
         Box::pin(async move {
             self.sub(name)?;
             let url = format!("{}/domains/{}/", self.base, self.domain);
-            let rb = self.http.client()?.get(url).header(
-                reqwest::header::AUTHORIZATION,
-                format!("Token {}", self.token.expose()),
-            );
+            let rb = self.request(reqwest::Method::GET, url)?;
             let answer = self.http.send("deSEC", rb).await?;
             classify(&answer, &self.domain)?;
             Ok(format!(

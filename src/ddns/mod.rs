@@ -73,8 +73,7 @@ pub trait Provider: Send + Sync {
     /// Check that the provider accepts the credentials for `name` without changing any record,
     /// where its API allows that; the answer says what was checked. `Unsupported` when the API
     /// has no such call (DuckDNS, dyndns2).
-    fn verify<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
-        let _ = name;
+    fn verify<'a>(&'a self, _name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
         let kind = self.kind();
         Box::pin(async move {
             Err(ProviderError::unsupported(

@@ -108,6 +108,16 @@ impl Rfc2136 {
         m
     }
 
+    /// Delete exactly this value at `owner` (class NONE, TTL 0: RFC 2136 2.5.4); a value that
+    /// is not there changes nothing.
+    async fn delete_value(&self, owner: Name, data: RData) -> Result<(), ProviderError> {
+        let mut m = self.message();
+        let mut r = Record::from_rdata(owner, 0, data);
+        r.dns_class = DNSClass::NONE;
+        m.add_update(r);
+        self.exchange(m).await
+    }
+
     fn owner(&self, name: &str) -> Result<Name, ProviderError> {
         let n = fqdn(name).map_err(|e| {
             ProviderError::unsupported(
@@ -309,12 +319,8 @@ impl Provider for Rfc2136 {
     ) -> BoxFuture<'a, Result<(), ProviderError>> {
         Box::pin(async move {
             let owner = self.owner(fqdn)?;
-            let mut m = self.message();
-            // Class NONE, TTL 0: delete exactly this value (RFC 2136 2.5.4).
-            let mut r = Record::from_rdata(owner, 0, RData::TXT(TXT::new(vec![value.to_string()])));
-            r.dns_class = DNSClass::NONE;
-            m.add_update(r);
-            self.exchange(m).await
+            self.delete_value(owner, RData::TXT(TXT::new(vec![value.to_string()])))
+                .await
         })
     }
 
@@ -324,11 +330,8 @@ impl Provider for Rfc2136 {
     fn verify<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
         Box::pin(async move {
             let owner = self.owner(name)?;
-            let mut m = self.message();
-            let mut r = Record::from_rdata(owner, 0, RData::A(A(std::net::Ipv4Addr::UNSPECIFIED)));
-            r.dns_class = DNSClass::NONE;
-            m.add_update(r);
-            self.exchange(m).await?;
+            self.delete_value(owner, RData::A(A(std::net::Ipv4Addr::UNSPECIFIED)))
+                .await?;
             Ok(format!(
                 "{} accepts key `{}` for updates of {name} (an update that changes nothing)",
                 self.server, self.key_name

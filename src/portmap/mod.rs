@@ -1241,10 +1241,11 @@ pub async fn refresh(
 }
 
 /// The common path of [`refresh`] (cron): every target is recorded as configured (same
-/// internal port), on the gateway and local address this box still has, and no lease is due. Then one SOAP call per UPnP mapping, to the
-/// service recorded with it, and one datagram per PCP/NAT-PMP gateway (an epoch that went back
-/// shows a restart) confirm them: no SSDP search, no description, no new mapping. `None` as soon
-/// as anything is off or unsure; the caller then does the whole refresh.
+/// internal port), on the gateway and local address this box still has, and no lease is due.
+/// Then one SOAP call per UPnP mapping, to the service recorded with it, and one datagram per
+/// PCP/NAT-PMP gateway (an epoch that went back shows a restart) confirm them: no SSDP search,
+/// no description, no new mapping. `None` as soon as anything is off or unsure; the caller then
+/// does the whole refresh.
 async fn confirm_recorded(
     state: &State,
     targets: &[Target],

@@ -152,6 +152,21 @@ impl Lab {
     pub fn config(&self) -> PathBuf {
         self.path("/box/config")
     }
+    /// Replace the box config's `[ports] forward` list (the lab writes `[443, 80]`), e.g.
+    /// `set_forward("[443, 80, \"51820/udp\"]")`; returns the config as it was.
+    pub fn set_forward(&self, list: &str) -> String {
+        let text = std::fs::read_to_string(self.config()).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("forward = "))
+            .unwrap_or_else(|| panic!("the box config has no forward list: {text}"));
+        std::fs::write(
+            self.config(),
+            text.replace(line, &format!("forward = {list}")),
+        )
+        .unwrap();
+        text
+    }
     pub fn secrets_file(&self) -> PathBuf {
         self.path("/box/secrets")
     }
