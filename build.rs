@@ -16,8 +16,9 @@
 //!
 //! The flags reach every target of the package (the library too, which ignores them), so a
 //! change in what is found recompiles direkt once. The probe re-runs when CI, PATH, USER (su
-//! and sudo set it), or a pretend variable changes, and when a PATH directory changes
-//! (installing a program changes its directory's mtime).
+//! and sudo set it) or a pretend variable changes and, while something is missing, when a
+//! PATH directory changes (installing a program changes its directory's mtime), so a test
+//! ignored for a missing tool runs as soon as the tool is installed.
 
 use std::path::{Path, PathBuf};
 
@@ -63,10 +64,6 @@ fn main() {
     let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
-    for dir in path_dirs.iter().filter(|d| d.is_absolute() && d.is_dir()) {
-        // A path that does not exist would make cargo re-run the script on every build.
-        println!("cargo::rerun-if-changed={}", dir.display());
-    }
 
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
     let pretend_missing = std::env::var("DIREKT_TEST_PRETEND_MISSING").unwrap_or_default();
@@ -85,6 +82,16 @@ fn main() {
     for (flag, program) in TOOLS {
         if ci || found(program) {
             met.push(flag);
+        }
+    }
+    // Watch the PATH directories only while a program that would lift an ignore is missing:
+    // each re-run recompiles direkt, and a program removed later fails its tests loudly anyway.
+    let lab_missing = root && !met.contains(&"has_lab");
+    let tool_missing = TOOLS.iter().any(|(flag, _)| !met.contains(flag));
+    if !ci && (lab_missing || tool_missing) {
+        for dir in path_dirs.iter().filter(|d| d.is_absolute() && d.is_dir()) {
+            // A path that does not exist would make cargo re-run the script on every build.
+            println!("cargo::rerun-if-changed={}", dir.display());
         }
     }
     for flag in met {
