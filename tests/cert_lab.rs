@@ -1,5 +1,6 @@
 //! Certificates end to end in the namespace lab, against the lab's Pebble, Knot and miniupnpd:
-//! the must-show items of the certificates issue. Needs root (see tests/support/lab.rs).
+//! the must-show items of the certificates issue. Needs root (ignored without it, see
+//! tests/support/lab.rs).
 
 mod support;
 
@@ -138,10 +139,9 @@ fn pebble_pid(lab: &Lab) -> i32 {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn direct_http01_verifies_matches_and_renew_asks_nothing() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     publish(&lab, "203.0.113.2");
     map(&lab, 80);
     let config = lab.config();
@@ -222,10 +222,9 @@ fn direct_http01_verifies_matches_and_renew_asks_nothing() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn direct_tls_alpn01_dns01_and_a_failing_deploy_hook() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     publish(&lab, "203.0.113.2");
     map(&lab, 443);
 
@@ -282,10 +281,9 @@ fn direct_tls_alpn01_dns01_and_a_failing_deploy_hook() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn dual_stack_http01_is_answered_over_ipv6() {
-    let Some(lab) = Lab::up_or_skip("dual-stack") else {
-        return;
-    };
+    let lab = Lab::up("dual-stack");
     publish(&lab, "203.0.113.2");
     publish(&lab, "2001:db8:77::10");
     // Port 80 forwarded for IPv4 and opened in the router's IPv6 firewall (PCP pinhole).
@@ -309,10 +307,9 @@ fn dual_stack_http01_is_answered_over_ipv6() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn nonce_rejection_at_50_percent_still_issues() {
-    let Some(lab) = Lab::builder("direct").nonce_reject(50).up_or_skip() else {
-        return;
-    };
+    let lab = Lab::builder("direct").nonce_reject(50).up();
     publish(&lab, "203.0.113.2");
     map(&lab, 80);
     for args in [
@@ -346,10 +343,9 @@ fn zone_add(lab: &Lab, owner: &str, rtype: &str, data: &str) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn aliases_are_checked_before_ordering_and_share_the_certificate() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     publish(&lab, "203.0.113.2");
     map(&lab, 80);
     let config = config_with(
@@ -396,10 +392,9 @@ fn aliases_are_checked_before_ordering_and_share_the_certificate() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn port80_blocked_names_the_port_and_falls_back_to_tls_alpn() {
-    let Some(lab) = Lab::up_or_skip("port80-blocked") else {
-        return;
-    };
+    let lab = Lab::up("port80-blocked");
     publish(&lab, "203.0.113.2");
     map(&lab, 80);
     map(&lab, 443);
@@ -426,10 +421,9 @@ fn port80_blocked_names_the_port_and_falls_back_to_tls_alpn() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn cgnat_failure_says_there_is_no_inbound_path() {
-    let Some(lab) = Lab::up_or_skip("cgnat") else {
-        return;
-    };
+    let lab = Lab::up("cgnat");
     // The internet sees the carrier's address; the router's WAN is 100.64.0.2.
     publish(&lab, "203.0.113.100");
     map(&lab, 80);
@@ -442,10 +436,9 @@ fn cgnat_failure_says_there_is_no_inbound_path() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn sigkill_during_issuance_leaves_the_previous_set_live_and_matching() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     publish(&lab, "203.0.113.2");
     map(&lab, 80);
     let config = lab.config();

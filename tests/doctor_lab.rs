@@ -1,6 +1,6 @@
 //! `direkt doctor` end to end in the namespace lab: a fully set-up box, a record changed behind
 //! direkt's back, bad certificates, port 80 blocked by the ISP, and everything unreachable.
-//! Needs root (skips locally without it, fails under CI).
+//! Needs root (ignored without it, never ignored under CI).
 
 mod support;
 
@@ -96,10 +96,9 @@ fn set_up(lab: &Lab) -> TlsServer {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn direct_fully_set_up_every_check_passes_within_the_time() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let _tls = set_up(&lab);
     let serial = || {
         let r = lab.exec(
@@ -222,10 +221,9 @@ fn direct_fully_set_up_every_check_passes_within_the_time() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn a_record_changed_behind_direkts_back_is_named_stale() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     lab.box_direkt(&["ddns", "update"]).code(0);
     map_ports(&lab);
     let script = format!(
@@ -278,10 +276,9 @@ fn write_cert(dir: &std::path::Path, names: &[&str], from: i32, until: i32) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn expired_and_mismatched_certificates_are_named() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     lab.box_direkt(&["ddns", "update"]).code(0);
     map_ports(&lab);
     let dir = live_dir(&lab);
@@ -320,10 +317,9 @@ fn expired_and_mismatched_certificates_are_named() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn port_80_blocked_by_the_isp_is_named() {
-    let Some(lab) = Lab::up_or_skip("port80-blocked") else {
-        return;
-    };
+    let lab = Lab::up("port80-blocked");
     lab.box_direkt(&["ddns", "update"]).code(0);
     map_ports(&lab);
     let (r, j, _) = doctor(&lab, &[]);
@@ -339,10 +335,9 @@ fn port_80_blocked_by_the_isp_is_named() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn a_udp_forwarding_is_checked_from_outside_and_a_drop_is_named() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     lab.set_forward("[443, 80, \"51820/udp\"]");
     lab.box_direkt(&["ddns", "update"]).code(0);
     lab.box_direkt(&["ports", "add"]).code(0);
@@ -369,10 +364,9 @@ fn a_udp_forwarding_is_checked_from_outside_and_a_drop_is_named() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn everything_unreachable_still_finishes_within_the_deadline_with_a_verdict() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     // Stop the probe server, and drop every DNS packet at the internet's DNS server.
     let probe_pid = lab.info()["daemons"]
         .as_array()
@@ -424,10 +418,9 @@ fn everything_unreachable_still_finishes_within_the_deadline_with_a_verdict() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn doctor_works_before_anything_is_configured() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let bin = support::bin();
     let r = lab.exec(
         "box",
@@ -468,10 +461,9 @@ fn doctor_works_before_anything_is_configured() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn dual_stack_checks_ipv6_reachability_separately() {
-    let Some(lab) = Lab::up_or_skip("dual-stack") else {
-        return;
-    };
+    let lab = Lab::up("dual-stack");
     lab.box_direkt(&["ddns", "update"]).code(0);
     map_ports(&lab);
     let (_, j, _) = doctor(&lab, &[]);
@@ -528,8 +520,8 @@ fn dual_stack_checks_ipv6_reachability_separately() {
 }
 
 /// The verdict of a scenario whose ports were forwarded (where the router lets direkt).
-fn scenario_verdict(scenario: &str) -> Option<(Lab, Value)> {
-    let lab = Lab::up_or_skip(scenario)?;
+fn scenario_verdict(scenario: &str) -> (Lab, Value) {
+    let lab = Lab::up(scenario);
     lab.box_direkt(&["ddns", "update"]).code(0);
     for port in ["443", "80"] {
         // no-portmap refuses: that is what the test is about.
@@ -541,14 +533,13 @@ fn scenario_verdict(scenario: &str) -> Option<(Lab, Value)> {
         wall < Duration::from_secs(5),
         "{scenario}: doctor took {wall:?}"
     );
-    Some((lab, j))
+    (lab, j)
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn cgnat_is_the_verdict_with_both_addresses() {
-    let Some((_lab, j)) = scenario_verdict("cgnat") else {
-        return;
-    };
+    let (_lab, j) = scenario_verdict("cgnat");
     let v = &j["verdict"];
     assert_eq!(v["cause"], "nat.cgnat", "{v:#}");
     let s = v["summary"].as_str().unwrap();
@@ -562,10 +553,9 @@ fn cgnat_is_the_verdict_with_both_addresses() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn double_nat_is_the_verdict() {
-    let Some((_lab, j)) = scenario_verdict("double-nat") else {
-        return;
-    };
+    let (_lab, j) = scenario_verdict("double-nat");
     let v = &j["verdict"];
     assert_eq!(v["cause"], "nat.double", "{v:#}");
     let s = v["summary"].as_str().unwrap();
@@ -578,10 +568,9 @@ fn double_nat_is_the_verdict() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn no_portmap_is_the_verdict_with_the_manual_rule() {
-    let Some((_lab, j)) = scenario_verdict("no-portmap") else {
-        return;
-    };
+    let (_lab, j) = scenario_verdict("no-portmap");
     let v = &j["verdict"];
     assert_eq!(v["cause"], "gateway.found", "{v:#}");
     assert!(
@@ -601,10 +590,9 @@ fn no_portmap_is_the_verdict_with_the_manual_rule() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn no_upnp_fully_set_up_passes_through_pcp_and_says_so() {
-    let Some(lab) = Lab::up_or_skip("no-upnp") else {
-        return;
-    };
+    let lab = Lab::up("no-upnp");
     let _tls = set_up(&lab);
     let (r, j, _) = doctor(&lab, &[]);
     r.code(0);

@@ -1,6 +1,6 @@
 //! `direkt lab` end to end: the must-show items per scenario, against the real daemons
 //! (Pebble, Knot, stund, miniupnpd, the probe server), plus teardown leaving nothing behind.
-//! Needs root; see tests/support/lab.rs for skipping rules.
+//! Needs root: ignored without it (see tests/support/lab.rs), never ignored under CI.
 
 mod support;
 
@@ -32,10 +32,9 @@ fn mode(p: &Path) -> u32 {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn direct_upnp_nsupdate_through_nat_and_pebble_over_tls() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
 
     // upnpc from the box sees the router's public address.
     lab.exec("box", &["upnpc", "-i", "-l"])
@@ -157,10 +156,9 @@ fn direct_upnp_nsupdate_through_nat_and_pebble_over_tls() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn down_ends_every_process_and_deletes_every_namespace() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let info = lab.info();
     let pids: Vec<u64> = info["daemons"]
         .as_array()
@@ -309,10 +307,9 @@ fn upnp_map(lab: &Lab, port: &str) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn cgnat_outside_observer_sees_the_carrier_address_and_labs_run_side_by_side() {
-    let Some(cg) = Lab::up_or_skip("cgnat") else {
-        return;
-    };
+    let cg = Lab::up("cgnat");
     // A second lab at the same time, with the same addresses inside its own namespaces.
     let direct = Lab::up("direct");
 
@@ -339,10 +336,9 @@ fn cgnat_outside_observer_sees_the_carrier_address_and_labs_run_side_by_side() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn double_nat_router_is_behind_a_second_private_nat() {
-    let Some(lab) = Lab::up_or_skip("double-nat") else {
-        return;
-    };
+    let lab = Lab::up("double-nat");
     let info = lab.info();
     assert_eq!(info["router"]["wan"], "192.168.1.2");
     assert_eq!(info["upstream"]["kind"], "double-nat");
@@ -354,10 +350,9 @@ fn double_nat_router_is_behind_a_second_private_nat() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn no_upnp_leaves_only_nat_pmp_and_pcp() {
-    let Some(lab) = Lab::builder("no-upnp").nonce_reject(40).up_or_skip() else {
-        return;
-    };
+    let lab = Lab::builder("no-upnp").nonce_reject(40).up();
     let info = lab.info();
     assert!(info["router"]["upnp"].is_null());
     // --pebble-nonce-reject reaches Pebble (and its other settings are explicit).
@@ -386,10 +381,9 @@ fn no_upnp_leaves_only_nat_pmp_and_pcp() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn no_portmap_has_no_port_mapping_service() {
-    let Some(lab) = Lab::up_or_skip("no-portmap") else {
-        return;
-    };
+    let lab = Lab::up("no-portmap");
     let info = lab.info();
     assert_eq!(info["router"]["natpmp_pcp"], false);
     assert!(
@@ -410,10 +404,9 @@ fn no_portmap_has_no_port_mapping_service() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn igdv1_announces_only_a_v1_gateway() {
-    let Some(lab) = Lab::up_or_skip("igdv1") else {
-        return;
-    };
+    let lab = Lab::up("igdv1");
     assert_eq!(lab.info()["router"]["upnp"], "v1");
     let desc = lab.in_ns("box", || {
         let mut s = TcpStream::connect("192.168.77.1:5000").unwrap();
@@ -438,10 +431,9 @@ fn igdv1_announces_only_a_v1_gateway() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn port80_blocked_drops_inbound_80_but_not_443() {
-    let Some(lab) = Lab::up_or_skip("port80-blocked") else {
-        return;
-    };
+    let lab = Lab::up("port80-blocked");
     assert_eq!(lab.info()["inet"]["blocked"][0], "tcp/80 to 203.0.113.2");
     let _listener = box_listener(&lab, &["192.168.77.10:80", "192.168.77.10:443"]);
     upnp_map(&lab, "80");
@@ -453,10 +445,9 @@ fn port80_blocked_drops_inbound_80_but_not_443() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn dual_stack_box_has_a_routed_ipv6_address_behind_a_stateful_firewall() {
-    let Some(lab) = Lab::up_or_skip("dual-stack") else {
-        return;
-    };
+    let lab = Lab::up("dual-stack");
     let info = lab.info();
     assert_eq!(info["box"]["ipv6"], "2001:db8:77::10");
     assert_eq!(info["probe"][1], "http://[2001:db8:5100::80]");
@@ -509,10 +500,9 @@ fn dual_stack_box_has_a_routed_ipv6_address_behind_a_stateful_firewall() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn down_cleans_leftovers_of_a_crashed_run() {
-    if !support::lab::can_run_labs() {
-        return;
-    }
+    support::lab::require_root();
     let name = format!("crash{}", std::process::id() % 100000);
     let inet = format!("{name}-inet");
     let boxn = format!("{name}-box");

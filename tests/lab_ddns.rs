@@ -1,6 +1,6 @@
 //! Dynamic DNS end to end in the namespace lab: direkt in the box behind the NAT router, the
 //! address found by STUN and the probe server, records written to a real Knot with RFC 2136 +
-//! TSIG. Needs root (skips locally without it, fails under CI).
+//! TSIG. Needs root (ignored without it, never ignored under CI).
 
 mod support;
 
@@ -30,10 +30,9 @@ fn update_json(lab: &Lab, extra: &[&str]) -> (Run, serde_json::Value) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn direct_publishes_the_nat_address_and_a_second_run_sends_nothing() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let (r, j) = update_json(&lab, &["-vv"]);
     r.code(0).lacks(&lab.tsig_secret());
     assert_eq!(j["families"][0]["record"], "A");
@@ -67,10 +66,9 @@ fn direct_publishes_the_nat_address_and_a_second_run_sends_nothing() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn a_wrong_tsig_secret_latches_with_badsig_and_leaks_nothing() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     // A valid base64 secret that is not the key's.
     let wrong = "d3JvbmctZGRucy1zZWNyZXQtZm9yLXRoZS1sYWItdGVzdA==";
     let run = |args: &[&str]| {
@@ -101,10 +99,9 @@ fn a_wrong_tsig_secret_latches_with_badsig_and_leaks_nothing() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn dual_stack_publishes_both_and_a_v6_change_leaves_the_a_record_alone() {
-    let Some(lab) = Lab::up_or_skip("dual-stack") else {
-        return;
-    };
+    let lab = Lab::up("dual-stack");
     let (r, j) = update_json(&lab, &[]);
     r.code(0);
     let fams = j["families"].as_array().unwrap();
@@ -159,10 +156,9 @@ fn dual_stack_publishes_both_and_a_v6_change_leaves_the_a_record_alone() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn rfc2136_txt_records_for_dns01_in_the_lab() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let config = lab.config();
     let state_dir = lab.state_dir();
     lab.in_ns("box", move || {
@@ -200,10 +196,9 @@ fn rfc2136_txt_records_for_dns01_in_the_lab() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn dual_stack_with_a_fixed_interface_id_publishes_that_host_in_the_box_prefix() {
-    let Some(lab) = Lab::up_or_skip("dual-stack") else {
-        return;
-    };
+    let lab = Lab::up("dual-stack");
     let config = lab.config();
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(
@@ -223,10 +218,9 @@ fn dual_stack_with_a_fixed_interface_id_publishes_that_host_in_the_box_prefix() 
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn cgnat_publishes_what_the_outside_sees_never_the_100_64_address_and_says_so() {
-    let Some(lab) = Lab::up_or_skip("cgnat") else {
-        return;
-    };
+    let lab = Lab::up("cgnat");
     let r = lab.box_direkt(&["ddns", "update"]);
     r.code(0)
         .stderr_has("behind CGNAT")
@@ -301,10 +295,9 @@ fn forged_natpmp(lab: &Lab, forged: [u8; 4]) -> Responder {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn a_forged_gateway_answer_on_the_lan_blocks_publishing_and_names_both_answers() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     // The rogue host makes itself the box's gateway (as a rogue DHCP server or ARP spoofing
     // would) and forwards traffic to the real router, so STUN and the probe still see the
     // router's public address while the "gateway" claims another.

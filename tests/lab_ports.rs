@@ -1,6 +1,7 @@
 //! Port forwarding end to end against miniupnpd in the namespace lab: the must-show
 //! list (UPnP IGDv2 / IGDv1 / PCP, no service, a rogue SSDP responder, a restarted daemon,
-//! an IPv6 pinhole). Needs root; see tests/support/lab.rs for the skipping rules.
+//! an IPv6 pinhole). Needs root: ignored without it (see tests/support/lab.rs), never
+//! ignored under CI.
 
 mod support;
 
@@ -83,10 +84,9 @@ fn add_reach_remove(lab: &Lab, via: &str) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn direct_upnp_igdv2_add_reach_list_remove_and_conflicts() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     add_reach_remove(&lab, "UPnP IGDv2");
 
     // While it exists, upnpc (another client) sees it pointing at the box.
@@ -205,10 +205,9 @@ fn assert_kept_without_discovery(lab: &Lab) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn no_upnp_maps_through_pcp() {
-    let Some(lab) = Lab::up_or_skip("no-upnp") else {
-        return;
-    };
+    let lab = Lab::up("no-upnp");
     add_reach_remove(&lab, "PCP");
     // The next refresh creates the configured mappings; the one after confirms them with one
     // PCP datagram (the epoch), no discovery.
@@ -231,18 +230,16 @@ fn no_upnp_maps_through_pcp() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn igdv1_router_is_used_as_v1() {
-    let Some(lab) = Lab::up_or_skip("igdv1") else {
-        return;
-    };
+    let lab = Lab::up("igdv1");
     add_reach_remove(&lab, "UPnP IGDv1");
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn no_portmap_gives_the_manual_rule_quickly() {
-    let Some(lab) = Lab::up_or_skip("no-portmap") else {
-        return;
-    };
+    let lab = Lab::up("no-portmap");
     let t = Instant::now();
     let run = lab.box_direkt(&["ports", "add", "443"]);
     let took = t.elapsed();
@@ -335,10 +332,9 @@ fn start_rogue(lab: &Lab) -> Rogue {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn rogue_ssdp_answers_are_ignored_with_a_warning() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let rogue = start_rogue(&lab);
     // The router ignores unicast M-SEARCH here, so direkt falls back to multicast, which the
     // rogue hears and answers first.
@@ -428,10 +424,9 @@ fn kill_and_wait(pid: i32) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn restarted_miniupnpd_loses_mappings_and_refresh_restores_them() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     serve_on_box(&lab, "back again");
     lab.box_direkt(&["ports", "add", "443"]).code(0);
     lab.box_direkt(&["ports", "add", "8443:443", "--via", "pcp"])
@@ -525,10 +520,9 @@ fn restarted_miniupnpd_loses_mappings_and_refresh_restores_them() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn dual_stack_opens_an_ipv6_pinhole() {
-    let Some(lab) = Lab::up_or_skip("dual-stack") else {
-        return;
-    };
+    let lab = Lab::up("dual-stack");
     serve_on_box(&lab, "hello over IPv6");
     // Before: the router's firewall drops inbound IPv6.
     assert!(get_from_inet(&lab, "[2001:db8:77::10]:443").is_err());

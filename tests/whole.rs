@@ -6,11 +6,12 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use support::tools::{need_tool, promtool_accepts, promtool_check};
+use support::tools::{promtool_accepts, promtool_check, require_tool};
 use support::{Env, chmod};
 
-#[test]
-fn schedule_install_systemd_writes_units_that_systemd_analyze_accepts() {
+/// `schedule install --systemd` into a scratch root, with the units' content checked:
+/// (env, root, the units' directory, the service text).
+fn install_systemd_units() -> (Env, String, std::path::PathBuf, String) {
     let env = Env::new();
     env.write_config("name = \"box.example.org\"\n");
     let root = env.path("root");
@@ -27,41 +28,52 @@ fn schedule_install_systemd_writes_units_that_systemd_analyze_accepts() {
     );
     assert!(service.contains(&format!("ReadWritePaths=-{}", env.state_dir().display())));
     assert!(timer.contains("RandomizedDelaySec=") && timer.contains("Persistent=true"));
+    (env, root_s, dir, service)
+}
+
+#[test]
+fn schedule_install_systemd_writes_units_once_and_removes_them() {
+    let (env, root_s, dir, _) = install_systemd_units();
     // Installing again changes nothing.
     env.run(&["schedule", "install", "--systemd", "--root", &root_s])
         .code(0)
         .stderr_has("already up to date");
-    if need_tool("systemd-analyze", "systemd") {
-        // --man=no: the man page is not installed on the test machine. verify exits 0 even on
-        // lines it ignores, so its stderr must be empty too.
-        let out = Command::new("systemd-analyze")
-            .args(["verify", "--man=no"])
-            .arg(dir.join("direkt-renew.service"))
-            .arg(dir.join("direkt-renew.timer"))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success() && stderr.trim().is_empty(),
-            "systemd-analyze verify: {stderr}"
-        );
-        // The check can fail: a broken option is reported.
-        std::fs::write(
-            dir.join("direkt-renew.service"),
-            service.replace("ProtectSystem=strict", "ProtectSystem=bogus"),
-        )
-        .unwrap();
-        let out = Command::new("systemd-analyze")
-            .args(["verify", "--man=no"])
-            .arg(dir.join("direkt-renew.service"))
-            .output()
-            .unwrap();
-        assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
-    }
     env.run(&["schedule", "remove", "--systemd", "--root", &root_s])
         .code(0)
         .stderr_has("removed");
     assert!(!dir.join("direkt-renew.timer").exists());
+}
+
+#[test]
+#[cfg_attr(not(has_systemd_analyze), ignore = "needs systemd-analyze (systemd)")]
+fn schedule_install_systemd_writes_units_that_systemd_analyze_accepts() {
+    require_tool("systemd-analyze", "systemd");
+    let (_env, _, dir, service) = install_systemd_units();
+    // --man=no: the man page is not installed on the test machine. verify exits 0 even on
+    // lines it ignores, so its stderr must be empty too.
+    let out = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(dir.join("direkt-renew.service"))
+        .arg(dir.join("direkt-renew.timer"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "systemd-analyze verify: {stderr}"
+    );
+    // The check can fail: a broken option is reported.
+    std::fs::write(
+        dir.join("direkt-renew.service"),
+        service.replace("ProtectSystem=strict", "ProtectSystem=bogus"),
+    )
+    .unwrap();
+    let out = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(dir.join("direkt-renew.service"))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
 }
 
 #[test]
@@ -91,8 +103,8 @@ fn write_state(env: &Env, json: &str) {
     std::fs::write(env.state_dir().join("state.json"), json).unwrap();
 }
 
-#[test]
-fn status_prometheus_is_accepted_by_promtool() {
+/// `status --prometheus` of a hand-written state, with its parts' metrics checked.
+fn status_prometheus() -> String {
     let env = Env::new();
     env.write_config("name = \"box.example.org\"\n");
     write_state(
@@ -107,12 +119,23 @@ fn status_prometheus_is_accepted_by_promtool() {
         "{out}"
     );
     assert!(out.contains("direkt_latched{part=\"cert\"} 1"), "{out}");
-    if need_tool("promtool", "prometheus") {
-        promtool_accepts(&out);
-        // The check can fail.
-        let bad = promtool_check(&format!("{out}direkt bad line\n"));
-        assert!(!bad.0, "promtool accepted garbage");
-    }
+    out
+}
+
+#[test]
+fn status_prometheus_has_each_parts_success_and_latch() {
+    status_prometheus();
+}
+
+#[test]
+#[cfg_attr(not(has_promtool), ignore = "needs promtool (prometheus)")]
+fn status_prometheus_is_accepted_by_promtool() {
+    require_tool("promtool", "prometheus");
+    let out = status_prometheus();
+    promtool_accepts(&out);
+    // The check can fail.
+    let bad = promtool_check(&format!("{out}direkt bad line\n"));
+    assert!(!bad.0, "promtool accepted garbage");
 }
 
 #[test]

@@ -221,13 +221,13 @@ impl Drop for WebServer {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(has_lab, has_tmux)),
+    ignore = "needs root, the lab's packages and tmux (tests/run)"
+)]
 fn wizard_in_a_real_terminal_from_a_fresh_box_to_a_reachable_name() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
-    if !Tmux::available() {
-        return;
-    }
+    let lab = Lab::up("direct");
+    Tmux::require();
     let fresh = Fresh::new();
     std::fs::write(fresh.path("preset.toml"), preset(&lab, &fresh)).unwrap();
     let b = bin().display().to_string();
@@ -305,13 +305,13 @@ fn wizard_in_a_real_terminal_from_a_fresh_box_to_a_reachable_name() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(has_lab, has_tmux)),
+    ignore = "needs root, the lab's packages and tmux (tests/run)"
+)]
 fn ctrl_c_in_the_wizard_leaves_the_terminal_sane_and_nothing_written() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
-    if !Tmux::available() {
-        return;
-    }
+    let lab = Lab::up("direct");
+    Tmux::require();
     let fresh = Fresh::new();
     std::fs::write(fresh.path("preset.toml"), preset(&lab, &fresh)).unwrap();
     let b = bin().display().to_string();
@@ -333,10 +333,9 @@ fn ctrl_c_in_the_wizard_leaves_the_terminal_sane_and_nothing_written() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let fresh = Fresh::new();
     std::fs::write(fresh.path("preset.toml"), preset(&lab, &fresh)).unwrap();
     let config = fresh.config().display().to_string();
@@ -512,10 +511,9 @@ fn unattended_setup_with_flags_then_renew_is_silent_and_contacts_nobody() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn unattended_setup_with_an_answers_file_and_dry_run() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let fresh = Fresh::new();
     std::fs::write(fresh.path("answers.toml"), answers(&lab, &fresh)).unwrap();
     let answers_file = fresh.path("answers.toml").display().to_string();
@@ -701,10 +699,9 @@ fn collect_secretish(v: &serde_json::Value, out: &mut Vec<String>) {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn lab_demo_runs_the_whole_job_and_cleans_up() {
-    if !support::lab::can_run_labs() {
-        return;
-    }
+    support::lab::require_root();
     let name = format!("d{}", std::process::id() % 1_000_000);
     let run = |args: &[&str]| -> Run {
         let mut c = std::process::Command::new(bin());
@@ -739,10 +736,9 @@ fn lab_demo_runs_the_whole_job_and_cleans_up() {
 }
 
 #[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn a_certificate_close_to_expiry_is_announced_once_a_day() {
-    let Some(lab) = Lab::up_or_skip("direct") else {
-        return;
-    };
+    let lab = Lab::up("direct");
     let fresh = Fresh::new();
     // A certificate with 5 of its 85 days left, where direkt keeps its certificates.
     let key = rcgen::KeyPair::generate().unwrap();

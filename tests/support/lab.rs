@@ -6,8 +6,9 @@
 //! use support::lab::Lab;
 //!
 //! #[test]
+//! #[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 //! fn ddns_update_through_the_nat() {
-//!     let Some(lab) = Lab::up_or_skip("direct") else { return };
+//!     let lab = Lab::up("direct");
 //!     lab.box_direkt(&["ddns", "update"]).code(0);
 //!     let dig = lab.exec("inet", &["dig", "+short", "@198.51.100.53", "box.example.test"]);
 //!     assert_eq!(dig.stdout.trim(), "203.0.113.2");
@@ -15,9 +16,11 @@
 //! ```
 //!
 //! - Every lab gets a unique name (`t<pid>x<n>`), so lab tests run in parallel.
-//! - Lab tests need root. Not root: with `CI` set the test FAILS (nothing is skipped in CI);
-//!   without it, `up_or_skip` prints "skipping: lab tests need root" and returns None.
-//! - `Lab::builder("direct").nonce_reject(30).up_or_skip()` for options.
+//! - Lab tests need root and the lab's Debian packages. build.rs sets `cfg(has_lab)` when the
+//!   build runs as root with those programs on PATH, and always under `CI`; without it the
+//!   attribute above lists the test as `ignored, <reason>`. A test that runs and still lacks
+//!   root fails in `Lab::up` (nothing is skipped silently).
+//! - `Lab::builder("direct").nonce_reject(30).up()` for options.
 //! - `lab.info()` is `direkt lab status --json` (addresses, URLs, files, daemon pids);
 //!   the path helpers (`config()`, `ca_bundle()`, `pebble_root()`, `tsig_secret()`, ...) read it.
 //! - Labs left by a test process that was killed (no Drop) are torn down by the next test run.
@@ -50,7 +53,9 @@ impl LabBuilder {
         self
     }
 
-    /// Bring the lab up; None (with a printed reason) when not root outside CI.
+    /// Bring the lab up; None (with a printed reason) when not root outside CI. Prefer `up()`
+    /// in a test ignored without `cfg(has_lab)`: a skipped test that returns early shows as
+    /// passed.
     pub fn up_or_skip(self) -> Option<Lab> {
         if !can_run_labs() {
             return None;
@@ -61,10 +66,7 @@ impl LabBuilder {
     /// Bring the lab up; panics when that is impossible.
     #[track_caller]
     pub fn up(self) -> Lab {
-        assert!(
-            is_root(),
-            "lab tests need root (direkt lab creates network namespaces)"
-        );
+        require_root();
         reap_stale_test_labs();
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
@@ -110,7 +112,8 @@ impl Lab {
         Lab::builder(scenario).up()
     }
 
-    /// A lab of `scenario`, or None (printing why) when not root and `CI` is unset.
+    /// A lab of `scenario`, or None (printing why) when not root and `CI` is unset. Prefer
+    /// `Lab::up` in a test with the `has_lab` ignore attribute.
     pub fn up_or_skip(scenario: &str) -> Option<Lab> {
         Lab::builder(scenario).up_or_skip()
     }
@@ -288,12 +291,24 @@ pub fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-/// Root: yes. Not root: fail under CI, else print why and skip.
+/// The second line of defence in a test that build.rs did not mark ignored: fail when not
+/// root (built as root, run as another user; or under `CI`, which never ignores).
+#[track_caller]
+pub fn require_root() {
+    assert!(
+        is_root(),
+        "lab tests need root (direkt lab creates network namespaces): run the tests as root, \
+         or build them as another user so they are listed as ignored"
+    );
+}
+
+/// Root: yes. Not root: fail under CI, else print why and skip. For tests without the
+/// `has_lab` ignore attribute only.
 pub fn can_run_labs() -> bool {
     if is_root() {
         return true;
     }
-    if std::env::var_os("CI").is_some() {
+    if super::in_ci() {
         panic!("lab tests need root, and CI must not skip them: run the test suite as root");
     }
     eprintln!("skipping: lab tests need root");

@@ -9,6 +9,12 @@ pub mod tools;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// `CI` is set to a non-empty value: nothing may be skipped (build.rs then sets every
+/// `has_*` cfg, so no test is ignored either).
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
 /// The direkt binary under test.
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_direkt"))

@@ -5,25 +5,38 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+const MISSING: &str = "tmux is missing: install the Debian package `tmux` (tests/run does as root)";
+
 pub struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    /// Whether tmux is installed (skip locally with the reason, fail under CI).
+    /// Whether tmux is installed (skip locally with the reason, fail under CI). Prefer
+    /// [`Tmux::require`] in a test ignored without `cfg(has_tmux)`.
     pub fn available() -> bool {
-        let ok = Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success());
+        let ok = Self::installed();
         if !ok {
-            let why = "tmux is missing: install the Debian package `tmux` (tests/run does as root)";
-            if std::env::var_os("CI").is_some() {
-                panic!("{why}");
+            if super::in_ci() {
+                panic!("{MISSING}");
             }
-            eprintln!("skipped: {why}");
+            eprintln!("skipped: {MISSING}");
         }
         ok
+    }
+
+    /// Fail when tmux is missing: the second line of defence in a test that build.rs did not
+    /// mark ignored (or under `CI`, which never ignores).
+    #[track_caller]
+    pub fn require() {
+        assert!(Self::installed(), "{MISSING}");
+    }
+
+    fn installed() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
     }
 
     /// Start `shell_command` in a fresh 120x40 terminal. When it ends, `[exit N]` is printed

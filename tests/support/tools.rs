@@ -1,20 +1,34 @@
-//! Host tools some tests need (promtool, systemd-analyze, tmux): missing ones skip the test
-//! locally with the reason and fail it under CI.
+//! Host tools some tests need (promtool, systemd-analyze, tmux). A test that needs one carries
+//! `#[cfg_attr(not(has_promtool), ignore = "...")]` (build.rs probes PATH) and calls
+//! [`require_tool`]; [`need_tool`] is for an extra check inside a test that runs without it.
 #![allow(dead_code)]
 
 use std::process::Command;
 
-/// Whether `tool` is installed. Missing: skip locally (printing why), panic when `CI` is set.
-pub fn need_tool(tool: &str, package: &str) -> bool {
-    let found = Command::new("sh")
+fn installed(tool: &str) -> bool {
+    Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
         .output()
-        .is_ok_and(|o| o.status.success());
+        .is_ok_and(|o| o.status.success())
+}
+
+fn missing(tool: &str, package: &str) -> String {
+    format!("{tool} is missing: install the Debian package `{package}` (tests/run does as root)")
+}
+
+/// Fail when `tool` is missing: the second line of defence in a test that build.rs did not
+/// mark ignored (or under `CI`, which never ignores).
+#[track_caller]
+pub fn require_tool(tool: &str, package: &str) {
+    assert!(installed(tool), "{}", missing(tool, package));
+}
+
+/// Whether `tool` is installed. Missing: skip locally (printing why), panic when `CI` is set.
+pub fn need_tool(tool: &str, package: &str) -> bool {
+    let found = installed(tool);
     if !found {
-        let why = format!(
-            "{tool} is missing: install the Debian package `{package}` (tests/run does as root)"
-        );
-        if std::env::var_os("CI").is_some() {
+        let why = missing(tool, package);
+        if super::in_ci() {
             panic!("{why}");
         }
         eprintln!("skipped: {why}");
