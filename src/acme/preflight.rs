@@ -148,7 +148,7 @@ pub async fn check(
         ))
         .hint("publish the address first (`direkt ddns update`), or use dns-01"));
     }
-    let local: Vec<std::net::Ipv6Addr> = crate::ip::interface::read_system()
+    let local: Vec<std::net::Ipv6Addr> = crate::net::routes::read_if_inet6()
         .into_iter()
         .map(|a| a.address)
         .collect();

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::doctor::context::Ctx;
 use crate::doctor::network::Family;
 use crate::doctor::{CheckResult, Status};
+use crate::net::udp::{self, Resend, UdpError};
 
 /// One answer to one question.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -34,7 +35,7 @@ impl Answer {
     }
 }
 
-/// Send one query to one server; resend once halfway through the timeout (UDP may drop).
+/// Send one query to one server, resent on [`crate::net::udp`]'s schedule (UDP may drop).
 pub async fn query(
     server: SocketAddr,
     name: &str,
@@ -49,50 +50,20 @@ pub async fn query(
     msg.metadata.recursion_desired = recurse;
     msg.add_query(Query::query(qname, rtype));
     let bytes = msg.to_vec().map_err(|e| e.to_string())?;
-    let bind: SocketAddr = if server.is_ipv4() {
-        "0.0.0.0:0".parse().expect("literal")
-    } else {
-        "[::]:0".parse().expect("literal")
-    };
-    let sock = tokio::net::UdpSocket::bind(bind)
+    let is_answer = |b: &[u8]| Message::from_vec(b).ok().filter(|m| m.metadata.id == id);
+    udp::exchange(server, None, &bytes, timeout, Resend::Schedule, is_answer)
         .await
-        .map_err(|e| e.to_string())?;
-    sock.connect(server).await.map_err(|e| e.to_string())?;
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut resend_at = tokio::time::Instant::now() + timeout / 2;
-    sock.send(&bytes).await.map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; 4096];
-    loop {
-        let wait_until = resend_at.min(deadline);
-        match tokio::time::timeout_at(wait_until, sock.recv(&mut buf)).await {
-            Ok(Ok(n)) => {
-                let Ok(resp) = Message::from_vec(&buf[..n]) else {
-                    continue;
-                };
-                if resp.metadata.id != id {
-                    continue;
-                }
-                return Ok(resp);
+        .map_err(|e| match e {
+            UdpError::Refused(_) => {
+                format!("{server} refused the query (nothing listens on port 53)")
             }
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                return Err(format!(
-                    "{server} refused the query (nothing listens on port 53)"
-                ));
-            }
-            Ok(Err(e)) => return Err(format!("{server}: {e}")),
-            Err(_) if tokio::time::Instant::now() >= deadline => {
-                return Err(format!(
-                    "{} did not answer within {} ms",
-                    server.ip(),
-                    timeout.as_millis()
-                ));
-            }
-            Err(_) => {
-                resend_at = deadline;
-                let _ = sock.send(&bytes).await;
-            }
-        }
-    }
+            UdpError::Timeout { .. } => format!(
+                "{} did not answer within {} ms",
+                server.ip(),
+                timeout.as_millis()
+            ),
+            e => e.to_string(),
+        })
 }
 
 fn to_answer(m: &Message) -> Answer {
@@ -428,7 +399,7 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
                             Some(pb) if !ans.addresses.contains(&pb.address) => format!(
                                 " (direkt published {} at {}: the record was changed behind its back)",
                                 pb.address,
-                                crate::commands::status::format_time(pb.at)
+                                crate::net::time::format_time(pb.at)
                             ),
                             _ => String::new(),
                         }

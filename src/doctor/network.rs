@@ -362,7 +362,7 @@ pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
             "fix the credentials in the secrets file, then run `direkt renew --force`".into()
         }))
         .detail("provider", d.provider.to_string())
-        .detail("latched_since", crate::commands::status::format_time(l.since));
+        .detail("latched_since", crate::net::time::format_time(l.since));
     }
     let provider = match crate::ddns::provider_from_settings(ctx.settings) {
         Ok(p) => p,
@@ -423,7 +423,7 @@ pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
                     "the DNS provider ({}) accepted the last update ({} at {})",
                     d.provider,
                     p.address,
-                    crate::commands::status::format_time(p.at)
+                    crate::net::time::format_time(p.at)
                 ),
             ),
             _ => CheckResult::skip(
@@ -495,12 +495,12 @@ pub async fn renew_last(ctx: &Ctx<'_>) -> CheckResult {
             id,
             format!(
                 "the last renew ({}) succeeded for {}",
-                crate::commands::status::format_time(at),
+                crate::net::time::format_time(at),
                 parts.keys().cloned().collect::<Vec<_>>().join(", ")
             ),
         )
     } else if let Some(run) = &state.last_run {
-        let when = crate::commands::status::format_time(run.at);
+        let when = crate::net::time::format_time(run.at);
         if run.ok {
             CheckResult::pass(
                 id,

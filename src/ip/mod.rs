@@ -18,7 +18,6 @@
 //! never counted and never published.
 
 pub mod gateway;
-pub mod interface;
 pub mod public;
 pub mod stun;
 
@@ -164,7 +163,10 @@ pub type ExtraSources = Vec<Box<dyn AddressSource>>;
 pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
     let ip = &config.ip;
     let interface = if ip.ipv6 {
-        interface::stable_global(&interface::read_system(), ip.ipv6_interface.as_deref())
+        crate::net::routes::stable_global(
+            &crate::net::routes::read_if_inet6(),
+            ip.ipv6_interface.as_deref(),
+        )
     } else {
         None
     };
@@ -549,8 +551,8 @@ impl reqwest::dns::Resolve for FamilyResolver {
 }
 
 fn family_client(family: Family, bind: Option<IpAddr>) -> crate::error::Result<reqwest::Client> {
-    let mut b =
-        crate::http::public_builder(SOURCE_TIMEOUT).dns_resolver(Arc::new(FamilyResolver(family)));
+    let mut b = crate::net::http::public_builder(SOURCE_TIMEOUT)
+        .dns_resolver(Arc::new(FamilyResolver(family)));
     if let Some(ip) = bind {
         b = b.local_address(ip);
     }

@@ -1422,7 +1422,7 @@ pub async fn remove(
                     .forget(rec.external_port, rec.protocol, rec.family);
                 let until = rec
                     .expires_at
-                    .map(crate::commands::status::format_time)
+                    .map(crate::net::time::format_time)
                     .unwrap_or_else(|| "its lease ends".into());
                 report.warnings.push(format!(
                     "the router refused to delete the IPv6 pinhole for {} now; direkt no longer                      renews it, so it closes at {until}",

@@ -29,7 +29,7 @@ impl ProbeClient {
             ))
             .hint("write it like \"https://probe.example.org\" in [ip] probe"));
         }
-        let mut b = crate::http::builder(timeout).redirect(reqwest::redirect::Policy::none());
+        let mut b = crate::net::http::builder(timeout).redirect(reqwest::redirect::Policy::none());
         b = match bind {
             Bind::Any => b,
             Bind::V4 => b.local_address(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),

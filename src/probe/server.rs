@@ -561,7 +561,7 @@ pub fn tls_acceptor(
     cert: &std::path::Path,
     key: &std::path::Path,
 ) -> Result<tokio_rustls::TlsAcceptor> {
-    crate::http::install_crypto();
+    crate::net::http::install_crypto();
     let certs: Vec<_> = rustls_pemfile::certs(&mut std::io::BufReader::new(
         std::fs::File::open(cert).usage(|| format!("cannot open --tls-cert {}", cert.display()))?,
     ))
