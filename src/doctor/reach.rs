@@ -227,9 +227,7 @@ async fn tcp_responder(ctx: &Ctx<'_>, port: u16, nonce: &str) -> std::io::Result
     );
     let task = tokio::spawn(async move {
         loop {
-            let Ok((mut s, _)) = listener.accept().await else {
-                continue;
-            };
+            let (mut s, _) = crate::net::tcp::accept(&listener).await;
             let response = response.clone();
             tokio::spawn(async move {
                 let _ = s.write_all(response.as_bytes()).await;

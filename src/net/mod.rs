@@ -6,5 +6,6 @@
 
 pub mod http;
 pub mod routes;
+pub mod tcp;
 pub mod time;
 pub mod udp;

@@ -400,9 +400,9 @@ pub async fn connect_back(
                     let nonce = c.nonce.as_deref().unwrap_or_default();
                     let host = c.sni.clone().unwrap_or_else(|| target.ip().to_string());
                     let req = format!(
-                        "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: direkt-probe/{}\r\nConnection: close\r\n\r\n",
+                        "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nConnection: close\r\n\r\n",
                         nonce_path(nonce),
-                        env!("CARGO_PKG_VERSION")
+                        crate::net::http::PROBE_USER_AGENT
                     );
                     let _ = s.write_all(req.as_bytes()).await;
                 }
@@ -523,36 +523,27 @@ async fn read_some(
     out
 }
 
+/// Send the nonce to `target` on [`crate::net::udp`]'s schedule; any answer ends the wait.
 async fn udp_echo(target: SocketAddr, nonce: &str, deadline: tokio::time::Instant) -> Outcome {
-    let bind: SocketAddr = if target.is_ipv4() {
-        "0.0.0.0:0".parse().expect("literal")
-    } else {
-        "[::]:0".parse().expect("literal")
-    };
-    let Ok(sock) = tokio::net::UdpSocket::bind(bind).await else {
-        return Outcome::Error;
-    };
+    use crate::net::udp::{Peer, Resend, UdpError};
     // A connected socket only accepts datagrams from the target and reports ICMP refusals.
-    if sock.connect(target).await.is_err() {
+    // Binding the unspecified address does not fail; connecting fails without a route.
+    let Ok(peer) = Peer::connect(target, None).await else {
         return Outcome::Unreachable;
-    }
+    };
     let msg = format!("direkt-probe {nonce}\n");
-    let mut resend = tokio::time::Instant::now() + Duration::from_millis(400);
-    let _ = sock.send(msg.as_bytes()).await;
-    let mut buf = [0u8; 512];
-    loop {
-        match tokio::time::timeout_at(resend.min(deadline), sock.recv(&mut buf)).await {
-            Ok(Ok(n)) if buf[..n].windows(nonce.len()).any(|w| w == nonce.as_bytes()) => {
-                return Outcome::Open;
-            }
-            Ok(Ok(_)) => return Outcome::OtherHost,
-            Ok(Err(e)) => return io_outcome(&e),
-            Err(_) if tokio::time::Instant::now() >= deadline => return Outcome::Timeout,
-            Err(_) => {
-                resend = deadline;
-                let _ = sock.send(msg.as_bytes()).await;
-            }
-        }
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    let echoed = |b: &[u8]| Some(b.windows(nonce.len()).any(|w| w == nonce.as_bytes()));
+    match peer
+        .exchange(msg.as_bytes(), left, Resend::Schedule, echoed)
+        .await
+    {
+        Ok(true) => Outcome::Open,
+        Ok(false) => Outcome::OtherHost,
+        Err(UdpError::Timeout { .. }) => Outcome::Timeout,
+        Err(UdpError::Refused(_)) => Outcome::Refused,
+        Err(UdpError::Io { source, .. }) => io_outcome(&source),
+        Err(UdpError::Socket { .. }) => Outcome::Unreachable,
     }
 }
 
@@ -617,14 +608,7 @@ pub async fn accept_loop(
         let Ok(permit) = permits.clone().acquire_owned().await else {
             return;
         };
-        let (stream, peer) = match listener.accept().await {
-            Ok(x) => x,
-            Err(e) => {
-                tracing::debug!(%e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-        };
+        let (stream, peer) = crate::net::tcp::accept(&listener).await;
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let tls = tls.clone();
