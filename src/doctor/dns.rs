@@ -345,12 +345,12 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
         .flatten()
         .map(|s| s.ddns)
         .unwrap_or_default();
-    for fam in [Family::V4, Family::V6] {
+    for fam in [Family::Ipv4, Family::Ipv6] {
         let enabled = ctx.family_enabled(fam);
         let public = ctx.public_ip(fam).await;
-        let rtype = if fam == Family::V4 { "A" } else { "AAAA" };
+        let rtype = if fam == Family::Ipv4 { "A" } else { "AAAA" };
         for s in &v.auth {
-            let ans = if fam == Family::V4 { &s.a } else { &s.aaaa };
+            let ans = if fam == Family::Ipv4 { &s.a } else { &s.aaaa };
             let ans = match ans {
                 Ok(a) => a,
                 Err(e) => {
@@ -395,7 +395,7 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
                         "the DNS record is stale: {name} points to {} at its authoritative server {}, but the internet sees this box as {p}{}",
                         fmt_addrs(&ans.addresses),
                         s.server,
-                        match ddns_state.published(if fam == Family::V4 { crate::ip::Family::Ipv4 } else { crate::ip::Family::Ipv6 }) {
+                        match ddns_state.published(fam) {
                             Some(pb) if !ans.addresses.contains(&pb.address) => format!(
                                 " (direkt published {} at {}: the record was changed behind its back)",
                                 pb.address,
@@ -436,7 +436,7 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
     r.detail("zone", &v.zone)
         .detail("servers", &v.servers)
         .detail("answers", &v.auth)
-        .detail("public_ipv4", ctx.public_ip(Family::V4).await)
+        .detail("public_ipv4", ctx.public_ip(Family::Ipv4).await)
 }
 
 fn fmt_addrs(a: &[IpAddr]) -> String {
@@ -458,11 +458,11 @@ pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
     };
     let mut seen = vec![];
     let mut problem: Option<(String, &str, bool)> = None;
-    for fam in [Family::V4, Family::V6] {
+    for fam in [Family::Ipv4, Family::Ipv6] {
         let enabled = ctx.family_enabled(fam);
         let (rtype, rec) = match fam {
-            Family::V4 => ("A", &v.rec_a),
-            Family::V6 => ("AAAA", &v.rec_aaaa),
+            Family::Ipv4 => ("A", &v.rec_a),
+            Family::Ipv6 => ("AAAA", &v.rec_aaaa),
         };
         let rec = match rec {
             Some(Ok(a)) => a,
@@ -477,8 +477,8 @@ pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
             _ => continue,
         };
         let auth = v.auth.iter().find_map(|s| match fam {
-            Family::V4 => s.a.as_ref().ok(),
-            Family::V6 => s.aaaa.as_ref().ok(),
+            Family::Ipv4 => s.a.as_ref().ok(),
+            Family::Ipv6 => s.aaaa.as_ref().ok(),
         });
         if !enabled && rec.addresses.is_empty() && auth.is_none_or(|a| a.addresses.is_empty()) {
             continue;

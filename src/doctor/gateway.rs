@@ -172,7 +172,7 @@ pub async fn mapped(ctx: &Ctx<'_>) -> CheckResult {
     for slot in ctx
         .ports
         .iter()
-        .filter(|s| s.family == crate::doctor::network::Family::V4)
+        .filter(|s| s.family == crate::doctor::network::Family::Ipv4)
     {
         let spec: PortSpec = slot.spec;
         let record = state.ports.mappings.iter().find(|r| {

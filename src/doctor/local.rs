@@ -95,7 +95,7 @@ pub async fn addresses(ctx: &Ctx<'_>) -> CheckResult {
 pub async fn route(ctx: &Ctx<'_>) -> CheckResult {
     let id = "local.route";
     let l = &ctx.local;
-    let want_v4 = ctx.family_enabled(crate::doctor::network::Family::V4);
+    let want_v4 = ctx.family_enabled(crate::doctor::network::Family::Ipv4);
     fn describe<A: std::fmt::Display>(r: &DefaultRoute<A>) -> String {
         match &r.gateway {
             Some(g) => format!("via {g} on {}", r.interface),
@@ -188,7 +188,7 @@ pub async fn service(ctx: &Ctx<'_>) -> CheckResult {
     for slot in ctx
         .ports
         .iter()
-        .filter(|s| s.family == crate::doctor::network::Family::V4)
+        .filter(|s| s.family == crate::doctor::network::Family::Ipv4)
     {
         let s = slot.spec;
         match slot.listening(ctx).await {

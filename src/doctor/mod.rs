@@ -274,11 +274,11 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
         Planned::new("gateway.wan", network::gateway_wan(ctx)),
         Planned::new(
             "public.ipv4",
-            network::public_address(ctx, network::Family::V4),
+            network::public_address(ctx, network::Family::Ipv4),
         ),
         Planned::new(
             "public.ipv6",
-            network::public_address(ctx, network::Family::V6),
+            network::public_address(ctx, network::Family::Ipv6),
         ),
         Planned::new("nat.cgnat", network::cgnat(ctx)),
         Planned::new("nat.double", network::double_nat(ctx)),

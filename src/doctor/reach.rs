@@ -51,7 +51,7 @@ impl PortSlot {
 
     /// `reach.tcp.443` (IPv4), `reach.tcp6.443` (IPv6).
     pub fn id(&self) -> String {
-        let six = if self.family == Family::V6 { "6" } else { "" };
+        let six = if self.family == Family::Ipv6 { "6" } else { "" };
         format!("reach.{}{six}.{}", self.spec.protocol, self.spec.external)
     }
 }
@@ -88,10 +88,10 @@ pub fn ports_to_check(config: Option<&Config>) -> Vec<PortSlot> {
     let ipv6 = config.is_some_and(|c| c.ip.ipv6);
     let mut slots: Vec<PortSlot> = specs
         .iter()
-        .map(|s| PortSlot::new(*s, Family::V4))
+        .map(|s| PortSlot::new(*s, Family::Ipv4))
         .collect();
     if ipv6 {
-        slots.extend(specs.iter().map(|s| PortSlot::new(*s, Family::V6)));
+        slots.extend(specs.iter().map(|s| PortSlot::new(*s, Family::Ipv6)));
     }
     slots
 }
@@ -110,12 +110,12 @@ async fn probe_port(ctx: &Ctx<'_>, slot: &PortSlot) -> PortReach {
         return r;
     }
     let spec = slot.spec;
-    if slot.family == Family::V6 {
+    if slot.family == Family::Ipv6 {
         // The IPv4 check of the same port decides how to test it and starts the responder.
         let Some(v4) = ctx
             .ports
             .iter()
-            .find(|s| s.family == Family::V4 && s.spec == spec)
+            .find(|s| s.family == Family::Ipv4 && s.spec == spec)
         else {
             r.skipped = Some("no IPv4 check of this port".into());
             return r;
@@ -188,8 +188,8 @@ async fn ask_probes(
         sni: ctx.name().map(str::to_string),
     };
     let bind = match slot.family {
-        Family::V4 => Bind::V4,
-        Family::V6 => Bind::V6,
+        Family::Ipv4 => Bind::V4,
+        Family::Ipv6 => Bind::V6,
     };
     let mut errors = vec![];
     for url in &ctx.probes {
@@ -359,7 +359,7 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
 
 fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
     let spec = slot.spec;
-    if slot.family == Family::V6 {
+    if slot.family == Family::Ipv6 {
         let me = ctx
             .local
             .global_v6()
@@ -428,13 +428,13 @@ pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {
     let Some(slot) = ctx
         .ports
         .iter()
-        .find(|s| s.spec.protocol == Protocol::Tcp && s.family == Family::V4)
+        .find(|s| s.spec.protocol == Protocol::Tcp && s.family == Family::Ipv4)
     else {
         return CheckResult::skip(id, "no TCP port forwarded");
     };
     // Wait for the outside check first: its responder (if any) must be up.
     let reach = slot.reach(ctx).await;
-    let public = match ctx.public_ip(Family::V4).await {
+    let public = match ctx.public_ip(Family::Ipv4).await {
         Some(p) => p,
         None => return CheckResult::skip(id, "not checked: the public address is unknown"),
     };
@@ -466,7 +466,7 @@ fn hairpin_fail(id: &str, target: SocketAddr, err: &str, label: &str) -> CheckRe
 pub async fn served_chain(ctx: &Ctx<'_>) -> Option<(Vec<Vec<u8>>, String)> {
     use base64::Engine;
     let slot = ctx.ports.iter().find(|s| {
-        s.spec.external == 443 && s.spec.protocol == Protocol::Tcp && s.family == Family::V4
+        s.spec.external == 443 && s.spec.protocol == Protocol::Tcp && s.family == Family::Ipv4
     })?;
     let r = slot.reach(ctx).await;
     let resp = r.response.as_ref()?;

@@ -35,37 +35,7 @@ use crate::ddns::BoxFuture;
 /// How long one source may take. Sources run concurrently, so this bounds the whole detection.
 pub const SOURCE_TIMEOUT: Duration = Duration::from_millis(2500);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    Ipv4,
-    Ipv6,
-}
-
-impl Family {
-    pub fn of(ip: IpAddr) -> Family {
-        if ip.is_ipv4() {
-            Family::Ipv4
-        } else {
-            Family::Ipv6
-        }
-    }
-    pub fn record_type(self) -> &'static str {
-        match self {
-            Family::Ipv4 => "A",
-            Family::Ipv6 => "AAAA",
-        }
-    }
-}
-
-impl std::fmt::Display for Family {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Family::Ipv4 => "IPv4",
-            Family::Ipv6 => "IPv6",
-        })
-    }
-}
+pub use crate::net::Family;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -106,6 +76,49 @@ pub struct SourceAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub ms: u64,
+}
+
+impl SourceAnswer {
+    /// A source's answer, judged: an address of the wrong family is an error, a reserved one is
+    /// not public (and `range` says which range).
+    pub fn new(
+        source: String,
+        kind: SourceKind,
+        family: Family,
+        result: Result<IpAddr, String>,
+        declared: &[IpNet],
+        took: Duration,
+    ) -> SourceAnswer {
+        let mut answer = SourceAnswer {
+            source,
+            kind,
+            address: result.as_ref().ok().copied(),
+            public: false,
+            range: None,
+            error: None,
+            ms: took.as_millis() as u64,
+        };
+        match result {
+            Ok(a) if Family::of(a) != family => {
+                answer.error = Some(format!("answered an {} address", Family::of(a)));
+            }
+            Ok(a) => {
+                answer.public = public::is_public(a, declared);
+                answer.range = (!answer.public).then(|| {
+                    public::reserved_range(a)
+                        .unwrap_or("not public")
+                        .to_string()
+                });
+            }
+            Err(e) => answer.error = Some(e),
+        }
+        answer
+    }
+
+    /// Why this answer does not count: its error, or the reserved range of its address.
+    pub fn problem(&self) -> Option<&str> {
+        self.error.as_deref().or(self.range.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,43 +267,8 @@ async fn query_all(
         let Ok((i, source, kind, family, result, took)) = joined else {
             continue;
         };
-        let ms = took.as_millis() as u64;
-        let answer = match result {
-            Ok(a) if Family::of(a) != family => SourceAnswer {
-                source,
-                kind,
-                address: Some(a),
-                public: false,
-                range: None,
-                error: Some(format!("answered an {} address", Family::of(a))),
-                ms,
-            },
-            Ok(a) => {
-                let public = public::is_public(a, declared);
-                SourceAnswer {
-                    source,
-                    kind,
-                    address: Some(a),
-                    public,
-                    range: (!public).then(|| {
-                        public::reserved_range(a)
-                            .unwrap_or("not public")
-                            .to_string()
-                    }),
-                    error: None,
-                    ms,
-                }
-            }
-            Err(e) => SourceAnswer {
-                source,
-                kind,
-                address: None,
-                public: false,
-                range: None,
-                error: Some(e),
-                ms,
-            },
-        };
+        let answer = SourceAnswer::new(source, kind, family, result, declared, took);
+        let ms = answer.ms;
         tracing::debug!(
             source = %answer.source,
             address = ?answer.address,

@@ -1,11 +1,15 @@
 //! The low-level network layer every domain shares, one of each: the kernel's routing table and
 //! interface addresses ([`routes`]), one UDP request/resend helper ([`udp`]), one TCP accept loop
-//! helper ([`tcp`]), one HTTP client policy ([`http`]) and time formatting ([`time`]).
+//! helper ([`tcp`]), one HTTP client policy ([`http`]), time formatting ([`time`]) and the IP
+//! [`Family`].
 //!
 //! Nothing here imports from a domain or a job: this is the bottom layer.
 
+pub mod family;
 pub mod http;
 pub mod routes;
 pub mod tcp;
 pub mod time;
 pub mod udp;
+
+pub use family::Family;
