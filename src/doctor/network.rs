@@ -223,9 +223,19 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         .detail("local", a.address);
     }
     let view = crate::doctor::gateway::view(ctx).await;
-    match (view.wan, ctx.public_ip(Family::Ipv4).await) {
+    let skip = || {
+        CheckResult::skip(
+            id,
+            "not checked: the router does not report its WAN address (see gateway.found)",
+        )
+    };
+    let Some(wan) = view.wan else {
+        return skip();
+    };
+    let public = ctx.public_ip(Family::Ipv4).await;
+    match (NatClass::of(wan, public), public) {
         // A private WAN is another router of the customer's own: double NAT, its own check.
-        (Some(wan), public) if is_rfc1918(wan) => CheckResult::pass(
+        (NatClass::DoubleNat, public) => CheckResult::pass(
             id,
             format!(
                 "no carrier-grade NAT address: the router's WAN {wan} is a private address (see nat.double)"
@@ -233,50 +243,47 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         )
         .detail("wan", wan)
         .detail("public", public),
-        (Some(wan), Some(public)) if is_cgnat(wan) || wan != public => CheckResult::fail(
+        (class @ (NatClass::Cgnat | NatClass::Elsewhere), Some(public)) => CheckResult::fail(
             id,
             format!(
                 "behind CGNAT: router WAN {wan} is not the address the internet sees, {public}"
             ),
         )
-        .why(CGNAT_WHY)
-        .fix(CGNAT_FIX)
+        .why(class.explain().unwrap_or_default())
+        .fix(class.fix().unwrap_or_default())
         .detail("wan", wan)
         .detail("public", public),
-        (Some(wan), Some(_)) => CheckResult::pass(
+        (NatClass::Direct, Some(_)) => CheckResult::pass(
             id,
             format!("no carrier-grade NAT: the router's WAN address {wan} is the public address"),
         )
         .detail("wan", wan),
-        (Some(wan), None) if is_cgnat(wan) => CheckResult::fail(
+        (NatClass::Cgnat, None) => CheckResult::fail(
             id,
             format!("behind CGNAT: the router's WAN address {wan} is a carrier-grade NAT address (100.64.0.0/10)"),
         )
         .why(CGNAT_WHY)
         .fix(CGNAT_FIX)
         .detail("wan", wan),
-        _ => CheckResult::skip(
-            id,
-            "not checked: the router does not report its WAN address (see gateway.found)",
-        ),
+        _ => skip(),
     }
 }
 
-pub const CGNAT_WHY: &str = "the provider shares one public address among many customers and forwards nothing inbound: no router setting can make the box reachable on IPv4";
-pub const CGNAT_FIX: &str = "ask the provider for a public IPv4 address (often free, sometimes called \"dual stack\" instead of \"DS-Lite\"), or use IPv6, or a tunnel/VPS";
+pub use crate::net::nat::{CGNAT_FIX, CGNAT_WHY, NatClass};
 
 pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
     let id = "nat.double";
     let view = crate::doctor::gateway::view(ctx).await;
+    let double = NatClass::DoubleNat;
     match view.wan {
-        Some(wan) if is_rfc1918(wan) => CheckResult::fail(
+        Some(wan) if NatClass::of(wan, None) == double => CheckResult::fail(
             id,
             format!(
                 "double NAT: the router's WAN address {wan} is itself a private address behind another router"
             ),
         )
-        .why("the outer router (often the provider's modem) does not know about the mappings made on the inner one")
-        .fix("put the provider's modem into bridge mode, or forward the ports on it to the inner router's WAN address, or enable \"exposed host\"/DMZ for the inner router")
+        .why(double.explain().unwrap_or_default())
+        .fix(double.fix().unwrap_or_default())
         .detail("wan", wan),
         Some(wan) => CheckResult::pass(id, format!("no double NAT: the router's WAN address {wan} is not a private address"))
             .detail("wan", wan),

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::ddns::BoxFuture;
+use crate::net::nat::NatClass;
 
 /// How long one source may take. Sources run concurrently, so this bounds the whole detection.
 pub const SOURCE_TIMEOUT: Duration = Duration::from_millis(2500);
@@ -290,6 +291,19 @@ fn said(a: &SourceAnswer) -> String {
     }
 }
 
+/// The headline when the router's WAN address is not public: CGNAT or another NAT.
+fn nat_note(wan: IpAddr, outside: Option<IpAddr>) -> String {
+    let seen = outside
+        .map(|a| format!(", the internet sees {a}"))
+        .unwrap_or_default();
+    match NatClass::of(wan, outside) {
+        NatClass::Cgnat => format!(
+            "behind CGNAT: the router's WAN address {wan} is not the address the internet sees{seen}"
+        ),
+        _ => format!("behind another NAT: the router's WAN address {wan} is private{seen}"),
+    }
+}
+
 /// The agreement rule, on the answers of one family.
 pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> FamilyDetection {
     let mut votes: BTreeMap<IpAddr, Vec<&SourceAnswer>> = BTreeMap::new();
@@ -303,7 +317,7 @@ pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> Fami
         .find(|a| a.kind == SourceKind::Gateway && a.address.is_some() && !a.public);
     let behind_cgnat = gateway_private
         .and_then(|a| a.address)
-        .is_some_and(public::is_cgnat);
+        .is_some_and(|wan| NatClass::of(wan, None) == NatClass::Cgnat);
     let everyone = || sources.iter().map(said).collect::<Vec<_>>().join("; ");
     let (verdict, address, agreeing, mut message) = match votes.len() {
         0 => (
@@ -368,22 +382,8 @@ pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> Fami
             )
         }
     };
-    if let Some(g) = gateway_private
-        && let Some(wan) = g.address
-    {
-        let outside = address
-            .map(|a| format!(", the internet sees {a}"))
-            .unwrap_or_default();
-        if behind_cgnat {
-            message = format!(
-                "behind CGNAT: the router's WAN address {wan} is not the address the internet \
-                 sees{outside}; {message}"
-            );
-        } else {
-            message = format!(
-                "behind another NAT: the router's WAN address {wan} is private{outside}; {message}"
-            );
-        }
+    if let Some(wan) = gateway_private.and_then(|g| g.address) {
+        message = format!("{}; {message}", nat_note(wan, address));
     }
     FamilyDetection {
         family,

@@ -7,6 +7,7 @@
 
 pub mod family;
 pub mod http;
+pub mod nat;
 pub mod routes;
 pub mod tcp;
 pub mod time;
