@@ -5,6 +5,7 @@
 //!
 //! Nothing here imports from a domain or a job: this is the bottom layer.
 
+pub mod dns;
 pub mod family;
 pub mod http;
 pub mod nat;
