@@ -128,23 +128,10 @@ impl MapError {
             String::new()
         };
         match self {
-            MapError::Conflict { holder, description } => {
-                let who = match (holder, description) {
-                    (Some(h), Some(d)) => format!("{h} (\"{d}\")"),
-                    (Some(h), None) => h.clone(),
-                    _ => "another host".into(),
-                };
-                Error::failed(format!(
-                    "the router already forwards {what} to {who}, not to this box ({client})"
-                ))
-                .hint(format!(
-                    "free it on the router or on {who}, or use another external port \
-                     (direkt ports add {}:{}/{})",
-                    if spec.external < 1024 { 8000 + spec.external } else { spec.external.saturating_add(1) },
-                    spec.internal,
-                    spec.protocol
-                ))
-            }
+            MapError::Conflict {
+                holder,
+                description,
+            } => conflict_error(holder.as_deref(), description.as_deref(), &what, spec, client),
             MapError::PortTaken { offered } => Error::failed(format!(
                 "the router ({gateway}) cannot give {what}: it offered external port {offered} \
                  instead, so the port is taken (probably forwarded to another host; PCP and \
@@ -188,25 +175,67 @@ impl MapError {
                 "the router ({gateway}) stopped answering while mapping {what}: {why}"
             ))
             .hint(format!("try again; if it persists, enter the rule by hand on the router: {rule}")),
-            MapError::NoService { tried } => match family {
-                Family::Ipv4 => Error::failed(format!(
-                    "no port-mapping service on the gateway {gateway}: {}",
-                    tried.join("; ")
-                ))
-                .hint(format!(
-                    "enable UPnP (IGD) or NAT-PMP/PCP in the router's settings (often under \
-                     \"Network\", \"NAT\" or \"Port forwarding\"), or enter the rule by hand: {rule}"
-                )),
-                Family::Ipv6 => Error::failed(format!(
-                    "the router ({gateway}) cannot open IPv6 pinholes: {}",
-                    tried.join("; ")
-                ))
-                .hint(format!(
-                    "allow inbound {}/{} to [{client}] in the router's IPv6 firewall by hand",
-                    spec.internal, spec.protocol
-                )),
-            },
+            MapError::NoService { tried } => {
+                no_service_error(tried, spec, family, client, gateway, &rule)
+            }
         }
+    }
+}
+
+/// The mapping is held by another host (UPnP 718).
+fn conflict_error(
+    holder: Option<&str>,
+    description: Option<&str>,
+    what: &str,
+    spec: &PortSpec,
+    client: IpAddr,
+) -> Error {
+    let who = match (holder, description) {
+        (Some(h), Some(d)) => format!("{h} (\"{d}\")"),
+        (Some(h), None) => h.to_string(),
+        _ => "another host".into(),
+    };
+    let other = if spec.external < 1024 {
+        8000 + spec.external
+    } else {
+        spec.external.saturating_add(1)
+    };
+    Error::failed(format!(
+        "the router already forwards {what} to {who}, not to this box ({client})"
+    ))
+    .hint(format!(
+        "free it on the router or on {who}, or use another external port \
+         (direkt ports add {other}:{}/{})",
+        spec.internal, spec.protocol
+    ))
+}
+
+/// No protocol on the gateway maps ports (IPv4) or opens pinholes (IPv6).
+fn no_service_error(
+    tried: &[String],
+    spec: &PortSpec,
+    family: Family,
+    client: IpAddr,
+    gateway: IpAddr,
+    rule: &str,
+) -> Error {
+    match family {
+        Family::Ipv4 => Error::failed(format!(
+            "no port-mapping service on the gateway {gateway}: {}",
+            tried.join("; ")
+        ))
+        .hint(format!(
+            "enable UPnP (IGD) or NAT-PMP/PCP in the router's settings (often under \
+         \"Network\", \"NAT\" or \"Port forwarding\"), or enter the rule by hand: {rule}"
+        )),
+        Family::Ipv6 => Error::failed(format!(
+            "the router ({gateway}) cannot open IPv6 pinholes: {}",
+            tried.join("; ")
+        ))
+        .hint(format!(
+            "allow inbound {}/{} to [{client}] in the router's IPv6 firewall by hand",
+            spec.internal, spec.protocol
+        )),
     }
 }
 

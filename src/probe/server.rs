@@ -395,92 +395,110 @@ pub async fn connect_back(
     match c.kind {
         CheckKind::Tcp | CheckKind::Http => match connect(target, deadline).await {
             Err(o) => r.outcome = o,
-            Ok(mut s) => {
-                if c.kind == CheckKind::Http {
-                    let nonce = c.nonce.as_deref().unwrap_or_default();
-                    let host = c.sni.clone().unwrap_or_else(|| target.ip().to_string());
-                    let req = format!(
-                        "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nConnection: close\r\n\r\n",
-                        nonce_path(nonce),
-                        crate::net::http::PROBE_USER_AGENT
-                    );
-                    let _ = s.write_all(req.as_bytes()).await;
-                }
-                let got = read_some(
-                    &mut s,
-                    deadline,
-                    if c.kind == CheckKind::Http { 4096 } else { 512 },
-                )
-                .await;
-                let text = String::from_utf8_lossy(&got).into_owned();
-                if c.kind == CheckKind::Http {
-                    r.http_status = text
-                        .strip_prefix("HTTP/1.")
-                        .and_then(|t| t.get(2..5))
-                        .and_then(|s| s.parse().ok());
-                }
-                r.details
-                    .insert("bytes_received".into(), got.len().to_string());
-                r.outcome = match (&c.nonce, c.kind) {
-                    (Some(n), _) if text.contains(n.as_str()) => {
-                        r.nonce_matched = Some(true);
-                        Outcome::Open
-                    }
-                    (Some(_), CheckKind::Http) if r.http_status.is_none() => {
-                        r.nonce_matched = Some(false);
-                        r.details
-                            .insert("error".into(), "the answer is not HTTP".into());
-                        if got.is_empty() {
-                            Outcome::OtherHost
-                        } else {
-                            Outcome::Error
-                        }
-                    }
-                    (Some(_), _) if !got.is_empty() || c.kind == CheckKind::Http => {
-                        r.nonce_matched = Some(false);
-                        Outcome::OtherHost
-                    }
-                    (Some(_), _) => {
-                        r.nonce_matched = Some(false);
-                        Outcome::Open
-                    }
-                    (None, _) => Outcome::Open,
-                };
-            }
+            Ok(s) => stream_check(s, target, c, deadline, &mut r).await,
         },
-        CheckKind::Tls => {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match crate::probe::tlsgrab::grab_chain(target, c.sni.as_deref(), left).await {
-                Ok(g) => {
-                    use base64::Engine;
-                    r.outcome = Outcome::Open;
-                    r.tls = Some(TlsSeen {
-                        chain_der_b64: g
-                            .chain
-                            .iter()
-                            .map(|d| base64::engine::general_purpose::STANDARD.encode(d))
-                            .collect(),
-                        version: Some(g.version),
-                    });
-                }
-                Err(e) => {
-                    use crate::probe::tlsgrab::GrabError;
-                    r.outcome = match &e {
-                        GrabError::Refused => Outcome::Refused,
-                        GrabError::Timeout => Outcome::Timeout,
-                        GrabError::Unreachable(_) => Outcome::Unreachable,
-                        GrabError::Tls(_) => Outcome::Error,
-                    };
-                    r.details.insert("error".into(), e.to_string());
-                }
-            }
-        }
+        CheckKind::Tls => tls_check(target, c, deadline, &mut r).await,
         CheckKind::Udp => {
             r.outcome = udp_echo(target, c.nonce.as_deref().unwrap_or_default(), deadline).await
         }
     }
     r.elapsed_ms = start.elapsed().as_millis() as u64;
     r
+}
+
+/// TCP and HTTP checks on a connected stream: send the GET (HTTP), read what comes back, and
+/// judge it against the nonce.
+async fn stream_check(
+    mut s: tokio::net::TcpStream,
+    target: SocketAddr,
+    c: &CheckRequest,
+    deadline: tokio::time::Instant,
+    r: &mut CheckResponse,
+) {
+    if c.kind == CheckKind::Http {
+        let nonce = c.nonce.as_deref().unwrap_or_default();
+        let host = c.sni.clone().unwrap_or_else(|| target.ip().to_string());
+        let req = format!(
+            "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nConnection: close\r\n\r\n",
+            nonce_path(nonce),
+            crate::net::http::PROBE_USER_AGENT
+        );
+        let _ = s.write_all(req.as_bytes()).await;
+    }
+    let got = read_some(
+        &mut s,
+        deadline,
+        if c.kind == CheckKind::Http { 4096 } else { 512 },
+    )
+    .await;
+    let text = String::from_utf8_lossy(&got).into_owned();
+    if c.kind == CheckKind::Http {
+        r.http_status = text
+            .strip_prefix("HTTP/1.")
+            .and_then(|t| t.get(2..5))
+            .and_then(|s| s.parse().ok());
+    }
+    r.details
+        .insert("bytes_received".into(), got.len().to_string());
+    r.outcome = match (&c.nonce, c.kind) {
+        (Some(n), _) if text.contains(n.as_str()) => {
+            r.nonce_matched = Some(true);
+            Outcome::Open
+        }
+        (Some(_), CheckKind::Http) if r.http_status.is_none() => {
+            r.nonce_matched = Some(false);
+            r.details
+                .insert("error".into(), "the answer is not HTTP".into());
+            if got.is_empty() {
+                Outcome::OtherHost
+            } else {
+                Outcome::Error
+            }
+        }
+        (Some(_), _) if !got.is_empty() || c.kind == CheckKind::Http => {
+            r.nonce_matched = Some(false);
+            Outcome::OtherHost
+        }
+        (Some(_), _) => {
+            r.nonce_matched = Some(false);
+            Outcome::Open
+        }
+        (None, _) => Outcome::Open,
+    };
+}
+
+/// The TLS check: the handshake's certificate chain as the requester's port presents it.
+async fn tls_check(
+    target: SocketAddr,
+    c: &CheckRequest,
+    deadline: tokio::time::Instant,
+    r: &mut CheckResponse,
+) {
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    match crate::probe::tlsgrab::grab_chain(target, c.sni.as_deref(), left).await {
+        Ok(g) => {
+            use base64::Engine;
+            r.outcome = Outcome::Open;
+            r.tls = Some(TlsSeen {
+                chain_der_b64: g
+                    .chain
+                    .iter()
+                    .map(|d| base64::engine::general_purpose::STANDARD.encode(d))
+                    .collect(),
+                version: Some(g.version),
+            });
+        }
+        Err(e) => {
+            use crate::probe::tlsgrab::GrabError;
+            r.outcome = match &e {
+                GrabError::Refused => Outcome::Refused,
+                GrabError::Timeout => Outcome::Timeout,
+                GrabError::Unreachable(_) => Outcome::Unreachable,
+                GrabError::Tls(_) => Outcome::Error,
+            };
+            r.details.insert("error".into(), e.to_string());
+        }
+    }
 }
 
 async fn connect(
