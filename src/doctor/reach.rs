@@ -16,7 +16,7 @@ use crate::doctor::local::{Listening, listening};
 use crate::doctor::network::Family;
 use crate::doctor::{CheckResult, Planned};
 use crate::probe::api::{CheckKind, CheckRequest, CheckResponse, Outcome, new_nonce};
-use crate::probe::client::{Bind, ProbeClient};
+use crate::probe::client::{Bind, ProbeCause, ProbeClient};
 
 /// One forwarded port and what was learned about it.
 pub struct PortSlot {
@@ -66,6 +66,9 @@ pub struct PortReach {
     pub response: Option<CheckResponse>,
     pub error: Option<String>,
     pub skipped: Option<String>,
+    /// A probe server asked to wait (rate limit, overload): nothing was learned about the box.
+    #[serde(skip)]
+    pub probe_busy: bool,
     #[serde(skip)]
     pub nonce: String,
 }
@@ -206,7 +209,10 @@ async fn ask_probes(
                 r.response = Some(resp);
                 return r;
             }
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => {
+                r.probe_busy |= e.cause == ProbeCause::Busy;
+                errors.push(e.to_string());
+            }
         }
     }
     r.error = Some(errors.join("; "));
@@ -276,7 +282,7 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
     let Some(resp) = &r.response else {
         let err = r.error.as_deref().unwrap_or("no probe answered");
         // The probe refusing to work for us says nothing about the box.
-        if err.contains("HTTP 429") || err.contains("HTTP 503") {
+        if r.probe_busy {
             return CheckResult::warn(
                 &id,
                 format!("not checked: the probe server asks to wait ({err})"),
