@@ -413,10 +413,8 @@ fn search_plan(short: bool) -> ssdp::SearchPlan {
 
 const PMP_DEADLINE: Duration = Duration::from_millis(1200);
 
-/// Probe the gateway. Errors only when there is no IPv4 default gateway at all; a gateway
-/// without any service is a [`Discovery`] with `chosen == None` and the reasons in `failures`.
-pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
-    let start = Instant::now();
+/// The gateway to ask: the one given, else the IPv4 default gateway.
+fn find_gateway(opts: &DiscoverOptions) -> Result<Gateway> {
     let gw = match opts.gateway {
         Some(a) => gateway::gateway_at(a),
         None => gateway::default_gateway(),
@@ -431,6 +429,112 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         gw.interface,
         gw.local_address
     );
+    Ok(gw)
+}
+
+/// The IPv6 router and its PCP answer, or why there is no router to ask.
+type V6Probe = Result<(Gateway6, Result<pcp::PmpInfo, String>), String>;
+
+/// PCP over IPv6 at the IPv6 default router (for pinholes), when asked for.
+async fn probe_v6(enabled: bool) -> Option<V6Probe> {
+    if !enabled {
+        return None;
+    }
+    let Some(router) = gateway::default_gateway6() else {
+        return Some(Err(
+            "this box has no IPv6 default route or no stable global IPv6 address".to_string(),
+        ));
+    };
+    let r = pcp::probe_pcp(
+        IpAddr::V6(router.address),
+        IpAddr::V6(router.local_address),
+        PMP_DEADLINE,
+    )
+    .await;
+    Some(Ok((router, r)))
+}
+
+/// What the probes found, as one [`Discovery`] (nothing chosen yet).
+fn discovery_from(
+    gw: Gateway,
+    upnp_probe: Option<upnp::UpnpProbe>,
+    pcp_r: Option<Result<pcp::PmpInfo, String>>,
+    natpmp_r: Option<Result<pcp::PmpInfo, String>>,
+    v6: Option<V6Probe>,
+) -> Discovery {
+    let mut d = Discovery {
+        gateway: gw,
+        upnp: None,
+        pcp: None,
+        natpmp: None,
+        ipv6: None,
+        chosen: None,
+        failures: vec![],
+        warnings: vec![],
+        elapsed_ms: 0,
+        upnp_gateway: None,
+    };
+    if let Some(p) = upnp_probe {
+        d.warnings.extend(p.warnings);
+        if let Some(f) = p.failure {
+            d.failures.push(format!("UPnP: {f}"));
+        }
+        if let Some(g) = p.gateway {
+            d.upnp = Some(UpnpInfo {
+                version: g.version,
+                location: g.location.clone(),
+                service_type: g.service.service_type.clone(),
+                control_url: g.service.control_url.clone(),
+                friendly_name: g.friendly_name.clone(),
+                server: g.server.clone(),
+                connection_status: g.connection_status.clone(),
+                external_address: g.external_address,
+                ipv6_firewall: g.ipv6_firewall_url.is_some(),
+                used_multicast: g.used_multicast,
+            });
+            d.upnp_gateway = Some(g);
+        }
+    }
+    match pcp_r {
+        Some(Ok(i)) => d.pcp = Some(i),
+        Some(Err(e)) => d.failures.push(format!("PCP: {e}")),
+        None => {}
+    }
+    match natpmp_r {
+        Some(Ok(i)) => d.natpmp = Some(i),
+        Some(Err(e)) => d.failures.push(format!("NAT-PMP: {e}")),
+        None => {}
+    }
+    d.ipv6 = v6.map(|v6| match v6 {
+        Err(e) => Ipv6Info {
+            router: Gateway6 {
+                address: std::net::Ipv6Addr::UNSPECIFIED,
+                interface: String::new(),
+                scope_id: 0,
+                local_address: std::net::Ipv6Addr::UNSPECIFIED,
+            },
+            pcp: None,
+            failure: Some(e),
+        },
+        Ok((router, Ok(i))) => Ipv6Info {
+            router,
+            pcp: Some(i),
+            failure: None,
+        },
+        Ok((router, Err(e))) => Ipv6Info {
+            router,
+            pcp: None,
+            failure: Some(format!("PCP over IPv6: {e}")),
+        },
+    });
+    d
+}
+
+/// Probe the gateway. Errors only when there is no IPv4 default gateway at all; a gateway
+/// without any service is a [`Discovery`] with `chosen == None` and the reasons in `failures`.
+pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
+    let start = Instant::now();
+    let gw = find_gateway(opts)?;
     let want_upnp = matches!(opts.via, Via::Auto | Via::Upnp);
     let want_pcp = matches!(opts.via, Via::Auto | Via::Pcp);
     let want_natpmp = matches!(opts.via, Via::Auto | Via::NatPmp);
@@ -459,23 +563,7 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         };
         tokio::join!(pcp, natpmp)
     };
-    let v6_fut = async {
-        if !opts.ipv6 {
-            return None;
-        }
-        let Some(router) = gateway::default_gateway6() else {
-            return Some(Err(
-                "this box has no IPv6 default route or no stable global IPv6 address".to_string(),
-            ));
-        };
-        let r = pcp::probe_pcp(
-            IpAddr::V6(router.address),
-            IpAddr::V6(router.local_address),
-            PMP_DEADLINE,
-        )
-        .await;
-        Some(Ok((router, r)))
-    };
+    let v6_fut = probe_v6(opts.ipv6);
     tokio::pin!(upnp_fut);
     tokio::pin!(pmp_fut);
 
@@ -524,73 +612,7 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         (u, p, v6)
     };
 
-    let mut d = Discovery {
-        gateway: gw.clone(),
-        upnp: None,
-        pcp: None,
-        natpmp: None,
-        ipv6: None,
-        chosen: None,
-        failures: vec![],
-        warnings: vec![],
-        elapsed_ms: 0,
-        upnp_gateway: None,
-    };
-    if let Some(p) = upnp_probe {
-        d.warnings.extend(p.warnings);
-        if let Some(f) = p.failure {
-            d.failures.push(format!("UPnP: {f}"));
-        }
-        if let Some(g) = p.gateway {
-            d.upnp = Some(UpnpInfo {
-                version: g.version,
-                location: g.location.clone(),
-                service_type: g.service.service_type.clone(),
-                control_url: g.service.control_url.clone(),
-                friendly_name: g.friendly_name.clone(),
-                server: g.server.clone(),
-                connection_status: g.connection_status.clone(),
-                external_address: g.external_address,
-                ipv6_firewall: g.ipv6_firewall_url.is_some(),
-                used_multicast: g.used_multicast,
-            });
-            d.upnp_gateway = Some(g);
-        }
-    }
-    match pcp_r {
-        Some(Ok(i)) => d.pcp = Some(i),
-        Some(Err(e)) => d.failures.push(format!("PCP: {e}")),
-        None => {}
-    }
-    match natpmp_r {
-        Some(Ok(i)) => d.natpmp = Some(i),
-        Some(Err(e)) => d.failures.push(format!("NAT-PMP: {e}")),
-        None => {}
-    }
-    if let Some(v6) = v6 {
-        d.ipv6 = Some(match v6 {
-            Err(e) => Ipv6Info {
-                router: Gateway6 {
-                    address: std::net::Ipv6Addr::UNSPECIFIED,
-                    interface: String::new(),
-                    scope_id: 0,
-                    local_address: std::net::Ipv6Addr::UNSPECIFIED,
-                },
-                pcp: None,
-                failure: Some(e),
-            },
-            Ok((router, Ok(i))) => Ipv6Info {
-                router,
-                pcp: Some(i),
-                failure: None,
-            },
-            Ok((router, Err(e))) => Ipv6Info {
-                router,
-                pcp: None,
-                failure: Some(format!("PCP over IPv6: {e}")),
-            },
-        });
-    }
+    let mut d = discovery_from(gw.clone(), upnp_probe, pcp_r, natpmp_r, v6);
     d.chosen = d.available().first().copied();
     d.elapsed_ms = start.elapsed().as_millis() as u64;
     tracing::debug!(
