@@ -1377,6 +1377,51 @@ async fn confirm_recorded(
     Some(out)
 }
 
+/// Forget a removed mapping and save the state; the outcome says if saving failed.
+fn forget_removed(
+    lock: &StateLock,
+    state: &mut State,
+    t: &Target,
+    rec: &MappingRecord,
+    internal: String,
+) -> MappingOutcome {
+    state
+        .ports
+        .forget(rec.external_port, rec.protocol, rec.family);
+    let mut o = outcome(t, Action::Removed, Some(rec.via), None, internal);
+    if let Err(e) = lock.save(state) {
+        o.action = Action::Failed;
+        o.error = Some(e.message().to_string());
+        o.error_kind = Some(e.kind());
+    }
+    o
+}
+
+/// The router would not remove a mapping: say why and what to do by hand.
+fn remove_failed(
+    t: &Target,
+    rec: &MappingRecord,
+    internal: String,
+    e: &MapError,
+) -> MappingOutcome {
+    let err = e.to_error(&t.spec, t.family, rec.internal_client, rec.gateway);
+    let expired = rec.expires_at.is_some_and(|x| x <= now_unix());
+    let hint = if expired {
+        "its lease has ended anyway; the router drops it by itself".to_string()
+    } else {
+        format!(
+            "remove it in the router's settings ({}), or try again",
+            manual_rule(&t.spec, rec.internal_client).replacen("forward", "the rule forwarding", 1)
+        )
+    };
+    failed(
+        t,
+        Some(rec.via),
+        internal,
+        Error::failed(format!("could not remove {}: {}", t.spec, err.message())).hint(hint),
+    )
+}
+
 /// Remove direkt's mappings (only those in the state). Unknown ones are reported as failed
 /// with a hint; the router's other mappings are never touched.
 pub async fn remove(
@@ -1453,24 +1498,12 @@ pub async fn remove(
             }),
         };
         match result {
-            Ok(()) => {
-                state
-                    .ports
-                    .forget(rec.external_port, rec.protocol, rec.family);
-                let mut o = outcome(&t, Action::Removed, Some(rec.via), None, internal);
-                if let Err(e) = lock.save(state) {
-                    o.action = Action::Failed;
-                    o.error = Some(e.message().to_string());
-                    o.error_kind = Some(e.kind());
-                }
-                report.mappings.push(o);
-            }
+            Ok(()) => report
+                .mappings
+                .push(forget_removed(lock, state, &t, &rec, internal)),
             // miniupnpd refuses to delete an IPv6 PCP pinhole once it was renewed (seen with
             // 2.3.1): it is not renewed any more and closes when its lease ends.
             Err(MapError::NotAuthorized { .. }) if rec.family == Family::Ipv6 => {
-                state
-                    .ports
-                    .forget(rec.external_port, rec.protocol, rec.family);
                 let until = rec
                     .expires_at
                     .map(crate::net::time::format_time)
@@ -1479,37 +1512,11 @@ pub async fn remove(
                     "the router refused to delete the IPv6 pinhole for {} now; direkt no longer                      renews it, so it closes at {until}",
                     t.spec
                 ));
-                let mut o = outcome(&t, Action::Removed, Some(rec.via), None, internal);
-                if let Err(e) = lock.save(state) {
-                    o.action = Action::Failed;
-                    o.error = Some(e.message().to_string());
-                    o.error_kind = Some(e.kind());
-                }
-                report.mappings.push(o);
+                report
+                    .mappings
+                    .push(forget_removed(lock, state, &t, &rec, internal));
             }
-            Err(e) => {
-                let err = e.to_error(&t.spec, t.family, rec.internal_client, rec.gateway);
-                let expired = rec.expires_at.is_some_and(|x| x <= now_unix());
-                let hint = if expired {
-                    "its lease has ended anyway; the router drops it by itself".to_string()
-                } else {
-                    format!(
-                        "remove it in the router's settings ({}), or try again",
-                        manual_rule(&t.spec, rec.internal_client).replacen(
-                            "forward",
-                            "the rule forwarding",
-                            1
-                        )
-                    )
-                };
-                report.mappings.push(failed(
-                    &t,
-                    Some(rec.via),
-                    internal,
-                    Error::failed(format!("could not remove {}: {}", t.spec, err.message()))
-                        .hint(hint),
-                ));
-            }
+            Err(e) => report.mappings.push(remove_failed(&t, &rec, internal, &e)),
         }
     }
     Ok(report)
