@@ -964,6 +964,137 @@ fn failed(target: &Target, via: Option<Method>, internal: String, err: Error) ->
     o
 }
 
+/// The box's address and the router's for `target`'s family, or why there is no IPv6 router
+/// to ask.
+fn endpoints(d: &Discovery, target: &Target) -> Result<(IpAddr, IpAddr)> {
+    match target.family {
+        Family::Ipv4 => Ok((d.gateway.local_address.into(), d.gateway.address.into())),
+        Family::Ipv6 => match &d.ipv6 {
+            Some(v6) if !v6.router.local_address.is_unspecified() => {
+                Ok((v6.router.local_address.into(), v6.router.address.into()))
+            }
+            _ => {
+                let why = d
+                    .ipv6
+                    .as_ref()
+                    .and_then(|v| v.failure.clone())
+                    .unwrap_or_else(|| "IPv6 was not probed".into());
+                Err(
+                    Error::failed(format!("no IPv6 pinhole for {}: {why}", target.spec))
+                        .hint("give the box a global IPv6 address and an IPv6 default route, or leave IPv6 off"),
+                )
+            }
+        },
+    }
+}
+
+/// Why no protocol can map `family` on this gateway.
+fn no_mapper(d: &Discovery, family: Family) -> MapError {
+    match family {
+        Family::Ipv4 => d.no_service(),
+        Family::Ipv6 => MapError::NoService {
+            tried: vec![
+                d.ipv6
+                    .as_ref()
+                    .and_then(|v| v.failure.clone())
+                    .unwrap_or_else(|| "PCP over IPv6 did not answer".into())
+                    + "; UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not used by direkt yet",
+            ],
+        },
+    }
+}
+
+/// For a mapping direkt made through `mapper`: what to send now, or None to keep it as it is.
+async fn still_there(
+    d: &Discovery,
+    lock: &StateLock,
+    state: &mut State,
+    mapper: &Mapper<'_>,
+    r: &MappingRecord,
+) -> Result<Option<Action>, MapError> {
+    match mapper.presence(r).await? {
+        Presence::Missing => Ok(Some(Action::Restored)),
+        Presence::TakenBy(holder) => Err(MapError::Conflict {
+            holder: Some(holder),
+            description: None,
+        }),
+        // PCP/NAT-PMP cannot be asked; re-mapping with the same nonce costs one datagram
+        // and puts back a mapping a restarted daemon lost (its epoch may not go back).
+        Presence::Unknown => Ok(Some(Action::Extended)),
+        Presence::Present if lease_decision(r, now_unix()) == LeaseDecision::Extend => {
+            Ok(Some(Action::Extended))
+        }
+        Presence::Present => {
+            // Recorded before direkt kept the service: keep it now, for the cheap check.
+            let service = upnp_service(d, mapper.method());
+            if r.upnp_service != service {
+                let mut updated = r.clone();
+                updated.upnp_service = service;
+                state.ports.upsert(updated);
+                if let Err(e) = lock.save(state) {
+                    tracing::debug!("could not save the UPnP service: {}", e.message());
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// The record of a mapping the router granted: `previous` is the record it replaces.
+fn granted_record(
+    d: &Discovery,
+    target: &Target,
+    (client, gateway_ip): (IpAddr, IpAddr),
+    via: Method,
+    grant: MapGrant,
+    previous: Option<&MappingRecord>,
+) -> MappingRecord {
+    let now = now_unix();
+    MappingRecord {
+        external_port: target.spec.external,
+        internal_port: target.spec.internal,
+        protocol: target.spec.protocol,
+        family: target.family,
+        internal_client: client,
+        gateway: gateway_ip,
+        via,
+        lease: target.lease,
+        granted: grant.lease,
+        created_at: previous.map(|r| r.created_at).unwrap_or(now),
+        renewed_at: now,
+        expires_at: (grant.lease > 0).then_some(now + i64::from(grant.lease)),
+        external_address: match target.family {
+            Family::Ipv4 => grant.external_address,
+            Family::Ipv6 => Some(client),
+        },
+        pcp_nonce: grant.nonce,
+        epoch: grant.epoch,
+        upnp_service: upnp_service(d, via),
+    }
+}
+
+/// The request for `target` towards `client`; `permanent`: the gateway refuses finite leases.
+fn map_request(
+    target: &Target,
+    client: IpAddr,
+    permanent: bool,
+    nonce: Option<[u32; 3]>,
+) -> MapRequest {
+    MapRequest {
+        external_port: match target.family {
+            Family::Ipv4 => target.spec.external,
+            // A pinhole opens the box's own port.
+            Family::Ipv6 => target.spec.internal,
+        },
+        internal_port: target.spec.internal,
+        protocol: target.spec.protocol,
+        client,
+        lease: if permanent { 0 } else { target.lease },
+        description: format!("direkt {}", target.spec),
+        nonce,
+    }
+}
+
 /// Make or keep one mapping: the heart of `add` (force) and `refresh` (only when due/missing).
 async fn ensure(
     d: &Discovery,
@@ -972,27 +1103,9 @@ async fn ensure(
     target: &Target,
     force: bool,
 ) -> MappingOutcome {
-    let (client, gateway_ip): (IpAddr, IpAddr) = match target.family {
-        Family::Ipv4 => (d.gateway.local_address.into(), d.gateway.address.into()),
-        Family::Ipv6 => match &d.ipv6 {
-            Some(v6) if !v6.router.local_address.is_unspecified() => {
-                (v6.router.local_address.into(), v6.router.address.into())
-            }
-            _ => {
-                let why = d
-                    .ipv6
-                    .as_ref()
-                    .and_then(|v| v.failure.clone())
-                    .unwrap_or_else(|| "IPv6 was not probed".into());
-                return failed(
-                    target,
-                    None,
-                    format!("[::]:{}", target.spec.internal),
-                    Error::failed(format!("no IPv6 pinhole for {}: {why}", target.spec))
-                        .hint("give the box a global IPv6 address and an IPv6 default route, or leave IPv6 off"),
-                );
-            }
-        },
+    let (client, gateway_ip) = match endpoints(d, target) {
+        Ok(x) => x,
+        Err(e) => return failed(target, None, format!("[::]:{}", target.spec.internal), e),
     };
     let internal = SocketAddr::new(client, target.spec.internal).to_string();
     let record = state
@@ -1010,18 +1123,7 @@ async fn ensure(
         Family::Ipv6 => d.mapper6(),
     };
     let Some(mapper) = mapper else {
-        let err = match target.family {
-            Family::Ipv4 => d.no_service(),
-            Family::Ipv6 => MapError::NoService {
-                tried: vec![
-                    d.ipv6
-                        .as_ref()
-                        .and_then(|v| v.failure.clone())
-                        .unwrap_or_else(|| "PCP over IPv6 did not answer".into())
-                        + "; UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not used by direkt yet",
-                ],
-            },
-        };
+        let err = no_mapper(d, target.family);
         return failed(
             target,
             None,
@@ -1042,40 +1144,9 @@ async fn ensure(
         (Some(_), true) if force => Action::Extended,
         // The config now forwards the port to another internal port: send the new mapping.
         (Some(r), true) if r.internal_port != target.spec.internal => Action::Extended,
-        (Some(r), true) => match mapper.presence(r).await {
-            Ok(Presence::Missing) => Action::Restored,
-            Ok(Presence::TakenBy(holder)) => {
-                let e = MapError::Conflict {
-                    holder: Some(holder),
-                    description: None,
-                };
-                return failed(
-                    target,
-                    Some(via),
-                    internal,
-                    e.to_error(&target.spec, target.family, client, gateway_ip),
-                );
-            }
-            // PCP/NAT-PMP cannot be asked; re-mapping with the same nonce costs one datagram
-            // and puts back a mapping a restarted daemon lost (its epoch may not go back).
-            Ok(Presence::Unknown) => Action::Extended,
-            Ok(Presence::Present) => {
-                if lease_decision(r, now_unix()) == LeaseDecision::Extend {
-                    Action::Extended
-                } else {
-                    // Recorded before direkt kept the service: keep it now, for the cheap check.
-                    let service = upnp_service(d, via);
-                    if r.upnp_service != service {
-                        let mut updated = r.clone();
-                        updated.upnp_service = service;
-                        state.ports.upsert(updated);
-                        if let Err(e) = lock.save(state) {
-                            tracing::debug!("could not save the UPnP service: {}", e.message());
-                        }
-                    }
-                    return outcome(target, Action::Kept, Some(via), Some(r), internal);
-                }
-            }
+        (Some(r), true) => match still_there(d, lock, state, &mapper, r).await {
+            Ok(Some(action)) => action,
+            Ok(None) => return outcome(target, Action::Kept, Some(via), Some(r), internal),
             Err(e) => {
                 return failed(
                     target,
@@ -1088,57 +1159,18 @@ async fn ensure(
     };
 
     let permanent_only = state.ports.permanent_only.contains(&gateway_ip);
-    let req = MapRequest {
-        external_port: match target.family {
-            Family::Ipv4 => target.spec.external,
-            // A pinhole opens the box's own port.
-            Family::Ipv6 => target.spec.internal,
-        },
-        internal_port: target.spec.internal,
-        protocol: target.spec.protocol,
-        client,
-        lease: if permanent_only && via.is_upnp() {
-            0
-        } else {
-            target.lease
-        },
-        description: format!("direkt {}", target.spec),
-        nonce: record
-            .as_ref()
-            .filter(|_| same_owner)
-            .and_then(|r| r.pcp_nonce),
-    };
+    let nonce = record
+        .as_ref()
+        .filter(|_| same_owner)
+        .and_then(|r| r.pcp_nonce);
+    let req = map_request(target, client, permanent_only && via.is_upnp(), nonce);
     match mapper.map(&req).await {
         Ok(grant) => {
             if grant.lease == 0 && req.lease != 0 && via.is_upnp() && !permanent_only {
                 state.ports.permanent_only.push(gateway_ip);
             }
-            let now = now_unix();
-            let rec = MappingRecord {
-                external_port: target.spec.external,
-                internal_port: target.spec.internal,
-                protocol: target.spec.protocol,
-                family: target.family,
-                internal_client: client,
-                gateway: gateway_ip,
-                via,
-                lease: target.lease,
-                granted: grant.lease,
-                created_at: record
-                    .as_ref()
-                    .filter(|_| action != Action::Created)
-                    .map(|r| r.created_at)
-                    .unwrap_or(now),
-                renewed_at: now,
-                expires_at: (grant.lease > 0).then_some(now + i64::from(grant.lease)),
-                external_address: match target.family {
-                    Family::Ipv4 => grant.external_address,
-                    Family::Ipv6 => Some(client),
-                },
-                pcp_nonce: grant.nonce,
-                epoch: grant.epoch,
-                upnp_service: upnp_service(d, via),
-            };
+            let previous = record.as_ref().filter(|_| action != Action::Created);
+            let rec = granted_record(d, target, (client, gateway_ip), via, grant, previous);
             state.ports.upsert(rec.clone());
             // Saved at once: a mapping direkt made must never be forgotten, even if a later
             // one fails or the run is killed.
