@@ -160,9 +160,7 @@ impl HttpResponder {
 
 async fn http_accept_loop(listener: TcpListener, tokens: Arc<Mutex<HashMap<String, String>>>) {
     loop {
-        let Ok((stream, peer)) = listener.accept().await else {
-            continue;
-        };
+        let (stream, peer) = crate::net::tcp::accept(&listener).await;
         let _ = stream.set_nodelay(true);
         let tokens = tokens.clone();
         tokio::spawn(async move {
@@ -314,9 +312,7 @@ impl AlpnResponder {
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
                     loop {
-                        let Ok((stream, peer)) = l.accept().await else {
-                            continue;
-                        };
+                        let (stream, peer) = crate::net::tcp::accept(&l).await;
                         let acceptor = acceptor.clone();
                         tokio::spawn(async move {
                             // The handshake is the whole validation; the CA closes after it.

@@ -142,11 +142,7 @@ fn http_client(ca_bundle: Option<&Path>, counter: RequestCounter) -> Result<Box<
     Ok(Box::new(TunedClient {
         inner,
         counter,
-        user_agent: HeaderValue::from_static(concat!(
-            "direkt/",
-            env!("CARGO_PKG_VERSION"),
-            " instant-acme/0.8"
-        )),
+        user_agent: HeaderValue::from_static(crate::net::http::ACME_USER_AGENT),
     }))
 }
 

@@ -1,22 +1,25 @@
 //! DNS-01 through the configured DNS provider: TXT set, propagation checked at the zone's
-//! authoritative servers (asked directly, no cache), record removed afterwards.
+//! authoritative servers (found and asked through [`crate::net::dns`], directly, no cache),
+//! record removed afterwards.
 
 use std::collections::BTreeSet;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use hickory_proto::rr::{RData, RecordType};
-use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{NameServerConfig, ResolverConfig};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
 
 use crate::config::Settings;
 use crate::ddns::{Provider, provider_from_settings};
 use crate::error::{Error, Result};
+use crate::net::dns;
 
 /// How long a TXT record may take to show at every authoritative server.
 const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(120);
 const POLL: Duration = Duration::from_millis(100);
+/// One query while looking for the zone's servers.
+const LOOKUP: Duration = Duration::from_secs(2);
+/// One TXT query at one authoritative server.
+const TXT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// TXT records set for one order; [`DnsChallenge::cleanup`] removes them.
 pub struct DnsChallenge {
@@ -77,10 +80,9 @@ impl DnsChallenge {
         }
         let deadline = Instant::now() + PROPAGATION_TIMEOUT;
         for ip in servers {
-            let r = direct_resolver(ip);
             for (fqdn, value) in &self.records {
                 loop {
-                    if txt_values(&r, fqdn).await.contains(value) {
+                    if txt_values(ip, fqdn).await.contains(value) {
                         break;
                     }
                     if Instant::now() >= deadline {
@@ -100,35 +102,14 @@ impl DnsChallenge {
         Ok(())
     }
 
-    /// Addresses of the zone's NS hosts (system resolver), else the configured primary.
+    /// The zone's authoritative servers ([`dns::authoritative`], through the system's
+    /// resolver), else the configured primary.
     async fn authoritative(&self) -> BTreeSet<IpAddr> {
         let mut out = BTreeSet::new();
-        if let Ok(mut b) = TokioResolver::builder_tokio() {
-            b.options_mut().timeout = Duration::from_secs(2);
-            b.options_mut().attempts = 1;
-            if let Ok(r) = b.build()
-                && let Ok(Ok(ns)) = tokio::time::timeout(
-                    Duration::from_secs(3),
-                    r.lookup(format!("{}.", self.zone), RecordType::NS),
-                )
-                .await
-            {
-                let hosts: Vec<String> = ns
-                    .answers()
-                    .iter()
-                    .filter_map(|rec| match &rec.data {
-                        RData::NS(n) => Some(n.0.to_ascii()),
-                        _ => None,
-                    })
-                    .collect();
-                for h in hosts {
-                    if let Ok(Ok(ips)) =
-                        tokio::time::timeout(Duration::from_secs(3), r.lookup_ip(h)).await
-                    {
-                        out.extend(ips.iter());
-                    }
-                }
-            }
+        if let Ok(r) = dns::system_resolver() {
+            let rec = SocketAddr::new(r, 53);
+            let (_, found) = dns::authoritative(rec, &self.zone, Some(&self.zone), LOOKUP).await;
+            out.extend(found.unwrap_or_default());
         }
         if out.is_empty()
             && let Some(p) = self.primary
@@ -148,27 +129,13 @@ impl DnsChallenge {
     }
 }
 
-/// A resolver that asks one server only and caches nothing.
-fn direct_resolver(ip: IpAddr) -> TokioResolver {
-    let cfg = ResolverConfig::from_name_servers(vec![NameServerConfig::udp(ip)]);
-    let mut b = TokioResolver::builder_with_config(cfg, TokioRuntimeProvider::default());
-    b.options_mut().cache_size = 0;
-    b.options_mut().timeout = Duration::from_secs(1);
-    b.options_mut().attempts = 1;
-    b.options_mut().recursion_desired = false;
-    b.build().expect("a resolver from explicit settings")
-}
-
-async fn txt_values(r: &TokioResolver, fqdn: &str) -> Vec<String> {
-    let Ok(Ok(l)) = tokio::time::timeout(
-        Duration::from_secs(2),
-        r.lookup(format!("{fqdn}."), RecordType::TXT),
-    )
-    .await
-    else {
+/// The TXT values of `fqdn` at the server `ip`, asked directly (no recursion, no cache).
+async fn txt_values(ip: IpAddr, fqdn: &str) -> Vec<String> {
+    let server = SocketAddr::new(ip, 53);
+    let Ok(m) = dns::query(server, fqdn, RecordType::TXT, false, TXT_TIMEOUT).await else {
         return vec![];
     };
-    l.answers()
+    m.answers
         .iter()
         .filter_map(|rec| match &rec.data {
             RData::TXT(t) => Some(

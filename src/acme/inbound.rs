@@ -5,6 +5,8 @@
 
 use std::net::IpAddr;
 
+use crate::net::nat::{CGNAT_WHY, NatClass};
+
 /// The router's WAN address as the gateway reports it (UPnP or NAT-PMP, pinned to the default
 /// gateway), if it answers quickly.
 async fn gateway_wan() -> Option<IpAddr> {
@@ -30,40 +32,33 @@ pub async fn diagnose(name: &str, name_addrs: &[IpAddr]) -> Option<String> {
     explain(name, wan, name_addrs)
 }
 
-fn is_cgnat(ip: IpAddr) -> bool {
-    matches!(ip, IpAddr::V4(v4) if v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
-}
-
-fn is_private(ip: IpAddr) -> bool {
-    matches!(ip, IpAddr::V4(v4) if v4.is_private() || v4.is_link_local())
-}
-
 pub fn explain(name: &str, wan: IpAddr, name_addrs: &[IpAddr]) -> Option<String> {
     if name_addrs.contains(&wan) {
         // The name points at the router itself: the path exists up to it.
         return None;
     }
-    let points = match name_addrs.iter().find(|a| a.is_ipv4() == wan.is_ipv4()) {
+    let pointed = name_addrs.iter().find(|a| a.is_ipv4() == wan.is_ipv4());
+    let points = match pointed {
         Some(a) => a.to_string(),
         None => "no address of that family".to_string(),
     };
-    Some(if is_cgnat(wan) {
-        format!(
+    Some(match NatClass::of(wan, pointed.copied()) {
+        NatClass::Cgnat => format!(
             "no inbound path to this box: the router's WAN address is {wan}, a carrier-grade NAT \
-             address (100.64.0.0/10), while {name} points to {points}, the carrier's NAT, which \
-             does not pass inbound connections on to this box (CGNAT)"
-        )
-    } else if is_private(wan) {
-        format!(
+             address (100.64.0.0/10), while {name} points to {points}, the carrier's NAT \
+             (CGNAT): {}",
+            CGNAT_WHY
+        ),
+        NatClass::DoubleNat => format!(
             "no inbound path to this box: the router's WAN address is {wan}, a private address \
              (double NAT), while {name} points to {points}, an upstream router that does not \
              forward to this one"
-        )
-    } else {
-        format!(
+        ),
+        // A public WAN that is not where the name points: DNS or something in between is off.
+        NatClass::Elsewhere | NatClass::Direct => format!(
             "no inbound path to this box: {name} points to {points}, but the router's WAN \
              address is {wan} (stale DNS record, or another NAT in between)"
-        )
+        ),
     })
 }
 

@@ -995,9 +995,7 @@ mod ari_tests {
         let (r, w) = (requests.clone(), window.clone());
         let task = tokio::spawn(async move {
             loop {
-                let Ok((tcp, _)) = listener.accept().await else {
-                    continue;
-                };
+                let (tcp, _) = crate::net::tcp::accept(&listener).await;
                 let Ok(tls) = acceptor.accept(tcp).await else {
                     continue;
                 };

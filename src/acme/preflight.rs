@@ -3,13 +3,13 @@
 //! dynamic name must resolve at all. Lookups only; no request to the CA.
 
 use std::collections::BTreeSet;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use hickory_proto::rr::{RData, RecordType};
-use hickory_resolver::TokioResolver;
+use hickory_proto::rr::RecordType;
 
 use crate::error::{Error, Result};
+use crate::net::dns;
 
 const LOOKUP_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -20,40 +20,20 @@ pub struct Resolved {
     pub addrs: BTreeSet<IpAddr>,
 }
 
-fn resolver() -> Option<TokioResolver> {
-    let mut b = TokioResolver::builder_tokio().ok()?;
-    b.options_mut().timeout = Duration::from_secs(2);
-    b.options_mut().attempts = 1;
-    b.options_mut().preserve_intermediates = true;
-    b.build().ok()
-}
-
-fn fqdn(name: &str) -> String {
-    format!("{}.", name.trim_end_matches('.'))
-}
-
-async fn resolve(r: &TokioResolver, name: &str) -> Resolved {
+/// A and AAAA of `name` at the recursive resolver `rec`, with the CNAME chain the answers
+/// carry ([`dns::to_answer`], the same reading doctor's alias check uses).
+async fn resolve(rec: SocketAddr, name: &str) -> Resolved {
     let mut out = Resolved::default();
     let (a, aaaa) = tokio::join!(
-        tokio::time::timeout(LOOKUP_TIMEOUT, r.lookup(fqdn(name), RecordType::A)),
-        tokio::time::timeout(LOOKUP_TIMEOUT, r.lookup(fqdn(name), RecordType::AAAA)),
+        dns::query(rec, name, RecordType::A, true, LOOKUP_TIMEOUT),
+        dns::query(rec, name, RecordType::AAAA, true, LOOKUP_TIMEOUT),
     );
-    for l in [a, aaaa].into_iter().flatten().flatten() {
-        for rec in l.answers() {
-            match &rec.data {
-                RData::A(a) => {
-                    out.addrs.insert(IpAddr::V4(a.0));
-                }
-                RData::AAAA(a) => {
-                    out.addrs.insert(IpAddr::V6(a.0));
-                }
-                RData::CNAME(c) => {
-                    let t = c.0.to_ascii().trim_end_matches('.').to_ascii_lowercase();
-                    if !out.cnames.contains(&t) {
-                        out.cnames.push(t);
-                    }
-                }
-                _ => {}
+    for m in [a, aaaa].into_iter().flatten() {
+        let answer = dns::to_answer(&m);
+        out.addrs.extend(answer.addresses);
+        for c in answer.cnames {
+            if !out.cnames.contains(&c) {
+                out.cnames.push(c);
             }
         }
     }
@@ -110,18 +90,18 @@ pub async fn check(
     aliases: &[String],
     need_address: bool,
 ) -> Result<(Vec<String>, Vec<IpAddr>)> {
-    let Some(r) = resolver() else {
+    let Ok(r) = dns::system_resolver() else {
         return Ok((
             vec!["could not read the system's DNS configuration: names not checked".into()],
             vec![],
         ));
     };
-    let name_res = resolve(&r, name).await;
+    let r = SocketAddr::new(r, 53);
+    let name_res = resolve(r, name).await;
     let mut set = tokio::task::JoinSet::new();
     for (i, a) in aliases.iter().enumerate() {
-        let r = r.clone();
         let a = a.clone();
-        set.spawn(async move { (i, resolve(&r, &a).await) });
+        set.spawn(async move { (i, resolve(r, &a).await) });
     }
     let mut alias_res = vec![Resolved::default(); aliases.len()];
     while let Some(Ok((i, res))) = set.join_next().await {
@@ -148,7 +128,7 @@ pub async fn check(
         ))
         .hint("publish the address first (`direkt ddns update`), or use dns-01"));
     }
-    let local: Vec<std::net::Ipv6Addr> = crate::ip::interface::read_system()
+    let local: Vec<std::net::Ipv6Addr> = crate::net::routes::read_if_inet6()
         .into_iter()
         .map(|a| a.address)
         .collect();

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::cli::GlobalArgs;
-use crate::commands::status::format_time;
 use crate::config::Settings;
 use crate::ddns::update::{Action, DdnsState};
 use crate::ddns::{UpdateOptions, UpdateReport};
 use crate::error::{Error, Result};
 use crate::ip::Verdict;
+use crate::net::time::format_time;
 use crate::output::{Printer, Style};
 use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
 

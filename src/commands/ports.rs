@@ -366,7 +366,7 @@ fn describe(m: &MappingOutcome, report: &PortsReport, p: &Printer) -> String {
     let lease = match (m.lease, m.expires_at) {
         (_, _) if m.action == Action::Removed => String::new(),
         (Some(0), _) => ", permanent (the router accepts no finite lease)".into(),
-        (_, Some(t)) => format!(", lease until {}", crate::commands::status::format_time(t)),
+        (_, Some(t)) => format!(", lease until {}", crate::net::time::format_time(t)),
         _ => String::new(),
     };
     format!(

@@ -92,7 +92,7 @@ pub fn build(settings: &Settings, doctor: Value) -> Result<String> {
     }
     let mut doc = json!({
         "report_format": REPORT_FORMAT,
-        "generated_at": crate::commands::status::format_time(crate::state::now_unix()),
+        "generated_at": crate::net::time::format_time(crate::state::now_unix()),
         "versions": {
             "direkt": env!("CARGO_PKG_VERSION"),
             "os": report::os_name(),

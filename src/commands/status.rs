@@ -136,7 +136,7 @@ fn render(r: &StatusReport, p: &Printer) -> String {
             Some(run) => out.push(format!(
                 "Last run: {} at {} ({}): {}",
                 run.command,
-                crate::commands::status::format_time(run.at),
+                crate::net::time::format_time(run.at),
                 if run.ok { "ok" } else { "failed" },
                 run.summary
             )),
@@ -144,15 +144,4 @@ fn render(r: &StatusReport, p: &Printer) -> String {
         },
     }
     out.join("\n")
-}
-
-/// RFC 3339 for a Unix time, UTC.
-pub fn format_time(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| unix.to_string())
 }

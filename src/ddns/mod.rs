@@ -240,7 +240,7 @@ impl HttpApi {
         if let Some(c) = self.client.get() {
             return Ok(c);
         }
-        let c = crate::http::client(REQUEST_TIMEOUT)
+        let c = crate::net::http::client(REQUEST_TIMEOUT)
             .map_err(|e| ProviderError::transient(e.message().to_string()))?;
         Ok(self.client.get_or_init(|| c))
     }

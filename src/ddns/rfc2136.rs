@@ -3,7 +3,9 @@
 //! hickory builds and signs the messages, but the exchange is our own: hickory's client hides
 //! the server's error answers (NOTAUTH with TSIG error BADSIG/BADKEY carries an empty MAC, which
 //! it refuses to parse into an error) and sends extra copies of a request after 333 ms. Here a
-//! request goes out exactly once on its own UDP socket, the answer's response code and TSIG
+//! request goes out exactly once on its own UDP socket ([`crate::net::udp`] with
+//! [`Resend::Never`]: an UPDATE the server applied must not arrive again after the record
+//! changed; the next run retries instead), the answer's response code and TSIG
 //! error are read, and its MAC is verified whenever the server sent one.
 
 use std::net::{IpAddr, SocketAddr};
@@ -15,11 +17,11 @@ use hickory_proto::op::{Message, OpCode, Query, ResponseCode, UpdateMessage};
 use hickory_proto::rr::rdata::tsig::{TsigAlgorithm as HickoryAlg, TsigError};
 use hickory_proto::rr::rdata::{A, AAAA, TXT};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType, TSigner};
-use tokio::net::UdpSocket;
 
 use super::{BoxFuture, Provider, ProviderError};
 use crate::config::{DdnsConfig, ProviderKind, Settings, TsigAlgorithm};
 use crate::error::{Error, Result};
+use crate::net::udp::{self, Resend, UdpError};
 
 /// One UPDATE, one answer: no retransmission, so this is how long we wait for it.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -143,42 +145,35 @@ impl Rfc2136 {
         let bytes = message
             .to_vec()
             .map_err(|e| ProviderError::transient(format!("cannot encode the update: {e}")))?;
-        let bind: SocketAddr = if self.server.is_ipv4() {
-            (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
-        } else {
-            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
-        };
-        let io = |e: std::io::Error| {
+        let io = |e: UdpError| {
             ProviderError::transient(format!("cannot reach DNS server {}: {e}", self.server))
         };
-        let sock = UdpSocket::bind(bind).await.map_err(io)?;
-        sock.connect(self.server).await.map_err(io)?;
-        sock.send(&bytes).await.map_err(io)?;
+        let peer = udp::Peer::connect(self.server, None).await.map_err(io)?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(server = %self.server, id = message.metadata.id, "sent UPDATE");
-
-        let deadline = tokio::time::Instant::now() + self.timeout;
-        let mut buf = vec![0u8; 4096];
-        let (answer, raw) = loop {
-            let n = match tokio::time::timeout_at(deadline, sock.recv(&mut buf)).await {
-                Err(_) => {
-                    return Err(ProviderError::transient(format!(
-                        "DNS server {} did not answer the update within {} s",
-                        self.server,
-                        self.timeout.as_secs()
-                    ))
-                    .with_hint(
-                        "check that ddns.server is the zone's primary and that UDP port 53 \
-                         is reachable; the next run retries",
-                    ));
-                }
-                Ok(r) => r.map_err(io)?,
-            };
-            // Anything that is not the answer to our request is ignored, not trusted.
-            match Message::from_vec(&buf[..n]) {
-                Ok(m) if m.metadata.id == message.metadata.id => break (m, buf[..n].to_vec()),
-                _ => continue,
+        // Anything that is not the answer to our request is ignored, not trusted.
+        let id = message.metadata.id;
+        let matches = |b: &[u8]| match Message::from_vec(b) {
+            Ok(m) if m.metadata.id == id => Some((m, b.to_vec())),
+            _ => None,
+        };
+        let (answer, raw) = match peer
+            .exchange(&bytes, self.timeout, Resend::Never, matches)
+            .await
+        {
+            Ok(a) => a,
+            Err(UdpError::Timeout { .. }) => {
+                return Err(ProviderError::transient(format!(
+                    "DNS server {} did not answer the update within {} s",
+                    self.server,
+                    self.timeout.as_secs()
+                ))
+                .with_hint(
+                    "check that ddns.server is the zone's primary and that UDP port 53 \
+                     is reachable; the next run retries",
+                ));
             }
+            Err(e) => return Err(io(e)),
         };
         let rcode = answer.metadata.response_code;
         let tsig = answer.signature().map(|s| s.data.clone());

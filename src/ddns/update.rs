@@ -248,7 +248,7 @@ pub async fn update(
         report.fail(
             Error::needs_user(format!(
                 "dynamic DNS updates are stopped since {}: {}",
-                crate::commands::status::format_time(l.since),
+                crate::net::time::format_time(l.since),
                 l.reason
             ))
             .hint(format!(
@@ -336,7 +336,7 @@ pub async fn update(
             out.action = Action::Skipped;
             out.reason = format!(
                 "backing off until {} after: {}",
-                crate::commands::status::format_time(b.until),
+                crate::net::time::format_time(b.until),
                 b.reason
             );
             report.fail(
@@ -402,7 +402,7 @@ pub async fn update(
                 {
                     err = err.hint(format!(
                         "direkt waits until {} before asking again; `--force` retries now",
-                        crate::commands::status::format_time(b.until)
+                        crate::net::time::format_time(b.until)
                     ));
                 }
                 report.fail(err);

@@ -36,7 +36,7 @@ pub fn facts(der: &[u8]) -> Result<CertFacts, String> {
         names,
         subject: c.subject().to_string(),
         issuer: c.issuer().to_string(),
-        not_after: crate::commands::status::format_time(not_after_unix),
+        not_after: crate::net::time::format_time(not_after_unix),
         not_after_unix,
         sha256: hex(&sha2::Sha256::digest(der)),
         self_signed: c.subject().as_raw() == c.issuer().as_raw(),

@@ -95,18 +95,18 @@ impl<'a> Ctx<'a> {
 
     pub fn family_enabled(&self, family: Family) -> bool {
         match (family, self.config) {
-            (Family::V4, Some(c)) => c.ip.ipv4,
-            (Family::V6, Some(c)) => c.ip.ipv6,
-            (Family::V4, None) => true,
+            (Family::Ipv4, Some(c)) => c.ip.ipv4,
+            (Family::Ipv6, Some(c)) => c.ip.ipv6,
+            (Family::Ipv4, None) => true,
             // Without a config, IPv6 is looked at only when the box has a global address.
-            (Family::V6, None) => self.local.global_v6().is_some(),
+            (Family::Ipv6, None) => self.local.global_v6().is_some(),
         }
     }
 
     pub async fn public(&self, family: Family) -> &PublicView {
         let cell = match family {
-            Family::V4 => &self.public_v4,
-            Family::V6 => &self.public_v6,
+            Family::Ipv4 => &self.public_v4,
+            Family::Ipv6 => &self.public_v6,
         };
         cell.get_or_init(|| crate::doctor::network::find_public(self, family))
             .await

@@ -2,133 +2,19 @@
 //! servers and at the recursive resolver against the public address, aliases' CNAME chains, and
 //! CAA.
 //!
-//! Queries are sent by hand (hickory-proto messages over UDP) rather than through a caching
-//! resolver: doctor must see exactly what each server answers right now, with its TTL and
-//! response code.
+//! Queries go through [`crate::net::dns`] (by hand, no cache): doctor must see exactly what
+//! each server answers right now, with its TTL and response code.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
-use hickory_proto::rr::{Name, RData, RecordType};
+use hickory_proto::rr::{RData, RecordType};
 use serde::Serialize;
 
 use crate::doctor::context::Ctx;
 use crate::doctor::network::Family;
 use crate::doctor::{CheckResult, Status};
-
-/// One answer to one question.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Answer {
-    pub rcode: String,
-    pub addresses: Vec<IpAddr>,
-    /// CNAME chain seen in the answer, in order.
-    pub cnames: Vec<String>,
-    pub ttl: Option<u32>,
-    pub authoritative: bool,
-}
-
-impl Answer {
-    fn ok(&self) -> bool {
-        self.rcode == "NOERROR" || self.rcode == "NXDOMAIN"
-    }
-}
-
-/// Send one query to one server; resend once halfway through the timeout (UDP may drop).
-pub async fn query(
-    server: SocketAddr,
-    name: &str,
-    rtype: RecordType,
-    recurse: bool,
-    timeout: Duration,
-) -> Result<Message, String> {
-    let qname = Name::from_ascii(format!("{}.", name.trim_end_matches('.')))
-        .map_err(|e| format!("bad name {name}: {e}"))?;
-    let id: u16 = rand::random();
-    let mut msg = Message::new(id, MessageType::Query, OpCode::Query);
-    msg.metadata.recursion_desired = recurse;
-    msg.add_query(Query::query(qname, rtype));
-    let bytes = msg.to_vec().map_err(|e| e.to_string())?;
-    let bind: SocketAddr = if server.is_ipv4() {
-        "0.0.0.0:0".parse().expect("literal")
-    } else {
-        "[::]:0".parse().expect("literal")
-    };
-    let sock = tokio::net::UdpSocket::bind(bind)
-        .await
-        .map_err(|e| e.to_string())?;
-    sock.connect(server).await.map_err(|e| e.to_string())?;
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut resend_at = tokio::time::Instant::now() + timeout / 2;
-    sock.send(&bytes).await.map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; 4096];
-    loop {
-        let wait_until = resend_at.min(deadline);
-        match tokio::time::timeout_at(wait_until, sock.recv(&mut buf)).await {
-            Ok(Ok(n)) => {
-                let Ok(resp) = Message::from_vec(&buf[..n]) else {
-                    continue;
-                };
-                if resp.metadata.id != id {
-                    continue;
-                }
-                return Ok(resp);
-            }
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                return Err(format!(
-                    "{server} refused the query (nothing listens on port 53)"
-                ));
-            }
-            Ok(Err(e)) => return Err(format!("{server}: {e}")),
-            Err(_) if tokio::time::Instant::now() >= deadline => {
-                return Err(format!(
-                    "{} did not answer within {} ms",
-                    server.ip(),
-                    timeout.as_millis()
-                ));
-            }
-            Err(_) => {
-                resend_at = deadline;
-                let _ = sock.send(&bytes).await;
-            }
-        }
-    }
-}
-
-fn to_answer(m: &Message) -> Answer {
-    let mut a = Answer {
-        rcode: rcode_name(m.metadata.response_code),
-        authoritative: m.metadata.authoritative,
-        ..Answer::default()
-    };
-    for r in &m.answers {
-        match &r.data {
-            RData::A(x) => a.addresses.push(IpAddr::V4(x.0)),
-            RData::AAAA(x) => a.addresses.push(IpAddr::V6(x.0)),
-            RData::CNAME(c) => a.cnames.push(trim_dot(&c.0.to_ascii())),
-            _ => continue,
-        }
-        a.ttl = Some(a.ttl.map_or(r.ttl, |t: u32| t.min(r.ttl)));
-    }
-    a.addresses.sort();
-    a
-}
-
-fn rcode_name(rc: ResponseCode) -> String {
-    match rc {
-        ResponseCode::NoError => "NOERROR".into(),
-        ResponseCode::NXDomain => "NXDOMAIN".into(),
-        ResponseCode::ServFail => "SERVFAIL".into(),
-        ResponseCode::Refused => "REFUSED".into(),
-        ResponseCode::NotAuth => "NOTAUTH".into(),
-        ResponseCode::FormErr => "FORMERR".into(),
-        other => format!("{other:?}").to_uppercase(),
-    }
-}
-
-fn trim_dot(s: &str) -> String {
-    s.trim_end_matches('.').to_ascii_lowercase()
-}
+use crate::net::dns::{self, Answer, query, system_resolver, to_answer, trim_dot};
 
 /// What several DNS checks share.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -149,19 +35,6 @@ pub struct ServerAnswers {
     pub server: IpAddr,
     pub a: Result<Answer, String>,
     pub aaaa: Result<Answer, String>,
-}
-
-/// The first nameserver of /etc/resolv.conf (what every program on the box uses).
-/// `DIREKT_RESOLV_CONF` names another file (tests point it at loopback).
-pub fn system_resolver() -> Result<IpAddr, String> {
-    let path = std::env::var("DIREKT_RESOLV_CONF").unwrap_or_else(|_| "/etc/resolv.conf".into());
-    let text = std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let (cfg, _) = hickory_resolver::system_conf::parse_resolv_conf(text)
-        .map_err(|e| format!("cannot parse {path}: {e}"))?;
-    cfg.name_servers()
-        .first()
-        .map(|n| n.ip)
-        .ok_or_else(|| format!("{path} names no nameserver"))
 }
 
 async fn resolve_name_view(ctx: &Ctx<'_>) -> NameView {
@@ -246,53 +119,8 @@ async fn find_authoritative(
             Ok((zone, servers))
         };
     };
-    let found = async {
-        if zone.is_none() {
-            let m = query(rec, name, RecordType::SOA, true, t).await?;
-            let soa_owner = m
-                .answers
-                .iter()
-                .chain(m.authorities.iter())
-                .find(|r| matches!(r.data, RData::SOA(_)))
-                .map(|r| trim_dot(&r.name.to_ascii()));
-            zone = soa_owner;
-        }
-        let Some(z) = zone.clone() else {
-            return Err(format!("no SOA record found above {name}"));
-        };
-        let m = query(rec, &z, RecordType::NS, true, t).await?;
-        let ns_names: Vec<String> = m
-            .answers
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::NS(ns) => Some(trim_dot(&ns.0.to_ascii())),
-                _ => None,
-            })
-            .collect();
-        let glue: Vec<IpAddr> = m
-            .additionals
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::A(a) => Some(IpAddr::V4(a.0)),
-                _ => None,
-            })
-            .collect();
-        let mut ips = glue;
-        if ips.is_empty() {
-            let lookups = ns_names
-                .iter()
-                .map(|n| query(rec, n, RecordType::A, true, t));
-            for m in futures_util::future::join_all(lookups)
-                .await
-                .into_iter()
-                .flatten()
-            {
-                ips.extend(to_answer(&m).addresses);
-            }
-        }
-        Ok::<_, String>(ips)
-    }
-    .await;
+    let (found_zone, found) = dns::authoritative(rec, name, zone.as_deref(), t).await;
+    zone = found_zone;
     match found {
         Ok(ips) => {
             for ip in ips {
@@ -374,12 +202,12 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
         .flatten()
         .map(|s| s.ddns)
         .unwrap_or_default();
-    for fam in [Family::V4, Family::V6] {
+    for fam in [Family::Ipv4, Family::Ipv6] {
         let enabled = ctx.family_enabled(fam);
         let public = ctx.public_ip(fam).await;
-        let rtype = if fam == Family::V4 { "A" } else { "AAAA" };
+        let rtype = if fam == Family::Ipv4 { "A" } else { "AAAA" };
         for s in &v.auth {
-            let ans = if fam == Family::V4 { &s.a } else { &s.aaaa };
+            let ans = if fam == Family::Ipv4 { &s.a } else { &s.aaaa };
             let ans = match ans {
                 Ok(a) => a,
                 Err(e) => {
@@ -412,35 +240,8 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
                 }
                 continue;
             }
-            match public {
-                _ if ans.addresses.is_empty() => problems.push((
-                    Status::Fail,
-                    format!("{name} has no {rtype} record at its authoritative server {} ({})", s.server, ans.rcode),
-                    "run `direkt renew` to publish the address (check [ddns])".into(),
-                )),
-                Some(p) if !ans.addresses.contains(&p) => problems.push((
-                    Status::Fail,
-                    format!(
-                        "the DNS record is stale: {name} points to {} at its authoritative server {}, but the internet sees this box as {p}{}",
-                        fmt_addrs(&ans.addresses),
-                        s.server,
-                        match ddns_state.published(if fam == Family::V4 { crate::ip::Family::Ipv4 } else { crate::ip::Family::Ipv6 }) {
-                            Some(pb) if !ans.addresses.contains(&pb.address) => format!(
-                                " (direkt published {} at {}: the record was changed behind its back)",
-                                pb.address,
-                                crate::commands::status::format_time(pb.at)
-                            ),
-                            _ => String::new(),
-                        }
-                    ),
-                    "run `direkt renew --force`; if the record keeps changing, another tool (the router's own DDNS client, an old ddclient) updates it too: turn that off".into(),
-                )),
-                Some(p) if ans.addresses.len() > 1 => problems.push((
-                    Status::Warn,
-                    format!("{name} has several {rtype} records at {} ({}); only {p} is this box", s.server, fmt_addrs(&ans.addresses)),
-                    "remove the other records at the DNS provider".into(),
-                )),
-                _ => {}
+            if let Some(p) = record_problem(name, fam, public, s.server, ans, &ddns_state) {
+                problems.push(p);
             }
         }
     }
@@ -465,7 +266,49 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
     r.detail("zone", &v.zone)
         .detail("servers", &v.servers)
         .detail("answers", &v.auth)
-        .detail("public_ipv4", ctx.public_ip(Family::V4).await)
+        .detail("public_ipv4", ctx.public_ip(Family::Ipv4).await)
+}
+
+/// What is wrong with one authoritative server's answer for an enabled family, if anything.
+fn record_problem(
+    name: &str,
+    fam: Family,
+    public: Option<IpAddr>,
+    server: IpAddr,
+    ans: &Answer,
+    ddns_state: &crate::ddns::DdnsState,
+) -> Option<(Status, String, String)> {
+    let rtype = fam.record_type();
+    match public {
+        _ if ans.addresses.is_empty() => Some((
+            Status::Fail,
+            format!("{name} has no {rtype} record at its authoritative server {} ({})", server, ans.rcode),
+            "run `direkt renew` to publish the address (check [ddns])".into(),
+        )),
+        Some(p) if !ans.addresses.contains(&p) => Some((
+            Status::Fail,
+            format!(
+                "the DNS record is stale: {name} points to {} at its authoritative server {}, but the internet sees this box as {p}{}",
+                fmt_addrs(&ans.addresses),
+                server,
+                match ddns_state.published(fam) {
+                    Some(pb) if !ans.addresses.contains(&pb.address) => format!(
+                        " (direkt published {} at {}: the record was changed behind its back)",
+                        pb.address,
+                        crate::net::time::format_time(pb.at)
+                    ),
+                    _ => String::new(),
+                }
+            ),
+            "run `direkt renew --force`; if the record keeps changing, another tool (the router's own DDNS client, an old ddclient) updates it too: turn that off".into(),
+        )),
+        Some(p) if ans.addresses.len() > 1 => Some((
+            Status::Warn,
+            format!("{name} has several {rtype} records at {} ({}); only {p} is this box", server, fmt_addrs(&ans.addresses)),
+            "remove the other records at the DNS provider".into(),
+        )),
+        _ => None,
+    }
 }
 
 fn fmt_addrs(a: &[IpAddr]) -> String {
@@ -487,11 +330,11 @@ pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
     };
     let mut seen = vec![];
     let mut problem: Option<(String, &str, bool)> = None;
-    for fam in [Family::V4, Family::V6] {
+    for fam in [Family::Ipv4, Family::Ipv6] {
         let enabled = ctx.family_enabled(fam);
         let (rtype, rec) = match fam {
-            Family::V4 => ("A", &v.rec_a),
-            Family::V6 => ("AAAA", &v.rec_aaaa),
+            Family::Ipv4 => ("A", &v.rec_a),
+            Family::Ipv6 => ("AAAA", &v.rec_aaaa),
         };
         let rec = match rec {
             Some(Ok(a)) => a,
@@ -506,8 +349,8 @@ pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
             _ => continue,
         };
         let auth = v.auth.iter().find_map(|s| match fam {
-            Family::V4 => s.a.as_ref().ok(),
-            Family::V6 => s.aaaa.as_ref().ok(),
+            Family::Ipv4 => s.a.as_ref().ok(),
+            Family::Ipv6 => s.aaaa.as_ref().ok(),
         });
         if !enabled && rec.addresses.is_empty() && auth.is_none_or(|a| a.addresses.is_empty()) {
             continue;

@@ -41,7 +41,12 @@ pub async fn view<'c>(ctx: &'c Ctx<'_>) -> &'c GatewayView {
                     ..GatewayView::default()
                 },
                 Err(_) => GatewayView {
-                    address: ctx.local.route_v4.as_ref().and_then(|r| r.gateway),
+                    address: ctx
+                        .local
+                        .route_v4
+                        .as_ref()
+                        .and_then(|r| r.gateway)
+                        .map(IpAddr::from),
                     error: Some(format!(
                         "the router did not answer within {} ms",
                         limit.as_millis()
@@ -167,7 +172,7 @@ pub async fn mapped(ctx: &Ctx<'_>) -> CheckResult {
     for slot in ctx
         .ports
         .iter()
-        .filter(|s| s.family == crate::doctor::network::Family::V4)
+        .filter(|s| s.family == crate::doctor::network::Family::Ipv4)
     {
         let spec: PortSpec = slot.spec;
         let record = state.ports.mappings.iter().find(|r| {

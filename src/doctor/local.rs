@@ -1,5 +1,6 @@
-//! What the box itself shows: its addresses, its default routes (from the kernel), and whether
-//! the service behind each forwarded port is listening.
+//! What the box itself shows: its addresses, its default routes (from the kernel, through
+//! [`crate::net::routes`], the same reader portmap uses), and whether the service behind each
+//! forwarded port is listening.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
@@ -9,27 +10,14 @@ use serde::Serialize;
 use crate::config::Protocol;
 use crate::doctor::context::Ctx;
 use crate::doctor::{CheckResult, Status};
-
-#[derive(Debug, Clone, Serialize)]
-pub struct InterfaceAddress {
-    pub interface: String,
-    pub address: IpAddr,
-    pub prefix: u8,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DefaultRoute {
-    pub interface: String,
-    /// None for a route straight onto a link (point-to-point, or IPv6 without a next hop).
-    pub gateway: Option<IpAddr>,
-}
+use crate::net::routes::{self, DefaultRoute, InterfaceAddress, interface_addresses};
 
 /// The box's own network view, read once from the kernel.
 #[derive(Debug, Clone, Default)]
 pub struct LocalNet {
     pub addresses: Vec<InterfaceAddress>,
-    pub route_v4: Option<DefaultRoute>,
-    pub route_v6: Option<DefaultRoute>,
+    pub route_v4: Option<DefaultRoute<Ipv4Addr>>,
+    pub route_v6: Option<DefaultRoute<Ipv6Addr>>,
     pub error: Option<String>,
 }
 
@@ -41,12 +29,8 @@ impl LocalNet {
         };
         LocalNet {
             addresses,
-            route_v4: std::fs::read_to_string("/proc/net/route")
-                .ok()
-                .and_then(|t| parse_route_v4(&t)),
-            route_v6: std::fs::read_to_string("/proc/net/ipv6_route")
-                .ok()
-                .and_then(|t| parse_route_v6(&t)),
+            route_v4: routes::default_route_v4(),
+            route_v6: routes::default_route_v6(),
             error,
         }
     }
@@ -82,121 +66,6 @@ impl LocalNet {
     }
 }
 
-/// The interfaces' addresses (getifaddrs).
-fn interface_addresses() -> std::io::Result<Vec<InterfaceAddress>> {
-    let mut out = vec![];
-    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs fills `head` with a list we free below with freeifaddrs; we only read
-    // it in between, following ifa_next and checking every pointer for null.
-    unsafe {
-        if libc::getifaddrs(&mut head) != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let mut cur = head;
-        while !cur.is_null() {
-            let ifa = &*cur;
-            cur = ifa.ifa_next;
-            if ifa.ifa_addr.is_null() || ifa.ifa_name.is_null() {
-                continue;
-            }
-            let name = std::ffi::CStr::from_ptr(ifa.ifa_name)
-                .to_string_lossy()
-                .into_owned();
-            let family = (*ifa.ifa_addr).sa_family as i32;
-            let (address, prefix) = if family == libc::AF_INET {
-                let sin = &*(ifa.ifa_addr as *const libc::sockaddr_in);
-                let addr = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-                let prefix = if ifa.ifa_netmask.is_null() {
-                    32
-                } else {
-                    let m = &*(ifa.ifa_netmask as *const libc::sockaddr_in);
-                    u32::from_be(m.sin_addr.s_addr).count_ones() as u8
-                };
-                (IpAddr::V4(addr), prefix)
-            } else if family == libc::AF_INET6 {
-                let sin6 = &*(ifa.ifa_addr as *const libc::sockaddr_in6);
-                let addr = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
-                let prefix = if ifa.ifa_netmask.is_null() {
-                    128
-                } else {
-                    let m = &*(ifa.ifa_netmask as *const libc::sockaddr_in6);
-                    m.sin6_addr
-                        .s6_addr
-                        .iter()
-                        .map(|b| b.count_ones())
-                        .sum::<u32>() as u8
-                };
-                (IpAddr::V6(addr), prefix)
-            } else {
-                continue;
-            };
-            out.push(InterfaceAddress {
-                interface: name,
-                address,
-                prefix,
-            });
-        }
-        libc::freeifaddrs(head);
-    }
-    Ok(out)
-}
-
-/// The IPv4 default route from `/proc/net/route` (hex, host byte order on little-endian).
-pub fn parse_route_v4(text: &str) -> Option<DefaultRoute> {
-    let mut best: Option<(u32, DefaultRoute)> = None;
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        if f.len() < 8 {
-            continue;
-        }
-        let (iface, dest, gw, flags, metric, mask) = (f[0], f[1], f[2], f[3], f[6], f[7]);
-        let flags = u32::from_str_radix(flags, 16).unwrap_or(0);
-        // RTF_UP
-        if dest != "00000000" || mask != "00000000" || flags & 0x1 == 0 {
-            continue;
-        }
-        let gw = u32::from_str_radix(gw, 16).ok()?;
-        let gateway = (gw != 0).then(|| IpAddr::V4(Ipv4Addr::from(gw.swap_bytes())));
-        let metric = metric.parse().unwrap_or(u32::MAX);
-        if best.as_ref().is_none_or(|(m, _)| metric < *m) {
-            best = Some((
-                metric,
-                DefaultRoute {
-                    interface: iface.to_string(),
-                    gateway,
-                },
-            ));
-        }
-    }
-    best.map(|(_, r)| r)
-}
-
-/// The IPv6 default route from `/proc/net/ipv6_route`, ignoring the loopback "unreachable"
-/// entries the kernel always lists.
-pub fn parse_route_v6(text: &str) -> Option<DefaultRoute> {
-    for line in text.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        if f.len() < 10 {
-            continue;
-        }
-        let (dest, plen, next_hop, flags, iface) = (f[0], f[1], f[4], f[8], f[9]);
-        let flags = u32::from_str_radix(flags, 16).unwrap_or(0);
-        // RTF_REJECT marks the unreachable routes on lo.
-        if dest != "0".repeat(32) || plen != "00" || iface == "lo" || flags & 0x0200 != 0 {
-            continue;
-        }
-        let gateway = u128::from_str_radix(next_hop, 16)
-            .ok()
-            .filter(|g| *g != 0)
-            .map(|g| IpAddr::V6(Ipv6Addr::from(g)));
-        return Some(DefaultRoute {
-            interface: iface.to_string(),
-            gateway,
-        });
-    }
-    None
-}
-
 pub async fn addresses(ctx: &Ctx<'_>) -> CheckResult {
     let id = "local.addresses";
     let l = &ctx.local;
@@ -226,11 +95,13 @@ pub async fn addresses(ctx: &Ctx<'_>) -> CheckResult {
 pub async fn route(ctx: &Ctx<'_>) -> CheckResult {
     let id = "local.route";
     let l = &ctx.local;
-    let want_v4 = ctx.family_enabled(crate::doctor::network::Family::V4);
-    let describe = |r: &DefaultRoute| match r.gateway {
-        Some(g) => format!("via {g} on {}", r.interface),
-        None => format!("on {}", r.interface),
-    };
+    let want_v4 = ctx.family_enabled(crate::doctor::network::Family::Ipv4);
+    fn describe<A: std::fmt::Display>(r: &DefaultRoute<A>) -> String {
+        match &r.gateway {
+            Some(g) => format!("via {g} on {}", r.interface),
+            None => format!("on {}", r.interface),
+        }
+    }
     let r = match (&l.route_v4, &l.route_v6) {
         (Some(v4), v6) => {
             let mut s = format!("default route {}", describe(v4));
@@ -317,7 +188,7 @@ pub async fn service(ctx: &Ctx<'_>) -> CheckResult {
     for slot in ctx
         .ports
         .iter()
-        .filter(|s| s.family == crate::doctor::network::Family::V4)
+        .filter(|s| s.family == crate::doctor::network::Family::Ipv4)
     {
         let s = slot.spec;
         match slot.listening(ctx).await {
@@ -365,24 +236,6 @@ pub fn join_ports(ports: &[u16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn default_routes_are_read_from_proc() {
-        let v4 = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n\
-                  eth0\t00000000\t014DA8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n\
-                  eth0\t004DA8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
-        let r = parse_route_v4(v4).unwrap();
-        assert_eq!(r.interface, "eth0");
-        assert_eq!(r.gateway, Some("192.168.77.1".parse().unwrap()));
-        assert!(parse_route_v4(&v4.replace("00000000\t014D", "0000000A\t014D")).is_none());
-
-        let v6 = "00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n\
-                  00000000000000000000000000000000 00 00000000000000000000000000000000 00 20010db8000000000000000000000001 00000400 00000001 00000000 00000003     eth0\n";
-        let r = parse_route_v6(v6).unwrap();
-        assert_eq!(r.interface, "eth0");
-        assert_eq!(r.gateway, Some("2001:db8::1".parse().unwrap()));
-        assert!(parse_route_v6(v6.lines().next().unwrap()).is_none());
-    }
 
     #[test]
     fn this_machine_has_loopback() {

@@ -233,7 +233,7 @@ pub fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
             DoctorReport {
                 version: REPORT_VERSION,
                 name: settings.config.as_ref().map(|c| c.name.to_string()),
-                started_at: crate::commands::status::format_time(crate::state::now_unix()),
+                started_at: crate::net::time::format_time(crate::state::now_unix()),
                 elapsed_ms: 0,
                 deadline_ms: 0,
                 verdict: verdict::choose(&checks),
@@ -245,7 +245,7 @@ pub fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
 
 pub async fn run_async(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
     let start = Instant::now();
-    let started_at = crate::commands::status::format_time(crate::state::now_unix());
+    let started_at = crate::net::time::format_time(crate::state::now_unix());
     let deadline = opts
         .deadline
         .or_else(|| settings.config.as_ref().map(|c| c.doctor.deadline.0))
@@ -274,11 +274,11 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
         Planned::new("gateway.wan", network::gateway_wan(ctx)),
         Planned::new(
             "public.ipv4",
-            network::public_address(ctx, network::Family::V4),
+            network::public_address(ctx, network::Family::Ipv4),
         ),
         Planned::new(
             "public.ipv6",
-            network::public_address(ctx, network::Family::V6),
+            network::public_address(ctx, network::Family::Ipv6),
         ),
         Planned::new("nat.cgnat", network::cgnat(ctx)),
         Planned::new("nat.double", network::double_nat(ctx)),

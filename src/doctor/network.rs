@@ -10,36 +10,9 @@ use crate::doctor::context::Ctx;
 use crate::doctor::{CheckResult, Status};
 use crate::probe::client::{Bind, ProbeClient};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Family {
-    V4,
-    V6,
-}
+pub use crate::net::Family;
 
-impl Family {
-    pub fn label(self) -> &'static str {
-        match self {
-            Family::V4 => "IPv4",
-            Family::V6 => "IPv6",
-        }
-    }
-    pub fn matches(self, ip: &IpAddr) -> bool {
-        matches!(
-            (self, ip),
-            (Family::V4, IpAddr::V4(_)) | (Family::V6, IpAddr::V6(_))
-        )
-    }
-}
-
-/// One outside source's answer.
-#[derive(Debug, Clone, Serialize)]
-pub struct SourceAnswer {
-    pub source: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<IpAddr>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
+pub use crate::ip::SourceAnswer;
 
 /// The public address of one family as seen from outside.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -63,22 +36,10 @@ pub async fn find_public(ctx: &Ctx<'_>, family: Family) -> PublicView {
             .detection
             .get_or_init(|| crate::ip::detect(config, vec![]))
             .await;
-        let fam = match family {
-            Family::V4 => crate::ip::Family::Ipv4,
-            Family::V6 => crate::ip::Family::Ipv6,
-        };
-        let Some(fd) = det.get(fam) else {
+        let Some(fd) = det.get(family) else {
             return PublicView::default();
         };
-        let sources: Vec<SourceAnswer> = fd
-            .sources
-            .iter()
-            .map(|a| SourceAnswer {
-                source: a.source.clone(),
-                address: a.address,
-                error: a.error.clone().or_else(|| a.range.clone()),
-            })
-            .collect();
+        let sources = fd.sources.clone();
         let mut public: Vec<IpAddr> = fd
             .sources
             .iter()
@@ -100,35 +61,27 @@ pub async fn find_public(ctx: &Ctx<'_>, family: Family) -> PublicView {
         };
     }
     let bind = match family {
-        Family::V4 => Bind::V4,
-        Family::V6 => Bind::V6,
+        Family::Ipv4 => Bind::V4,
+        Family::Ipv6 => Bind::V6,
     };
     let timeout = ctx.step_timeout(3);
     let asks = ctx.probes.iter().map(|url| async move {
+        let start = std::time::Instant::now();
         let r = match ProbeClient::new(url, bind, timeout) {
             Ok(c) => c.my_address().await,
             Err(e) => Err(e),
         };
-        match r {
-            Ok(a) if family.matches(&a.address) => SourceAnswer {
-                source: url.clone(),
-                address: Some(a.address),
-                error: None,
-            },
-            Ok(a) => SourceAnswer {
-                source: url.clone(),
-                address: None,
-                error: Some(format!("answered a {} address", a.address)),
-            },
-            Err(e) => SourceAnswer {
-                source: url.clone(),
-                address: None,
-                error: Some(e.to_string()),
-            },
-        }
+        let result = r.map(|a| a.address).map_err(|e| e.to_string());
+        let kind = crate::ip::SourceKind::Probe;
+        SourceAnswer::new(url.clone(), kind, family, result, &[], start.elapsed())
     });
     let sources = futures_util::future::join_all(asks).await;
-    let mut seen: Vec<IpAddr> = sources.iter().filter_map(|s| s.address).collect();
+    // Without a config every answer of the right family counts, public or not.
+    let mut seen: Vec<IpAddr> = sources
+        .iter()
+        .filter(|s| s.error.is_none())
+        .filter_map(|s| s.address)
+        .collect();
     seen.sort();
     seen.dedup();
     PublicView {
@@ -148,15 +101,15 @@ pub fn is_rfc1918(ip: IpAddr) -> bool {
 
 pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
     let id = match family {
-        Family::V4 => "public.ipv4",
-        Family::V6 => "public.ipv6",
+        Family::Ipv4 => "public.ipv4",
+        Family::Ipv6 => "public.ipv6",
     };
     if !ctx.family_enabled(family) {
         return CheckResult::skip(
             id,
             match family {
-                Family::V4 => "IPv4 is turned off ([ip] ipv4 = false)",
-                Family::V6 => "IPv6 is not in use ([ip] ipv6 = false, or no global IPv6 address)",
+                Family::Ipv4 => "IPv4 is turned off ([ip] ipv4 = false)",
+                Family::Ipv6 => "IPv6 is not in use ([ip] ipv6 = false, or no global IPv6 address)",
             },
         );
     }
@@ -202,9 +155,9 @@ pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
             let errs: Vec<String> = view
                 .sources
                 .iter()
-                .filter_map(|s| s.error.as_ref().map(|e| e.to_string()))
+                .filter_map(|s| s.problem().map(|e| e.to_string()))
                 .collect();
-            let status = if family == Family::V6 {
+            let status = if family == Family::Ipv6 {
                 Status::Warn
             } else {
                 Status::Fail
@@ -270,9 +223,19 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         .detail("local", a.address);
     }
     let view = crate::doctor::gateway::view(ctx).await;
-    match (view.wan, ctx.public_ip(Family::V4).await) {
+    let skip = || {
+        CheckResult::skip(
+            id,
+            "not checked: the router does not report its WAN address (see gateway.found)",
+        )
+    };
+    let Some(wan) = view.wan else {
+        return skip();
+    };
+    let public = ctx.public_ip(Family::Ipv4).await;
+    match (NatClass::of(wan, public), public) {
         // A private WAN is another router of the customer's own: double NAT, its own check.
-        (Some(wan), public) if is_rfc1918(wan) => CheckResult::pass(
+        (NatClass::DoubleNat, public) => CheckResult::pass(
             id,
             format!(
                 "no carrier-grade NAT address: the router's WAN {wan} is a private address (see nat.double)"
@@ -280,50 +243,47 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         )
         .detail("wan", wan)
         .detail("public", public),
-        (Some(wan), Some(public)) if is_cgnat(wan) || wan != public => CheckResult::fail(
+        (class @ (NatClass::Cgnat | NatClass::Elsewhere), Some(public)) => CheckResult::fail(
             id,
             format!(
                 "behind CGNAT: router WAN {wan} is not the address the internet sees, {public}"
             ),
         )
-        .why(CGNAT_WHY)
-        .fix(CGNAT_FIX)
+        .why(class.explain().unwrap_or_default())
+        .fix(class.fix().unwrap_or_default())
         .detail("wan", wan)
         .detail("public", public),
-        (Some(wan), Some(_)) => CheckResult::pass(
+        (NatClass::Direct, Some(_)) => CheckResult::pass(
             id,
             format!("no carrier-grade NAT: the router's WAN address {wan} is the public address"),
         )
         .detail("wan", wan),
-        (Some(wan), None) if is_cgnat(wan) => CheckResult::fail(
+        (NatClass::Cgnat, None) => CheckResult::fail(
             id,
             format!("behind CGNAT: the router's WAN address {wan} is a carrier-grade NAT address (100.64.0.0/10)"),
         )
         .why(CGNAT_WHY)
         .fix(CGNAT_FIX)
         .detail("wan", wan),
-        _ => CheckResult::skip(
-            id,
-            "not checked: the router does not report its WAN address (see gateway.found)",
-        ),
+        _ => skip(),
     }
 }
 
-pub const CGNAT_WHY: &str = "the provider shares one public address among many customers and forwards nothing inbound: no router setting can make the box reachable on IPv4";
-pub const CGNAT_FIX: &str = "ask the provider for a public IPv4 address (often free, sometimes called \"dual stack\" instead of \"DS-Lite\"), or use IPv6, or a tunnel/VPS";
+pub use crate::net::nat::{CGNAT_FIX, CGNAT_WHY, NatClass};
 
 pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
     let id = "nat.double";
     let view = crate::doctor::gateway::view(ctx).await;
+    let double = NatClass::DoubleNat;
     match view.wan {
-        Some(wan) if is_rfc1918(wan) => CheckResult::fail(
+        Some(wan) if NatClass::of(wan, None) == double => CheckResult::fail(
             id,
             format!(
                 "double NAT: the router's WAN address {wan} is itself a private address behind another router"
             ),
         )
-        .why("the outer router (often the provider's modem) does not know about the mappings made on the inner one")
-        .fix("put the provider's modem into bridge mode, or forward the ports on it to the inner router's WAN address, or enable \"exposed host\"/DMZ for the inner router")
+        .why(double.explain().unwrap_or_default())
+        .fix(double.fix().unwrap_or_default())
         .detail("wan", wan),
         Some(wan) => CheckResult::pass(id, format!("no double NAT: the router's WAN address {wan} is not a private address"))
             .detail("wan", wan),
@@ -362,7 +322,7 @@ pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
             "fix the credentials in the secrets file, then run `direkt renew --force`".into()
         }))
         .detail("provider", d.provider.to_string())
-        .detail("latched_since", crate::commands::status::format_time(l.since));
+        .detail("latched_since", crate::net::time::format_time(l.since));
     }
     let provider = match crate::ddns::provider_from_settings(ctx.settings) {
         Ok(p) => p,
@@ -423,7 +383,7 @@ pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
                     "the DNS provider ({}) accepted the last update ({} at {})",
                     d.provider,
                     p.address,
-                    crate::commands::status::format_time(p.at)
+                    crate::net::time::format_time(p.at)
                 ),
             ),
             _ => CheckResult::skip(
@@ -495,12 +455,12 @@ pub async fn renew_last(ctx: &Ctx<'_>) -> CheckResult {
             id,
             format!(
                 "the last renew ({}) succeeded for {}",
-                crate::commands::status::format_time(at),
+                crate::net::time::format_time(at),
                 parts.keys().cloned().collect::<Vec<_>>().join(", ")
             ),
         )
     } else if let Some(run) = &state.last_run {
-        let when = crate::commands::status::format_time(run.at);
+        let when = crate::net::time::format_time(run.at);
         if run.ok {
             CheckResult::pass(
                 id,

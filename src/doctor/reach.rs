@@ -16,7 +16,7 @@ use crate::doctor::local::{Listening, listening};
 use crate::doctor::network::Family;
 use crate::doctor::{CheckResult, Planned};
 use crate::probe::api::{CheckKind, CheckRequest, CheckResponse, Outcome, new_nonce};
-use crate::probe::client::{Bind, ProbeClient};
+use crate::probe::client::{Bind, ProbeCause, ProbeClient};
 
 /// One forwarded port and what was learned about it.
 pub struct PortSlot {
@@ -51,7 +51,7 @@ impl PortSlot {
 
     /// `reach.tcp.443` (IPv4), `reach.tcp6.443` (IPv6).
     pub fn id(&self) -> String {
-        let six = if self.family == Family::V6 { "6" } else { "" };
+        let six = if self.family == Family::Ipv6 { "6" } else { "" };
         format!("reach.{}{six}.{}", self.spec.protocol, self.spec.external)
     }
 }
@@ -66,6 +66,9 @@ pub struct PortReach {
     pub response: Option<CheckResponse>,
     pub error: Option<String>,
     pub skipped: Option<String>,
+    /// A probe server asked to wait (rate limit, overload): nothing was learned about the box.
+    #[serde(skip)]
+    pub probe_busy: bool,
     #[serde(skip)]
     pub nonce: String,
 }
@@ -88,10 +91,10 @@ pub fn ports_to_check(config: Option<&Config>) -> Vec<PortSlot> {
     let ipv6 = config.is_some_and(|c| c.ip.ipv6);
     let mut slots: Vec<PortSlot> = specs
         .iter()
-        .map(|s| PortSlot::new(*s, Family::V4))
+        .map(|s| PortSlot::new(*s, Family::Ipv4))
         .collect();
     if ipv6 {
-        slots.extend(specs.iter().map(|s| PortSlot::new(*s, Family::V6)));
+        slots.extend(specs.iter().map(|s| PortSlot::new(*s, Family::Ipv6)));
     }
     slots
 }
@@ -110,12 +113,12 @@ async fn probe_port(ctx: &Ctx<'_>, slot: &PortSlot) -> PortReach {
         return r;
     }
     let spec = slot.spec;
-    if slot.family == Family::V6 {
+    if slot.family == Family::Ipv6 {
         // The IPv4 check of the same port decides how to test it and starts the responder.
         let Some(v4) = ctx
             .ports
             .iter()
-            .find(|s| s.family == Family::V4 && s.spec == spec)
+            .find(|s| s.family == Family::Ipv4 && s.spec == spec)
         else {
             r.skipped = Some("no IPv4 check of this port".into());
             return r;
@@ -188,8 +191,8 @@ async fn ask_probes(
         sni: ctx.name().map(str::to_string),
     };
     let bind = match slot.family {
-        Family::V4 => Bind::V4,
-        Family::V6 => Bind::V6,
+        Family::Ipv4 => Bind::V4,
+        Family::Ipv6 => Bind::V6,
     };
     let mut errors = vec![];
     for url in &ctx.probes {
@@ -206,7 +209,10 @@ async fn ask_probes(
                 r.response = Some(resp);
                 return r;
             }
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => {
+                r.probe_busy |= e.cause == ProbeCause::Busy;
+                errors.push(e.to_string());
+            }
         }
     }
     r.error = Some(errors.join("; "));
@@ -227,9 +233,7 @@ async fn tcp_responder(ctx: &Ctx<'_>, port: u16, nonce: &str) -> std::io::Result
     );
     let task = tokio::spawn(async move {
         loop {
-            let Ok((mut s, _)) = listener.accept().await else {
-                continue;
-            };
+            let (mut s, _) = crate::net::tcp::accept(&listener).await;
             let response = response.clone();
             tokio::spawn(async move {
                 let _ = s.write_all(response.as_bytes()).await;
@@ -278,7 +282,7 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
     let Some(resp) = &r.response else {
         let err = r.error.as_deref().unwrap_or("no probe answered");
         // The probe refusing to work for us says nothing about the box.
-        if err.contains("HTTP 429") || err.contains("HTTP 503") {
+        if r.probe_busy {
             return CheckResult::warn(
                 &id,
                 format!("not checked: the probe server asks to wait ({err})"),
@@ -361,7 +365,7 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
 
 fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
     let spec = slot.spec;
-    if slot.family == Family::V6 {
+    if slot.family == Family::Ipv6 {
         let me = ctx
             .local
             .global_v6()
@@ -430,13 +434,13 @@ pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {
     let Some(slot) = ctx
         .ports
         .iter()
-        .find(|s| s.spec.protocol == Protocol::Tcp && s.family == Family::V4)
+        .find(|s| s.spec.protocol == Protocol::Tcp && s.family == Family::Ipv4)
     else {
         return CheckResult::skip(id, "no TCP port forwarded");
     };
     // Wait for the outside check first: its responder (if any) must be up.
     let reach = slot.reach(ctx).await;
-    let public = match ctx.public_ip(Family::V4).await {
+    let public = match ctx.public_ip(Family::Ipv4).await {
         Some(p) => p,
         None => return CheckResult::skip(id, "not checked: the public address is unknown"),
     };
@@ -468,7 +472,7 @@ fn hairpin_fail(id: &str, target: SocketAddr, err: &str, label: &str) -> CheckRe
 pub async fn served_chain(ctx: &Ctx<'_>) -> Option<(Vec<Vec<u8>>, String)> {
     use base64::Engine;
     let slot = ctx.ports.iter().find(|s| {
-        s.spec.external == 443 && s.spec.protocol == Protocol::Tcp && s.family == Family::V4
+        s.spec.external == 443 && s.spec.protocol == Protocol::Tcp && s.family == Family::Ipv4
     })?;
     let r = slot.reach(ctx).await;
     let resp = r.response.as_ref()?;

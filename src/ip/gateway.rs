@@ -22,8 +22,8 @@ pub struct GatewaySource;
 
 impl AddressSource for GatewaySource {
     fn describe(&self) -> String {
-        match crate::portmap::gateway::default_gateway() {
-            Some(g) => format!("gateway {}", g.address),
+        match crate::net::routes::default_route_v4().and_then(|r| r.gateway) {
+            Some(g) => format!("gateway {g}"),
             None => "gateway".into(),
         }
     }

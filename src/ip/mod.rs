@@ -18,7 +18,6 @@
 //! never counted and never published.
 
 pub mod gateway;
-pub mod interface;
 pub mod public;
 pub mod stun;
 
@@ -32,41 +31,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::ddns::BoxFuture;
+use crate::net::nat::NatClass;
 
 /// How long one source may take. Sources run concurrently, so this bounds the whole detection.
 pub const SOURCE_TIMEOUT: Duration = Duration::from_millis(2500);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    Ipv4,
-    Ipv6,
-}
-
-impl Family {
-    pub fn of(ip: IpAddr) -> Family {
-        if ip.is_ipv4() {
-            Family::Ipv4
-        } else {
-            Family::Ipv6
-        }
-    }
-    pub fn record_type(self) -> &'static str {
-        match self {
-            Family::Ipv4 => "A",
-            Family::Ipv6 => "AAAA",
-        }
-    }
-}
-
-impl std::fmt::Display for Family {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Family::Ipv4 => "IPv4",
-            Family::Ipv6 => "IPv6",
-        })
-    }
-}
+pub use crate::net::Family;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -107,6 +77,49 @@ pub struct SourceAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub ms: u64,
+}
+
+impl SourceAnswer {
+    /// A source's answer, judged: an address of the wrong family is an error, a reserved one is
+    /// not public (and `range` says which range).
+    pub fn new(
+        source: String,
+        kind: SourceKind,
+        family: Family,
+        result: Result<IpAddr, String>,
+        declared: &[IpNet],
+        took: Duration,
+    ) -> SourceAnswer {
+        let mut answer = SourceAnswer {
+            source,
+            kind,
+            address: result.as_ref().ok().copied(),
+            public: false,
+            range: None,
+            error: None,
+            ms: took.as_millis() as u64,
+        };
+        match result {
+            Ok(a) if Family::of(a) != family => {
+                answer.error = Some(format!("answered an {} address", Family::of(a)));
+            }
+            Ok(a) => {
+                answer.public = public::is_public(a, declared);
+                answer.range = (!answer.public).then(|| {
+                    public::reserved_range(a)
+                        .unwrap_or("not public")
+                        .to_string()
+                });
+            }
+            Err(e) => answer.error = Some(e),
+        }
+        answer
+    }
+
+    /// Why this answer does not count: its error, or the reserved range of its address.
+    pub fn problem(&self) -> Option<&str> {
+        self.error.as_deref().or(self.range.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,7 +177,10 @@ pub type ExtraSources = Vec<Box<dyn AddressSource>>;
 pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
     let ip = &config.ip;
     let interface = if ip.ipv6 {
-        interface::stable_global(&interface::read_system(), ip.ipv6_interface.as_deref())
+        crate::net::routes::stable_global(
+            &crate::net::routes::read_if_inet6(),
+            ip.ipv6_interface.as_deref(),
+        )
     } else {
         None
     };
@@ -252,43 +268,8 @@ async fn query_all(
         let Ok((i, source, kind, family, result, took)) = joined else {
             continue;
         };
-        let ms = took.as_millis() as u64;
-        let answer = match result {
-            Ok(a) if Family::of(a) != family => SourceAnswer {
-                source,
-                kind,
-                address: Some(a),
-                public: false,
-                range: None,
-                error: Some(format!("answered an {} address", Family::of(a))),
-                ms,
-            },
-            Ok(a) => {
-                let public = public::is_public(a, declared);
-                SourceAnswer {
-                    source,
-                    kind,
-                    address: Some(a),
-                    public,
-                    range: (!public).then(|| {
-                        public::reserved_range(a)
-                            .unwrap_or("not public")
-                            .to_string()
-                    }),
-                    error: None,
-                    ms,
-                }
-            }
-            Err(e) => SourceAnswer {
-                source,
-                kind,
-                address: None,
-                public: false,
-                range: None,
-                error: Some(e),
-                ms,
-            },
-        };
+        let answer = SourceAnswer::new(source, kind, family, result, declared, took);
+        let ms = answer.ms;
         tracing::debug!(
             source = %answer.source,
             address = ?answer.address,
@@ -310,6 +291,19 @@ fn said(a: &SourceAnswer) -> String {
     }
 }
 
+/// The headline when the router's WAN address is not public: CGNAT or another NAT.
+fn nat_note(wan: IpAddr, outside: Option<IpAddr>) -> String {
+    let seen = outside
+        .map(|a| format!(", the internet sees {a}"))
+        .unwrap_or_default();
+    match NatClass::of(wan, outside) {
+        NatClass::Cgnat => format!(
+            "behind CGNAT: the router's WAN address {wan} is not the address the internet sees{seen}"
+        ),
+        _ => format!("behind another NAT: the router's WAN address {wan} is private{seen}"),
+    }
+}
+
 /// The agreement rule, on the answers of one family.
 pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> FamilyDetection {
     let mut votes: BTreeMap<IpAddr, Vec<&SourceAnswer>> = BTreeMap::new();
@@ -323,7 +317,7 @@ pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> Fami
         .find(|a| a.kind == SourceKind::Gateway && a.address.is_some() && !a.public);
     let behind_cgnat = gateway_private
         .and_then(|a| a.address)
-        .is_some_and(public::is_cgnat);
+        .is_some_and(|wan| NatClass::of(wan, None) == NatClass::Cgnat);
     let everyone = || sources.iter().map(said).collect::<Vec<_>>().join("; ");
     let (verdict, address, agreeing, mut message) = match votes.len() {
         0 => (
@@ -388,22 +382,8 @@ pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> Fami
             )
         }
     };
-    if let Some(g) = gateway_private
-        && let Some(wan) = g.address
-    {
-        let outside = address
-            .map(|a| format!(", the internet sees {a}"))
-            .unwrap_or_default();
-        if behind_cgnat {
-            message = format!(
-                "behind CGNAT: the router's WAN address {wan} is not the address the internet \
-                 sees{outside}; {message}"
-            );
-        } else {
-            message = format!(
-                "behind another NAT: the router's WAN address {wan} is private{outside}; {message}"
-            );
-        }
+    if let Some(wan) = gateway_private.and_then(|g| g.address) {
+        message = format!("{}; {message}", nat_note(wan, address));
     }
     FamilyDetection {
         family,
@@ -549,8 +529,8 @@ impl reqwest::dns::Resolve for FamilyResolver {
 }
 
 fn family_client(family: Family, bind: Option<IpAddr>) -> crate::error::Result<reqwest::Client> {
-    let mut b =
-        crate::http::public_builder(SOURCE_TIMEOUT).dns_resolver(Arc::new(FamilyResolver(family)));
+    let mut b = crate::net::http::public_builder(SOURCE_TIMEOUT)
+        .dns_resolver(Arc::new(FamilyResolver(family)));
     if let Some(ip) = bind {
         b = b.local_address(ip);
     }

@@ -5,13 +5,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
-
-/// The shared address space of carrier-grade NAT (RFC 6598).
-pub const CGNAT: Ipv4Net = match Ipv4Net::new(Ipv4Addr::new(100, 64, 0, 0), 10) {
-    Ok(n) => n,
-    Err(_) => unreachable!(),
-};
+use ipnet::{IpNet, Ipv6Net};
 
 const V4: &[(u32, u8, &str)] = &[
     (0x0000_0000, 8, "\"this network\" (0.0.0.0/8)"),
@@ -94,9 +88,7 @@ pub fn is_public(ip: IpAddr, declared: &[IpNet]) -> bool {
     reserved_range(ip).is_none() || declared.iter().any(|n| n.contains(&ip))
 }
 
-pub fn is_cgnat(ip: IpAddr) -> bool {
-    matches!(ip, IpAddr::V4(a) if CGNAT.contains(&a))
-}
+pub use crate::net::nat::is_cgnat;
 
 /// The /64 of an IPv6 address combined with a fixed interface identifier (its low 64 bits).
 pub fn with_interface_id(addr: Ipv6Addr, id: Ipv6Addr) -> Ipv6Addr {

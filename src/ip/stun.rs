@@ -1,7 +1,7 @@
 //! STUN (RFC 5389) binding requests: the server answers with the address and port it saw our
-//! packet come from (XOR-MAPPED-ADDRESS). UDP, so one retransmit if the first answer is late.
+//! packet come from (XOR-MAPPED-ADDRESS). UDP, resent on the one schedule of [`crate::net::udp`].
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use bytecodec::{DecodeExt, EncodeExt};
@@ -9,56 +9,32 @@ use stun_codec::rfc5389::Attribute;
 use stun_codec::rfc5389::attributes::{MappedAddress, XorMappedAddress};
 use stun_codec::rfc5389::methods::BINDING;
 use stun_codec::{Message, MessageClass, MessageDecoder, MessageEncoder, TransactionId};
-use tokio::net::UdpSocket;
+
+use crate::net::udp::{self, Resend};
 
 /// Ask `server` which address it sees. `bind` pins the local address (for IPv6: the stable
-/// address, so the server sees that one and not a temporary one). The request is sent once
-/// more after 40% of `timeout` without an answer.
+/// address, so the server sees that one and not a temporary one). Lost requests are resent on
+/// [`crate::net::udp`]'s schedule until `timeout`.
 pub async fn mapped_address(
     server: SocketAddr,
     bind: Option<IpAddr>,
     timeout: Duration,
 ) -> Result<SocketAddr, String> {
-    let local = bind.unwrap_or(if server.is_ipv4() {
-        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-    } else {
-        IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-    });
-    let sock = UdpSocket::bind((local, 0))
-        .await
-        .map_err(|e| format!("cannot open a UDP socket: {e}"))?;
-    sock.connect(server)
-        .await
-        .map_err(|e| format!("cannot reach {server}: {e}"))?;
     let id = TransactionId::new(rand::random());
     let request = Message::<Attribute>::new(MessageClass::Request, BINDING, id);
     let bytes = MessageEncoder::new()
         .encode_into_bytes(request)
         .map_err(|e| format!("cannot encode the STUN request: {e}"))?;
-
-    let start = tokio::time::Instant::now();
-    let deadline = start + timeout;
-    let mut resend_at = Some(start + timeout.mul_f32(0.4));
-    sock.send(&bytes)
-        .await
-        .map_err(|e| format!("cannot send to {server}: {e}"))?;
-    let mut buf = [0u8; 1024];
-    loop {
-        let until = resend_at.unwrap_or(deadline);
-        match tokio::time::timeout_at(until, sock.recv(&mut buf)).await {
-            Err(_) if resend_at.is_some() => {
-                resend_at = None;
-                let _ = sock.send(&bytes).await;
-            }
-            Err(_) => return Err(format!("no answer within {} ms", timeout.as_millis())),
-            Ok(Err(e)) => return Err(format!("receiving from {server}: {e}")),
-            Ok(Ok(n)) => {
-                if let Some(found) = parse_response(&buf[..n], id)? {
-                    return Ok(found);
-                }
-            }
+    udp::exchange(server, bind, &bytes, timeout, Resend::Schedule, |b| {
+        parse_response(b, id).transpose()
+    })
+    .await
+    .map_err(|e| match e {
+        udp::UdpError::Timeout { timeout, .. } => {
+            format!("no answer within {} ms", timeout.as_millis())
         }
-    }
+        e => e.to_string(),
+    })?
 }
 
 /// The mapped address in a binding success response for `id`; `Ok(None)` for packets that are
@@ -89,6 +65,8 @@ fn parse_response(bytes: &[u8], id: TransactionId) -> Result<Option<SocketAddr>,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
+    use tokio::net::UdpSocket;
 
     /// A minimal STUN server on loopback answering one binding request per packet.
     async fn serve(sock: UdpSocket, drop_first: bool) {

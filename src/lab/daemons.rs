@@ -200,7 +200,7 @@ pub fn natpmp_ready(gateway: SocketAddr) -> bool {
 /// GET `url` over TLS trusting only `ca_pem`, from the calling thread's namespace.
 pub fn https_get(url: &str, ca_pem: &[u8]) -> Result<Vec<u8>> {
     let ca = reqwest::Certificate::from_pem(ca_pem).failed(|| "reading the lab CA".into())?;
-    let client = crate::http::builder(Duration::from_secs(5))
+    let client = crate::net::http::builder(Duration::from_secs(5))
         .tls_certs_only([ca])
         .build()
         .failed(|| "building an HTTPS client".into())?;

@@ -2,6 +2,10 @@
 //! socket address (never a host name), no proxy (proxy variables are ignored), no redirects (a
 //! 3xx is an error), a deadline on the whole exchange and a cap on the response size. igd-next's
 //! SOAP calls run through it as its [`igd_next::aio::Provider`].
+//!
+//! Deliberately not the shared reqwest policy of [`crate::net::http`] (it only takes the
+//! User-Agent from there): reqwest resolves names, follows redirects and pools connections, and
+//! each of those would let a device on the LAN steer direkt away from the pinned gateway.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -101,7 +105,7 @@ async fn exchange_inner(
         .uri(path)
         .header("Host", host)
         .header("Connection", "close")
-        .header("User-Agent", concat!("direkt/", env!("CARGO_PKG_VERSION")))
+        .header("User-Agent", crate::net::http::USER_AGENT)
         .header("Content-Length", body.len());
     for (k, v) in headers {
         req = req.header(*k, *v);

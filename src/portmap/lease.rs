@@ -9,21 +9,7 @@ use super::Method;
 use crate::config::{PortSpec, Protocol};
 
 /// IPv4 port forwarding or an IPv6 firewall pinhole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    Ipv4,
-    Ipv6,
-}
-
-impl std::fmt::Display for Family {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Family::Ipv4 => "IPv4",
-            Family::Ipv6 => "IPv6",
-        })
-    }
-}
+pub use crate::net::Family;
 
 /// The `ports` section of the state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

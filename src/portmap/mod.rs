@@ -128,23 +128,10 @@ impl MapError {
             String::new()
         };
         match self {
-            MapError::Conflict { holder, description } => {
-                let who = match (holder, description) {
-                    (Some(h), Some(d)) => format!("{h} (\"{d}\")"),
-                    (Some(h), None) => h.clone(),
-                    _ => "another host".into(),
-                };
-                Error::failed(format!(
-                    "the router already forwards {what} to {who}, not to this box ({client})"
-                ))
-                .hint(format!(
-                    "free it on the router or on {who}, or use another external port \
-                     (direkt ports add {}:{}/{})",
-                    if spec.external < 1024 { 8000 + spec.external } else { spec.external.saturating_add(1) },
-                    spec.internal,
-                    spec.protocol
-                ))
-            }
+            MapError::Conflict {
+                holder,
+                description,
+            } => conflict_error(holder.as_deref(), description.as_deref(), &what, spec, client),
             MapError::PortTaken { offered } => Error::failed(format!(
                 "the router ({gateway}) cannot give {what}: it offered external port {offered} \
                  instead, so the port is taken (probably forwarded to another host; PCP and \
@@ -188,25 +175,67 @@ impl MapError {
                 "the router ({gateway}) stopped answering while mapping {what}: {why}"
             ))
             .hint(format!("try again; if it persists, enter the rule by hand on the router: {rule}")),
-            MapError::NoService { tried } => match family {
-                Family::Ipv4 => Error::failed(format!(
-                    "no port-mapping service on the gateway {gateway}: {}",
-                    tried.join("; ")
-                ))
-                .hint(format!(
-                    "enable UPnP (IGD) or NAT-PMP/PCP in the router's settings (often under \
-                     \"Network\", \"NAT\" or \"Port forwarding\"), or enter the rule by hand: {rule}"
-                )),
-                Family::Ipv6 => Error::failed(format!(
-                    "the router ({gateway}) cannot open IPv6 pinholes: {}",
-                    tried.join("; ")
-                ))
-                .hint(format!(
-                    "allow inbound {}/{} to [{client}] in the router's IPv6 firewall by hand",
-                    spec.internal, spec.protocol
-                )),
-            },
+            MapError::NoService { tried } => {
+                no_service_error(tried, spec, family, client, gateway, &rule)
+            }
         }
+    }
+}
+
+/// The mapping is held by another host (UPnP 718).
+fn conflict_error(
+    holder: Option<&str>,
+    description: Option<&str>,
+    what: &str,
+    spec: &PortSpec,
+    client: IpAddr,
+) -> Error {
+    let who = match (holder, description) {
+        (Some(h), Some(d)) => format!("{h} (\"{d}\")"),
+        (Some(h), None) => h.to_string(),
+        _ => "another host".into(),
+    };
+    let other = if spec.external < 1024 {
+        8000 + spec.external
+    } else {
+        spec.external.saturating_add(1)
+    };
+    Error::failed(format!(
+        "the router already forwards {what} to {who}, not to this box ({client})"
+    ))
+    .hint(format!(
+        "free it on the router or on {who}, or use another external port \
+         (direkt ports add {other}:{}/{})",
+        spec.internal, spec.protocol
+    ))
+}
+
+/// No protocol on the gateway maps ports (IPv4) or opens pinholes (IPv6).
+fn no_service_error(
+    tried: &[String],
+    spec: &PortSpec,
+    family: Family,
+    client: IpAddr,
+    gateway: IpAddr,
+    rule: &str,
+) -> Error {
+    match family {
+        Family::Ipv4 => Error::failed(format!(
+            "no port-mapping service on the gateway {gateway}: {}",
+            tried.join("; ")
+        ))
+        .hint(format!(
+            "enable UPnP (IGD) or NAT-PMP/PCP in the router's settings (often under \
+         \"Network\", \"NAT\" or \"Port forwarding\"), or enter the rule by hand: {rule}"
+        )),
+        Family::Ipv6 => Error::failed(format!(
+            "the router ({gateway}) cannot open IPv6 pinholes: {}",
+            tried.join("; ")
+        ))
+        .hint(format!(
+            "allow inbound {}/{} to [{client}] in the router's IPv6 firewall by hand",
+            spec.internal, spec.protocol
+        )),
     }
 }
 
@@ -384,10 +413,8 @@ fn search_plan(short: bool) -> ssdp::SearchPlan {
 
 const PMP_DEADLINE: Duration = Duration::from_millis(1200);
 
-/// Probe the gateway. Errors only when there is no IPv4 default gateway at all; a gateway
-/// without any service is a [`Discovery`] with `chosen == None` and the reasons in `failures`.
-pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
-    let start = Instant::now();
+/// The gateway to ask: the one given, else the IPv4 default gateway.
+fn find_gateway(opts: &DiscoverOptions) -> Result<Gateway> {
     let gw = match opts.gateway {
         Some(a) => gateway::gateway_at(a),
         None => gateway::default_gateway(),
@@ -402,6 +429,112 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         gw.interface,
         gw.local_address
     );
+    Ok(gw)
+}
+
+/// The IPv6 router and its PCP answer, or why there is no router to ask.
+type V6Probe = Result<(Gateway6, Result<pcp::PmpInfo, String>), String>;
+
+/// PCP over IPv6 at the IPv6 default router (for pinholes), when asked for.
+async fn probe_v6(enabled: bool) -> Option<V6Probe> {
+    if !enabled {
+        return None;
+    }
+    let Some(router) = gateway::default_gateway6() else {
+        return Some(Err(
+            "this box has no IPv6 default route or no stable global IPv6 address".to_string(),
+        ));
+    };
+    let r = pcp::probe_pcp(
+        IpAddr::V6(router.address),
+        IpAddr::V6(router.local_address),
+        PMP_DEADLINE,
+    )
+    .await;
+    Some(Ok((router, r)))
+}
+
+/// What the probes found, as one [`Discovery`] (nothing chosen yet).
+fn discovery_from(
+    gw: Gateway,
+    upnp_probe: Option<upnp::UpnpProbe>,
+    pcp_r: Option<Result<pcp::PmpInfo, String>>,
+    natpmp_r: Option<Result<pcp::PmpInfo, String>>,
+    v6: Option<V6Probe>,
+) -> Discovery {
+    let mut d = Discovery {
+        gateway: gw,
+        upnp: None,
+        pcp: None,
+        natpmp: None,
+        ipv6: None,
+        chosen: None,
+        failures: vec![],
+        warnings: vec![],
+        elapsed_ms: 0,
+        upnp_gateway: None,
+    };
+    if let Some(p) = upnp_probe {
+        d.warnings.extend(p.warnings);
+        if let Some(f) = p.failure {
+            d.failures.push(format!("UPnP: {f}"));
+        }
+        if let Some(g) = p.gateway {
+            d.upnp = Some(UpnpInfo {
+                version: g.version,
+                location: g.location.clone(),
+                service_type: g.service.service_type.clone(),
+                control_url: g.service.control_url.clone(),
+                friendly_name: g.friendly_name.clone(),
+                server: g.server.clone(),
+                connection_status: g.connection_status.clone(),
+                external_address: g.external_address,
+                ipv6_firewall: g.ipv6_firewall_url.is_some(),
+                used_multicast: g.used_multicast,
+            });
+            d.upnp_gateway = Some(g);
+        }
+    }
+    match pcp_r {
+        Some(Ok(i)) => d.pcp = Some(i),
+        Some(Err(e)) => d.failures.push(format!("PCP: {e}")),
+        None => {}
+    }
+    match natpmp_r {
+        Some(Ok(i)) => d.natpmp = Some(i),
+        Some(Err(e)) => d.failures.push(format!("NAT-PMP: {e}")),
+        None => {}
+    }
+    d.ipv6 = v6.map(|v6| match v6 {
+        Err(e) => Ipv6Info {
+            router: Gateway6 {
+                address: std::net::Ipv6Addr::UNSPECIFIED,
+                interface: String::new(),
+                scope_id: 0,
+                local_address: std::net::Ipv6Addr::UNSPECIFIED,
+            },
+            pcp: None,
+            failure: Some(e),
+        },
+        Ok((router, Ok(i))) => Ipv6Info {
+            router,
+            pcp: Some(i),
+            failure: None,
+        },
+        Ok((router, Err(e))) => Ipv6Info {
+            router,
+            pcp: None,
+            failure: Some(format!("PCP over IPv6: {e}")),
+        },
+    });
+    d
+}
+
+/// Probe the gateway. Errors only when there is no IPv4 default gateway at all; a gateway
+/// without any service is a [`Discovery`] with `chosen == None` and the reasons in `failures`.
+pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
+    let start = Instant::now();
+    let gw = find_gateway(opts)?;
     let want_upnp = matches!(opts.via, Via::Auto | Via::Upnp);
     let want_pcp = matches!(opts.via, Via::Auto | Via::Pcp);
     let want_natpmp = matches!(opts.via, Via::Auto | Via::NatPmp);
@@ -430,23 +563,7 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         };
         tokio::join!(pcp, natpmp)
     };
-    let v6_fut = async {
-        if !opts.ipv6 {
-            return None;
-        }
-        let Some(router) = gateway::default_gateway6() else {
-            return Some(Err(
-                "this box has no IPv6 default route or no stable global IPv6 address".to_string(),
-            ));
-        };
-        let r = pcp::probe_pcp(
-            IpAddr::V6(router.address),
-            IpAddr::V6(router.local_address),
-            PMP_DEADLINE,
-        )
-        .await;
-        Some(Ok((router, r)))
-    };
+    let v6_fut = probe_v6(opts.ipv6);
     tokio::pin!(upnp_fut);
     tokio::pin!(pmp_fut);
 
@@ -495,73 +612,7 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         (u, p, v6)
     };
 
-    let mut d = Discovery {
-        gateway: gw.clone(),
-        upnp: None,
-        pcp: None,
-        natpmp: None,
-        ipv6: None,
-        chosen: None,
-        failures: vec![],
-        warnings: vec![],
-        elapsed_ms: 0,
-        upnp_gateway: None,
-    };
-    if let Some(p) = upnp_probe {
-        d.warnings.extend(p.warnings);
-        if let Some(f) = p.failure {
-            d.failures.push(format!("UPnP: {f}"));
-        }
-        if let Some(g) = p.gateway {
-            d.upnp = Some(UpnpInfo {
-                version: g.version,
-                location: g.location.clone(),
-                service_type: g.service.service_type.clone(),
-                control_url: g.service.control_url.clone(),
-                friendly_name: g.friendly_name.clone(),
-                server: g.server.clone(),
-                connection_status: g.connection_status.clone(),
-                external_address: g.external_address,
-                ipv6_firewall: g.ipv6_firewall_url.is_some(),
-                used_multicast: g.used_multicast,
-            });
-            d.upnp_gateway = Some(g);
-        }
-    }
-    match pcp_r {
-        Some(Ok(i)) => d.pcp = Some(i),
-        Some(Err(e)) => d.failures.push(format!("PCP: {e}")),
-        None => {}
-    }
-    match natpmp_r {
-        Some(Ok(i)) => d.natpmp = Some(i),
-        Some(Err(e)) => d.failures.push(format!("NAT-PMP: {e}")),
-        None => {}
-    }
-    if let Some(v6) = v6 {
-        d.ipv6 = Some(match v6 {
-            Err(e) => Ipv6Info {
-                router: Gateway6 {
-                    address: std::net::Ipv6Addr::UNSPECIFIED,
-                    interface: String::new(),
-                    scope_id: 0,
-                    local_address: std::net::Ipv6Addr::UNSPECIFIED,
-                },
-                pcp: None,
-                failure: Some(e),
-            },
-            Ok((router, Ok(i))) => Ipv6Info {
-                router,
-                pcp: Some(i),
-                failure: None,
-            },
-            Ok((router, Err(e))) => Ipv6Info {
-                router,
-                pcp: None,
-                failure: Some(format!("PCP over IPv6: {e}")),
-            },
-        });
-    }
+    let mut d = discovery_from(gw.clone(), upnp_probe, pcp_r, natpmp_r, v6);
     d.chosen = d.available().first().copied();
     d.elapsed_ms = start.elapsed().as_millis() as u64;
     tracing::debug!(
@@ -913,6 +964,137 @@ fn failed(target: &Target, via: Option<Method>, internal: String, err: Error) ->
     o
 }
 
+/// The box's address and the router's for `target`'s family, or why there is no IPv6 router
+/// to ask.
+fn endpoints(d: &Discovery, target: &Target) -> Result<(IpAddr, IpAddr)> {
+    match target.family {
+        Family::Ipv4 => Ok((d.gateway.local_address.into(), d.gateway.address.into())),
+        Family::Ipv6 => match &d.ipv6 {
+            Some(v6) if !v6.router.local_address.is_unspecified() => {
+                Ok((v6.router.local_address.into(), v6.router.address.into()))
+            }
+            _ => {
+                let why = d
+                    .ipv6
+                    .as_ref()
+                    .and_then(|v| v.failure.clone())
+                    .unwrap_or_else(|| "IPv6 was not probed".into());
+                Err(
+                    Error::failed(format!("no IPv6 pinhole for {}: {why}", target.spec))
+                        .hint("give the box a global IPv6 address and an IPv6 default route, or leave IPv6 off"),
+                )
+            }
+        },
+    }
+}
+
+/// Why no protocol can map `family` on this gateway.
+fn no_mapper(d: &Discovery, family: Family) -> MapError {
+    match family {
+        Family::Ipv4 => d.no_service(),
+        Family::Ipv6 => MapError::NoService {
+            tried: vec![
+                d.ipv6
+                    .as_ref()
+                    .and_then(|v| v.failure.clone())
+                    .unwrap_or_else(|| "PCP over IPv6 did not answer".into())
+                    + "; UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not used by direkt yet",
+            ],
+        },
+    }
+}
+
+/// For a mapping direkt made through `mapper`: what to send now, or None to keep it as it is.
+async fn still_there(
+    d: &Discovery,
+    lock: &StateLock,
+    state: &mut State,
+    mapper: &Mapper<'_>,
+    r: &MappingRecord,
+) -> Result<Option<Action>, MapError> {
+    match mapper.presence(r).await? {
+        Presence::Missing => Ok(Some(Action::Restored)),
+        Presence::TakenBy(holder) => Err(MapError::Conflict {
+            holder: Some(holder),
+            description: None,
+        }),
+        // PCP/NAT-PMP cannot be asked; re-mapping with the same nonce costs one datagram
+        // and puts back a mapping a restarted daemon lost (its epoch may not go back).
+        Presence::Unknown => Ok(Some(Action::Extended)),
+        Presence::Present if lease_decision(r, now_unix()) == LeaseDecision::Extend => {
+            Ok(Some(Action::Extended))
+        }
+        Presence::Present => {
+            // Recorded before direkt kept the service: keep it now, for the cheap check.
+            let service = upnp_service(d, mapper.method());
+            if r.upnp_service != service {
+                let mut updated = r.clone();
+                updated.upnp_service = service;
+                state.ports.upsert(updated);
+                if let Err(e) = lock.save(state) {
+                    tracing::debug!("could not save the UPnP service: {}", e.message());
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// The record of a mapping the router granted: `previous` is the record it replaces.
+fn granted_record(
+    d: &Discovery,
+    target: &Target,
+    (client, gateway_ip): (IpAddr, IpAddr),
+    via: Method,
+    grant: MapGrant,
+    previous: Option<&MappingRecord>,
+) -> MappingRecord {
+    let now = now_unix();
+    MappingRecord {
+        external_port: target.spec.external,
+        internal_port: target.spec.internal,
+        protocol: target.spec.protocol,
+        family: target.family,
+        internal_client: client,
+        gateway: gateway_ip,
+        via,
+        lease: target.lease,
+        granted: grant.lease,
+        created_at: previous.map(|r| r.created_at).unwrap_or(now),
+        renewed_at: now,
+        expires_at: (grant.lease > 0).then_some(now + i64::from(grant.lease)),
+        external_address: match target.family {
+            Family::Ipv4 => grant.external_address,
+            Family::Ipv6 => Some(client),
+        },
+        pcp_nonce: grant.nonce,
+        epoch: grant.epoch,
+        upnp_service: upnp_service(d, via),
+    }
+}
+
+/// The request for `target` towards `client`; `permanent`: the gateway refuses finite leases.
+fn map_request(
+    target: &Target,
+    client: IpAddr,
+    permanent: bool,
+    nonce: Option<[u32; 3]>,
+) -> MapRequest {
+    MapRequest {
+        external_port: match target.family {
+            Family::Ipv4 => target.spec.external,
+            // A pinhole opens the box's own port.
+            Family::Ipv6 => target.spec.internal,
+        },
+        internal_port: target.spec.internal,
+        protocol: target.spec.protocol,
+        client,
+        lease: if permanent { 0 } else { target.lease },
+        description: format!("direkt {}", target.spec),
+        nonce,
+    }
+}
+
 /// Make or keep one mapping: the heart of `add` (force) and `refresh` (only when due/missing).
 async fn ensure(
     d: &Discovery,
@@ -921,27 +1103,9 @@ async fn ensure(
     target: &Target,
     force: bool,
 ) -> MappingOutcome {
-    let (client, gateway_ip): (IpAddr, IpAddr) = match target.family {
-        Family::Ipv4 => (d.gateway.local_address.into(), d.gateway.address.into()),
-        Family::Ipv6 => match &d.ipv6 {
-            Some(v6) if !v6.router.local_address.is_unspecified() => {
-                (v6.router.local_address.into(), v6.router.address.into())
-            }
-            _ => {
-                let why = d
-                    .ipv6
-                    .as_ref()
-                    .and_then(|v| v.failure.clone())
-                    .unwrap_or_else(|| "IPv6 was not probed".into());
-                return failed(
-                    target,
-                    None,
-                    format!("[::]:{}", target.spec.internal),
-                    Error::failed(format!("no IPv6 pinhole for {}: {why}", target.spec))
-                        .hint("give the box a global IPv6 address and an IPv6 default route, or leave IPv6 off"),
-                );
-            }
-        },
+    let (client, gateway_ip) = match endpoints(d, target) {
+        Ok(x) => x,
+        Err(e) => return failed(target, None, format!("[::]:{}", target.spec.internal), e),
     };
     let internal = SocketAddr::new(client, target.spec.internal).to_string();
     let record = state
@@ -959,18 +1123,7 @@ async fn ensure(
         Family::Ipv6 => d.mapper6(),
     };
     let Some(mapper) = mapper else {
-        let err = match target.family {
-            Family::Ipv4 => d.no_service(),
-            Family::Ipv6 => MapError::NoService {
-                tried: vec![
-                    d.ipv6
-                        .as_ref()
-                        .and_then(|v| v.failure.clone())
-                        .unwrap_or_else(|| "PCP over IPv6 did not answer".into())
-                        + "; UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not used by direkt yet",
-                ],
-            },
-        };
+        let err = no_mapper(d, target.family);
         return failed(
             target,
             None,
@@ -991,40 +1144,9 @@ async fn ensure(
         (Some(_), true) if force => Action::Extended,
         // The config now forwards the port to another internal port: send the new mapping.
         (Some(r), true) if r.internal_port != target.spec.internal => Action::Extended,
-        (Some(r), true) => match mapper.presence(r).await {
-            Ok(Presence::Missing) => Action::Restored,
-            Ok(Presence::TakenBy(holder)) => {
-                let e = MapError::Conflict {
-                    holder: Some(holder),
-                    description: None,
-                };
-                return failed(
-                    target,
-                    Some(via),
-                    internal,
-                    e.to_error(&target.spec, target.family, client, gateway_ip),
-                );
-            }
-            // PCP/NAT-PMP cannot be asked; re-mapping with the same nonce costs one datagram
-            // and puts back a mapping a restarted daemon lost (its epoch may not go back).
-            Ok(Presence::Unknown) => Action::Extended,
-            Ok(Presence::Present) => {
-                if lease_decision(r, now_unix()) == LeaseDecision::Extend {
-                    Action::Extended
-                } else {
-                    // Recorded before direkt kept the service: keep it now, for the cheap check.
-                    let service = upnp_service(d, via);
-                    if r.upnp_service != service {
-                        let mut updated = r.clone();
-                        updated.upnp_service = service;
-                        state.ports.upsert(updated);
-                        if let Err(e) = lock.save(state) {
-                            tracing::debug!("could not save the UPnP service: {}", e.message());
-                        }
-                    }
-                    return outcome(target, Action::Kept, Some(via), Some(r), internal);
-                }
-            }
+        (Some(r), true) => match still_there(d, lock, state, &mapper, r).await {
+            Ok(Some(action)) => action,
+            Ok(None) => return outcome(target, Action::Kept, Some(via), Some(r), internal),
             Err(e) => {
                 return failed(
                     target,
@@ -1037,57 +1159,18 @@ async fn ensure(
     };
 
     let permanent_only = state.ports.permanent_only.contains(&gateway_ip);
-    let req = MapRequest {
-        external_port: match target.family {
-            Family::Ipv4 => target.spec.external,
-            // A pinhole opens the box's own port.
-            Family::Ipv6 => target.spec.internal,
-        },
-        internal_port: target.spec.internal,
-        protocol: target.spec.protocol,
-        client,
-        lease: if permanent_only && via.is_upnp() {
-            0
-        } else {
-            target.lease
-        },
-        description: format!("direkt {}", target.spec),
-        nonce: record
-            .as_ref()
-            .filter(|_| same_owner)
-            .and_then(|r| r.pcp_nonce),
-    };
+    let nonce = record
+        .as_ref()
+        .filter(|_| same_owner)
+        .and_then(|r| r.pcp_nonce);
+    let req = map_request(target, client, permanent_only && via.is_upnp(), nonce);
     match mapper.map(&req).await {
         Ok(grant) => {
             if grant.lease == 0 && req.lease != 0 && via.is_upnp() && !permanent_only {
                 state.ports.permanent_only.push(gateway_ip);
             }
-            let now = now_unix();
-            let rec = MappingRecord {
-                external_port: target.spec.external,
-                internal_port: target.spec.internal,
-                protocol: target.spec.protocol,
-                family: target.family,
-                internal_client: client,
-                gateway: gateway_ip,
-                via,
-                lease: target.lease,
-                granted: grant.lease,
-                created_at: record
-                    .as_ref()
-                    .filter(|_| action != Action::Created)
-                    .map(|r| r.created_at)
-                    .unwrap_or(now),
-                renewed_at: now,
-                expires_at: (grant.lease > 0).then_some(now + i64::from(grant.lease)),
-                external_address: match target.family {
-                    Family::Ipv4 => grant.external_address,
-                    Family::Ipv6 => Some(client),
-                },
-                pcp_nonce: grant.nonce,
-                epoch: grant.epoch,
-                upnp_service: upnp_service(d, via),
-            };
+            let previous = record.as_ref().filter(|_| action != Action::Created);
+            let rec = granted_record(d, target, (client, gateway_ip), via, grant, previous);
             state.ports.upsert(rec.clone());
             // Saved at once: a mapping direkt made must never be forgotten, even if a later
             // one fails or the run is killed.
@@ -1326,6 +1409,51 @@ async fn confirm_recorded(
     Some(out)
 }
 
+/// Forget a removed mapping and save the state; the outcome says if saving failed.
+fn forget_removed(
+    lock: &StateLock,
+    state: &mut State,
+    t: &Target,
+    rec: &MappingRecord,
+    internal: String,
+) -> MappingOutcome {
+    state
+        .ports
+        .forget(rec.external_port, rec.protocol, rec.family);
+    let mut o = outcome(t, Action::Removed, Some(rec.via), None, internal);
+    if let Err(e) = lock.save(state) {
+        o.action = Action::Failed;
+        o.error = Some(e.message().to_string());
+        o.error_kind = Some(e.kind());
+    }
+    o
+}
+
+/// The router would not remove a mapping: say why and what to do by hand.
+fn remove_failed(
+    t: &Target,
+    rec: &MappingRecord,
+    internal: String,
+    e: &MapError,
+) -> MappingOutcome {
+    let err = e.to_error(&t.spec, t.family, rec.internal_client, rec.gateway);
+    let expired = rec.expires_at.is_some_and(|x| x <= now_unix());
+    let hint = if expired {
+        "its lease has ended anyway; the router drops it by itself".to_string()
+    } else {
+        format!(
+            "remove it in the router's settings ({}), or try again",
+            manual_rule(&t.spec, rec.internal_client).replacen("forward", "the rule forwarding", 1)
+        )
+    };
+    failed(
+        t,
+        Some(rec.via),
+        internal,
+        Error::failed(format!("could not remove {}: {}", t.spec, err.message())).hint(hint),
+    )
+}
+
 /// Remove direkt's mappings (only those in the state). Unknown ones are reported as failed
 /// with a hint; the router's other mappings are never touched.
 pub async fn remove(
@@ -1402,63 +1530,25 @@ pub async fn remove(
             }),
         };
         match result {
-            Ok(()) => {
-                state
-                    .ports
-                    .forget(rec.external_port, rec.protocol, rec.family);
-                let mut o = outcome(&t, Action::Removed, Some(rec.via), None, internal);
-                if let Err(e) = lock.save(state) {
-                    o.action = Action::Failed;
-                    o.error = Some(e.message().to_string());
-                    o.error_kind = Some(e.kind());
-                }
-                report.mappings.push(o);
-            }
+            Ok(()) => report
+                .mappings
+                .push(forget_removed(lock, state, &t, &rec, internal)),
             // miniupnpd refuses to delete an IPv6 PCP pinhole once it was renewed (seen with
             // 2.3.1): it is not renewed any more and closes when its lease ends.
             Err(MapError::NotAuthorized { .. }) if rec.family == Family::Ipv6 => {
-                state
-                    .ports
-                    .forget(rec.external_port, rec.protocol, rec.family);
                 let until = rec
                     .expires_at
-                    .map(crate::commands::status::format_time)
+                    .map(crate::net::time::format_time)
                     .unwrap_or_else(|| "its lease ends".into());
                 report.warnings.push(format!(
                     "the router refused to delete the IPv6 pinhole for {} now; direkt no longer                      renews it, so it closes at {until}",
                     t.spec
                 ));
-                let mut o = outcome(&t, Action::Removed, Some(rec.via), None, internal);
-                if let Err(e) = lock.save(state) {
-                    o.action = Action::Failed;
-                    o.error = Some(e.message().to_string());
-                    o.error_kind = Some(e.kind());
-                }
-                report.mappings.push(o);
+                report
+                    .mappings
+                    .push(forget_removed(lock, state, &t, &rec, internal));
             }
-            Err(e) => {
-                let err = e.to_error(&t.spec, t.family, rec.internal_client, rec.gateway);
-                let expired = rec.expires_at.is_some_and(|x| x <= now_unix());
-                let hint = if expired {
-                    "its lease has ended anyway; the router drops it by itself".to_string()
-                } else {
-                    format!(
-                        "remove it in the router's settings ({}), or try again",
-                        manual_rule(&t.spec, rec.internal_client).replacen(
-                            "forward",
-                            "the rule forwarding",
-                            1
-                        )
-                    )
-                };
-                report.mappings.push(failed(
-                    &t,
-                    Some(rec.via),
-                    internal,
-                    Error::failed(format!("could not remove {}: {}", t.spec, err.message()))
-                        .hint(hint),
-                ));
-            }
+            Err(e) => report.mappings.push(remove_failed(&t, &rec, internal, &e)),
         }
     }
     Ok(report)

@@ -1,10 +1,12 @@
 //! PCP (RFC 6887) and NAT-PMP (RFC 6886) on the gateway's port 5351.
 //!
 //! Probing is direkt's own: one PCP ANNOUNCE and one NAT-PMP external-address request, sent
-//! concurrently with the UPnP search, each with short timeouts; both answers carry the
+//! concurrently with the UPnP search through [`crate::net::udp`]; both answers carry the
 //! gateway's epoch, which tells a later run whether the router restarted (and lost its
-//! mappings). Mappings themselves go through crab_nat, always with a [`TimeoutConfig`]: its
-//! defaults wait ~15 s on a silent gateway.
+//! mappings). Mappings themselves go through crab_nat, whose request/resend loop is inside the
+//! crate (it builds and checks the MAP messages and nonces); it always gets [`MAP_TIMEOUTS`],
+//! which follows the same 250 ms / doubling schedule, because its defaults wait ~15 s on a
+//! silent gateway.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU16;
@@ -12,10 +14,10 @@ use std::time::Duration;
 
 use crab_nat::{InternetProtocol, PortMappingOptions, TimeoutConfig, natpmp, pcp};
 use serde::Serialize;
-use tokio::net::UdpSocket;
 
 use super::{MapError, MapRequest, Method};
 use crate::config::Protocol;
+use crate::net::udp::{self, Resend, UdpError};
 
 pub const PORT: u16 = 5351;
 
@@ -35,43 +37,29 @@ pub struct PmpInfo {
     pub external_address: Option<IpAddr>,
 }
 
-/// Send `request` to the gateway at 0, 250 and 750 ms; give up at `deadline`. A connected
-/// socket makes an ICMP "port unreachable" end the wait at once.
+/// Send `request` to the gateway on [`crate::net::udp`]'s schedule (0, 250, 750 ms, ...); give
+/// up at `deadline`. The first response (opcode with the response bit, which PCP and NAT-PMP
+/// share) is the answer. A closed port (ICMP "port unreachable") ends the wait at once.
 async fn request(
     gateway: SocketAddr,
     request: &[u8],
     deadline: Duration,
 ) -> Result<Vec<u8>, String> {
-    let bind: SocketAddr = match gateway {
-        SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
-        SocketAddr::V6(_) => (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
-    };
-    let socket = UdpSocket::bind(bind).await.map_err(|e| e.to_string())?;
-    socket.connect(gateway).await.map_err(|e| e.to_string())?;
-    let start = tokio::time::Instant::now();
-    let resend = [
-        Duration::ZERO,
-        Duration::from_millis(250),
-        Duration::from_millis(750),
-    ];
-    let mut buf = [0u8; 1100];
-    for (i, at) in resend.iter().enumerate() {
-        if *at >= deadline {
-            break;
-        }
-        tokio::time::sleep_until(start + *at).await;
-        socket.send(request).await.map_err(|e| e.to_string())?;
-        let until = resend.get(i + 1).copied().unwrap_or(deadline).min(deadline);
-        match tokio::time::timeout_at(start + until, socket.recv(&mut buf)).await {
-            Ok(Ok(n)) => return Ok(buf[..n].to_vec()),
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                return Err("nothing listens on port 5351 (ICMP port unreachable)".into());
-            }
-            Ok(Err(e)) => return Err(e.to_string()),
-            Err(_) => continue,
-        }
-    }
-    Err(format!("no answer within {} ms", deadline.as_millis()))
+    let is_response = |b: &[u8]| (b.len() >= 2 && b[1] & 0x80 != 0).then(|| b.to_vec());
+    udp::exchange(
+        gateway,
+        None,
+        request,
+        deadline,
+        Resend::Schedule,
+        is_response,
+    )
+    .await
+    .map_err(|e| match e {
+        UdpError::Refused(_) => "nothing listens on port 5351 (ICMP port unreachable)".to_string(),
+        UdpError::Timeout { .. } => format!("no answer within {} ms", deadline.as_millis()),
+        e => e.to_string(),
+    })
 }
 
 /// A PCP ANNOUNCE request (RFC 6887 §14.1): header only, lifetime 0.

@@ -62,8 +62,8 @@ pub struct SearchOutcome {
 pub fn m_search(host: SocketAddr, target: &str, mx: Option<u8>) -> String {
     let mx = mx.map(|m| format!("MX: {m}\r\n")).unwrap_or_default();
     format!(
-        "M-SEARCH * HTTP/1.1\r\nHOST: {host}\r\nMAN: \"ssdp:discover\"\r\n{mx}ST: {target}\r\nUSER-AGENT: direkt/{} UPnP/1.1\r\n\r\n",
-        env!("CARGO_PKG_VERSION")
+        "M-SEARCH * HTTP/1.1\r\nHOST: {host}\r\nMAN: \"ssdp:discover\"\r\n{mx}ST: {target}\r\nUSER-AGENT: {}\r\n\r\n",
+        crate::net::http::SSDP_USER_AGENT
     )
 }
 

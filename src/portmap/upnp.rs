@@ -345,6 +345,30 @@ pub struct UpnpProbe {
     pub warnings: Vec<String>,
 }
 
+/// Every WAN service's connection status and external address, asked at once (the first
+/// connected one wins).
+async fn wan_states(services: &[WanService]) -> Vec<(Option<String>, Option<IpAddr>)> {
+    futures_util::future::join_all(services.iter().map(|s| async move {
+        let status = async {
+            soap_call(s, "GetStatusInfo", &[])
+                .await
+                .ok()
+                .and_then(|m| m.get("NewConnectionStatus").cloned())
+        };
+        let address = async {
+            soap_call(s, "GetExternalIPAddress", &[])
+                .await
+                .ok()
+                .and_then(|m| {
+                    m.get("NewExternalIPAddress")
+                        .and_then(|a| a.parse::<IpAddr>().ok())
+                })
+        };
+        tokio::join!(status, address)
+    }))
+    .await
+}
+
 /// Search the gateway's IGD, fetch its description, choose the WAN service (connected first)
 /// and read its external address.
 pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
@@ -390,27 +414,7 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
             warnings,
         );
     }
-    // Ask every WAN service for its status and external address at once; the first connected
-    // one wins.
-    let answers = futures_util::future::join_all(desc.wan_services.iter().map(|s| async move {
-        let status = async {
-            soap_call(s, "GetStatusInfo", &[])
-                .await
-                .ok()
-                .and_then(|m| m.get("NewConnectionStatus").cloned())
-        };
-        let address = async {
-            soap_call(s, "GetExternalIPAddress", &[])
-                .await
-                .ok()
-                .and_then(|m| {
-                    m.get("NewExternalIPAddress")
-                        .and_then(|a| a.parse::<IpAddr>().ok())
-                })
-        };
-        tokio::join!(status, address)
-    }))
-    .await;
+    let answers = wan_states(&desc.wan_services).await;
     let statuses: Vec<Option<String>> = answers.iter().map(|a| a.0.clone()).collect();
     let chosen = statuses
         .iter()

@@ -29,7 +29,7 @@ impl ProbeClient {
             ))
             .hint("write it like \"https://probe.example.org\" in [ip] probe"));
         }
-        let mut b = crate::http::builder(timeout).redirect(reqwest::redirect::Policy::none());
+        let mut b = crate::net::http::builder(timeout).redirect(reqwest::redirect::Policy::none());
         b = match bind {
             Bind::Any => b,
             Bind::V4 => b.local_address(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
@@ -68,30 +68,79 @@ impl ProbeClient {
         })
     }
 
-    /// `POST /v1/check`: connect back to this box's own address.
-    pub async fn check(&self, req: &CheckRequest) -> Result<CheckResponse> {
+    /// `POST /v1/check`: connect back to this box's own address. The error says why there is
+    /// no answer ([`ProbeCause`]), so callers decide on that rather than on the message.
+    pub async fn check(&self, req: &CheckRequest) -> Result<CheckResponse, ProbeError> {
         let url = format!("{}/v1/check", self.base);
+        let unreachable = |error| ProbeError {
+            cause: ProbeCause::Unreachable,
+            error,
+        };
         let resp = self
             .http
             .post(&url)
             .json(req)
             .send()
             .await
-            .map_err(|e| request_error(&self.base, e))?;
+            .map_err(|e| unreachable(request_error(&self.base, e)))?;
         let status = resp.status();
         let body = resp
             .bytes()
             .await
-            .failed(|| format!("reading the answer of {url}"))?;
+            .failed(|| format!("reading the answer of {url}"))
+            .map_err(unreachable)?;
         if !status.is_success() {
-            return Err(status_error(&self.base, status.as_u16(), &body));
+            return Err(ProbeError {
+                cause: ProbeCause::of_status(status.as_u16()),
+                error: status_error(&self.base, status.as_u16(), &body),
+            });
         }
-        serde_json::from_slice(&body).map_err(|e| {
-            Error::failed(format!(
+        serde_json::from_slice(&body).map_err(|e| ProbeError {
+            cause: ProbeCause::Refused,
+            error: Error::failed(format!(
                 "{url} answered something that is not a probe answer: {e}"
             ))
-            .hint("is this URL a direkt probe server?")
+            .hint("is this URL a direkt probe server?"),
         })
+    }
+}
+
+/// Why a probe request gave no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeCause {
+    /// The server could not be reached, or did not answer in time.
+    Unreachable,
+    /// The server asks to wait (HTTP 429, or 503 while overloaded): it says nothing about the box.
+    Busy,
+    /// Any other error answer, or one that is not a probe answer.
+    Refused,
+}
+
+impl ProbeCause {
+    pub fn of_status(status: u16) -> ProbeCause {
+        match status {
+            429 | 503 => ProbeCause::Busy,
+            _ => ProbeCause::Refused,
+        }
+    }
+}
+
+/// A failed probe request: the typed cause and the words for people.
+#[derive(Debug)]
+pub struct ProbeError {
+    pub cause: ProbeCause,
+    pub error: Error,
+}
+
+impl std::fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl From<ProbeError> for Error {
+    fn from(e: ProbeError) -> Error {
+        e.error
     }
 }
 
@@ -123,4 +172,23 @@ fn status_error(base: &str, status: u16, body: &[u8]) -> Error {
     } else {
         "check the probe URL ([ip] probe)"
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_rate_limits_and_overload_mean_wait() {
+        assert_eq!(ProbeCause::of_status(429), ProbeCause::Busy);
+        assert_eq!(ProbeCause::of_status(503), ProbeCause::Busy);
+        assert_eq!(ProbeCause::of_status(400), ProbeCause::Refused);
+        assert_eq!(ProbeCause::of_status(500), ProbeCause::Refused);
+        let e = status_error(
+            "http://p",
+            429,
+            br#"{"error":"slow down","retry_after":30}"#,
+        );
+        assert!(e.to_string().contains("HTTP 429"), "{e}");
+    }
 }

@@ -395,92 +395,110 @@ pub async fn connect_back(
     match c.kind {
         CheckKind::Tcp | CheckKind::Http => match connect(target, deadline).await {
             Err(o) => r.outcome = o,
-            Ok(mut s) => {
-                if c.kind == CheckKind::Http {
-                    let nonce = c.nonce.as_deref().unwrap_or_default();
-                    let host = c.sni.clone().unwrap_or_else(|| target.ip().to_string());
-                    let req = format!(
-                        "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: direkt-probe/{}\r\nConnection: close\r\n\r\n",
-                        nonce_path(nonce),
-                        env!("CARGO_PKG_VERSION")
-                    );
-                    let _ = s.write_all(req.as_bytes()).await;
-                }
-                let got = read_some(
-                    &mut s,
-                    deadline,
-                    if c.kind == CheckKind::Http { 4096 } else { 512 },
-                )
-                .await;
-                let text = String::from_utf8_lossy(&got).into_owned();
-                if c.kind == CheckKind::Http {
-                    r.http_status = text
-                        .strip_prefix("HTTP/1.")
-                        .and_then(|t| t.get(2..5))
-                        .and_then(|s| s.parse().ok());
-                }
-                r.details
-                    .insert("bytes_received".into(), got.len().to_string());
-                r.outcome = match (&c.nonce, c.kind) {
-                    (Some(n), _) if text.contains(n.as_str()) => {
-                        r.nonce_matched = Some(true);
-                        Outcome::Open
-                    }
-                    (Some(_), CheckKind::Http) if r.http_status.is_none() => {
-                        r.nonce_matched = Some(false);
-                        r.details
-                            .insert("error".into(), "the answer is not HTTP".into());
-                        if got.is_empty() {
-                            Outcome::OtherHost
-                        } else {
-                            Outcome::Error
-                        }
-                    }
-                    (Some(_), _) if !got.is_empty() || c.kind == CheckKind::Http => {
-                        r.nonce_matched = Some(false);
-                        Outcome::OtherHost
-                    }
-                    (Some(_), _) => {
-                        r.nonce_matched = Some(false);
-                        Outcome::Open
-                    }
-                    (None, _) => Outcome::Open,
-                };
-            }
+            Ok(s) => stream_check(s, target, c, deadline, &mut r).await,
         },
-        CheckKind::Tls => {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match crate::probe::tlsgrab::grab_chain(target, c.sni.as_deref(), left).await {
-                Ok(g) => {
-                    use base64::Engine;
-                    r.outcome = Outcome::Open;
-                    r.tls = Some(TlsSeen {
-                        chain_der_b64: g
-                            .chain
-                            .iter()
-                            .map(|d| base64::engine::general_purpose::STANDARD.encode(d))
-                            .collect(),
-                        version: Some(g.version),
-                    });
-                }
-                Err(e) => {
-                    use crate::probe::tlsgrab::GrabError;
-                    r.outcome = match &e {
-                        GrabError::Refused => Outcome::Refused,
-                        GrabError::Timeout => Outcome::Timeout,
-                        GrabError::Unreachable(_) => Outcome::Unreachable,
-                        GrabError::Tls(_) => Outcome::Error,
-                    };
-                    r.details.insert("error".into(), e.to_string());
-                }
-            }
-        }
+        CheckKind::Tls => tls_check(target, c, deadline, &mut r).await,
         CheckKind::Udp => {
             r.outcome = udp_echo(target, c.nonce.as_deref().unwrap_or_default(), deadline).await
         }
     }
     r.elapsed_ms = start.elapsed().as_millis() as u64;
     r
+}
+
+/// TCP and HTTP checks on a connected stream: send the GET (HTTP), read what comes back, and
+/// judge it against the nonce.
+async fn stream_check(
+    mut s: tokio::net::TcpStream,
+    target: SocketAddr,
+    c: &CheckRequest,
+    deadline: tokio::time::Instant,
+    r: &mut CheckResponse,
+) {
+    if c.kind == CheckKind::Http {
+        let nonce = c.nonce.as_deref().unwrap_or_default();
+        let host = c.sni.clone().unwrap_or_else(|| target.ip().to_string());
+        let req = format!(
+            "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nConnection: close\r\n\r\n",
+            nonce_path(nonce),
+            crate::net::http::PROBE_USER_AGENT
+        );
+        let _ = s.write_all(req.as_bytes()).await;
+    }
+    let got = read_some(
+        &mut s,
+        deadline,
+        if c.kind == CheckKind::Http { 4096 } else { 512 },
+    )
+    .await;
+    let text = String::from_utf8_lossy(&got).into_owned();
+    if c.kind == CheckKind::Http {
+        r.http_status = text
+            .strip_prefix("HTTP/1.")
+            .and_then(|t| t.get(2..5))
+            .and_then(|s| s.parse().ok());
+    }
+    r.details
+        .insert("bytes_received".into(), got.len().to_string());
+    r.outcome = match (&c.nonce, c.kind) {
+        (Some(n), _) if text.contains(n.as_str()) => {
+            r.nonce_matched = Some(true);
+            Outcome::Open
+        }
+        (Some(_), CheckKind::Http) if r.http_status.is_none() => {
+            r.nonce_matched = Some(false);
+            r.details
+                .insert("error".into(), "the answer is not HTTP".into());
+            if got.is_empty() {
+                Outcome::OtherHost
+            } else {
+                Outcome::Error
+            }
+        }
+        (Some(_), _) if !got.is_empty() || c.kind == CheckKind::Http => {
+            r.nonce_matched = Some(false);
+            Outcome::OtherHost
+        }
+        (Some(_), _) => {
+            r.nonce_matched = Some(false);
+            Outcome::Open
+        }
+        (None, _) => Outcome::Open,
+    };
+}
+
+/// The TLS check: the handshake's certificate chain as the requester's port presents it.
+async fn tls_check(
+    target: SocketAddr,
+    c: &CheckRequest,
+    deadline: tokio::time::Instant,
+    r: &mut CheckResponse,
+) {
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    match crate::probe::tlsgrab::grab_chain(target, c.sni.as_deref(), left).await {
+        Ok(g) => {
+            use base64::Engine;
+            r.outcome = Outcome::Open;
+            r.tls = Some(TlsSeen {
+                chain_der_b64: g
+                    .chain
+                    .iter()
+                    .map(|d| base64::engine::general_purpose::STANDARD.encode(d))
+                    .collect(),
+                version: Some(g.version),
+            });
+        }
+        Err(e) => {
+            use crate::probe::tlsgrab::GrabError;
+            r.outcome = match &e {
+                GrabError::Refused => Outcome::Refused,
+                GrabError::Timeout => Outcome::Timeout,
+                GrabError::Unreachable(_) => Outcome::Unreachable,
+                GrabError::Tls(_) => Outcome::Error,
+            };
+            r.details.insert("error".into(), e.to_string());
+        }
+    }
 }
 
 async fn connect(
@@ -523,36 +541,27 @@ async fn read_some(
     out
 }
 
+/// Send the nonce to `target` on [`crate::net::udp`]'s schedule; any answer ends the wait.
 async fn udp_echo(target: SocketAddr, nonce: &str, deadline: tokio::time::Instant) -> Outcome {
-    let bind: SocketAddr = if target.is_ipv4() {
-        "0.0.0.0:0".parse().expect("literal")
-    } else {
-        "[::]:0".parse().expect("literal")
-    };
-    let Ok(sock) = tokio::net::UdpSocket::bind(bind).await else {
-        return Outcome::Error;
-    };
+    use crate::net::udp::{Peer, Resend, UdpError};
     // A connected socket only accepts datagrams from the target and reports ICMP refusals.
-    if sock.connect(target).await.is_err() {
+    // Binding the unspecified address does not fail; connecting fails without a route.
+    let Ok(peer) = Peer::connect(target, None).await else {
         return Outcome::Unreachable;
-    }
+    };
     let msg = format!("direkt-probe {nonce}\n");
-    let mut resend = tokio::time::Instant::now() + Duration::from_millis(400);
-    let _ = sock.send(msg.as_bytes()).await;
-    let mut buf = [0u8; 512];
-    loop {
-        match tokio::time::timeout_at(resend.min(deadline), sock.recv(&mut buf)).await {
-            Ok(Ok(n)) if buf[..n].windows(nonce.len()).any(|w| w == nonce.as_bytes()) => {
-                return Outcome::Open;
-            }
-            Ok(Ok(_)) => return Outcome::OtherHost,
-            Ok(Err(e)) => return io_outcome(&e),
-            Err(_) if tokio::time::Instant::now() >= deadline => return Outcome::Timeout,
-            Err(_) => {
-                resend = deadline;
-                let _ = sock.send(msg.as_bytes()).await;
-            }
-        }
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    let echoed = |b: &[u8]| Some(b.windows(nonce.len()).any(|w| w == nonce.as_bytes()));
+    match peer
+        .exchange(msg.as_bytes(), left, Resend::Schedule, echoed)
+        .await
+    {
+        Ok(true) => Outcome::Open,
+        Ok(false) => Outcome::OtherHost,
+        Err(UdpError::Timeout { .. }) => Outcome::Timeout,
+        Err(UdpError::Refused(_)) => Outcome::Refused,
+        Err(UdpError::Io { source, .. }) => io_outcome(&source),
+        Err(UdpError::Socket { .. }) => Outcome::Unreachable,
     }
 }
 
@@ -561,7 +570,7 @@ pub fn tls_acceptor(
     cert: &std::path::Path,
     key: &std::path::Path,
 ) -> Result<tokio_rustls::TlsAcceptor> {
-    crate::http::install_crypto();
+    crate::net::http::install_crypto();
     let certs: Vec<_> = rustls_pemfile::certs(&mut std::io::BufReader::new(
         std::fs::File::open(cert).usage(|| format!("cannot open --tls-cert {}", cert.display()))?,
     ))
@@ -617,14 +626,7 @@ pub async fn accept_loop(
         let Ok(permit) = permits.clone().acquire_owned().await else {
             return;
         };
-        let (stream, peer) = match listener.accept().await {
-            Ok(x) => x,
-            Err(e) => {
-                tracing::debug!(%e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-        };
+        let (stream, peer) = crate::net::tcp::accept(&listener).await;
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let tls = tls.clone();

@@ -93,7 +93,7 @@ pub async fn grab_chain(
     sni: Option<&str>,
     timeout: Duration,
 ) -> Result<Grabbed, GrabError> {
-    crate::http::install_crypto();
+    crate::net::http::install_crypto();
     let deadline = tokio::time::Instant::now() + timeout;
     let tcp = match tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(addr)).await {
         Err(_) => return Err(GrabError::Timeout),

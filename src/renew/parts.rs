@@ -316,6 +316,8 @@ pub fn detect(settings: &Settings) -> Findings {
         }
         Err(e) => f.warnings.push(format!("no router found: {}", e.message())),
     }
+    // Said once: the detection's CGNAT finding wins over the WAN comparison below.
+    let mut cgnat_told = false;
     for (det, slot) in [
         (detection.ipv4.as_ref(), &mut f.public_ipv4),
         (detection.ipv6.as_ref(), &mut f.public_ipv6),
@@ -329,26 +331,28 @@ pub fn detect(settings: &Settings) -> Findings {
             )),
         }
         if det.behind_cgnat {
-            f.warnings.push(
-                "this box is behind carrier-grade NAT (CGNAT): the internet cannot reach it \
-                 directly. Ask the provider for a public IPv4 address, or use IPv6."
-                    .into(),
-            );
+            cgnat_told = true;
+            f.warnings.push(format!(
+                "this box is behind carrier-grade NAT (CGNAT): {}; {}.",
+                crate::net::nat::CGNAT_WHY,
+                crate::net::nat::CGNAT_FIX
+            ));
         }
     }
     // The router's WAN address differs from what the outside sees: another NAT in between.
     if let (Some(wan), Some(public)) = (&f.router_wan, &f.public_ipv4)
         && wan != public
-        && !f.warnings.iter().any(|w| w.contains("CGNAT"))
+        && !cgnat_told
     {
-        let cgnat = wan
+        let class = wan
             .parse()
-            .is_ok_and(|ip: std::net::IpAddr| crate::ip::public::is_cgnat(ip));
-        f.warnings.push(if cgnat {
+            .map(|w| crate::net::nat::NatClass::of(w, public.parse().ok()));
+        f.warnings.push(if class == Ok(crate::net::nat::NatClass::Cgnat) {
             format!(
                 "this box is behind carrier-grade NAT (CGNAT): the router's internet side is {wan}, \
-                 but the internet sees {public}; port forwarding cannot work. Ask the provider \
-                 for a public IPv4 address, or use IPv6."
+                 but the internet sees {public}; {}; {}.",
+                crate::net::nat::CGNAT_WHY,
+                crate::net::nat::CGNAT_FIX
             )
         } else {
             format!(

@@ -1,12 +1,38 @@
 //! The one way direkt builds HTTP clients: ring as the only rustls crypto provider, a
 //! User-Agent naming direkt and its version (providers require one), and timeouts always set.
+//!
+//! The User-Agent is built here only; every client takes its constant from here. Three clients
+//! are not reqwest, on purpose:
+//! - the router's client (`portmap::http`): plain HTTP/1.1 to one socket address, never a host
+//!   name, no redirects and a size cap, so a LAN device can only ever talk to the pinned gateway;
+//!   it also serves as igd-next's SOAP transport, which wants its own `Provider` trait.
+//! - the ACME client (`acme::client`): instant-acme takes an `HttpClient` built on hyper's
+//!   request/response types; a hyper-util client with TCP_NODELAY (every small POST otherwise
+//!   waits ~40 ms for the delayed ACK), the configured CA bundle and per-request timeouts
+//!   implements it directly, where reqwest would need converting every request and answer.
+//! - the probe server's connect-back GET (`probe::server`): it must go to exactly the
+//!   requester's socket address (no name, proxy or redirect), read a few KiB within a deadline,
+//!   and report a non-HTTP answer (another service on the port) as a result rather than an error.
 
 use std::time::Duration;
 
 use crate::error::{Error, Result};
 
-/// `direkt/<version>`: what providers and echo services see.
-pub const USER_AGENT: &str = concat!("direkt/", env!("CARGO_PKG_VERSION"));
+/// `direkt/<version>`, the product token every User-Agent below starts with.
+macro_rules! product {
+    () => {
+        concat!("direkt/", env!("CARGO_PKG_VERSION"))
+    };
+}
+
+/// `direkt/<version>`: what providers, echo services and the router see.
+pub const USER_AGENT: &str = product!();
+/// The ACME client names the library too (RFC 8555 §6.1 asks for the ACME software's name).
+pub const ACME_USER_AGENT: &str = concat!(product!(), " instant-acme/0.8");
+/// SSDP searches name the UPnP version (UPnP Device Architecture 1.1, §1.3.2).
+pub const SSDP_USER_AGENT: &str = concat!(product!(), " UPnP/1.1");
+/// The probe server's connect-back GET, so a box's access log tells it from a visitor.
+pub const PROBE_USER_AGENT: &str = concat!(product!(), " probe");
 
 /// Install ring as the process-wide rustls provider. Safe to call any number of times.
 pub fn install_crypto() {
