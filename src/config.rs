@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,6 +12,8 @@ use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::cli::GlobalArgs;
+// The provider list is the registry's: config validation reads it rather than keeping a copy.
+use crate::ddns::registry::ProviderId;
 use crate::error::{Error, Result};
 use crate::fsutil;
 
@@ -198,34 +199,13 @@ impl Default for IpConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    Dyndns2,
-    Rfc2136,
-    Cloudflare,
-    Desec,
-    Duckdns,
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ProviderKind::Dyndns2 => "dyndns2",
-            ProviderKind::Rfc2136 => "rfc2136",
-            ProviderKind::Cloudflare => "cloudflare",
-            ProviderKind::Desec => "desec",
-            ProviderKind::Duckdns => "duckdns",
-        })
-    }
-}
-
 /// The DNS provider. Which keys apply depends on `provider`; secrets (password, token, TSIG
 /// secret) are never here but in the secrets file, a `*_file` or the environment.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DdnsConfig {
-    pub provider: ProviderKind,
+    /// A provider of the registry ([`crate::ddns::registry`]).
+    pub provider: ProviderId,
     /// dyndns2: the update URL (`https://dynupdate.no-ip.com/nic/update`); rfc2136: the
     /// primary server `ip:port`; cloudflare/desec: an API base URL override.
     pub server: Option<String>,
@@ -251,6 +231,69 @@ pub struct DdnsConfig {
 
 fn default_ttl() -> u32 {
     300
+}
+
+impl DdnsConfig {
+    /// A `[ddns]` for `provider` with every other key at its default.
+    pub fn new(provider: ProviderId) -> DdnsConfig {
+        DdnsConfig {
+            provider,
+            server: None,
+            zone: None,
+            username: None,
+            key_name: None,
+            algorithm: TsigAlgorithm::default(),
+            ttl: default_ttl(),
+            refresh: default_refresh(),
+            password_file: None,
+            token_file: None,
+            tsig_secret_file: None,
+        }
+    }
+
+    /// The value of a provider key (the registry's [`crate::ddns::registry::Key::name`]).
+    pub fn get(&self, key: &str) -> Option<String> {
+        match key {
+            "server" => self.server.clone(),
+            "zone" => self.zone.as_ref().map(|z| z.to_string()),
+            "username" => self.username.clone(),
+            "key_name" => self.key_name.clone(),
+            _ => None,
+        }
+    }
+
+    /// Set a provider key from text (checked by the key's own check before).
+    pub fn set(&mut self, key: &str, value: String) -> std::result::Result<(), String> {
+        match key {
+            "server" => self.server = Some(value),
+            "zone" => self.zone = Some(value.parse()?),
+            "username" => self.username = Some(value),
+            "key_name" => self.key_name = Some(value),
+            other => return Err(format!("[ddns] has no key `{other}`")),
+        }
+        Ok(())
+    }
+
+    /// The `*_file` that may hold the secret `key`.
+    pub fn secret_file(&self, key: &str) -> Option<&Path> {
+        match key {
+            "password" => self.password_file.as_deref(),
+            "token" => self.token_file.as_deref(),
+            "tsig_secret" => self.tsig_secret_file.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Forget the `*_file` of secret `key` (setup stores the secret in the secrets file, so a
+    /// file would shadow the new value).
+    pub fn clear_secret_file(&mut self, key: &str) {
+        match key {
+            "password" => self.password_file = None,
+            "token" => self.token_file = None,
+            "tsig_secret" => self.tsig_secret_file = None,
+            _ => {}
+        }
+    }
 }
 fn default_refresh() -> HumanDuration {
     HumanDuration(Duration::from_secs(25 * 86400))
@@ -689,66 +732,7 @@ impl Config {
             );
         }
         if let Some(d) = &self.ddns {
-            let need = |field: &str, present: bool, problems: &mut Vec<Problem>| {
-                if !present {
-                    problems.push(
-                        Problem::new(
-                            &["ddns", "provider"],
-                            format!("provider {} needs `{field}` in [ddns]", d.provider),
-                        )
-                        .hint(format!("add {field} = ... to the [ddns] section")),
-                    );
-                }
-            };
-            match d.provider {
-                ProviderKind::Dyndns2 => {
-                    need("server", d.server.is_some(), &mut problems);
-                    need("username", d.username.is_some(), &mut problems);
-                }
-                ProviderKind::Rfc2136 => {
-                    need("server", d.server.is_some(), &mut problems);
-                    need("zone", d.zone.is_some(), &mut problems);
-                    need("key_name", d.key_name.is_some(), &mut problems);
-                    if let Some(s) = &d.server
-                        && s.parse::<SocketAddr>().is_err()
-                        && s.parse::<std::net::IpAddr>().is_err()
-                    {
-                        problems.push(
-                            Problem::new(
-                                &["ddns", "server"],
-                                format!("`{s}` is not an IP address or IP:port"),
-                            )
-                            .hint("write the primary server's address, e.g. \"192.0.2.53:53\""),
-                        );
-                    }
-                }
-                ProviderKind::Cloudflare | ProviderKind::Desec => {
-                    need("zone", d.zone.is_some(), &mut problems);
-                }
-                ProviderKind::Duckdns => {
-                    if !self.name.as_str().ends_with(".duckdns.org") {
-                        problems.push(
-                            Problem::new(&["name"], "DuckDNS names end in .duckdns.org")
-                                .hint("set name = \"yourname.duckdns.org\""),
-                        );
-                    }
-                }
-            }
-            if let Some(zone) = &d.zone {
-                let n = self.name.as_str();
-                if n != zone.as_str() && !n.ends_with(&format!(".{zone}")) {
-                    problems.push(
-                        Problem::new(&["ddns", "zone"], format!("{n} is not inside zone {zone}"))
-                            .hint("set zone to the domain that holds the name"),
-                    );
-                }
-            }
-            if d.ttl == 0 {
-                problems.push(Problem::new(
-                    &["ddns", "ttl"],
-                    "ttl must be at least 1 second",
-                ));
-            }
+            problems.extend(self.ddns_problems(d));
         }
         if let Some(p) = &self.ports {
             let secs = p.lease.0.as_secs();
@@ -783,6 +767,60 @@ impl Config {
                         .hint("configure [ddns] or choose http-01 / tls-alpn-01"),
                 );
             }
+        }
+        problems
+    }
+}
+
+impl Config {
+    /// `[ddns]` against its provider's description: required keys, each key's check, the
+    /// names the provider serves, and the name inside the zone.
+    fn ddns_problems(&self, d: &DdnsConfig) -> Vec<Problem> {
+        let spec = d.provider.spec();
+        let mut problems = vec![];
+        // Missing keys first, then values the key's check refuses.
+        for key in spec
+            .keys
+            .iter()
+            .filter(|k| k.required && d.get(k.name).is_none())
+        {
+            problems.push(
+                Problem::new(
+                    &["ddns", "provider"],
+                    format!("provider {} needs `{}` in [ddns]", d.provider, key.name),
+                )
+                .hint(format!("add {} = ... to the [ddns] section", key.name)),
+            );
+        }
+        for key in spec.keys {
+            if let Some(v) = d.get(key.name)
+                && let Err(why) = (key.check)(&v)
+            {
+                problems.push(Problem::new(&["ddns", key.name], why).hint(key.hint));
+            }
+        }
+        if let Some(suffix) = spec.name_suffix
+            && !self.name.as_str().ends_with(suffix)
+        {
+            problems.push(
+                Problem::new(&["name"], format!("{} names end in {suffix}", spec.title))
+                    .hint(format!("set name = \"yourname{suffix}\"")),
+            );
+        }
+        if let Some(zone) = &d.zone {
+            let n = self.name.as_str();
+            if n != zone.as_str() && !n.ends_with(&format!(".{zone}")) {
+                problems.push(
+                    Problem::new(&["ddns", "zone"], format!("{n} is not inside zone {zone}"))
+                        .hint("set zone to the domain that holds the name"),
+                );
+            }
+        }
+        if d.ttl == 0 {
+            problems.push(Problem::new(
+                &["ddns", "ttl"],
+                "ttl must be at least 1 second",
+            ));
         }
         problems
     }

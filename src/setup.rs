@@ -7,23 +7,18 @@ use std::path::PathBuf;
 
 use crate::config::{
     CertConfig, ChallengeKind, Config, DdnsConfig, DomainName, IpConfig, NotifyConfig, PortSpec,
-    PortsConfig, ProviderKind, Secret,
+    PortsConfig, Secret,
 };
+use crate::ddns::registry::{self, Builtin, PROVIDERS, ProviderId};
 use crate::error::{Error, Result};
 use crate::prompt::{Answer, Answers, Choice, Prompter, Question};
 
-/// Every key an answers file may hold.
-pub const ANSWER_KEYS: &[&str] = &[
+/// The keys an answers file may hold besides the providers' own (`ddns.<key>`, from the
+/// registry).
+const FIXED_KEYS: &[&str] = &[
     "name",
     "aliases",
     "ddns.provider",
-    "ddns.server",
-    "ddns.zone",
-    "ddns.username",
-    "ddns.key_name",
-    "ddns.password",
-    "ddns.token",
-    "ddns.tsig_secret",
     "ports.forward",
     "cert.enabled",
     "cert.ca",
@@ -46,8 +41,31 @@ pub const ANSWER_KEYS: &[&str] = &[
     "schedule",
 ];
 
-/// The keys whose answers are secrets.
-pub const SECRET_KEYS: &[&str] = &["ddns.password", "ddns.token", "ddns.tsig_secret"];
+/// Every key an answers file may hold.
+pub fn answer_keys() -> Vec<String> {
+    let mut keys: Vec<String> = FIXED_KEYS.iter().map(|k| k.to_string()).collect();
+    for spec in PROVIDERS {
+        for k in spec.keys.iter().map(|k| k.name).chain([spec.secret.name]) {
+            let key = format!("ddns.{k}");
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// The keys whose answers are secrets: every provider's secret.
+pub fn secret_keys() -> Vec<String> {
+    let mut keys = vec![];
+    for spec in PROVIDERS {
+        let key = format!("ddns.{}", spec.secret.name);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
 
 /// Keys asked only when the user opts into advanced settings; given answers apply regardless.
 const ADVANCED_KEYS: &[&str] = &[
@@ -74,8 +92,10 @@ pub struct Candidate {
     pub schedule: bool,
 }
 
-/// Secrets to store: (section, key, value).
-pub type SecretList = [(String, String, Secret)];
+/// One secret to store: (section, key, value).
+pub type SecretEntry = (String, String, Secret);
+/// Secrets to store.
+pub type SecretList = [SecretEntry];
 /// Checks a candidate's credentials with the provider.
 pub type CheckCredentials<'a> = dyn FnMut(&Config, &SecretList) -> Result<()> + 'a;
 
@@ -93,73 +113,6 @@ pub struct Context<'a> {
 
 fn q<'a>(key: &'a str, prompt: &'a str, help: &'a str) -> Question<'a> {
     Question { key, prompt, help }
-}
-
-const PROVIDERS: [Choice<'static>; 5] = [
-    Choice {
-        value: "dyndns2",
-        label: "dyndns2: No-IP, Dynu, DynDNS, OVH DynHost, Strato and most router-supported services",
-    },
-    Choice {
-        value: "rfc2136",
-        label: "rfc2136: your own DNS server (BIND, Knot, PowerDNS) with a TSIG key",
-    },
-    Choice {
-        value: "cloudflare",
-        label: "cloudflare: a zone at Cloudflare, with an API token",
-    },
-    Choice {
-        value: "desec",
-        label: "desec: deSEC (dedyn.io names or your own domain), with a token",
-    },
-    Choice {
-        value: "duckdns",
-        label: "duckdns: a name under duckdns.org, with the account token",
-    },
-];
-
-fn provider_kind(value: &str) -> ProviderKind {
-    match value {
-        "dyndns2" => ProviderKind::Dyndns2,
-        "rfc2136" => ProviderKind::Rfc2136,
-        "cloudflare" => ProviderKind::Cloudflare,
-        "desec" => ProviderKind::Desec,
-        _ => ProviderKind::Duckdns,
-    }
-}
-
-/// Where to get the provider's credentials, in plain words.
-pub fn provider_help(kind: ProviderKind) -> &'static str {
-    match kind {
-        ProviderKind::Dyndns2 => {
-            "Your DNS service's update URL, user name and password. No-IP: \
-             https://dynupdate.no-ip.com/nic/update, the password is a DDNS Key (Dynamic DNS > \
-             DDNS Keys). Dynu: https://api.dynu.com/nic/update. Your service's help page names \
-             its \"dyndns2\" or \"DynDNS compatible\" URL."
-        }
-        ProviderKind::Rfc2136 => {
-            "Your DNS server's address, the zone, and a TSIG key allowed to update this name. \
-             Make one with `tsig-keygen -a hmac-sha256 ddns-key` (BIND) or \
-             `keymgr -t ddns-key hmac-sha256` (Knot); the secret is the base64 string."
-        }
-        ProviderKind::Cloudflare => {
-            "An API token limited to this zone: dash.cloudflare.com > My Profile > API Tokens > \
-             Create Token > template \"Edit zone DNS\", zone = your domain."
-        }
-        ProviderKind::Desec => {
-            "A token from desec.io > Token Management > + (a token limited to this domain is \
-             best)."
-        }
-        ProviderKind::Duckdns => "The token shown at the top of duckdns.org after you sign in.",
-    }
-}
-
-fn secret_key(kind: ProviderKind) -> &'static str {
-    match kind {
-        ProviderKind::Dyndns2 => "password",
-        ProviderKind::Rfc2136 => "tsig_secret",
-        _ => "token",
-    }
 }
 
 fn validate_name(s: &str) -> std::result::Result<(), String> {
@@ -237,7 +190,6 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
     let def = |key: &str, current: Option<String>, builtin: Option<&str>| -> Option<String> {
         given.text(key).or(current).or(builtin.map(str::to_string))
     };
-    let ok = |_: &str| Ok(());
 
     let name = p.input(
         q(
@@ -251,163 +203,7 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
     )?;
     let name: DomainName = name.parse().map_err(Error::usage)?;
 
-    // The provider: the current one, else a guess from the name.
-    let guess = if name.as_str().ends_with(".duckdns.org") {
-        "duckdns"
-    } else if name.as_str().ends_with(".dedyn.io") {
-        "desec"
-    } else {
-        "dyndns2"
-    };
-    let default_provider = def(
-        "ddns.provider",
-        cur.and_then(|c| c.ddns.as_ref())
-            .map(|d| d.provider.to_string()),
-        Some(guess),
-    )
-    .unwrap_or_default();
-    let default_index = PROVIDERS
-        .iter()
-        .position(|c| c.value == default_provider)
-        .unwrap_or(0);
-    let i = p.select(
-        q(
-            "ddns.provider",
-            "DNS provider",
-            "Who serves this name? direkt keeps it pointing at your public address.",
-        ),
-        &PROVIDERS,
-        default_index,
-    )?;
-    let kind = provider_kind(PROVIDERS[i].value);
-    let cur_ddns = cur
-        .and_then(|c| c.ddns.as_ref())
-        .filter(|d| d.provider == kind);
-    let mut ddns = cur_ddns.cloned().unwrap_or(DdnsConfig {
-        provider: kind,
-        server: None,
-        zone: None,
-        username: None,
-        key_name: None,
-        algorithm: Default::default(),
-        ttl: 300,
-        refresh: crate::config::HumanDuration(std::time::Duration::from_secs(25 * 86400)),
-        password_file: None,
-        token_file: None,
-        tsig_secret_file: None,
-    });
-    let help = provider_help(kind);
-    let parent_zone = name
-        .as_str()
-        .split_once('.')
-        .map(|(_, z)| z.to_string())
-        .unwrap_or_default();
-    match kind {
-        ProviderKind::Dyndns2 => {
-            ddns.server = Some(p.input(
-                q("ddns.server", "Update URL", help),
-                def("ddns.server", ddns.server.clone(), None).as_deref(),
-                &|s: &str| {
-                    if s.starts_with("https://") || s.starts_with("http://") {
-                        Ok(())
-                    } else {
-                        Err(
-                            "write the full URL, e.g. https://dynupdate.no-ip.com/nic/update"
-                                .into(),
-                        )
-                    }
-                },
-            )?);
-            ddns.username = Some(p.input(
-                q("ddns.username", "User name", ""),
-                def("ddns.username", ddns.username.clone(), None).as_deref(),
-                &ok,
-            )?);
-        }
-        ProviderKind::Rfc2136 => {
-            ddns.server = Some(p.input(
-                q("ddns.server", "DNS server (primary) address", help),
-                def("ddns.server", ddns.server.clone(), None).as_deref(),
-                &|s: &str| {
-                    if s.parse::<std::net::SocketAddr>().is_ok()
-                        || s.parse::<std::net::IpAddr>().is_ok()
-                    {
-                        Ok(())
-                    } else {
-                        Err("write an IP address or IP:port, e.g. 192.0.2.53:53".into())
-                    }
-                },
-            )?);
-            ddns.zone = Some(zone_question(p, &def, &ddns, &parent_zone)?);
-            ddns.key_name = Some(p.input(
-                q(
-                    "ddns.key_name",
-                    "TSIG key name",
-                    "The key's name as the server knows it.",
-                ),
-                def("ddns.key_name", ddns.key_name.clone(), Some("ddns-key")).as_deref(),
-                &ok,
-            )?);
-        }
-        ProviderKind::Cloudflare | ProviderKind::Desec => {
-            ddns.zone = Some(zone_question(p, &def, &ddns, &parent_zone)?);
-        }
-        ProviderKind::Duckdns => {}
-    }
-    if kind == ProviderKind::Duckdns && !name.as_str().ends_with(".duckdns.org") {
-        return Err(Error::usage(format!(
-            "{name} is not a DuckDNS name (they end in .duckdns.org)"
-        ))
-        .hint("choose another provider, or a name like yourname.duckdns.org"));
-    }
-
-    // The secret, validated with the provider before going on.
-    let skey = secret_key(kind);
-    let answer_key = format!("ddns.{skey}");
-    let mut current_secret = match given.get(&answer_key) {
-        Some(Answer::Secret(s)) => Some(s.clone()),
-        Some(Answer::Text(s)) => Some(Secret::new(s.clone())),
-        _ => (cx.current_secret)("ddns", skey),
-    };
-    let secret_prompt = match kind {
-        ProviderKind::Dyndns2 => "Password",
-        ProviderKind::Rfc2136 => "TSIG secret (base64)",
-        _ => "API token",
-    };
-    let mut secrets;
-    loop {
-        let secret = p.password(
-            q(
-                &answer_key,
-                secret_prompt,
-                if kind == ProviderKind::Duckdns {
-                    help
-                } else {
-                    ""
-                },
-            ),
-            current_secret.as_ref(),
-        )?;
-        secrets = vec![("ddns".to_string(), skey.to_string(), secret.clone())];
-        let mut probe = base_config(&name, cur);
-        probe.ddns = Some(ddns_without_secret_file(&ddns, skey));
-        match (cx.check_credentials)(&probe, &secrets) {
-            Ok(()) => break,
-            Err(e) if p.interactive() => {
-                eprintln!("The provider did not accept this: {}", e.message());
-                if let Some(h) = e.hint_text() {
-                    eprintln!("{h}");
-                }
-                let again = p.confirm(q("ddns.retry", "Enter the credentials again?", ""), true)?;
-                if !again {
-                    return Err(e);
-                }
-                current_secret = None;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    let ddns = ddns_without_secret_file(&ddns, skey);
+    let (ddns, secrets) = ddns_questions(p, cx, &def, &name)?;
 
     // Ports.
     let cur_ports = cur.and_then(|c| c.ports.as_ref());
@@ -633,38 +429,136 @@ fn given_bool(given: &Answers, key: &str) -> Option<bool> {
 
 type Def<'a> = dyn Fn(&str, Option<String>, Option<&str>) -> Option<String> + 'a;
 
-fn zone_question(
-    p: &mut dyn Prompter,
-    def: &Def,
-    ddns: &DdnsConfig,
-    parent_zone: &str,
-) -> Result<DomainName> {
-    let zone = p.input(
-        q(
-            "ddns.zone",
-            "Zone (the domain that holds the name)",
-            "Usually the name without its first label.",
-        ),
-        def(
-            "ddns.zone",
-            ddns.zone.as_ref().map(|z| z.to_string()),
-            Some(parent_zone),
-        )
-        .as_deref(),
-        &validate_name,
-    )?;
-    zone.parse().map_err(Error::usage)
+/// The provider named in the answers given up front, if any; an unknown one is a usage error
+/// naming the key and the providers there are (before anything is detected or written).
+pub fn given_provider(given: &Answers) -> Result<Option<ProviderId>> {
+    let Some(text) = given.text("ddns.provider") else {
+        return Ok(None);
+    };
+    text.parse::<ProviderId>().map(Some).map_err(|why| {
+        Error::usage(format!(
+            "the answer for `ddns.provider` is not valid: {why}"
+        ))
+        .hint("`direkt ddns providers` lists them; nothing was changed")
+    })
 }
 
-/// The secret now goes to the secrets file, so a `*_file` for it would shadow the new value.
-fn ddns_without_secret_file(d: &DdnsConfig, key: &str) -> DdnsConfig {
-    let mut d = d.clone();
-    match key {
-        "password" => d.password_file = None,
-        "token" => d.token_file = None,
-        _ => d.tsig_secret_file = None,
+/// The DNS provider, its keys and its secret, each question from the provider's description
+/// in the registry; the secret is checked with the provider before going on.
+fn ddns_questions(
+    p: &mut dyn Prompter,
+    cx: &mut Context,
+    def: &Def,
+    name: &DomainName,
+) -> Result<(DdnsConfig, Vec<SecretEntry>)> {
+    let cur = cx.current;
+    let cur_provider = cur.and_then(|c| c.ddns.as_ref()).map(|d| d.provider);
+    let default = given_provider(cx.given)?
+        .or(cur_provider)
+        .unwrap_or_else(|| registry::guess(name.as_str()));
+    let choices: Vec<Choice> = PROVIDERS
+        .iter()
+        .map(|s| Choice {
+            value: s.name,
+            label: s.summary,
+        })
+        .collect();
+    let default_index = PROVIDERS
+        .iter()
+        .position(|s| s.name == default.name())
+        .unwrap_or(0);
+    let i = p.select(
+        q(
+            "ddns.provider",
+            "DNS provider",
+            "Who serves this name? direkt keeps it pointing at your public address.",
+        ),
+        &choices,
+        default_index,
+    )?;
+    let spec = PROVIDERS[i];
+    let provider: ProviderId = spec.name.parse().map_err(Error::usage)?;
+    let mut ddns = cur
+        .and_then(|c| c.ddns.clone())
+        .filter(|d| d.provider == provider)
+        .unwrap_or_else(|| DdnsConfig::new(provider));
+    let parent_zone = name
+        .as_str()
+        .split_once('.')
+        .map(|(_, z)| z.to_string())
+        .unwrap_or_default();
+    for key in spec.keys {
+        let answer_key = format!("ddns.{}", key.name);
+        let builtin = match key.default {
+            Builtin::None => None,
+            Builtin::ParentZone => Some(parent_zone.as_str()),
+            Builtin::Text(t) => Some(t),
+        };
+        let value = p.input(
+            q(&answer_key, key.prompt, key.help),
+            def(&answer_key, ddns.get(key.name), builtin).as_deref(),
+            &key.check,
+        )?;
+        ddns.set(key.name, value).map_err(Error::usage)?;
     }
-    d
+    if let Some(suffix) = spec.name_suffix
+        && !name.as_str().ends_with(suffix)
+    {
+        return Err(Error::usage(format!(
+            "{name} is not a {} name (they end in {suffix})",
+            spec.title
+        ))
+        .hint(format!(
+            "choose another provider, or a name like yourname{suffix}"
+        )));
+    }
+    let secrets = secret_question(p, cx, name, &ddns)?;
+    ddns.clear_secret_file(spec.secret.name);
+    Ok((ddns, secrets))
+}
+
+/// The provider's secret, validated with the provider before going on (asked again on a
+/// terminal when refused).
+fn secret_question(
+    p: &mut dyn Prompter,
+    cx: &mut Context,
+    name: &DomainName,
+    ddns: &DdnsConfig,
+) -> Result<Vec<SecretEntry>> {
+    let secret_key = ddns.provider.spec().secret;
+    let skey = secret_key.name;
+    let answer_key = format!("ddns.{skey}");
+    let mut current_secret = match cx.given.get(&answer_key) {
+        Some(Answer::Secret(s)) => Some(s.clone()),
+        Some(Answer::Text(s)) => Some(Secret::new(s.clone())),
+        _ => (cx.current_secret)("ddns", skey),
+    };
+    let mut probe = base_config(name, cx.current);
+    let mut candidate = ddns.clone();
+    candidate.clear_secret_file(skey);
+    probe.ddns = Some(candidate);
+    loop {
+        let secret = p.password(
+            q(&answer_key, secret_key.prompt, secret_key.help),
+            current_secret.as_ref(),
+        )?;
+        let secrets = vec![("ddns".to_string(), skey.to_string(), secret)];
+        match (cx.check_credentials)(&probe, &secrets) {
+            Ok(()) => return Ok(secrets),
+            Err(e) if p.interactive() => {
+                eprintln!("The provider did not accept this: {}", e.message());
+                if let Some(h) = e.hint_text() {
+                    eprintln!("{h}");
+                }
+                let again = p.confirm(q("ddns.retry", "Enter the credentials again?", ""), true)?;
+                if !again {
+                    return Err(e);
+                }
+                current_secret = None;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The current config with a new name, or a fresh one.
@@ -877,7 +771,7 @@ mod tests {
         let mut checked = 0;
         let mut check = |c: &Config, s: &[(String, String, Secret)]| {
             checked += 1;
-            assert_eq!(c.ddns.as_ref().unwrap().provider, ProviderKind::Rfc2136);
+            assert_eq!(c.ddns.as_ref().unwrap().provider.name(), "rfc2136");
             assert_eq!(s[0].2.expose(), "c2VjcmV0");
             Ok(())
         };

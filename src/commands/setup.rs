@@ -14,7 +14,7 @@ use crate::fsutil;
 use crate::output::{Printer, Style};
 use crate::prompt::{Answer, Answers, AnswersPrompter, Prompter, TerminalPrompter};
 use crate::renew::{self, parts::RunOptions};
-use crate::setup::{self, ANSWER_KEYS, Candidate, SECRET_KEYS};
+use crate::setup::{self, Candidate};
 use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
 
 #[derive(Debug, clap::Args)]
@@ -41,8 +41,8 @@ pub struct SetupArgs {
     /// The box's name (answer `name`)
     #[arg(long, env = "DIREKT_SETUP_NAME", value_name = "NAME")]
     pub name: Option<String>,
-    /// DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)
-    #[arg(long, env = "DIREKT_SETUP_PROVIDER", value_name = "PROVIDER")]
+    /// DNS provider (answer `ddns.provider`; `direkt ddns providers` describes them)
+    #[arg(long, env = "DIREKT_SETUP_PROVIDER", value_name = "PROVIDER", value_parser = provider_names())]
     pub provider: Option<String>,
     /// dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)
     #[arg(long, env = "DIREKT_SETUP_DNS_SERVER", value_name = "SERVER")]
@@ -83,6 +83,15 @@ pub struct SetupArgs {
     /// Write the config only; apply nothing now (answer `apply = false`)
     #[arg(long)]
     pub no_apply: bool,
+}
+
+/// The registry's provider names (and aliases) as the flag's possible values.
+fn provider_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::ddns::PROVIDERS
+            .iter()
+            .map(|s| clap::builder::PossibleValue::new(s.name).aliases(s.aliases.iter().copied())),
+    )
 }
 
 impl SetupArgs {
@@ -134,12 +143,12 @@ fn merge(mut a: Answers, b: &Answers) -> Answers {
 
 /// Secrets from the environment, under the names renew uses too.
 fn env_secrets(a: &mut Answers) {
-    for key in SECRET_KEYS {
+    for key in setup::secret_keys() {
         let (section, k) = key.split_once('.').expect("dotted key");
         if let Ok(v) = std::env::var(crate::config::env_name(section, k))
             && !v.is_empty()
         {
-            a.set(key, Answer::Secret(Secret::new(v)));
+            a.set(&key, Answer::Secret(Secret::new(v)));
         }
     }
 }
@@ -156,11 +165,17 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
     }
     let settings = Settings::load(global)?;
     let mut given = match args.answers.as_ref().or(args.defaults.as_ref()) {
-        Some(f) => Answers::from_file(f, ANSWER_KEYS, SECRET_KEYS)?,
+        Some(f) => {
+            let (known, secret) = (setup::answer_keys(), setup::secret_keys());
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            let secret: Vec<&str> = secret.iter().map(String::as_str).collect();
+            Answers::from_file(f, &known, &secret)?
+        }
         None => Answers::default(),
     };
     env_secrets(&mut given);
     let given = merge(given, &flags);
+    setup::given_provider(&given)?;
 
     // 1. Look at the network first, with the address sources the config (or answers) name.
     let detect_settings = provisional_settings(&settings, &given);
@@ -176,17 +191,13 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
         Box::new(TerminalPrompter::new(p.color))
     };
     let current_secret = |section: &str, key: &str| -> Option<Secret> {
-        let file = settings.config.as_ref().and_then(|c| match (section, key) {
-            ("ddns", "password") => c.ddns.as_ref()?.password_file.clone(),
-            ("ddns", "token") => c.ddns.as_ref()?.token_file.clone(),
-            ("ddns", "tsig_secret") => c.ddns.as_ref()?.tsig_secret_file.clone(),
-            _ => None,
-        });
-        settings
-            .secrets
-            .get(section, key, file.as_deref())
-            .ok()
-            .flatten()
+        let file = settings
+            .config
+            .as_ref()
+            .and_then(|c| c.ddns.as_ref())
+            .filter(|_| section == "ddns")
+            .and_then(|d| d.secret_file(key));
+        settings.secrets.get(section, key, file).ok().flatten()
     };
     let dry_run = args.dry_run;
     let mut check = |config: &Config, secrets: &[(String, String, Secret)]| -> Result<()> {

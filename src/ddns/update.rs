@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Failure, Provider, ProviderError};
-use crate::config::{Config, DdnsConfig, ProviderKind, Settings};
+use crate::config::{Config, DdnsConfig, Settings};
+use crate::ddns::ProviderId;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ip::{self, Detection, Family, FamilyDetection, Verdict};
 use crate::state::{Backoff, Latch, State, StateLock, now_unix};
@@ -117,7 +118,7 @@ pub struct ReportError {
 #[derive(Debug, Clone, Serialize)]
 pub struct UpdateReport {
     pub name: String,
-    pub provider: ProviderKind,
+    pub provider: ProviderId,
     pub dry_run: bool,
     pub forced: bool,
     pub families: Vec<FamilyOutcome>,
@@ -205,10 +206,7 @@ pub async fn update(
     opts: &UpdateOptions,
 ) -> Result<UpdateReport> {
     let config = settings.require()?;
-    let ddns = config.ddns.as_ref().ok_or_else(|| {
-        Error::usage("no DNS provider is configured")
-            .hint("add a [ddns] section (see the README, \"Dynamic DNS and public address\")")
-    })?;
+    let ddns = config.ddns.as_ref().ok_or_else(super::no_provider)?;
     let hash = config_hash(config, ddns, settings)?;
     let now = now_unix();
     let mut report = UpdateReport {

@@ -229,7 +229,7 @@ async fn find_authoritative(
     let mut servers = vec![];
     let ddns = ctx.config.and_then(|c| c.ddns.as_ref());
     if let Some(d) = ddns
-        && d.provider == crate::config::ProviderKind::Rfc2136
+        && d.provider.kind() == crate::ddns::registry::Kind::Rfc2136
         && let Some(s) = &d.server
     {
         if let Ok(sa) = s.parse::<SocketAddr>() {

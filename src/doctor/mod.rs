@@ -10,6 +10,7 @@ pub mod dns;
 pub mod gateway;
 pub mod local;
 pub mod network;
+pub mod provider;
 pub mod reach;
 pub mod render;
 pub mod verdict;
@@ -294,7 +295,7 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
         Planned::new("reach.hairpin", reach::hairpin(ctx)),
         Planned::new("cert.disk", cert::disk(ctx)),
         Planned::new("cert.served", cert::served(ctx)),
-        Planned::new("provider.credentials", network::provider_credentials(ctx)),
+        Planned::new("provider.credentials", provider::credentials(ctx)),
         Planned::new("renew.last", network::renew_last(ctx)),
     ]);
     p
