@@ -329,8 +329,8 @@ fn default_lease() -> HumanDuration {
 #[serde(deny_unknown_fields)]
 pub struct CertConfig {
     /// `letsencrypt`, `letsencrypt-staging`, `zerossl`, or a directory URL.
-    #[serde(default = "default_ca")]
-    pub ca: String,
+    #[serde(default)]
+    pub ca: Ca,
     /// Extra PEM roots to trust for the CA's own TLS (a private CA, the lab's Pebble).
     pub ca_bundle: Option<PathBuf>,
     pub email: Option<String>,
@@ -358,9 +358,6 @@ pub struct CertConfig {
     pub deploy_hook_timeout: HumanDuration,
 }
 
-fn default_ca() -> String {
-    "letsencrypt".into()
-}
 fn default_challenges() -> Vec<ChallengeKind> {
     vec![ChallengeKind::Http01]
 }
@@ -368,6 +365,82 @@ fn default_hook_timeout() -> HumanDuration {
     HumanDuration(Duration::from_secs(60))
 }
 
+/// The certificate authority: a known one by name, or any ACME directory by its URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Ca {
+    #[default]
+    LetsEncrypt,
+    LetsEncryptStaging,
+    ZeroSsl,
+    /// An ACME directory URL (`https://...`).
+    Directory(String),
+}
+
+impl Ca {
+    /// The CAs known by name, in the order the wizard mentions them.
+    pub const NAMED: [Ca; 3] = [Ca::LetsEncrypt, Ca::LetsEncryptStaging, Ca::ZeroSsl];
+
+    /// The name, or the directory URL.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Ca::LetsEncrypt => "letsencrypt",
+            Ca::LetsEncryptStaging => "letsencrypt-staging",
+            Ca::ZeroSsl => "zerossl",
+            Ca::Directory(url) => url,
+        }
+    }
+
+    /// The identifier a CAA record names to allow this CA, if known.
+    pub fn caa_identifier(&self) -> Option<&'static str> {
+        match self {
+            Ca::LetsEncrypt | Ca::LetsEncryptStaging => Some("letsencrypt.org"),
+            Ca::ZeroSsl => Some("sectigo.com"),
+            Ca::Directory(_) => None,
+        }
+    }
+
+    /// What may be written, for messages: "letsencrypt, letsencrypt-staging, zerossl or an
+    /// https:// directory URL".
+    pub fn choices() -> String {
+        let names: Vec<&str> = Ca::NAMED.iter().map(Ca::as_str).collect();
+        format!("{} or an https:// directory URL", names.join(", "))
+    }
+}
+
+impl fmt::Display for Ca {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Ca {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if let Some(ca) = Ca::NAMED.iter().find(|c| c.as_str() == s) {
+            return Ok(ca.clone());
+        }
+        if s.starts_with("https://") {
+            return Ok(Ca::Directory(s.to_string()));
+        }
+        Err(format!("unknown CA `{s}`: use {}", Ca::choices()))
+    }
+}
+
+impl Serialize for Ca {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Ca {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        // Checked in validation, so the error points at `cert.ca` with a hint.
+        let s = String::deserialize(d)?;
+        Ok(s.parse().unwrap_or(Ca::Directory(s)))
+    }
+}
+
+/// An ACME challenge type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum ChallengeKind {
     #[serde(rename = "http-01")]
@@ -376,6 +449,41 @@ pub enum ChallengeKind {
     TlsAlpn01,
     #[serde(rename = "dns-01")]
     Dns01,
+}
+
+impl ChallengeKind {
+    pub const ALL: [ChallengeKind; 3] = [
+        ChallengeKind::Http01,
+        ChallengeKind::TlsAlpn01,
+        ChallengeKind::Dns01,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChallengeKind::Http01 => "http-01",
+            ChallengeKind::TlsAlpn01 => "tls-alpn-01",
+            ChallengeKind::Dns01 => "dns-01",
+        }
+    }
+}
+
+impl fmt::Display for ChallengeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ChallengeKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        ChallengeKind::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ChallengeKind::ALL.iter().map(|c| c.as_str()).collect();
+                format!("`{s}` is not a challenge: use {}", names.join(", "))
+            })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -753,12 +861,12 @@ impl Config {
                         .hint("use e.g. challenges = [\"http-01\", \"dns-01\"]"),
                 );
             }
-            let known = ["letsencrypt", "letsencrypt-staging", "zerossl"];
-            if !known.contains(&c.ca.as_str()) && !c.ca.starts_with("https://") {
+            if let Ca::Directory(url) = &c.ca
+                && !url.starts_with("https://")
+            {
                 problems.push(
-                    Problem::new(&["cert", "ca"], format!("unknown CA `{}`", c.ca)).hint(
-                        "use letsencrypt, letsencrypt-staging, zerossl or an https:// directory URL",
-                    ),
+                    Problem::new(&["cert", "ca"], format!("unknown CA `{url}`"))
+                        .hint(format!("use {}", Ca::choices())),
                 );
             }
             if c.challenges.contains(&ChallengeKind::Dns01) && self.ddns.is_none() {

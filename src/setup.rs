@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use crate::config::{
-    CertConfig, ChallengeKind, Config, DdnsConfig, DomainName, IpConfig, NotifyConfig, PortSpec,
-    PortsConfig, Secret,
+    Ca, CertConfig, ChallengeKind, Config, DdnsConfig, DomainName, IpConfig, NotifyConfig,
+    PortSpec, PortsConfig, Secret,
 };
 use crate::ddns::registry::{self, Builtin, PROVIDERS, ProviderId};
 use crate::error::{Error, Result};
@@ -136,38 +136,20 @@ pub fn parse_ports(s: &str) -> std::result::Result<Vec<PortSpec>, String> {
 }
 
 fn parse_challenges(s: &str) -> std::result::Result<Vec<ChallengeKind>, String> {
-    let list: std::result::Result<Vec<_>, String> = s
-        .split([',', ' '])
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| match p.trim() {
-            "http-01" => Ok(ChallengeKind::Http01),
-            "tls-alpn-01" => Ok(ChallengeKind::TlsAlpn01),
-            "dns-01" => Ok(ChallengeKind::Dns01),
-            other => Err(format!(
-                "`{other}` is not a challenge: use http-01, tls-alpn-01 or dns-01"
-            )),
-        })
-        .collect();
-    match list {
-        Ok(l) if l.is_empty() => Err("name at least one challenge".into()),
-        other => other,
+    let list: Vec<ChallengeKind> = split_list(s)
+        .iter()
+        .map(|p| p.parse())
+        .collect::<std::result::Result<_, _>>()?;
+    if list.is_empty() {
+        return Err("name at least one challenge".into());
     }
-}
-
-fn challenge_str(c: ChallengeKind) -> &'static str {
-    match c {
-        ChallengeKind::Http01 => "http-01",
-        ChallengeKind::TlsAlpn01 => "tls-alpn-01",
-        ChallengeKind::Dns01 => "dns-01",
-    }
+    Ok(list)
 }
 
 fn validate_ca(s: &str) -> std::result::Result<(), String> {
-    if ["letsencrypt", "letsencrypt-staging", "zerossl"].contains(&s) || s.starts_with("https://") {
-        Ok(())
-    } else {
-        Err("use letsencrypt, letsencrypt-staging, zerossl or an https:// directory URL".into())
-    }
+    s.parse::<Ca>()
+        .map(|_| ())
+        .map_err(|_| format!("use {}", Ca::choices()))
 }
 
 fn list(items: &[String]) -> String {
@@ -253,8 +235,8 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
             ),
             def(
                 "cert.ca",
-                cur_cert.map(|c| c.ca.clone()),
-                Some("letsencrypt"),
+                cur_cert.map(|c| c.ca.to_string()),
+                Some(Ca::default().as_str()),
             )
             .as_deref(),
             &validate_ca,
@@ -309,7 +291,7 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
                     list(
                         &c.challenges
                             .iter()
-                            .map(|c| challenge_str(*c).to_string())
+                            .map(|c| c.to_string())
                             .collect::<Vec<_>>(),
                     )
                 }),
@@ -319,7 +301,7 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
             &|s: &str| parse_challenges(s).map(|_| ()),
         )?;
         let base = cur_cert.cloned().unwrap_or(CertConfig {
-            ca: String::new(),
+            ca: Ca::default(),
             ca_bundle: None,
             email: None,
             accept_tos: false,
@@ -334,7 +316,7 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
             deploy_hook_timeout: crate::config::HumanDuration(std::time::Duration::from_secs(60)),
         });
         cert = Some(CertConfig {
-            ca,
+            ca: ca.parse().map_err(Error::usage)?,
             email: (!email.is_empty()).then_some(email),
             accept_tos: true,
             challenges: parse_challenges(&challenges).map_err(Error::usage)?,

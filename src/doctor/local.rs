@@ -198,7 +198,7 @@ pub fn parse_route_v6(text: &str) -> Option<DefaultRoute> {
 }
 
 pub async fn addresses(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "local.addresses";
+    let id = crate::doctor::CheckId::LocalAddresses.as_str();
     let l = &ctx.local;
     if let Some(e) = &l.error {
         return CheckResult::fail(id, format!("cannot list this box's network addresses: {e}"))
@@ -224,7 +224,7 @@ pub async fn addresses(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn route(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "local.route";
+    let id = crate::doctor::CheckId::LocalRoute.as_str();
     let l = &ctx.local;
     let want_v4 = ctx.family_enabled(crate::doctor::network::Family::V4);
     let describe = |r: &DefaultRoute| match r.gateway {
@@ -304,7 +304,7 @@ pub async fn listening(ctx: &Ctx<'_>, port: u16, proto: Protocol) -> Listening {
 }
 
 pub async fn service(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "service.local";
+    let id = crate::doctor::CheckId::ServiceLocal.as_str();
     if ctx.ports.is_empty() {
         return CheckResult::skip(id, "no forwarded ports configured");
     }

@@ -148,8 +148,8 @@ pub fn is_rfc1918(ip: IpAddr) -> bool {
 
 pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
     let id = match family {
-        Family::V4 => "public.ipv4",
-        Family::V6 => "public.ipv6",
+        Family::V4 => crate::doctor::CheckId::PublicIpv4.as_str(),
+        Family::V6 => crate::doctor::CheckId::PublicIpv6.as_str(),
     };
     if !ctx.family_enabled(family) {
         return CheckResult::skip(
@@ -255,7 +255,7 @@ pub async fn ports_mapped(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "nat.cgnat";
+    let id = crate::doctor::CheckId::NatCgnat.as_str();
     // The box itself on a carrier-grade NAT address (mobile routers do this).
     if let Some(a) = ctx.local.usable().find(|a| is_cgnat(a.address)) {
         return CheckResult::fail(
@@ -313,7 +313,7 @@ pub const CGNAT_WHY: &str = "the provider shares one public address among many c
 pub const CGNAT_FIX: &str = "ask the provider for a public IPv4 address (often free, sometimes called \"dual stack\" instead of \"DS-Lite\"), or use IPv6, or a tunnel/VPS";
 
 pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "nat.double";
+    let id = crate::doctor::CheckId::NatDouble.as_str();
     let view = crate::doctor::gateway::view(ctx).await;
     match view.wan {
         Some(wan) if is_rfc1918(wan) => CheckResult::fail(
@@ -335,7 +335,7 @@ pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn renew_last(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "renew.last";
+    let id = crate::doctor::CheckId::RenewLast.as_str();
     let state = match crate::state::StateDir::new(&ctx.settings.paths.state_dir).read() {
         Ok(s) => s,
         Err(e) => {

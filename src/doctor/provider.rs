@@ -8,10 +8,10 @@ use crate::config::DdnsConfig;
 use crate::ddns::registry::RecordType;
 use crate::ddns::{Failure, Provider, ProviderError};
 use crate::doctor::context::Ctx;
-use crate::doctor::{CheckResult, Status};
+use crate::doctor::{CheckId, CheckResult, Status};
 use crate::state::State;
 
-const ID: &str = "provider.credentials";
+const ID: &str = CheckId::ProviderCredentials.as_str();
 
 pub async fn credentials(ctx: &Ctx<'_>) -> CheckResult {
     let Some(c) = ctx.config else {

@@ -2,50 +2,22 @@
 //! DNS failing explains the probe failing, CGNAT explains every port timing out, and so on, so
 //! the first failing check in this order is the one to fix first.
 
+use crate::doctor::check_id::{self, CheckId};
 use crate::doctor::{CheckResult, Status, Verdict};
 
-/// Check IDs by how far down the chain of causes they sit. IDs not listed come after, in the
-/// order they ran.
-const PRIORITY: &[&str] = &[
-    "doctor",
-    "local.addresses",
-    "local.route",
-    "dns.resolver",
-    "nat.cgnat",
-    "nat.double",
-    "gateway.found",
-    "ports.mapped",
-    "public.ipv4",
-    "reach.tcp.80#isp",
-    "dns.authoritative",
-    "cert.disk",
-    "cert.served",
-    "reach.",
-    "service.local",
-    "provider.credentials",
-    "dns.recursive",
-    "dns.alias",
-    "dns.caa",
-    "gateway.wan",
-    "public.ipv6",
-    "renew.last",
-    "reach.hairpin",
-];
-
+/// Where a check sits in the chain of causes ([`CheckId::priority`]); IDs this build does not
+/// know (a saved report from another version) come last.
 fn rank(c: &CheckResult) -> usize {
     let isp = c.details.get("isp_block").and_then(|v| v.as_bool()) == Some(true);
-    PRIORITY
-        .iter()
-        .position(|p| {
-            if let Some(id) = p.strip_suffix("#isp") {
-                isp && c.id == id
-            } else if p.ends_with('.') {
-                c.id.starts_with(p) && c.id != "reach.hairpin"
-            } else {
-                c.id == *p
-            }
-        })
-        .unwrap_or(PRIORITY.len())
+    match c.id.parse::<CheckId>() {
+        Ok(id) => id.priority(isp),
+        Err(_) => check_id::unknown_priority(),
+    }
+}
+
+/// The check's ID, if this build knows it.
+fn id_of(c: &CheckResult) -> Option<CheckId> {
+    c.id.parse().ok()
 }
 
 fn capitalize(s: &str) -> String {
@@ -112,14 +84,12 @@ pub fn choose(checks: &[CheckResult]) -> Verdict {
 fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
     let reach: Vec<&str> = checks
         .iter()
-        .filter(|c| {
-            c.id.starts_with("reach.") && c.id != "reach.hairpin" && c.status == Status::Pass
-        })
+        .filter(|c| id_of(c).is_some_and(CheckId::is_reach) && c.status == Status::Pass)
         .map(|c| c.id.as_str())
         .collect();
     let public = checks
         .iter()
-        .find(|c| c.id == "public.ipv4")
+        .find(|c| id_of(c) == Some(CheckId::PublicIpv4))
         .and_then(|c| c.details.get("address"))
         .and_then(|v| v.as_str());
     let mut summary = prefix.to_string();
@@ -135,7 +105,7 @@ fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
     }
     if let Some(g) = checks
         .iter()
-        .find(|c| c.id == "gateway.found" && c.status == Status::Pass)
+        .find(|c| id_of(c) == Some(CheckId::GatewayFound) && c.status == Status::Pass)
     {
         summary.push_str(&format!(" ({})", g.summary));
     }
