@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::cli::GlobalArgs;
 // The provider list is the registry's: config validation reads it rather than keeping a copy.
 use crate::ddns::registry::ProviderId;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Result};
 use crate::fsutil;
 
 // ---------------------------------------------------------------------------------------------
@@ -25,6 +25,29 @@ use crate::fsutil;
 pub struct Paths {
     pub config_file: PathBuf,
     pub state_dir: PathBuf,
+}
+
+impl Paths {
+    /// The one precedence rule: a flag (or its environment variable) over the config file over
+    /// the default.
+    pub fn resolve(global: &GlobalArgs, config_file: PathBuf, config: Option<&Config>) -> Paths {
+        let state_dir = global
+            .state_dir
+            .clone()
+            .or_else(|| config.and_then(|c| c.state_dir.clone()))
+            .unwrap_or_else(default_state_dir);
+        Paths {
+            config_file,
+            state_dir,
+        }
+    }
+}
+
+/// The secrets file: `secrets_file` from the config, else `secrets.toml` beside the config.
+pub fn secrets_file_for(config: Option<&Config>, config_file: &Path) -> PathBuf {
+    config
+        .and_then(|c| c.secrets_file.clone())
+        .unwrap_or_else(|| config_file.with_file_name("secrets.toml"))
 }
 
 pub fn is_root() -> bool {
@@ -90,24 +113,29 @@ impl Settings {
         } else {
             None
         };
-        let state_dir = global
-            .state_dir
-            .clone()
-            .or_else(|| config.as_ref().and_then(|c| c.state_dir.clone()))
-            .unwrap_or_else(default_state_dir);
-        let secrets_file = config
-            .as_ref()
-            .and_then(|c| c.secrets_file.clone())
-            .unwrap_or_else(|| config_file.with_file_name("secrets.toml"));
-        let secrets = Secrets::load(&secrets_file)?;
+        let paths = Paths::resolve(global, config_file, config.as_ref());
+        let secrets = Secrets::load(&secrets_file_for(config.as_ref(), &paths.config_file))?;
         Ok(Settings {
-            paths: Paths {
-                config_file,
-                state_dir,
-            },
+            paths,
             config,
             secrets,
         })
+    }
+
+    /// Settings for a config not written yet (setup's candidate): the same paths rule as
+    /// [`Settings::load`], so a global `--state-dir` still wins over the candidate's
+    /// `state_dir`.
+    pub fn candidate(
+        global: &GlobalArgs,
+        config_file: &Path,
+        config: Config,
+        secrets: Secrets,
+    ) -> Settings {
+        Settings {
+            paths: Paths::resolve(global, config_file.to_path_buf(), Some(&config)),
+            config: Some(config),
+            secrets,
+        }
     }
 
     /// The config, or a usage error saying how to create one.
@@ -1189,6 +1217,37 @@ impl Secrets {
     pub fn all_values(&self) -> impl Iterator<Item = &Secret> {
         self.values.values()
     }
+}
+
+/// Merge `entries` (section, key, value) into the secrets file at `path`, keeping what else it
+/// holds; written atomically with mode 0600. `false` when nothing changed (nothing written).
+pub fn store_secrets(path: &Path, entries: &[(String, String, Secret)]) -> Result<bool> {
+    let mut table: toml::Table = match std::fs::read_to_string(path) {
+        // Never echo the content: it holds secrets.
+        Ok(t) => toml::from_str(&t).map_err(|_| {
+            Error::usage(format!("secrets file {} is not valid TOML", path.display()))
+                .hint("fix or remove it, then run setup again")
+        })?,
+        Err(_) => toml::Table::new(),
+    };
+    let mut changed = false;
+    for (section, key, value) in entries {
+        let t = table
+            .entry(section.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Some(t) = t.as_table_mut() else { continue };
+        if t.get(key).and_then(|v| v.as_str()) != Some(value.expose()) {
+            t.insert(key.clone(), toml::Value::String(value.expose().to_string()));
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(false);
+    }
+    let text = toml::to_string(&table).failed(|| "cannot encode the secrets".into())?;
+    fsutil::write_atomic(path, text.as_bytes(), 0o600)
+        .failed(|| format!("cannot write {}", path.display()))?;
+    Ok(true)
 }
 
 pub fn env_name(section: &str, key: &str) -> String {

@@ -164,6 +164,73 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
         ));
     }
     let settings = Settings::load(global)?;
+    let given = given_answers(args, &flags)?;
+    let spinner = tty && !unattended;
+
+    // 1. Look at the network first, with the address sources the config (or answers) name.
+    let detect_settings = provisional_settings(&settings, &given);
+    let findings = with_spinner(p, spinner, "Looking at your network", || {
+        setup::detect::detect(&detect_settings)
+    });
+    show_findings(p, &findings);
+
+    // 2. Ask.
+    let prompter: Box<dyn Prompter> = if unattended {
+        Box::new(AnswersPrompter::new(given.clone()))
+    } else {
+        Box::new(TerminalPrompter::new(p.color))
+    };
+    let candidate = ask(
+        global,
+        &settings,
+        &given,
+        prompter,
+        args.dry_run,
+        spinner,
+        p,
+    )?;
+    let new_text = config_text(&candidate.config)?;
+    if args.dry_run {
+        show_dry_run(p, &settings, &candidate, &new_text);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // 3. Apply, with the candidate settings (nothing is written to the config yet), 4. doctor.
+    let cand = candidate_settings(global, &settings, &candidate.config, &candidate.secrets);
+    let exit = if candidate.apply {
+        apply_and_check(p, &cand, spinner)?
+    } else {
+        0
+    };
+
+    // 5. Write config and secrets, atomically, at the end.
+    write_config(&settings.paths.config_file, &new_text)?;
+    p.status(&format!("wrote {}", settings.paths.config_file.display()));
+    let secrets_file =
+        crate::config::secrets_file_for(Some(&candidate.config), &settings.paths.config_file);
+    if crate::config::store_secrets(&secrets_file, &candidate.secrets)? {
+        p.status(&format!("wrote {} (mode 0600)", secrets_file.display()));
+    }
+
+    // 6. The schedule.
+    if candidate.schedule {
+        install_schedule(global, &settings, &cand, p)?;
+    }
+    if exit == 0 {
+        p.status(&format!(
+            "{} {} is set up. `direkt status` shows it; `direkt renew` keeps it working.",
+            ok_mark(p),
+            candidate.config.name
+        ));
+    } else {
+        p.status("Setup is saved, but not everything worked: see the errors above. `direkt renew` retries; `direkt doctor` explains.");
+    }
+    Ok(ExitCode::from(exit))
+}
+
+/// The answers given up front: the answers (or defaults) file, secrets from the environment,
+/// the flags; an unknown provider is refused here, before anything is looked at.
+fn given_answers(args: &SetupArgs, flags: &Answers) -> Result<Answers> {
     let mut given = match args.answers.as_ref().or(args.defaults.as_ref()) {
         Some(f) => {
             let (known, secret) = (setup::answer_keys(), setup::secret_keys());
@@ -174,22 +241,21 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
         None => Answers::default(),
     };
     env_secrets(&mut given);
-    let given = merge(given, &flags);
+    let given = merge(given, flags);
     setup::given_provider(&given)?;
+    Ok(given)
+}
 
-    // 1. Look at the network first, with the address sources the config (or answers) name.
-    let detect_settings = provisional_settings(&settings, &given);
-    let findings = with_spinner(p, tty && !unattended, "Looking at your network", || {
-        renew::parts::detect(&detect_settings)
-    });
-    show_findings(p, &findings);
-
-    // 2. Ask.
-    let mut prompter: Box<dyn Prompter> = if unattended {
-        Box::new(AnswersPrompter::new(given.clone()))
-    } else {
-        Box::new(TerminalPrompter::new(p.color))
-    };
+/// Ask every question; the provider's credentials are checked as soon as they are given.
+fn ask(
+    global: &GlobalArgs,
+    settings: &Settings,
+    given: &Answers,
+    mut prompter: Box<dyn Prompter>,
+    dry_run: bool,
+    spinner: bool,
+    p: &Printer,
+) -> Result<Candidate> {
     let current_secret = |section: &str, key: &str| -> Option<Secret> {
         let file = settings
             .config
@@ -199,15 +265,14 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
             .and_then(|d| d.secret_file(key));
         settings.secrets.get(section, key, file).ok().flatten()
     };
-    let dry_run = args.dry_run;
     let mut check = |config: &Config, secrets: &[(String, String, Secret)]| -> Result<()> {
         if dry_run {
             return Ok(());
         }
-        let s = candidate_settings(&settings, config, secrets);
+        let s = candidate_settings(global, settings, config, secrets);
         with_spinner(
             p,
-            tty && !unattended,
+            spinner,
             "Checking the credentials with the provider",
             || renew::parts::check_credentials(&s),
         )?;
@@ -220,74 +285,52 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
     let mut cx = setup::Context {
         current: settings.config.as_ref(),
         current_secret: &current_secret,
-        given: &given,
+        given,
         schedule_default: settings.paths.config_file == crate::config::default_config_file(),
         check_credentials: &mut check,
     };
-    let candidate = setup::ask(prompter.as_mut(), &mut cx)?;
-    drop(prompter);
+    setup::ask(prompter.as_mut(), &mut cx)
+}
 
-    let new_text = config_text(&candidate.config)?;
-    if args.dry_run {
-        show_dry_run(p, &settings, &candidate, &new_text);
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    // 3. Apply, with the candidate settings (nothing is written to the config yet).
-    let cand = candidate_settings(&settings, &candidate.config, &candidate.secrets);
-    let mut exit = 0u8;
-    if candidate.apply {
-        exit = apply(p, &cand, tty && !unattended)?;
-        // 4. Doctor.
-        match with_spinner(p, tty && !unattended, "Running doctor", || {
-            renew::parts::doctor(&cand)
-        }) {
-            Some((passed, verdict, _)) => {
-                let mark = if passed { ok_mark(p) } else { fail_mark(p) };
-                p.status(&format!("{mark} doctor: {verdict}"));
-                if !passed {
-                    p.status("  details: direkt doctor");
-                }
+/// Apply the candidate, then run doctor on it. Returns the worst exit code of the steps.
+fn apply_and_check(p: &Printer, cand: &Settings, spinner: bool) -> Result<u8> {
+    let exit = apply(p, cand, spinner)?;
+    match with_spinner(p, spinner, "Running doctor", || renew::parts::doctor(cand)) {
+        Some((passed, verdict, _)) => {
+            let mark = if passed { ok_mark(p) } else { fail_mark(p) };
+            p.status(&format!("{mark} doctor: {verdict}"));
+            if !passed {
+                p.status("  details: direkt doctor");
             }
-            None => p.status("doctor is not available in this build"),
         }
+        None => p.status("doctor is not available in this build"),
     }
+    Ok(exit)
+}
 
-    // 5. Write config and secrets, atomically, at the end.
-    write_config(&settings.paths.config_file, &new_text)?;
-    p.status(&format!("wrote {}", settings.paths.config_file.display()));
-    if let Some(f) = write_secrets(&settings, &candidate)? {
-        p.status(&format!("wrote {} (mode 0600)", f.display()));
-    }
-
-    // 6. The schedule.
-    if candidate.schedule {
-        let sglobal = GlobalArgs {
-            config: Some(settings.paths.config_file.clone()),
-            ..global.clone()
-        };
-        let plan = crate::commands::schedule::plan_for(
-            &sglobal,
-            &cand,
-            crate::config::HumanDuration(Duration::from_secs(300)),
-        )?;
-        let kind = if Path::new("/run/systemd/system").is_dir() {
-            crate::schedule::Kind::Systemd
-        } else {
-            crate::schedule::Kind::Cron
-        };
-        crate::commands::schedule::install(&plan, kind, Path::new("/"), p)?;
-    }
-    if exit == 0 {
-        p.status(&format!(
-            "{} {} is set up. `direkt status` shows it; `direkt renew` keeps it working.",
-            ok_mark(p),
-            candidate.config.name
-        ));
+/// Install the renew schedule for the config just written.
+fn install_schedule(
+    global: &GlobalArgs,
+    settings: &Settings,
+    cand: &Settings,
+    p: &Printer,
+) -> Result<()> {
+    let sglobal = GlobalArgs {
+        config: Some(settings.paths.config_file.clone()),
+        ..global.clone()
+    };
+    let plan = crate::commands::schedule::plan_for(
+        &sglobal,
+        cand,
+        crate::config::HumanDuration(Duration::from_secs(300)),
+    )?;
+    let kind = if Path::new("/run/systemd/system").is_dir() {
+        crate::schedule::Kind::Systemd
     } else {
-        p.status("Setup is saved, but not everything worked: see the errors above. `direkt renew` retries; `direkt doctor` explains.");
-    }
-    Ok(ExitCode::from(exit))
+        crate::schedule::Kind::Cron
+    };
+    crate::commands::schedule::install(&plan, kind, Path::new("/"), p)?;
+    Ok(())
 }
 
 fn ok_mark(p: &Printer) -> String {
@@ -364,7 +407,7 @@ fn with_spinner<T>(p: &Printer, spinner: bool, label: &str, f: impl FnOnce() -> 
     out
 }
 
-fn show_findings(p: &Printer, f: &renew::parts::Findings) {
+fn show_findings(p: &Printer, f: &setup::detect::Findings) {
     let mut lines = vec![];
     match (&f.gateway, &f.mapping_protocol) {
         (Some(g), Some(proto)) => lines.push(format!(
@@ -403,8 +446,10 @@ fn provisional_settings(settings: &Settings, given: &Answers) -> Settings {
     }
 }
 
-/// Settings as they will be once the candidate is written.
+/// Settings as they will be once the candidate is written. The paths follow the same rule as
+/// every other command: a global `--state-dir` wins over the candidate's `state_dir`.
 fn candidate_settings(
+    global: &GlobalArgs,
     settings: &Settings,
     config: &Config,
     secrets: &[(String, String, Secret)],
@@ -416,15 +461,7 @@ fn candidate_settings(
     for (section, key, value) in secrets {
         s.set(section, key, value.clone());
     }
-    let mut paths = settings.paths.clone();
-    if let Some(d) = &config.state_dir {
-        paths.state_dir = d.clone();
-    }
-    Settings {
-        paths,
-        config: Some(config.clone()),
-        secrets: s,
-    }
+    Settings::candidate(global, &settings.paths.config_file, config.clone(), s)
 }
 
 fn config_text(config: &Config) -> Result<String> {
@@ -444,40 +481,6 @@ fn write_config(path: &Path, text: &str) -> Result<()> {
     }
     fsutil::write_atomic(path, text.as_bytes(), 0o644)
         .failed(|| format!("cannot write {}", path.display()))
-}
-
-/// Merge the new secrets into the secrets file (0600, atomic). `None` when nothing changed.
-fn write_secrets(settings: &Settings, c: &Candidate) -> Result<Option<PathBuf>> {
-    let path = c
-        .config
-        .secrets_file
-        .clone()
-        .unwrap_or_else(|| settings.paths.config_file.with_file_name("secrets.toml"));
-    let mut table: toml::Table = match std::fs::read_to_string(&path) {
-        Ok(t) => toml::from_str(&t).map_err(|_| {
-            Error::usage(format!("secrets file {} is not valid TOML", path.display()))
-                .hint("fix or remove it, then run setup again")
-        })?,
-        Err(_) => toml::Table::new(),
-    };
-    let mut changed = false;
-    for (section, key, value) in &c.secrets {
-        let t = table
-            .entry(section.clone())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        let Some(t) = t.as_table_mut() else { continue };
-        if t.get(key).and_then(|v| v.as_str()) != Some(value.expose()) {
-            t.insert(key.clone(), toml::Value::String(value.expose().to_string()));
-            changed = true;
-        }
-    }
-    if !changed {
-        return Ok(None);
-    }
-    let text = toml::to_string(&table).failed(|| "cannot encode the secrets".into())?;
-    fsutil::write_atomic(&path, text.as_bytes(), 0o600)
-        .failed(|| format!("cannot write {}", path.display()))?;
-    Ok(Some(path))
 }
 
 fn show_dry_run(p: &Printer, settings: &Settings, c: &Candidate, new_text: &str) {
