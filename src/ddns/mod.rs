@@ -20,15 +20,28 @@
 //! provider's API cannot do it; a configuration problem). `Into<Error>` maps the classes to
 //! exit codes 4, 1, 1 and 2.
 
-pub mod cloudflare;
-pub mod desec;
-pub mod duckdns;
-pub mod dyndns2;
 pub mod registry;
-pub mod rfc2136;
 pub mod update;
 
-pub use registry::{PROVIDERS, ProviderId, Spec};
+/// Declares each provider's module and lists its description in [`PROVIDERS`], so adding a
+/// provider is its file plus one line here.
+macro_rules! providers {
+    ($($provider:ident),* $(,)?) => {
+        $(pub mod $provider;)*
+        /// Every provider, in the order the wizard lists them.
+        pub static PROVIDERS: &[&registry::Spec] = &[$(&$provider::SPEC),*];
+    };
+}
+
+providers! {
+    dyndns2,
+    rfc2136,
+    cloudflare,
+    desec,
+    duckdns,
+}
+
+pub use registry::{ProviderId, Spec};
 
 pub use update::{DdnsState, UpdateOptions, UpdateReport, update};
 

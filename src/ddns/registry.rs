@@ -4,7 +4,7 @@
 //! providers.
 //!
 //! Adding a provider is one file in `src/ddns/` with a `pub const SPEC: Spec` and a
-//! [`Provider`] implementation, plus one line in [`PROVIDERS`].
+//! [`Provider`] implementation, plus its name in the `providers!` list in `ddns/mod.rs`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -147,14 +147,7 @@ impl Spec {
     }
 }
 
-/// Every provider, in the order the wizard lists them.
-pub static PROVIDERS: &[&Spec] = &[
-    &super::dyndns2::SPEC,
-    &super::rfc2136::SPEC,
-    &super::cloudflare::SPEC,
-    &super::desec::SPEC,
-    &super::duckdns::SPEC,
-];
+pub use super::PROVIDERS;
 
 /// The provider called `name` (or one of its aliases), any case.
 pub fn find(name: &str) -> Option<ProviderId> {
