@@ -14,6 +14,7 @@ use crate::fsutil;
 use crate::output::{Printer, Style};
 use crate::prompt::{Answer, Answers, AnswersPrompter, Prompter, TerminalPrompter};
 use crate::renew::{self, parts::RunOptions};
+use crate::setup::questions as Q;
 use crate::setup::{self, Candidate};
 use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
 
@@ -62,8 +63,9 @@ pub struct SetupArgs {
     /// No certificate (answer `cert.enabled = false`)
     #[arg(long)]
     pub no_cert: bool,
-    /// CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)
-    #[arg(long, env = "DIREKT_SETUP_CA", value_name = "CA")]
+    #[arg(long, env = "DIREKT_SETUP_CA", value_name = "CA", help = format!(
+        "CA: {} (answer `cert.ca`)", crate::config::Ca::choices()
+    ))]
     pub ca: Option<String>,
     /// Extra PEM roots for the CA's TLS (answer `cert.ca_bundle`)
     #[arg(long, env = "DIREKT_SETUP_CA_BUNDLE", value_name = "FILE")]
@@ -74,8 +76,7 @@ pub struct SetupArgs {
     /// Accept the CA's terms of service (answer `cert.accept_tos`)
     #[arg(long)]
     pub accept_tos: bool,
-    /// Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)
-    #[arg(long, env = "DIREKT_SETUP_CHALLENGES", value_name = "LIST")]
+    #[arg(long, env = "DIREKT_SETUP_CHALLENGES", value_name = "LIST", help = challenges_help())]
     pub challenges: Option<String>,
     /// Install the renew schedule: yes or no (answer `schedule`)
     #[arg(long, value_name = "YES|NO")]
@@ -83,6 +84,18 @@ pub struct SetupArgs {
     /// Write the config only; apply nothing now (answer `apply = false`)
     #[arg(long)]
     pub no_apply: bool,
+}
+
+/// `--challenges`' help, naming the challenge types there are.
+fn challenges_help() -> String {
+    let names: Vec<&str> = crate::config::ChallengeKind::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    format!(
+        "Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`; {})",
+        names.join(", ")
+    )
 }
 
 /// The registry's provider names (and aliases) as the flag's possible values.
@@ -103,29 +116,29 @@ impl SetupArgs {
                 a.set(key, Answer::Text(v.clone()));
             }
         };
-        text("name", &self.name);
-        text("ddns.provider", &self.provider);
+        text(Q::NAME.key, &self.name);
+        text(Q::PROVIDER, &self.provider);
         text("ddns.server", &self.dns_server);
         text("ddns.zone", &self.zone);
         text("ddns.username", &self.username);
         text("ddns.key_name", &self.key_name);
-        text("ports.forward", &self.forward);
-        text("cert.ca", &self.ca);
-        text("cert.email", &self.email);
-        text("cert.challenges", &self.challenges);
-        text("schedule", &self.schedule);
+        text(Q::PORTS.key, &self.forward);
+        text(Q::CA.key, &self.ca);
+        text(Q::EMAIL.key, &self.email);
+        text(Q::CHALLENGES.key, &self.challenges);
+        text(Q::SCHEDULE.key, &self.schedule);
         text(
             "cert.ca_bundle",
             &self.ca_bundle.as_ref().map(|p| p.display().to_string()),
         );
         if self.no_cert {
-            a.set("cert.enabled", Answer::Bool(false));
+            a.set(Q::CERT_ENABLED.key, Answer::Bool(false));
         }
         if self.accept_tos {
-            a.set("cert.accept_tos", Answer::Bool(true));
+            a.set(Q::ACCEPT_TOS.key, Answer::Bool(true));
         }
         if self.no_apply {
-            a.set("apply", Answer::Bool(false));
+            a.set(Q::APPLY.key, Answer::Bool(false));
         }
         a
     }
@@ -529,5 +542,58 @@ fn show_dry_run(p: &Printer, settings: &Settings, c: &Candidate, new_text: &str)
     }
     if c.schedule {
         p.data("would install the renew schedule");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        setup: SetupArgs,
+    }
+
+    #[test]
+    fn every_flag_gives_an_answer_the_wizard_knows() {
+        let cli = Cli::parse_from([
+            "setup",
+            "--name",
+            "box.example.org",
+            "--provider",
+            "rfc2136",
+            "--dns-server",
+            "192.0.2.53",
+            "--zone",
+            "example.org",
+            "--username",
+            "u",
+            "--key-name",
+            "k",
+            "--forward",
+            "443",
+            "--no-cert",
+            "--ca",
+            "zerossl",
+            "--ca-bundle",
+            "/x.pem",
+            "--email",
+            "a@b.c",
+            "--accept-tos",
+            "--challenges",
+            "dns-01",
+            "--schedule",
+            "no",
+            "--no-apply",
+        ]);
+        let answers = cli.setup.flag_answers();
+        let known = setup::answer_keys();
+        let keys: Vec<&String> = answers.keys().collect();
+        assert_eq!(keys.len(), 15, "{keys:?}");
+        for k in keys {
+            assert!(known.contains(k), "{k} is not an answer key");
+        }
     }
 }
