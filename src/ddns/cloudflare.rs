@@ -82,7 +82,7 @@ impl Cloudflare {
             .zone
             .as_ref()
             .ok_or_else(|| Error::usage("cloudflare needs `zone` in [ddns]"))?;
-        let token = super::require_secret(settings, "token", ddns.token_file.as_deref())?;
+        let token = super::require_secret(settings, ddns)?;
         Ok(Cloudflare {
             base: base.as_str().trim_end_matches('/').to_string(),
             zone: zone.to_string(),

@@ -58,7 +58,7 @@ impl Desec {
             .zone
             .as_ref()
             .ok_or_else(|| Error::usage("desec needs `zone` in [ddns] (the deSEC domain)"))?;
-        let token = super::require_secret(settings, "token", ddns.token_file.as_deref())?;
+        let token = super::require_secret(settings, ddns)?;
         Ok(Desec {
             base: base.as_str().trim_end_matches('/').to_string(),
             domain: domain.to_string(),

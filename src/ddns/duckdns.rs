@@ -42,7 +42,7 @@ pub struct DuckDns {
 impl DuckDns {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<DuckDns> {
         let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let token = super::require_secret(settings, "token", ddns.token_file.as_deref())?;
+        let token = super::require_secret(settings, ddns)?;
         Ok(DuckDns {
             base: base.as_str().trim_end_matches('/').to_string(),
             token,

@@ -76,7 +76,7 @@ impl Dyndns2 {
             .username
             .clone()
             .ok_or_else(|| Error::usage("dyndns2 needs `username` in [ddns]"))?;
-        let password = super::require_secret(settings, "password", ddns.password_file.as_deref())?;
+        let password = super::require_secret(settings, ddns)?;
         Ok(Dyndns2 {
             url,
             username,

@@ -209,12 +209,13 @@ pub fn no_provider() -> Error {
     ))
 }
 
-/// The secret `key` of `[ddns]`, or a usage error saying where to put it.
+/// The provider's secret (the one its description names), or a usage error saying where to
+/// put it.
 pub(crate) fn require_secret(
     settings: &Settings,
-    key: &str,
-    file: Option<&std::path::Path>,
+    ddns: &DdnsConfig,
 ) -> Result<crate::config::Secret> {
+    let (key, file) = secret_key(ddns);
     settings.secrets.require("ddns", key, file)
 }
 

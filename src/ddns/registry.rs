@@ -361,4 +361,51 @@ mod tests {
         assert!(domain("example.org").is_ok());
         assert!(domain("bad..name").is_err());
     }
+
+    /// What a new provider's description promises holds: a `[ddns]` with just its keys (each
+    /// filled with a value its own check accepts) and its secret passes config validation and
+    /// builds the provider.
+    #[test]
+    fn every_description_matches_what_its_provider_needs() {
+        use crate::config::{Config, Paths, Secret, Secrets, Settings};
+        for spec in PROVIDERS {
+            let name = format!("box{}", spec.name_suffix.unwrap_or(".example.org"));
+            let mut text = format!("name = \"{name}\"\n[ddns]\nprovider = \"{}\"\n", spec.name);
+            for key in spec.keys {
+                let value = [
+                    "192.0.2.53:53",
+                    "https://example.org/nic/update",
+                    "example.org",
+                ]
+                .into_iter()
+                .find(|v| (key.check)(v).is_ok())
+                .unwrap_or_else(|| panic!("{}: no sample passes {}", spec.name, key.name));
+                text.push_str(&format!("{} = \"{value}\"\n", key.name));
+            }
+            let config = Config::parse(&text, std::path::Path::new("x.toml"))
+                .unwrap_or_else(|e| panic!("{}: {e}\n{text}", spec.name));
+            let mut secrets = Secrets::default();
+            secrets.set("ddns", spec.secret.name, Secret::new("c2VjcmV0"));
+            let ddns = config.ddns.clone().unwrap();
+            let settings = Settings {
+                paths: Paths {
+                    config_file: "x.toml".into(),
+                    state_dir: "/nonexistent".into(),
+                },
+                config: Some(config),
+                secrets,
+            };
+            let provider =
+                (spec.build)(&ddns, &settings).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+            assert_eq!(provider.spec().name, spec.name);
+            // Without the secret it is a usage error naming it.
+            let bare = Settings {
+                secrets: Secrets::default(),
+                ..settings
+            };
+            let e = (spec.build)(&ddns, &bare).err().expect("no secret");
+            assert_eq!(e.exit_code(), 2, "{}", spec.name);
+            assert!(e.message().contains(spec.secret.name), "{}", e.message());
+        }
+    }
 }

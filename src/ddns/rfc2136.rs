@@ -50,7 +50,11 @@ pub const SPEC: Spec = Spec {
             prompt: "TSIG key name",
             help: "The key's name as the server knows it.",
             default: Builtin::Text("ddns-key"),
-            check: registry::any,
+            check: |s| {
+                fqdn(s)
+                    .map(|_| ())
+                    .map_err(|e| format!("`{s}` is not a DNS name: {e}"))
+            },
             hint: "use the key's name as the server knows it, e.g. key_name = \"ddns-key\"",
         },
     ],
@@ -97,7 +101,7 @@ impl Rfc2136 {
             .as_deref()
             .ok_or_else(|| Error::usage("rfc2136 needs `key_name` in [ddns]"))?;
         let secret =
-            super::require_secret(settings, "tsig_secret", ddns.tsig_secret_file.as_deref())?;
+            super::require_secret(settings, ddns)?;
         let key = decode_secret(secret.expose())?;
         Rfc2136::new(
             server,
