@@ -254,8 +254,11 @@ fn given_answers(args: &SetupArgs, flags: &Answers) -> Result<Answers> {
         None => Answers::default(),
     };
     env_secrets(&mut given);
-    let given = merge(given, flags);
-    setup::given_provider(&given)?;
+    let mut given = merge(given, flags);
+    // An alias is written back as the provider's name, which is what the wizard's choice is.
+    if let Some(id) = setup::given_provider(&given)? {
+        given.set(Q::PROVIDER, Answer::Text(id.name().to_string()));
+    }
     Ok(given)
 }
 
@@ -595,5 +598,23 @@ mod tests {
         for k in keys {
             assert!(known.contains(k), "{k} is not an answer key");
         }
+    }
+
+    #[test]
+    fn a_provider_alias_in_the_answers_file_becomes_the_providers_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.toml");
+        std::fs::write(
+            &f,
+            "name = \"box.example.org\"\n[ddns]\nprovider = \"nsupdate\"\n",
+        )
+        .unwrap();
+        let cli = Cli::parse_from(["setup", "--answers", f.to_str().unwrap()]);
+        let given = given_answers(&cli.setup, &cli.setup.flag_answers()).unwrap();
+        assert_eq!(given.text(Q::PROVIDER).as_deref(), Some("rfc2136"));
+        std::fs::write(&f, "[ddns]\nprovider = \"route53\"\n").unwrap();
+        let e = given_answers(&cli.setup, &Answers::default()).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message().contains("`ddns.provider`"), "{}", e.message());
     }
 }
