@@ -224,16 +224,16 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('--answers', '--answers', [CompletionResultType]::ParameterName, 'Answers as TOML (never asks; unanswered questions take their defaults)')
             [CompletionResult]::new('--defaults', '--defaults', [CompletionResultType]::ParameterName, 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor''s preset)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The box''s name (answer `name`)')
-            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'DNS provider (answer `ddns.provider`; `direkt ddns providers` describes them)')
             [CompletionResult]::new('--dns-server', '--dns-server', [CompletionResultType]::ParameterName, 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)')
             [CompletionResult]::new('--zone', '--zone', [CompletionResultType]::ParameterName, 'The zone holding the name (answer `ddns.zone`)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'dyndns2 user name (answer `ddns.username`)')
             [CompletionResult]::new('--key-name', '--key-name', [CompletionResultType]::ParameterName, 'rfc2136 TSIG key name (answer `ddns.key_name`)')
             [CompletionResult]::new('--forward', '--forward', [CompletionResultType]::ParameterName, 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)')
-            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)')
+            [CompletionResult]::new('--ca', '--ca', [CompletionResultType]::ParameterName, 'CA: letsencrypt, letsencrypt-staging, zerossl or an https:// directory URL (answer `cert.ca`)')
             [CompletionResult]::new('--ca-bundle', '--ca-bundle', [CompletionResultType]::ParameterName, 'Extra PEM roots for the CA''s TLS (answer `cert.ca_bundle`)')
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Contact e-mail for the CA (answer `cert.email`)')
-            [CompletionResult]::new('--challenges', '--challenges', [CompletionResultType]::ParameterName, 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)')
+            [CompletionResult]::new('--challenges', '--challenges', [CompletionResultType]::ParameterName, 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`; http-01, tls-alpn-01, dns-01)')
             [CompletionResult]::new('--schedule', '--schedule', [CompletionResultType]::ParameterName, 'Install the renew schedule: yes or no (answer `schedule`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
@@ -285,6 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Detect the public address and update the DNS record if it changed')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what was last published, and any latch or backoff (no network)')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the DNS providers direkt speaks: kind, records, secret, documentation')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -320,9 +321,25 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'direkt;ddns;providers' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'direkt;ddns;help' {
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Detect the public address and update the DNS record if it changed')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what was last published, and any latch or backoff (no network)')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the DNS providers direkt speaks: kind, records, secret, documentation')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -330,6 +347,9 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;ddns;help;show' {
+            break
+        }
+        'direkt;ddns;help;providers' {
             break
         }
         'direkt;ddns;help;help' {
@@ -861,12 +881,16 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
         'direkt;help;ddns' {
             [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Detect the public address and update the DNS record if it changed')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what was last published, and any latch or backoff (no network)')
+            [CompletionResult]::new('providers', 'providers', [CompletionResultType]::ParameterValue, 'List the DNS providers direkt speaks: kind, records, secret, documentation')
             break
         }
         'direkt;help;ddns;update' {
             break
         }
         'direkt;help;ddns;show' {
+            break
+        }
+        'direkt;help;ddns;providers' {
             break
         }
         'direkt;help;cert' {

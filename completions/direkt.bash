@@ -91,6 +91,9 @@ _direkt() {
             direkt__subcmd__ddns,help)
                 cmd="direkt__subcmd__ddns__subcmd__help"
                 ;;
+            direkt__subcmd__ddns,providers)
+                cmd="direkt__subcmd__ddns__subcmd__providers"
+                ;;
             direkt__subcmd__ddns,show)
                 cmd="direkt__subcmd__ddns__subcmd__show"
                 ;;
@@ -99,6 +102,9 @@ _direkt() {
                 ;;
             direkt__subcmd__ddns__subcmd__help,help)
                 cmd="direkt__subcmd__ddns__subcmd__help__subcmd__help"
+                ;;
+            direkt__subcmd__ddns__subcmd__help,providers)
+                cmd="direkt__subcmd__ddns__subcmd__help__subcmd__providers"
                 ;;
             direkt__subcmd__ddns__subcmd__help,show)
                 cmd="direkt__subcmd__ddns__subcmd__help__subcmd__show"
@@ -171,6 +177,9 @@ _direkt() {
                 ;;
             direkt__subcmd__help__subcmd__cert,show)
                 cmd="direkt__subcmd__help__subcmd__cert__subcmd__show"
+                ;;
+            direkt__subcmd__help__subcmd__ddns,providers)
+                cmd="direkt__subcmd__help__subcmd__ddns__subcmd__providers"
                 ;;
             direkt__subcmd__help__subcmd__ddns,show)
                 cmd="direkt__subcmd__help__subcmd__ddns__subcmd__show"
@@ -585,7 +594,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__ddns)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version update show help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version update show providers help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,7 +620,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__ddns__subcmd__help)
-            opts="update show help"
+            opts="update show providers help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +634,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__ddns__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__help__subcmd__providers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -659,6 +682,32 @@ _direkt() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__providers)
+            opts="-v -q -h -V --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -981,8 +1030,22 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__ddns)
-            opts="update show"
+            opts="update show providers"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__ddns__subcmd__providers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2430,7 +2493,7 @@ _direkt() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns" -- "${cur}"))
                     return 0
                     ;;
                 --dns-server)

@@ -205,16 +205,16 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --answers 'Answers as TOML (never asks; unanswered questions take their defaults)'
             cand --defaults 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor''s preset)'
             cand --name 'The box''s name (answer `name`)'
-            cand --provider 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)'
+            cand --provider 'DNS provider (answer `ddns.provider`; `direkt ddns providers` describes them)'
             cand --dns-server 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)'
             cand --zone 'The zone holding the name (answer `ddns.zone`)'
             cand --username 'dyndns2 user name (answer `ddns.username`)'
             cand --key-name 'rfc2136 TSIG key name (answer `ddns.key_name`)'
             cand --forward 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)'
-            cand --ca 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)'
+            cand --ca 'CA: letsencrypt, letsencrypt-staging, zerossl or an https:// directory URL (answer `cert.ca`)'
             cand --ca-bundle 'Extra PEM roots for the CA''s TLS (answer `cert.ca_bundle`)'
             cand --email 'Contact e-mail for the CA (answer `cert.email`)'
-            cand --challenges 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)'
+            cand --challenges 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`; http-01, tls-alpn-01, dns-01)'
             cand --schedule 'Install the renew schedule: yes or no (answer `schedule`)'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
@@ -264,6 +264,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --version 'Print version'
             cand update 'Detect the public address and update the DNS record if it changed'
             cand show 'Show what was last published, and any latch or backoff (no network)'
+            cand providers 'List the DNS providers direkt speaks: kind, records, secret, documentation'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;ddns;update'= {
@@ -296,14 +297,31 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;ddns;providers'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'direkt;ddns;help'= {
             cand update 'Detect the public address and update the DNS record if it changed'
             cand show 'Show what was last published, and any latch or backoff (no network)'
+            cand providers 'List the DNS providers direkt speaks: kind, records, secret, documentation'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;ddns;help;update'= {
         }
         &'direkt;ddns;help;show'= {
+        }
+        &'direkt;ddns;help;providers'= {
         }
         &'direkt;ddns;help;help'= {
         }
@@ -777,10 +795,13 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;ddns'= {
             cand update 'Detect the public address and update the DNS record if it changed'
             cand show 'Show what was last published, and any latch or backoff (no network)'
+            cand providers 'List the DNS providers direkt speaks: kind, records, secret, documentation'
         }
         &'direkt;help;ddns;update'= {
         }
         &'direkt;help;ddns;show'= {
+        }
+        &'direkt;help;ddns;providers'= {
         }
         &'direkt;help;cert'= {
             cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'

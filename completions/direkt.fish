@@ -176,16 +176,20 @@ complete -c direkt -n "__fish_direkt_using_subcommand doctor" -s V -l version -d
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l answers -d 'Answers as TOML (never asks; unanswered questions take their defaults)' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l defaults -d 'Like --answers, but still ask on the terminal, with these as the defaults (a vendor\'s preset)' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l name -d 'The box\'s name (answer `name`)' -r
-complete -c direkt -n "__fish_direkt_using_subcommand setup" -l provider -d 'DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l provider -d 'DNS provider (answer `ddns.provider`; `direkt ddns providers` describes them)' -r -f -a "dyndns2\t''
+rfc2136\t''
+cloudflare\t''
+desec\t''
+duckdns\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dns-server -d 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l zone -d 'The zone holding the name (answer `ddns.zone`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l username -d 'dyndns2 user name (answer `ddns.username`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l key-name -d 'rfc2136 TSIG key name (answer `ddns.key_name`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l forward -d 'Ports to forward, e.g. 443,80 or none (answer `ports.forward`)' -r
-complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca -d 'CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca -d 'CA: letsencrypt, letsencrypt-staging, zerossl or an https:// directory URL (answer `cert.ca`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l ca-bundle -d 'Extra PEM roots for the CA\'s TLS (answer `cert.ca_bundle`)' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l email -d 'Contact e-mail for the CA (answer `cert.email`)' -r
-complete -c direkt -n "__fish_direkt_using_subcommand setup" -l challenges -d 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand setup" -l challenges -d 'Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`; http-01, tls-alpn-01, dns-01)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l schedule -d 'Install the renew schedule: yes or no (answer `schedule`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -213,18 +217,19 @@ complete -c direkt -n "__fish_direkt_using_subcommand renew" -s v -l verbose -d 
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s V -l version -d 'Print version'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s q -l quiet -d 'Print nothing but errors'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s h -l help -d 'Print help'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -s V -l version -d 'Print version'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "providers" -d 'List the DNS providers direkt speaks: kind, records, secret, documentation'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -247,8 +252,19 @@ complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "providers" -d 'List the DNS providers direkt speaks: kind, records, secret, documentation'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -583,6 +599,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "probe" -d 'Show what the gateway offers: protocols, external address, what was ignored'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "providers" -d 'List the DNS providers direkt speaks: kind, records, secret, documentation'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,7 +12,9 @@ use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::cli::GlobalArgs;
-use crate::error::{Error, Result};
+// The provider list is the registry's: config validation reads it rather than keeping a copy.
+use crate::ddns::registry::ProviderId;
+use crate::error::{Context as _, Error, Result};
 use crate::fsutil;
 
 // ---------------------------------------------------------------------------------------------
@@ -24,6 +25,29 @@ use crate::fsutil;
 pub struct Paths {
     pub config_file: PathBuf,
     pub state_dir: PathBuf,
+}
+
+impl Paths {
+    /// The one precedence rule: a flag (or its environment variable) over the config file over
+    /// the default.
+    pub fn resolve(global: &GlobalArgs, config_file: PathBuf, config: Option<&Config>) -> Paths {
+        let state_dir = global
+            .state_dir
+            .clone()
+            .or_else(|| config.and_then(|c| c.state_dir.clone()))
+            .unwrap_or_else(default_state_dir);
+        Paths {
+            config_file,
+            state_dir,
+        }
+    }
+}
+
+/// The secrets file: `secrets_file` from the config, else `secrets.toml` beside the config.
+pub fn secrets_file_for(config: Option<&Config>, config_file: &Path) -> PathBuf {
+    config
+        .and_then(|c| c.secrets_file.clone())
+        .unwrap_or_else(|| config_file.with_file_name("secrets.toml"))
 }
 
 pub fn is_root() -> bool {
@@ -89,24 +113,29 @@ impl Settings {
         } else {
             None
         };
-        let state_dir = global
-            .state_dir
-            .clone()
-            .or_else(|| config.as_ref().and_then(|c| c.state_dir.clone()))
-            .unwrap_or_else(default_state_dir);
-        let secrets_file = config
-            .as_ref()
-            .and_then(|c| c.secrets_file.clone())
-            .unwrap_or_else(|| config_file.with_file_name("secrets.toml"));
-        let secrets = Secrets::load(&secrets_file)?;
+        let paths = Paths::resolve(global, config_file, config.as_ref());
+        let secrets = Secrets::load(&secrets_file_for(config.as_ref(), &paths.config_file))?;
         Ok(Settings {
-            paths: Paths {
-                config_file,
-                state_dir,
-            },
+            paths,
             config,
             secrets,
         })
+    }
+
+    /// Settings for a config not written yet (setup's candidate): the same paths rule as
+    /// [`Settings::load`], so a global `--state-dir` still wins over the candidate's
+    /// `state_dir`.
+    pub fn candidate(
+        global: &GlobalArgs,
+        config_file: &Path,
+        config: Config,
+        secrets: Secrets,
+    ) -> Settings {
+        Settings {
+            paths: Paths::resolve(global, config_file.to_path_buf(), Some(&config)),
+            config: Some(config),
+            secrets,
+        }
     }
 
     /// The config, or a usage error saying how to create one.
@@ -198,34 +227,13 @@ impl Default for IpConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    Dyndns2,
-    Rfc2136,
-    Cloudflare,
-    Desec,
-    Duckdns,
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ProviderKind::Dyndns2 => "dyndns2",
-            ProviderKind::Rfc2136 => "rfc2136",
-            ProviderKind::Cloudflare => "cloudflare",
-            ProviderKind::Desec => "desec",
-            ProviderKind::Duckdns => "duckdns",
-        })
-    }
-}
-
 /// The DNS provider. Which keys apply depends on `provider`; secrets (password, token, TSIG
 /// secret) are never here but in the secrets file, a `*_file` or the environment.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DdnsConfig {
-    pub provider: ProviderKind,
+    /// A provider of the registry ([`crate::ddns::registry`]).
+    pub provider: ProviderId,
     /// dyndns2: the update URL (`https://dynupdate.no-ip.com/nic/update`); rfc2136: the
     /// primary server `ip:port`; cloudflare/desec: an API base URL override.
     pub server: Option<String>,
@@ -251,6 +259,69 @@ pub struct DdnsConfig {
 
 fn default_ttl() -> u32 {
     300
+}
+
+impl DdnsConfig {
+    /// A `[ddns]` for `provider` with every other key at its default.
+    pub fn new(provider: ProviderId) -> DdnsConfig {
+        DdnsConfig {
+            provider,
+            server: None,
+            zone: None,
+            username: None,
+            key_name: None,
+            algorithm: TsigAlgorithm::default(),
+            ttl: default_ttl(),
+            refresh: default_refresh(),
+            password_file: None,
+            token_file: None,
+            tsig_secret_file: None,
+        }
+    }
+
+    /// The value of a provider key (the registry's [`crate::ddns::registry::Key::name`]).
+    pub fn get(&self, key: &str) -> Option<String> {
+        match key {
+            "server" => self.server.clone(),
+            "zone" => self.zone.as_ref().map(|z| z.to_string()),
+            "username" => self.username.clone(),
+            "key_name" => self.key_name.clone(),
+            _ => None,
+        }
+    }
+
+    /// Set a provider key from text (checked by the key's own check before).
+    pub fn set(&mut self, key: &str, value: String) -> std::result::Result<(), String> {
+        match key {
+            "server" => self.server = Some(value),
+            "zone" => self.zone = Some(value.parse()?),
+            "username" => self.username = Some(value),
+            "key_name" => self.key_name = Some(value),
+            other => return Err(format!("[ddns] has no key `{other}`")),
+        }
+        Ok(())
+    }
+
+    /// The `*_file` that may hold the secret `key`.
+    pub fn secret_file(&self, key: &str) -> Option<&Path> {
+        match key {
+            "password" => self.password_file.as_deref(),
+            "token" => self.token_file.as_deref(),
+            "tsig_secret" => self.tsig_secret_file.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Forget the `*_file` of secret `key` (setup stores the secret in the secrets file, so a
+    /// file would shadow the new value).
+    pub fn clear_secret_file(&mut self, key: &str) {
+        match key {
+            "password" => self.password_file = None,
+            "token" => self.token_file = None,
+            "tsig_secret" => self.tsig_secret_file = None,
+            _ => {}
+        }
+    }
 }
 fn default_refresh() -> HumanDuration {
     HumanDuration(Duration::from_secs(25 * 86400))
@@ -286,8 +357,8 @@ fn default_lease() -> HumanDuration {
 #[serde(deny_unknown_fields)]
 pub struct CertConfig {
     /// `letsencrypt`, `letsencrypt-staging`, `zerossl`, or a directory URL.
-    #[serde(default = "default_ca")]
-    pub ca: String,
+    #[serde(default)]
+    pub ca: Ca,
     /// Extra PEM roots to trust for the CA's own TLS (a private CA, the lab's Pebble).
     pub ca_bundle: Option<PathBuf>,
     pub email: Option<String>,
@@ -315,9 +386,6 @@ pub struct CertConfig {
     pub deploy_hook_timeout: HumanDuration,
 }
 
-fn default_ca() -> String {
-    "letsencrypt".into()
-}
 fn default_challenges() -> Vec<ChallengeKind> {
     vec![ChallengeKind::Http01]
 }
@@ -325,6 +393,82 @@ fn default_hook_timeout() -> HumanDuration {
     HumanDuration(Duration::from_secs(60))
 }
 
+/// The certificate authority: a known one by name, or any ACME directory by its URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Ca {
+    #[default]
+    LetsEncrypt,
+    LetsEncryptStaging,
+    ZeroSsl,
+    /// An ACME directory URL (`https://...`).
+    Directory(String),
+}
+
+impl Ca {
+    /// The CAs known by name, in the order the wizard mentions them.
+    pub const NAMED: [Ca; 3] = [Ca::LetsEncrypt, Ca::LetsEncryptStaging, Ca::ZeroSsl];
+
+    /// The name, or the directory URL.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Ca::LetsEncrypt => "letsencrypt",
+            Ca::LetsEncryptStaging => "letsencrypt-staging",
+            Ca::ZeroSsl => "zerossl",
+            Ca::Directory(url) => url,
+        }
+    }
+
+    /// The identifier a CAA record names to allow this CA, if known.
+    pub fn caa_identifier(&self) -> Option<&'static str> {
+        match self {
+            Ca::LetsEncrypt | Ca::LetsEncryptStaging => Some("letsencrypt.org"),
+            Ca::ZeroSsl => Some("sectigo.com"),
+            Ca::Directory(_) => None,
+        }
+    }
+
+    /// What may be written, for messages: "letsencrypt, letsencrypt-staging, zerossl or an
+    /// https:// directory URL".
+    pub fn choices() -> String {
+        let names: Vec<&str> = Ca::NAMED.iter().map(Ca::as_str).collect();
+        format!("{} or an https:// directory URL", names.join(", "))
+    }
+}
+
+impl fmt::Display for Ca {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Ca {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if let Some(ca) = Ca::NAMED.iter().find(|c| c.as_str() == s) {
+            return Ok(ca.clone());
+        }
+        if s.starts_with("https://") {
+            return Ok(Ca::Directory(s.to_string()));
+        }
+        Err(format!("unknown CA `{s}`: use {}", Ca::choices()))
+    }
+}
+
+impl Serialize for Ca {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Ca {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        // Checked in validation, so the error points at `cert.ca` with a hint.
+        let s = String::deserialize(d)?;
+        Ok(s.parse().unwrap_or(Ca::Directory(s)))
+    }
+}
+
+/// An ACME challenge type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum ChallengeKind {
     #[serde(rename = "http-01")]
@@ -333,6 +477,41 @@ pub enum ChallengeKind {
     TlsAlpn01,
     #[serde(rename = "dns-01")]
     Dns01,
+}
+
+impl ChallengeKind {
+    pub const ALL: [ChallengeKind; 3] = [
+        ChallengeKind::Http01,
+        ChallengeKind::TlsAlpn01,
+        ChallengeKind::Dns01,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ChallengeKind::Http01 => "http-01",
+            ChallengeKind::TlsAlpn01 => "tls-alpn-01",
+            ChallengeKind::Dns01 => "dns-01",
+        }
+    }
+}
+
+impl fmt::Display for ChallengeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ChallengeKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        ChallengeKind::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ChallengeKind::ALL.iter().map(|c| c.as_str()).collect();
+                format!("`{s}` is not a challenge: use {}", names.join(", "))
+            })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -689,66 +868,7 @@ impl Config {
             );
         }
         if let Some(d) = &self.ddns {
-            let need = |field: &str, present: bool, problems: &mut Vec<Problem>| {
-                if !present {
-                    problems.push(
-                        Problem::new(
-                            &["ddns", "provider"],
-                            format!("provider {} needs `{field}` in [ddns]", d.provider),
-                        )
-                        .hint(format!("add {field} = ... to the [ddns] section")),
-                    );
-                }
-            };
-            match d.provider {
-                ProviderKind::Dyndns2 => {
-                    need("server", d.server.is_some(), &mut problems);
-                    need("username", d.username.is_some(), &mut problems);
-                }
-                ProviderKind::Rfc2136 => {
-                    need("server", d.server.is_some(), &mut problems);
-                    need("zone", d.zone.is_some(), &mut problems);
-                    need("key_name", d.key_name.is_some(), &mut problems);
-                    if let Some(s) = &d.server
-                        && s.parse::<SocketAddr>().is_err()
-                        && s.parse::<std::net::IpAddr>().is_err()
-                    {
-                        problems.push(
-                            Problem::new(
-                                &["ddns", "server"],
-                                format!("`{s}` is not an IP address or IP:port"),
-                            )
-                            .hint("write the primary server's address, e.g. \"192.0.2.53:53\""),
-                        );
-                    }
-                }
-                ProviderKind::Cloudflare | ProviderKind::Desec => {
-                    need("zone", d.zone.is_some(), &mut problems);
-                }
-                ProviderKind::Duckdns => {
-                    if !self.name.as_str().ends_with(".duckdns.org") {
-                        problems.push(
-                            Problem::new(&["name"], "DuckDNS names end in .duckdns.org")
-                                .hint("set name = \"yourname.duckdns.org\""),
-                        );
-                    }
-                }
-            }
-            if let Some(zone) = &d.zone {
-                let n = self.name.as_str();
-                if n != zone.as_str() && !n.ends_with(&format!(".{zone}")) {
-                    problems.push(
-                        Problem::new(&["ddns", "zone"], format!("{n} is not inside zone {zone}"))
-                            .hint("set zone to the domain that holds the name"),
-                    );
-                }
-            }
-            if d.ttl == 0 {
-                problems.push(Problem::new(
-                    &["ddns", "ttl"],
-                    "ttl must be at least 1 second",
-                ));
-            }
+            problems.extend(self.ddns_problems(d));
         }
         if let Some(p) = &self.ports {
             let secs = p.lease.0.as_secs();
@@ -769,12 +889,12 @@ impl Config {
                         .hint("use e.g. challenges = [\"http-01\", \"dns-01\"]"),
                 );
             }
-            let known = ["letsencrypt", "letsencrypt-staging", "zerossl"];
-            if !known.contains(&c.ca.as_str()) && !c.ca.starts_with("https://") {
+            if let Ca::Directory(url) = &c.ca
+                && !url.starts_with("https://")
+            {
                 problems.push(
-                    Problem::new(&["cert", "ca"], format!("unknown CA `{}`", c.ca)).hint(
-                        "use letsencrypt, letsencrypt-staging, zerossl or an https:// directory URL",
-                    ),
+                    Problem::new(&["cert", "ca"], format!("unknown CA `{url}`"))
+                        .hint(format!("use {}", Ca::choices())),
                 );
             }
             if c.challenges.contains(&ChallengeKind::Dns01) && self.ddns.is_none() {
@@ -783,6 +903,60 @@ impl Config {
                         .hint("configure [ddns] or choose http-01 / tls-alpn-01"),
                 );
             }
+        }
+        problems
+    }
+}
+
+impl Config {
+    /// `[ddns]` against its provider's description: required keys, each key's check, the
+    /// names the provider serves, and the name inside the zone.
+    fn ddns_problems(&self, d: &DdnsConfig) -> Vec<Problem> {
+        let spec = d.provider.spec();
+        let mut problems = vec![];
+        // Missing keys first, then values the key's check refuses.
+        for key in spec
+            .keys
+            .iter()
+            .filter(|k| k.required && d.get(k.name).is_none())
+        {
+            problems.push(
+                Problem::new(
+                    &["ddns", "provider"],
+                    format!("provider {} needs `{}` in [ddns]", d.provider, key.name),
+                )
+                .hint(format!("add {} = ... to the [ddns] section", key.name)),
+            );
+        }
+        for key in spec.keys {
+            if let Some(v) = d.get(key.name)
+                && let Err(why) = (key.check)(&v)
+            {
+                problems.push(Problem::new(&["ddns", key.name], why).hint(key.hint));
+            }
+        }
+        if let Some(suffix) = spec.name_suffix
+            && !self.name.as_str().ends_with(suffix)
+        {
+            problems.push(
+                Problem::new(&["name"], format!("{} names end in {suffix}", spec.title))
+                    .hint(format!("set name = \"yourname{suffix}\"")),
+            );
+        }
+        if let Some(zone) = &d.zone {
+            let n = self.name.as_str();
+            if n != zone.as_str() && !n.ends_with(&format!(".{zone}")) {
+                problems.push(
+                    Problem::new(&["ddns", "zone"], format!("{n} is not inside zone {zone}"))
+                        .hint("set zone to the domain that holds the name"),
+                );
+            }
+        }
+        if d.ttl == 0 {
+            problems.push(Problem::new(
+                &["ddns", "ttl"],
+                "ttl must be at least 1 second",
+            ));
         }
         problems
     }
@@ -1043,6 +1217,37 @@ impl Secrets {
     pub fn all_values(&self) -> impl Iterator<Item = &Secret> {
         self.values.values()
     }
+}
+
+/// Merge `entries` (section, key, value) into the secrets file at `path`, keeping what else it
+/// holds; written atomically with mode 0600. `false` when nothing changed (nothing written).
+pub fn store_secrets(path: &Path, entries: &[(String, String, Secret)]) -> Result<bool> {
+    let mut table: toml::Table = match std::fs::read_to_string(path) {
+        // Never echo the content: it holds secrets.
+        Ok(t) => toml::from_str(&t).map_err(|_| {
+            Error::usage(format!("secrets file {} is not valid TOML", path.display()))
+                .hint("fix or remove it, then run setup again")
+        })?,
+        Err(_) => toml::Table::new(),
+    };
+    let mut changed = false;
+    for (section, key, value) in entries {
+        let t = table
+            .entry(section.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Some(t) = t.as_table_mut() else { continue };
+        if t.get(key).and_then(|v| v.as_str()) != Some(value.expose()) {
+            t.insert(key.clone(), toml::Value::String(value.expose().to_string()));
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(false);
+    }
+    let text = toml::to_string(&table).failed(|| "cannot encode the secrets".into())?;
+    fsutil::write_atomic(path, text.as_bytes(), 0o600)
+        .failed(|| format!("cannot write {}", path.display()))?;
+    Ok(true)
 }
 
 pub fn env_name(section: &str, key: &str) -> String {

@@ -784,3 +784,56 @@ fn a_certificate_close_to_expiry_is_announced_once_a_day() {
     let left = expiry - now.unix_timestamp() as f64;
     assert!((4.0 * 86400.0..6.0 * 86400.0).contains(&left), "{left}");
 }
+
+/// Global flags win over the config in `setup` as in every other command: with `--state-dir
+/// DIR`, the certificate and the state go under DIR although the answers name another
+/// `state_dir`; with `--config FILE`, the config and its secrets are written at FILE.
+#[test]
+fn global_state_dir_and_config_flags_win_over_the_answers_in_setup() {
+    let Some(lab) = Lab::up_or_skip("direct") else {
+        return;
+    };
+    let fresh = Fresh::new();
+    // The answers (a vendor preset) name fresh.state_dir(); the flag names another one.
+    std::fs::write(fresh.path("answers.toml"), answers(&lab, &fresh)).unwrap();
+    let flag_dir = fresh.path("flag-state");
+    let config = fresh.config().display().to_string();
+    let answers_file = fresh.path("answers.toml").display().to_string();
+    let flag_state = flag_dir.display().to_string();
+    let argv = fresh.argv(
+        &config,
+        &[
+            "--state-dir",
+            &flag_state,
+            "setup",
+            "--yes",
+            "--answers",
+            &answers_file,
+        ],
+    );
+    let r = lab.exec("box", &argv);
+    assert_eq!(r.code, 0, "setup:\n{}\n{}", r.stdout, r.stderr);
+    r.lacks(&lab.tsig_secret());
+    assert!(
+        find_file(&flag_dir, "fullchain.pem").is_some(),
+        "no certificate under --state-dir {}",
+        flag_dir.display()
+    );
+    assert!(
+        flag_dir.join("state.json").exists(),
+        "no state under --state-dir"
+    );
+    assert!(
+        !fresh.state_dir().exists(),
+        "setup wrote into the answers' state_dir {} instead of --state-dir",
+        fresh.state_dir().display()
+    );
+    // --config: the config and its secrets where the flag says.
+    assert!(fresh.config().exists() && fresh.secrets().exists());
+    // And the commands after setup, with the same flag, find what setup put there.
+    let r = fresh.direkt(
+        &lab,
+        &["--state-dir", &flag_state, "cert", "show", "--json"],
+    );
+    assert_eq!(r.code, 0, "cert show:\n{}\n{}", r.stdout, r.stderr);
+}

@@ -34,12 +34,13 @@ pub fn ensure_crypto_provider() {
 }
 
 /// The directory URL for the configured CA.
-pub fn directory_url(ca: &str) -> String {
+pub fn directory_url(ca: &crate::config::Ca) -> String {
+    use crate::config::Ca;
     match ca {
-        "letsencrypt" => LetsEncrypt::Production.url().to_string(),
-        "letsencrypt-staging" => LetsEncrypt::Staging.url().to_string(),
-        "zerossl" => ZeroSsl::Production.url().to_string(),
-        url => url.to_string(),
+        Ca::LetsEncrypt => LetsEncrypt::Production.url().to_string(),
+        Ca::LetsEncryptStaging => LetsEncrypt::Staging.url().to_string(),
+        Ca::ZeroSsl => ZeroSsl::Production.url().to_string(),
+        Ca::Directory(url) => url.to_string(),
     }
 }
 
@@ -278,7 +279,7 @@ fn new_account_prerequisites(
             })?;
             Some(ExternalAccountKey::new(kid.clone(), &key))
         }
-        None if cert.ca == "zerossl" => {
+        None if cert.ca == crate::config::Ca::ZeroSsl => {
             return Err(
                 Error::usage("ZeroSSL needs external account binding (EAB)").hint(
                     "create EAB credentials in the ZeroSSL dashboard, set eab_kid in [cert] and \
@@ -331,11 +332,12 @@ mod tests {
 
     #[test]
     fn named_cas_map_to_their_directories() {
-        assert!(directory_url("letsencrypt").contains("acme-v02.api.letsencrypt.org"));
-        assert!(directory_url("letsencrypt-staging").contains("staging"));
-        assert!(directory_url("zerossl").contains("zerossl.com"));
+        let url = |s: &str| directory_url(&s.parse().unwrap());
+        assert!(url("letsencrypt").contains("acme-v02.api.letsencrypt.org"));
+        assert!(url("letsencrypt-staging").contains("staging"));
+        assert!(url("zerossl").contains("zerossl.com"));
         assert_eq!(
-            directory_url("https://198.51.100.14:14000/dir"),
+            url("https://198.51.100.14:14000/dir"),
             "https://198.51.100.14:14000/dir"
         );
     }

@@ -157,11 +157,7 @@ pub fn challenge_type(kind: ChallengeKind) -> ChallengeType {
 }
 
 pub fn kind_name(kind: ChallengeKind) -> &'static str {
-    match kind {
-        ChallengeKind::Http01 => "http-01",
-        ChallengeKind::TlsAlpn01 => "tls-alpn-01",
-        ChallengeKind::Dns01 => "dns-01",
-    }
+    kind.as_str()
 }
 
 /// Why an order did not produce a certificate.

@@ -764,8 +764,9 @@ fn all_failed(mut failures: Vec<Error>, cert_cfg: &CertConfig, diagnosis: Option
         msg = "no challenge type could be used".into();
     }
     let tried: Vec<&str> = cert_cfg.challenges.iter().map(|k| kind_name(*k)).collect();
-    let untried: Vec<&str> = ["http-01", "tls-alpn-01", "dns-01"]
-        .into_iter()
+    let untried: Vec<&str> = crate::config::ChallengeKind::ALL
+        .iter()
+        .map(|k| k.as_str())
         .filter(|k| !tried.contains(k))
         .collect();
     let mut hint = failures

@@ -8,7 +8,7 @@ use crate::cli::GlobalArgs;
 use crate::config::Settings;
 use crate::ddns::update::{Action, DdnsState};
 use crate::ddns::{UpdateOptions, UpdateReport};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ip::Verdict;
 use crate::net::time::format_time;
 use crate::output::{Printer, Style};
@@ -33,6 +33,8 @@ pub enum DdnsCommand {
     Update(UpdateArgs),
     /// Show what was last published, and any latch or backoff (no network)
     Show(ShowArgs),
+    /// List the DNS providers direkt speaks: kind, records, secret, documentation
+    Providers(ShowArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,18 +58,64 @@ pub struct ShowArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &DdnsArgs, p: &Printer) -> Result<ExitCode> {
+    if let DdnsCommand::Providers(a) = &args.command {
+        // The registry only: no config needed.
+        return providers(a, p);
+    }
     let settings = Settings::load(global)?;
     match &args.command {
         DdnsCommand::Update(a) => update(&settings, a, p),
         DdnsCommand::Show(a) => show(&settings, a, p),
+        DdnsCommand::Providers(a) => providers(a, p),
     }
+}
+
+/// `ddns providers`: the registry, as JSON or a table.
+fn providers(args: &ShowArgs, p: &Printer) -> Result<ExitCode> {
+    let list = crate::ddns::registry::listing();
+    if args.json {
+        p.json(&list);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<[String; 5]> = list
+        .iter()
+        .map(|l| {
+            let records: Vec<&str> = l.records.iter().map(|r| r.as_str()).collect();
+            [
+                l.name.to_string(),
+                l.kind.to_string(),
+                records.join(","),
+                l.secrets.join(","),
+                l.docs.to_string(),
+            ]
+        })
+        .collect();
+    let head = ["PROVIDER", "KIND", "RECORDS", "SECRET", "DOCUMENTATION"].map(String::from);
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            rows.iter()
+                .chain([&head])
+                .map(|r| r[i].len())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: &[String; 5]| {
+        let cells: Vec<String> = (0..5)
+            .map(|i| format!("{:<w$}", r[i], w = widths[i]))
+            .collect();
+        cells.join("  ").trim_end().to_string()
+    };
+    let mut out = vec![p.paint(Style::Bold, &line(&head))];
+    out.extend(rows.iter().map(line));
+    p.data(&out.join("\n"));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCode> {
     let config = settings.require()?;
     if config.ddns.is_none() {
-        return Err(Error::usage("no DNS provider is configured")
-            .hint("add a [ddns] section (see the README, \"Dynamic DNS and public address\")"));
+        return Err(crate::ddns::no_provider());
     }
     let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
     let mut state = lock.load()?;
@@ -145,10 +193,7 @@ struct ShowReport {
 
 fn show(settings: &Settings, args: &ShowArgs, p: &Printer) -> Result<ExitCode> {
     let config = settings.require()?;
-    let ddns = config.ddns.as_ref().ok_or_else(|| {
-        Error::usage("no DNS provider is configured")
-            .hint("add a [ddns] section (see the README, \"Dynamic DNS and public address\")")
-    })?;
+    let ddns = config.ddns.as_ref().ok_or_else(crate::ddns::no_provider)?;
     let state = StateDir::new(&settings.paths.state_dir)
         .read()?
         .map(|s| s.ddns)

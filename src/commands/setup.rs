@@ -14,7 +14,8 @@ use crate::fsutil;
 use crate::output::{Printer, Style};
 use crate::prompt::{Answer, Answers, AnswersPrompter, Prompter, TerminalPrompter};
 use crate::renew::{self, parts::RunOptions};
-use crate::setup::{self, ANSWER_KEYS, Candidate, SECRET_KEYS};
+use crate::setup::questions as Q;
+use crate::setup::{self, Candidate};
 use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
 
 #[derive(Debug, clap::Args)]
@@ -41,8 +42,8 @@ pub struct SetupArgs {
     /// The box's name (answer `name`)
     #[arg(long, env = "DIREKT_SETUP_NAME", value_name = "NAME")]
     pub name: Option<String>,
-    /// DNS provider: dyndns2, rfc2136, cloudflare, desec, duckdns (answer `ddns.provider`)
-    #[arg(long, env = "DIREKT_SETUP_PROVIDER", value_name = "PROVIDER")]
+    /// DNS provider (answer `ddns.provider`; `direkt ddns providers` describes them)
+    #[arg(long, env = "DIREKT_SETUP_PROVIDER", value_name = "PROVIDER", value_parser = provider_names())]
     pub provider: Option<String>,
     /// dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)
     #[arg(long, env = "DIREKT_SETUP_DNS_SERVER", value_name = "SERVER")]
@@ -62,8 +63,9 @@ pub struct SetupArgs {
     /// No certificate (answer `cert.enabled = false`)
     #[arg(long)]
     pub no_cert: bool,
-    /// CA: letsencrypt, letsencrypt-staging, zerossl or a directory URL (answer `cert.ca`)
-    #[arg(long, env = "DIREKT_SETUP_CA", value_name = "CA")]
+    #[arg(long, env = "DIREKT_SETUP_CA", value_name = "CA", help = format!(
+        "CA: {} (answer `cert.ca`)", crate::config::Ca::choices()
+    ))]
     pub ca: Option<String>,
     /// Extra PEM roots for the CA's TLS (answer `cert.ca_bundle`)
     #[arg(long, env = "DIREKT_SETUP_CA_BUNDLE", value_name = "FILE")]
@@ -74,8 +76,7 @@ pub struct SetupArgs {
     /// Accept the CA's terms of service (answer `cert.accept_tos`)
     #[arg(long)]
     pub accept_tos: bool,
-    /// Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`)
-    #[arg(long, env = "DIREKT_SETUP_CHALLENGES", value_name = "LIST")]
+    #[arg(long, env = "DIREKT_SETUP_CHALLENGES", value_name = "LIST", help = challenges_help())]
     pub challenges: Option<String>,
     /// Install the renew schedule: yes or no (answer `schedule`)
     #[arg(long, value_name = "YES|NO")]
@@ -83,6 +84,27 @@ pub struct SetupArgs {
     /// Write the config only; apply nothing now (answer `apply = false`)
     #[arg(long)]
     pub no_apply: bool,
+}
+
+/// `--challenges`' help, naming the challenge types there are.
+fn challenges_help() -> String {
+    let names: Vec<&str> = crate::config::ChallengeKind::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    format!(
+        "Challenges, preferred first, e.g. http-01,dns-01 (answer `cert.challenges`; {})",
+        names.join(", ")
+    )
+}
+
+/// The registry's provider names (and aliases) as the flag's possible values.
+fn provider_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::ddns::PROVIDERS
+            .iter()
+            .map(|s| clap::builder::PossibleValue::new(s.name).aliases(s.aliases.iter().copied())),
+    )
 }
 
 impl SetupArgs {
@@ -94,29 +116,29 @@ impl SetupArgs {
                 a.set(key, Answer::Text(v.clone()));
             }
         };
-        text("name", &self.name);
-        text("ddns.provider", &self.provider);
+        text(Q::NAME.key, &self.name);
+        text(Q::PROVIDER, &self.provider);
         text("ddns.server", &self.dns_server);
         text("ddns.zone", &self.zone);
         text("ddns.username", &self.username);
         text("ddns.key_name", &self.key_name);
-        text("ports.forward", &self.forward);
-        text("cert.ca", &self.ca);
-        text("cert.email", &self.email);
-        text("cert.challenges", &self.challenges);
-        text("schedule", &self.schedule);
+        text(Q::PORTS.key, &self.forward);
+        text(Q::CA.key, &self.ca);
+        text(Q::EMAIL.key, &self.email);
+        text(Q::CHALLENGES.key, &self.challenges);
+        text(Q::SCHEDULE.key, &self.schedule);
         text(
             "cert.ca_bundle",
             &self.ca_bundle.as_ref().map(|p| p.display().to_string()),
         );
         if self.no_cert {
-            a.set("cert.enabled", Answer::Bool(false));
+            a.set(Q::CERT_ENABLED.key, Answer::Bool(false));
         }
         if self.accept_tos {
-            a.set("cert.accept_tos", Answer::Bool(true));
+            a.set(Q::ACCEPT_TOS.key, Answer::Bool(true));
         }
         if self.no_apply {
-            a.set("apply", Answer::Bool(false));
+            a.set(Q::APPLY.key, Answer::Bool(false));
         }
         a
     }
@@ -134,12 +156,12 @@ fn merge(mut a: Answers, b: &Answers) -> Answers {
 
 /// Secrets from the environment, under the names renew uses too.
 fn env_secrets(a: &mut Answers) {
-    for key in SECRET_KEYS {
+    for key in setup::secret_keys() {
         let (section, k) = key.split_once('.').expect("dotted key");
         if let Ok(v) = std::env::var(crate::config::env_name(section, k))
             && !v.is_empty()
         {
-            a.set(key, Answer::Secret(Secret::new(v)));
+            a.set(&key, Answer::Secret(Secret::new(v)));
         }
     }
 }
@@ -155,48 +177,118 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
         ));
     }
     let settings = Settings::load(global)?;
-    let mut given = match args.answers.as_ref().or(args.defaults.as_ref()) {
-        Some(f) => Answers::from_file(f, ANSWER_KEYS, SECRET_KEYS)?,
-        None => Answers::default(),
-    };
-    env_secrets(&mut given);
-    let given = merge(given, &flags);
+    let given = given_answers(args, &flags)?;
+    let spinner = tty && !unattended;
 
     // 1. Look at the network first, with the address sources the config (or answers) name.
     let detect_settings = provisional_settings(&settings, &given);
-    let findings = with_spinner(p, tty && !unattended, "Looking at your network", || {
-        renew::parts::detect(&detect_settings)
+    let findings = with_spinner(p, spinner, "Looking at your network", || {
+        setup::detect::detect(&detect_settings)
     });
     show_findings(p, &findings);
 
     // 2. Ask.
-    let mut prompter: Box<dyn Prompter> = if unattended {
+    let prompter: Box<dyn Prompter> = if unattended {
         Box::new(AnswersPrompter::new(given.clone()))
     } else {
         Box::new(TerminalPrompter::new(p.color))
     };
-    let current_secret = |section: &str, key: &str| -> Option<Secret> {
-        let file = settings.config.as_ref().and_then(|c| match (section, key) {
-            ("ddns", "password") => c.ddns.as_ref()?.password_file.clone(),
-            ("ddns", "token") => c.ddns.as_ref()?.token_file.clone(),
-            ("ddns", "tsig_secret") => c.ddns.as_ref()?.tsig_secret_file.clone(),
-            _ => None,
-        });
-        settings
-            .secrets
-            .get(section, key, file.as_deref())
-            .ok()
-            .flatten()
+    let candidate = ask(
+        global,
+        &settings,
+        &given,
+        prompter,
+        args.dry_run,
+        spinner,
+        p,
+    )?;
+    let new_text = config_text(&candidate.config)?;
+    if args.dry_run {
+        show_dry_run(p, &settings, &candidate, &new_text);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // 3. Apply, with the candidate settings (nothing is written to the config yet), 4. doctor.
+    let cand = candidate_settings(global, &settings, &candidate.config, &candidate.secrets);
+    let exit = if candidate.apply {
+        apply_and_check(p, &cand, spinner)?
+    } else {
+        0
     };
-    let dry_run = args.dry_run;
+
+    // 5. Write config and secrets, atomically, at the end.
+    write_config(&settings.paths.config_file, &new_text)?;
+    p.status(&format!("wrote {}", settings.paths.config_file.display()));
+    let secrets_file =
+        crate::config::secrets_file_for(Some(&candidate.config), &settings.paths.config_file);
+    if crate::config::store_secrets(&secrets_file, &candidate.secrets)? {
+        p.status(&format!("wrote {} (mode 0600)", secrets_file.display()));
+    }
+
+    // 6. The schedule.
+    if candidate.schedule {
+        install_schedule(global, &settings, &cand, p)?;
+    }
+    if exit == 0 {
+        p.status(&format!(
+            "{} {} is set up. `direkt status` shows it; `direkt renew` keeps it working.",
+            ok_mark(p),
+            candidate.config.name
+        ));
+    } else {
+        p.status("Setup is saved, but not everything worked: see the errors above. `direkt renew` retries; `direkt doctor` explains.");
+    }
+    Ok(ExitCode::from(exit))
+}
+
+/// The answers given up front: the answers (or defaults) file, secrets from the environment,
+/// the flags; an unknown provider is refused here, before anything is looked at.
+fn given_answers(args: &SetupArgs, flags: &Answers) -> Result<Answers> {
+    let mut given = match args.answers.as_ref().or(args.defaults.as_ref()) {
+        Some(f) => {
+            let (known, secret) = (setup::answer_keys(), setup::secret_keys());
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            let secret: Vec<&str> = secret.iter().map(String::as_str).collect();
+            Answers::from_file(f, &known, &secret)?
+        }
+        None => Answers::default(),
+    };
+    env_secrets(&mut given);
+    let mut given = merge(given, flags);
+    // An alias is written back as the provider's name, which is what the wizard's choice is.
+    if let Some(id) = setup::given_provider(&given)? {
+        given.set(Q::PROVIDER, Answer::Text(id.name().to_string()));
+    }
+    Ok(given)
+}
+
+/// Ask every question; the provider's credentials are checked as soon as they are given.
+fn ask(
+    global: &GlobalArgs,
+    settings: &Settings,
+    given: &Answers,
+    mut prompter: Box<dyn Prompter>,
+    dry_run: bool,
+    spinner: bool,
+    p: &Printer,
+) -> Result<Candidate> {
+    let current_secret = |section: &str, key: &str| -> Option<Secret> {
+        let file = settings
+            .config
+            .as_ref()
+            .and_then(|c| c.ddns.as_ref())
+            .filter(|_| section == "ddns")
+            .and_then(|d| d.secret_file(key));
+        settings.secrets.get(section, key, file).ok().flatten()
+    };
     let mut check = |config: &Config, secrets: &[(String, String, Secret)]| -> Result<()> {
         if dry_run {
             return Ok(());
         }
-        let s = candidate_settings(&settings, config, secrets);
+        let s = candidate_settings(global, settings, config, secrets);
         with_spinner(
             p,
-            tty && !unattended,
+            spinner,
             "Checking the credentials with the provider",
             || renew::parts::check_credentials(&s),
         )?;
@@ -209,74 +301,52 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
     let mut cx = setup::Context {
         current: settings.config.as_ref(),
         current_secret: &current_secret,
-        given: &given,
+        given,
         schedule_default: settings.paths.config_file == crate::config::default_config_file(),
         check_credentials: &mut check,
     };
-    let candidate = setup::ask(prompter.as_mut(), &mut cx)?;
-    drop(prompter);
+    setup::ask(prompter.as_mut(), &mut cx)
+}
 
-    let new_text = config_text(&candidate.config)?;
-    if args.dry_run {
-        show_dry_run(p, &settings, &candidate, &new_text);
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    // 3. Apply, with the candidate settings (nothing is written to the config yet).
-    let cand = candidate_settings(&settings, &candidate.config, &candidate.secrets);
-    let mut exit = 0u8;
-    if candidate.apply {
-        exit = apply(p, &cand, tty && !unattended)?;
-        // 4. Doctor.
-        match with_spinner(p, tty && !unattended, "Running doctor", || {
-            renew::parts::doctor(&cand)
-        }) {
-            Some((passed, verdict, _)) => {
-                let mark = if passed { ok_mark(p) } else { fail_mark(p) };
-                p.status(&format!("{mark} doctor: {verdict}"));
-                if !passed {
-                    p.status("  details: direkt doctor");
-                }
+/// Apply the candidate, then run doctor on it. Returns the worst exit code of the steps.
+fn apply_and_check(p: &Printer, cand: &Settings, spinner: bool) -> Result<u8> {
+    let exit = apply(p, cand, spinner)?;
+    match with_spinner(p, spinner, "Running doctor", || renew::parts::doctor(cand)) {
+        Some((passed, verdict, _)) => {
+            let mark = if passed { ok_mark(p) } else { fail_mark(p) };
+            p.status(&format!("{mark} doctor: {verdict}"));
+            if !passed {
+                p.status("  details: direkt doctor");
             }
-            None => p.status("doctor is not available in this build"),
         }
+        None => p.status("doctor is not available in this build"),
     }
+    Ok(exit)
+}
 
-    // 5. Write config and secrets, atomically, at the end.
-    write_config(&settings.paths.config_file, &new_text)?;
-    p.status(&format!("wrote {}", settings.paths.config_file.display()));
-    if let Some(f) = write_secrets(&settings, &candidate)? {
-        p.status(&format!("wrote {} (mode 0600)", f.display()));
-    }
-
-    // 6. The schedule.
-    if candidate.schedule {
-        let sglobal = GlobalArgs {
-            config: Some(settings.paths.config_file.clone()),
-            ..global.clone()
-        };
-        let plan = crate::commands::schedule::plan_for(
-            &sglobal,
-            &cand,
-            crate::config::HumanDuration(Duration::from_secs(300)),
-        )?;
-        let kind = if Path::new("/run/systemd/system").is_dir() {
-            crate::schedule::Kind::Systemd
-        } else {
-            crate::schedule::Kind::Cron
-        };
-        crate::commands::schedule::install(&plan, kind, Path::new("/"), p)?;
-    }
-    if exit == 0 {
-        p.status(&format!(
-            "{} {} is set up. `direkt status` shows it; `direkt renew` keeps it working.",
-            ok_mark(p),
-            candidate.config.name
-        ));
+/// Install the renew schedule for the config just written.
+fn install_schedule(
+    global: &GlobalArgs,
+    settings: &Settings,
+    cand: &Settings,
+    p: &Printer,
+) -> Result<()> {
+    let sglobal = GlobalArgs {
+        config: Some(settings.paths.config_file.clone()),
+        ..global.clone()
+    };
+    let plan = crate::commands::schedule::plan_for(
+        &sglobal,
+        cand,
+        crate::config::HumanDuration(Duration::from_secs(300)),
+    )?;
+    let kind = if Path::new("/run/systemd/system").is_dir() {
+        crate::schedule::Kind::Systemd
     } else {
-        p.status("Setup is saved, but not everything worked: see the errors above. `direkt renew` retries; `direkt doctor` explains.");
-    }
-    Ok(ExitCode::from(exit))
+        crate::schedule::Kind::Cron
+    };
+    crate::commands::schedule::install(&plan, kind, Path::new("/"), p)?;
+    Ok(())
 }
 
 fn ok_mark(p: &Printer) -> String {
@@ -353,7 +423,7 @@ fn with_spinner<T>(p: &Printer, spinner: bool, label: &str, f: impl FnOnce() -> 
     out
 }
 
-fn show_findings(p: &Printer, f: &renew::parts::Findings) {
+fn show_findings(p: &Printer, f: &setup::detect::Findings) {
     let mut lines = vec![];
     match (&f.gateway, &f.mapping_protocol) {
         (Some(g), Some(proto)) => lines.push(format!(
@@ -392,8 +462,10 @@ fn provisional_settings(settings: &Settings, given: &Answers) -> Settings {
     }
 }
 
-/// Settings as they will be once the candidate is written.
+/// Settings as they will be once the candidate is written. The paths follow the same rule as
+/// every other command: a global `--state-dir` wins over the candidate's `state_dir`.
 fn candidate_settings(
+    global: &GlobalArgs,
     settings: &Settings,
     config: &Config,
     secrets: &[(String, String, Secret)],
@@ -405,15 +477,7 @@ fn candidate_settings(
     for (section, key, value) in secrets {
         s.set(section, key, value.clone());
     }
-    let mut paths = settings.paths.clone();
-    if let Some(d) = &config.state_dir {
-        paths.state_dir = d.clone();
-    }
-    Settings {
-        paths,
-        config: Some(config.clone()),
-        secrets: s,
-    }
+    Settings::candidate(global, &settings.paths.config_file, config.clone(), s)
 }
 
 fn config_text(config: &Config) -> Result<String> {
@@ -433,40 +497,6 @@ fn write_config(path: &Path, text: &str) -> Result<()> {
     }
     fsutil::write_atomic(path, text.as_bytes(), 0o644)
         .failed(|| format!("cannot write {}", path.display()))
-}
-
-/// Merge the new secrets into the secrets file (0600, atomic). `None` when nothing changed.
-fn write_secrets(settings: &Settings, c: &Candidate) -> Result<Option<PathBuf>> {
-    let path = c
-        .config
-        .secrets_file
-        .clone()
-        .unwrap_or_else(|| settings.paths.config_file.with_file_name("secrets.toml"));
-    let mut table: toml::Table = match std::fs::read_to_string(&path) {
-        Ok(t) => toml::from_str(&t).map_err(|_| {
-            Error::usage(format!("secrets file {} is not valid TOML", path.display()))
-                .hint("fix or remove it, then run setup again")
-        })?,
-        Err(_) => toml::Table::new(),
-    };
-    let mut changed = false;
-    for (section, key, value) in &c.secrets {
-        let t = table
-            .entry(section.clone())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        let Some(t) = t.as_table_mut() else { continue };
-        if t.get(key).and_then(|v| v.as_str()) != Some(value.expose()) {
-            t.insert(key.clone(), toml::Value::String(value.expose().to_string()));
-            changed = true;
-        }
-    }
-    if !changed {
-        return Ok(None);
-    }
-    let text = toml::to_string(&table).failed(|| "cannot encode the secrets".into())?;
-    fsutil::write_atomic(&path, text.as_bytes(), 0o600)
-        .failed(|| format!("cannot write {}", path.display()))?;
-    Ok(Some(path))
 }
 
 fn show_dry_run(p: &Printer, settings: &Settings, c: &Candidate, new_text: &str) {
@@ -515,5 +545,76 @@ fn show_dry_run(p: &Printer, settings: &Settings, c: &Candidate, new_text: &str)
     }
     if c.schedule {
         p.data("would install the renew schedule");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        setup: SetupArgs,
+    }
+
+    #[test]
+    fn every_flag_gives_an_answer_the_wizard_knows() {
+        let cli = Cli::parse_from([
+            "setup",
+            "--name",
+            "box.example.org",
+            "--provider",
+            "rfc2136",
+            "--dns-server",
+            "192.0.2.53",
+            "--zone",
+            "example.org",
+            "--username",
+            "u",
+            "--key-name",
+            "k",
+            "--forward",
+            "443",
+            "--no-cert",
+            "--ca",
+            "zerossl",
+            "--ca-bundle",
+            "/x.pem",
+            "--email",
+            "a@b.c",
+            "--accept-tos",
+            "--challenges",
+            "dns-01",
+            "--schedule",
+            "no",
+            "--no-apply",
+        ]);
+        let answers = cli.setup.flag_answers();
+        let known = setup::answer_keys();
+        let keys: Vec<&String> = answers.keys().collect();
+        assert_eq!(keys.len(), 15, "{keys:?}");
+        for k in keys {
+            assert!(known.contains(k), "{k} is not an answer key");
+        }
+    }
+
+    #[test]
+    fn a_provider_alias_in_the_answers_file_becomes_the_providers_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.toml");
+        std::fs::write(
+            &f,
+            "name = \"box.example.org\"\n[ddns]\nprovider = \"nsupdate\"\n",
+        )
+        .unwrap();
+        let cli = Cli::parse_from(["setup", "--answers", f.to_str().unwrap()]);
+        let given = given_answers(&cli.setup, &cli.setup.flag_answers()).unwrap();
+        assert_eq!(given.text(Q::PROVIDER).as_deref(), Some("rfc2136"));
+        std::fs::write(&f, "[ddns]\nprovider = \"route53\"\n").unwrap();
+        let e = given_answers(&cli.setup, &Answers::default()).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message().contains("`ddns.provider`"), "{}", e.message());
     }
 }

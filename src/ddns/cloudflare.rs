@@ -8,9 +8,33 @@ use std::net::IpAddr;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
-use crate::config::{DdnsConfig, ProviderKind, Secret, Settings};
+use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
+
+const HELP: &str = "An API token limited to this zone: dash.cloudflare.com > My Profile > API \
+     Tokens > Create Token > template \"Edit zone DNS\", zone = your domain.";
+
+pub const SPEC: Spec = Spec {
+    name: "cloudflare",
+    aliases: &[],
+    title: "Cloudflare",
+    kind: Kind::Api,
+    summary: "cloudflare: a zone at Cloudflare, with an API token",
+    help: HELP,
+    keys: &[registry::ZONE],
+    secret: SecretKey {
+        name: "token",
+        prompt: "API token",
+        help: HELP,
+    },
+    records: &[RecordType::A, RecordType::Aaaa, RecordType::Txt],
+    docs: "https://developers.cloudflare.com/api/resources/dns/subresources/records/",
+    name_suffix: None,
+    guess_suffixes: &[],
+    build: |d, s| Ok(Box::new(Cloudflare::from_config(d, s)?)),
+};
 
 pub const DEFAULT_BASE: &str = "https://api.cloudflare.com/client/v4";
 
@@ -58,7 +82,7 @@ impl Cloudflare {
             .zone
             .as_ref()
             .ok_or_else(|| Error::usage("cloudflare needs `zone` in [ddns]"))?;
-        let token = super::require_secret(settings, "token", ddns.token_file.as_deref())?;
+        let token = super::require_secret(settings, ddns)?;
         Ok(Cloudflare {
             base: base.as_str().trim_end_matches('/').to_string(),
             zone: zone.to_string(),
@@ -188,8 +212,8 @@ fn unquoted(content: &str) -> &str {
 }
 
 impl Provider for Cloudflare {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Cloudflare
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn set_address<'a>(

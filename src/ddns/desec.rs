@@ -7,9 +7,33 @@ use std::net::IpAddr;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
-use crate::config::{DdnsConfig, ProviderKind, Secret, Settings};
+use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
+
+const HELP: &str = "A token from desec.io > Token Management > + (a token limited to this domain \
+     is best).";
+
+pub const SPEC: Spec = Spec {
+    name: "desec",
+    aliases: &["dedyn"],
+    title: "deSEC",
+    kind: Kind::Api,
+    summary: "desec: deSEC (dedyn.io names or your own domain), with a token",
+    help: HELP,
+    keys: &[registry::ZONE],
+    secret: SecretKey {
+        name: "token",
+        prompt: "API token",
+        help: HELP,
+    },
+    records: &[RecordType::A, RecordType::Aaaa, RecordType::Txt],
+    docs: "https://desec.readthedocs.io/en/latest/dns/rrsets.html",
+    name_suffix: None,
+    guess_suffixes: &[".dedyn.io"],
+    build: |d, s| Ok(Box::new(Desec::from_config(d, s)?)),
+};
 
 pub const DEFAULT_BASE: &str = "https://desec.io/api/v1";
 
@@ -34,7 +58,7 @@ impl Desec {
             .zone
             .as_ref()
             .ok_or_else(|| Error::usage("desec needs `zone` in [ddns] (the deSEC domain)"))?;
-        let token = super::require_secret(settings, "token", ddns.token_file.as_deref())?;
+        let token = super::require_secret(settings, ddns)?;
         Ok(Desec {
             base: base.as_str().trim_end_matches('/').to_string(),
             domain: domain.to_string(),
@@ -141,8 +165,8 @@ fn quoted(value: &str) -> String {
 }
 
 impl Provider for Desec {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Desec
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn set_address<'a>(

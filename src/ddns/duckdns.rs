@@ -6,9 +6,30 @@
 
 use std::net::IpAddr;
 
+use super::registry::{Kind, RecordType, SecretKey, Spec};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
-use crate::config::{DdnsConfig, ProviderKind, Secret, Settings};
+use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::Result;
+
+pub const SPEC: Spec = Spec {
+    name: "duckdns",
+    aliases: &[],
+    title: "DuckDNS",
+    kind: Kind::Api,
+    summary: "duckdns: a name under duckdns.org, with the account token",
+    help: "The token shown at the top of duckdns.org after you sign in.",
+    keys: &[],
+    secret: SecretKey {
+        name: "token",
+        prompt: "API token",
+        help: "The token shown at the top of duckdns.org after you sign in.",
+    },
+    records: &[RecordType::A, RecordType::Aaaa, RecordType::Txt],
+    docs: "https://www.duckdns.org/spec.jsp",
+    name_suffix: Some(".duckdns.org"),
+    guess_suffixes: &[".duckdns.org"],
+    build: |d, s| Ok(Box::new(DuckDns::from_config(d, s)?)),
+};
 
 pub const DEFAULT_BASE: &str = "https://www.duckdns.org";
 
@@ -21,7 +42,7 @@ pub struct DuckDns {
 impl DuckDns {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<DuckDns> {
         let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let token = super::require_secret(settings, "token", ddns.token_file.as_deref())?;
+        let token = super::require_secret(settings, ddns)?;
         Ok(DuckDns {
             base: base.as_str().trim_end_matches('/').to_string(),
             token,
@@ -80,8 +101,8 @@ fn interpret(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for DuckDns {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Duckdns
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn set_address<'a>(

@@ -6,9 +6,54 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::registry::{self, Builtin, Key, Kind, RecordType, SecretKey, Spec};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
-use crate::config::{DdnsConfig, ProviderKind, Secret, Settings};
+use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
+
+const HELP: &str = "Your DNS service's update URL, user name and password. No-IP: \
+     https://dynupdate.no-ip.com/nic/update, the password is a DDNS Key (Dynamic DNS > \
+     DDNS Keys). Dynu: https://api.dynu.com/nic/update. Your service's help page names \
+     its \"dyndns2\" or \"DynDNS compatible\" URL.";
+
+pub const SPEC: Spec = Spec {
+    name: "dyndns2",
+    aliases: &["dyndns"],
+    title: "dyndns2",
+    kind: Kind::Dyndns2,
+    summary: "dyndns2: No-IP, Dynu, DynDNS, OVH DynHost, Strato and most router-supported services",
+    help: HELP,
+    keys: &[
+        Key {
+            name: "server",
+            required: true,
+            prompt: "Update URL",
+            help: HELP,
+            default: Builtin::None,
+            check: registry::http_url,
+            hint: "write the full update URL, e.g. https://dynupdate.no-ip.com/nic/update",
+        },
+        Key {
+            name: "username",
+            required: true,
+            prompt: "User name",
+            help: "",
+            default: Builtin::None,
+            check: registry::any,
+            hint: "the user name the DNS service gave you",
+        },
+    ],
+    secret: SecretKey {
+        name: "password",
+        prompt: "Password",
+        help: "",
+    },
+    records: &[RecordType::A, RecordType::Aaaa],
+    docs: "https://help.dyn.com/remote-access-api/perform-update/",
+    name_suffix: None,
+    guess_suffixes: &[],
+    build: |d, s| Ok(Box::new(Dyndns2::from_config(d, s)?)),
+};
 
 pub struct Dyndns2 {
     url: reqwest::Url,
@@ -31,7 +76,7 @@ impl Dyndns2 {
             .username
             .clone()
             .ok_or_else(|| Error::usage("dyndns2 needs `username` in [ddns]"))?;
-        let password = super::require_secret(settings, "password", ddns.password_file.as_deref())?;
+        let password = super::require_secret(settings, ddns)?;
         Ok(Dyndns2 {
             url,
             username,
@@ -42,8 +87,8 @@ impl Dyndns2 {
 }
 
 impl Provider for Dyndns2 {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Dyndns2
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn set_address<'a>(

@@ -20,12 +20,28 @@
 //! provider's API cannot do it; a configuration problem). `Into<Error>` maps the classes to
 //! exit codes 4, 1, 1 and 2.
 
-pub mod cloudflare;
-pub mod desec;
-pub mod duckdns;
-pub mod dyndns2;
-pub mod rfc2136;
+pub mod registry;
 pub mod update;
+
+/// Declares each provider's module and lists its description in [`PROVIDERS`], so adding a
+/// provider is its file plus one line here.
+macro_rules! providers {
+    ($($provider:ident),* $(,)?) => {
+        $(pub mod $provider;)*
+        /// Every provider, in the order the wizard lists them.
+        pub static PROVIDERS: &[&registry::Spec] = &[$(&$provider::SPEC),*];
+    };
+}
+
+providers! {
+    dyndns2,
+    rfc2136,
+    cloudflare,
+    desec,
+    duckdns,
+}
+
+pub use registry::{ProviderId, Spec};
 
 pub use update::{DdnsState, UpdateOptions, UpdateReport, update};
 
@@ -36,7 +52,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::config::{DdnsConfig, ProviderKind, Settings};
+use crate::config::{DdnsConfig, Settings};
 use crate::error::{Error, Result};
 
 /// A boxed future, so [`Provider`] stays object-safe.
@@ -47,7 +63,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A DNS provider: A/AAAA for the box's name, TXT for DNS-01.
 pub trait Provider: Send + Sync {
-    fn kind(&self) -> ProviderKind;
+    /// The provider's description in the registry.
+    fn spec(&self) -> &'static Spec;
 
     /// Make `name`'s A (IPv4) or AAAA (IPv6) record set exactly `address`.
     fn set_address<'a>(
@@ -74,7 +91,7 @@ pub trait Provider: Send + Sync {
     /// where its API allows that; the answer says what was checked. `Unsupported` when the API
     /// has no such call (DuckDNS, dyndns2).
     fn verify<'a>(&'a self, _name: &'a str) -> BoxFuture<'a, Result<String, ProviderError>> {
-        let kind = self.kind();
+        let kind = self.spec().name;
         Box::pin(async move {
             Err(ProviderError::unsupported(
                 format!("{kind} has no call that checks credentials without changing a record"),
@@ -175,43 +192,37 @@ impl From<ProviderError> for Error {
 /// missing or incomplete, or its secret is not set.
 pub fn provider_from_settings(settings: &Settings) -> Result<Box<dyn Provider>> {
     let config = settings.require()?;
-    let ddns = config.ddns.as_ref().ok_or_else(|| {
-        Error::usage("no DNS provider is configured").hint(
-            "add a [ddns] section with provider = \"dyndns2\" | \"rfc2136\" | \"cloudflare\" | \
-             \"desec\" | \"duckdns\" (see the README, \"Dynamic DNS and public address\")",
-        )
-    })?;
-    provider_from_config(ddns, settings)
+    let ddns = config.ddns.as_ref().ok_or_else(no_provider)?;
+    (ddns.provider.spec().build)(ddns, settings)
 }
 
-fn provider_from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Box<dyn Provider>> {
-    Ok(match ddns.provider {
-        ProviderKind::Rfc2136 => Box::new(rfc2136::Rfc2136::from_config(ddns, settings)?),
-        ProviderKind::Dyndns2 => Box::new(dyndns2::Dyndns2::from_config(ddns, settings)?),
-        ProviderKind::Cloudflare => Box::new(cloudflare::Cloudflare::from_config(ddns, settings)?),
-        ProviderKind::Desec => Box::new(desec::Desec::from_config(ddns, settings)?),
-        ProviderKind::Duckdns => Box::new(duckdns::DuckDns::from_config(ddns, settings)?),
-    })
+/// "No `[ddns]` section", naming the providers there are.
+pub fn no_provider() -> Error {
+    let names: Vec<String> = PROVIDERS
+        .iter()
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    Error::usage("no DNS provider is configured").hint(format!(
+        "add a [ddns] section with provider = {} (see the README, \"Dynamic DNS and public \
+         address\", or `direkt ddns providers`)",
+        names.join(" | ")
+    ))
 }
 
-/// The secret `key` of `[ddns]`, or a usage error saying where to put it.
+/// The provider's secret (the one its description names), or a usage error saying where to
+/// put it.
 pub(crate) fn require_secret(
     settings: &Settings,
-    key: &str,
-    file: Option<&std::path::Path>,
+    ddns: &DdnsConfig,
 ) -> Result<crate::config::Secret> {
+    let (key, file) = secret_key(ddns);
     settings.secrets.require("ddns", key, file)
 }
 
-/// Which secret each provider needs, and the `*_file` that may hold it.
+/// Which secret the provider needs, and the `*_file` that may hold it.
 pub fn secret_key(ddns: &DdnsConfig) -> (&'static str, Option<&std::path::Path>) {
-    match ddns.provider {
-        ProviderKind::Dyndns2 => ("password", ddns.password_file.as_deref()),
-        ProviderKind::Rfc2136 => ("tsig_secret", ddns.tsig_secret_file.as_deref()),
-        ProviderKind::Cloudflare | ProviderKind::Desec | ProviderKind::Duckdns => {
-            ("token", ddns.token_file.as_deref())
-        }
-    }
+    let key = ddns.provider.spec().secret.name;
+    (key, ddns.secret_file(key))
 }
 
 /// The shared part of HTTP providers: one lazily built client (no start-up cost when nothing

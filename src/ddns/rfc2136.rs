@@ -18,10 +18,59 @@ use hickory_proto::rr::rdata::tsig::{TsigAlgorithm as HickoryAlg, TsigError};
 use hickory_proto::rr::rdata::{A, AAAA, TXT};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType, TSigner};
 
+use super::registry::{self, Builtin, Key, Kind, RecordType as Rr, SecretKey, Spec};
 use super::{BoxFuture, Provider, ProviderError};
-use crate::config::{DdnsConfig, ProviderKind, Settings, TsigAlgorithm};
+use crate::config::{DdnsConfig, Settings, TsigAlgorithm};
 use crate::error::{Error, Result};
 use crate::net::udp::{self, Resend, UdpError};
+
+const HELP: &str = "Your DNS server's address, the zone, and a TSIG key allowed to update this \
+     name. Make one with `tsig-keygen -a hmac-sha256 ddns-key` (BIND) or \
+     `keymgr -t ddns-key hmac-sha256` (Knot); the secret is the base64 string.";
+
+pub const SPEC: Spec = Spec {
+    name: "rfc2136",
+    aliases: &["nsupdate"],
+    title: "RFC 2136",
+    kind: Kind::Rfc2136,
+    summary: "rfc2136: your own DNS server (BIND, Knot, PowerDNS) with a TSIG key",
+    help: HELP,
+    keys: &[
+        Key {
+            name: "server",
+            required: true,
+            prompt: "DNS server (primary) address",
+            help: HELP,
+            default: Builtin::None,
+            check: registry::ip_or_socket,
+            hint: "write the primary server's address, e.g. \"192.0.2.53:53\"",
+        },
+        registry::ZONE,
+        Key {
+            name: "key_name",
+            required: true,
+            prompt: "TSIG key name",
+            help: "The key's name as the server knows it.",
+            default: Builtin::Text("ddns-key"),
+            check: |s| {
+                fqdn(s)
+                    .map(|_| ())
+                    .map_err(|e| format!("`{s}` is not a DNS name: {e}"))
+            },
+            hint: "use the key's name as the server knows it, e.g. key_name = \"ddns-key\"",
+        },
+    ],
+    secret: SecretKey {
+        name: "tsig_secret",
+        prompt: "TSIG secret (base64)",
+        help: "",
+    },
+    records: &[Rr::A, Rr::Aaaa, Rr::Txt],
+    docs: "https://www.rfc-editor.org/rfc/rfc2136",
+    name_suffix: None,
+    guess_suffixes: &[],
+    build: |d, s| Ok(Box::new(Rfc2136::from_config(d, s)?)),
+};
 
 /// One UPDATE, one answer: no retransmission, so this is how long we wait for it.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -54,7 +103,7 @@ impl Rfc2136 {
             .as_deref()
             .ok_or_else(|| Error::usage("rfc2136 needs `key_name` in [ddns]"))?;
         let secret =
-            super::require_secret(settings, "tsig_secret", ddns.tsig_secret_file.as_deref())?;
+            super::require_secret(settings, ddns)?;
         let key = decode_secret(secret.expose())?;
         Rfc2136::new(
             server,
@@ -264,8 +313,8 @@ fn classify(
 }
 
 impl Provider for Rfc2136 {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Rfc2136
+    fn spec(&self) -> &'static Spec {
+        &SPEC
     }
 
     fn set_address<'a>(

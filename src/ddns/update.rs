@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Failure, Provider, ProviderError};
-use crate::config::{Config, DdnsConfig, ProviderKind, Settings};
+use crate::config::{Config, DdnsConfig, Settings};
+use crate::ddns::ProviderId;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ip::{self, Detection, Family, FamilyDetection, Verdict};
 use crate::state::{Backoff, Latch, State, StateLock, now_unix};
@@ -117,7 +118,7 @@ pub struct ReportError {
 #[derive(Debug, Clone, Serialize)]
 pub struct UpdateReport {
     pub name: String,
-    pub provider: ProviderKind,
+    pub provider: ProviderId,
     pub dry_run: bool,
     pub forced: bool,
     pub families: Vec<FamilyOutcome>,
@@ -205,47 +206,114 @@ pub async fn update(
     opts: &UpdateOptions,
 ) -> Result<UpdateReport> {
     let config = settings.require()?;
-    let ddns = config.ddns.as_ref().ok_or_else(|| {
-        Error::usage("no DNS provider is configured")
-            .hint("add a [ddns] section (see the README, \"Dynamic DNS and public address\")")
-    })?;
+    let ddns = config.ddns.as_ref().ok_or_else(super::no_provider)?;
     let hash = config_hash(config, ddns, settings)?;
-    let now = now_unix();
-    let mut report = UpdateReport {
-        name: config.name.to_string(),
-        provider: ddns.provider,
-        dry_run: opts.dry_run,
-        forced: opts.force,
-        families: vec![],
-        provider_requests: 0,
-        latch: None,
-        backoff: None,
-        behind_cgnat: false,
-        ok: true,
-        error: None,
+    let mut run = Run {
+        settings,
+        config,
+        ddns,
+        opts,
+        now: now_unix(),
+        report: UpdateReport {
+            name: config.name.to_string(),
+            provider: ddns.provider,
+            dry_run: opts.dry_run,
+            forced: opts.force,
+            families: vec![],
+            provider_requests: 0,
+            latch: None,
+            backoff: None,
+            behind_cgnat: false,
+            ok: true,
+            error: None,
+        },
+        // Work on a copy; `state.ddns` only changes (and is saved) when not a dry run.
+        ds: fresh_state(&state.ddns, &hash, opts.force),
+        hash,
+        backing_off: None,
+        provider: None,
+        stop: None,
     };
+    if run.latched() {
+        return Ok(run.report);
+    }
+    run.backing_off = run
+        .ds
+        .backoff
+        .as_ref()
+        .filter(|b| b.until > run.now)
+        .cloned();
+    run.report.backoff = run.backing_off.clone();
 
-    // Work on a copy; `state.ddns` only changes (and is saved) when not a dry run.
-    let mut ds = state.ddns.clone();
+    let detection: Detection = ip::detect(config, vec![]).await;
+    for family in [Family::Ipv4, Family::Ipv6] {
+        let Some(det) = detection.get(family).cloned() else {
+            continue;
+        };
+        let (out, sent) = run.family(family, det).await?;
+        if sent {
+            // Save right after every exchange with the provider: a crash must not lose what
+            // was published (or a latch, which would otherwise be hit again).
+            state.ddns = run.ds.clone();
+            lock.save(state)?;
+        }
+        run.report.families.push(out);
+    }
+    if !opts.dry_run && state.ddns != run.ds {
+        state.ddns = run.ds;
+        lock.save(state)?;
+    }
+    Ok(run.report)
+}
+
+/// The stored `[ddns]` state to work on: reset when the config (or secret) changed, latch and
+/// backoff lifted with `--force`.
+fn fresh_state(stored: &DdnsState, hash: &str, force: bool) -> DdnsState {
+    let mut ds = stored.clone();
     if ds.config_hash != hash {
         if !ds.config_hash.is_empty() {
             tracing::info!("the [ddns] config changed: lifting any latch, sending again");
         }
         ds = DdnsState {
-            config_hash: hash.clone(),
+            config_hash: hash.to_string(),
             requests: ds.requests,
             ..DdnsState::default()
         };
     }
-    if opts.force {
+    if force {
         ds.latch = None;
         ds.latch_hint = None;
         ds.backoff = None;
     }
-    if let Some(l) = &ds.latch {
-        report.latch = Some(l.clone());
-        let hint = ds.latch_hint.clone().unwrap_or_default();
-        report.fail(
+    ds
+}
+
+/// One update in progress.
+struct Run<'a> {
+    settings: &'a Settings,
+    config: &'a Config,
+    ddns: &'a DdnsConfig,
+    opts: &'a UpdateOptions,
+    now: i64,
+    hash: String,
+    report: UpdateReport,
+    ds: DdnsState,
+    backing_off: Option<Backoff>,
+    /// Built on the first request, so a run with nothing to send costs nothing.
+    provider: Option<Box<dyn Provider>>,
+    /// Why the remaining families are not sent (a latch or a wait asked for in this run).
+    stop: Option<String>,
+}
+
+impl Run<'_> {
+    /// A latch from an earlier run stops the update: say so, with how to lift it.
+    fn latched(&mut self) -> bool {
+        let Some(l) = &self.ds.latch else {
+            return false;
+        };
+        self.report.latch = Some(l.clone());
+        let hint = self.ds.latch_hint.clone().unwrap_or_default();
+        self.report.fail(
             Error::needs_user(format!(
                 "dynamic DNS updates are stopped since {}: {}",
                 crate::net::time::format_time(l.since),
@@ -257,23 +325,17 @@ pub async fn update(
                 if hint.is_empty() { "" } else { "; " }
             )),
         );
-        return Ok(report);
+        true
     }
-    let backing_off = ds.backoff.as_ref().filter(|b| b.until > now).cloned();
-    report.backoff = backing_off.clone();
 
-    let detection: Detection = ip::detect(config, vec![]).await;
-
-    let families: Vec<Family> = [Family::Ipv4, Family::Ipv6]
-        .into_iter()
-        .filter(|f| detection.get(*f).is_some())
-        .collect();
-    let mut provider: Option<Box<dyn Provider>> = None;
-    let mut stop: Option<String> = None;
-    for family in families {
-        let det = detection.get(family).cloned().expect("detected family");
-        report.behind_cgnat |= det.behind_cgnat;
-        let previous = ds.published(family).cloned();
+    /// Decide and (when due) send one family. The flag says whether the provider was asked.
+    async fn family(
+        &mut self,
+        family: Family,
+        det: FamilyDetection,
+    ) -> Result<(FamilyOutcome, bool)> {
+        self.report.behind_cgnat |= det.behind_cgnat;
+        let previous = self.ds.published(family).cloned();
         let mut out = FamilyOutcome {
             family,
             record: family.record_type().into(),
@@ -286,85 +348,84 @@ pub async fn update(
         };
         let Some(addr) = det.address.filter(|_| det.verdict == Verdict::Agreed) else {
             out.reason = det.message.clone();
-            let hint = match det.verdict {
-                Verdict::Disagree => {
-                    "nothing was published; if the router's answer is the odd one out, check \
-                     for double NAT or a rogue device on the LAN"
-                }
-                _ => "check the address sources in [ip] (stun, probe, echo), or lower ip.quorum",
-            };
-            report.fail(
-                Error::failed(format!(
-                    "no agreed public {family} address: {}",
-                    det.message
-                ))
-                .hint(hint),
-            );
-            report.families.push(out);
-            continue;
+            self.report.fail(no_agreed_address(family, &det));
+            return Ok((out, false));
         };
-        let refresh = ddns.refresh.0.as_secs() as i64;
-        let due = match &previous {
-            None => Some("nothing published yet".to_string()),
-            Some(p) if p.address != addr => Some(format!("changed from {}", p.address)),
-            Some(p) if now - p.at >= refresh => Some(format!(
-                "refresh: last sent {} days ago",
-                (now - p.at) / 86400
-            )),
-            Some(_) if opts.force => Some("--force".to_string()),
-            Some(_) => None,
-        };
-        let Some(why) = due else {
+        let Some(why) = self.due(previous.as_ref(), addr) else {
             out.action = Action::Unchanged;
             out.reason = format!("{addr} is already published");
-            report.families.push(out);
-            continue;
+            return Ok((out, false));
         };
-        if opts.dry_run {
+        if self.opts.dry_run {
             out.action = Action::WouldPublish;
             out.reason = why;
-            report.families.push(out);
-            continue;
+            return Ok((out, false));
         }
-        if let Some(s) = &stop {
+        if let Some(s) = &self.stop {
             out.action = Action::Skipped;
             out.reason = s.clone();
-            report.families.push(out);
-            continue;
+            return Ok((out, false));
         }
-        if let Some(b) = &backing_off {
+        if let Some(b) = &self.backing_off {
             out.action = Action::Skipped;
             out.reason = format!(
                 "backing off until {} after: {}",
                 crate::net::time::format_time(b.until),
                 b.reason
             );
-            report.fail(
+            self.report.fail(
                 Error::failed(format!("{family} not sent: {}", out.reason))
                     .hint("direkt retries after the backoff; `--force` retries now"),
             );
-            report.families.push(out);
-            continue;
+            return Ok((out, false));
         }
-        if provider.is_none() {
-            provider = Some(super::provider_from_settings(settings)?);
+        self.send(family, addr, why, &mut out).await?;
+        Ok((out, true))
+    }
+
+    /// Why `addr` should be sent now, or `None` when it is already published and fresh.
+    fn due(&self, previous: Option<&Published>, addr: IpAddr) -> Option<String> {
+        let refresh = self.ddns.refresh.0.as_secs() as i64;
+        let now = self.now;
+        match previous {
+            None => Some("nothing published yet".to_string()),
+            Some(p) if p.address != addr => Some(format!("changed from {}", p.address)),
+            Some(p) if now - p.at >= refresh => Some(format!(
+                "refresh: last sent {} days ago",
+                (now - p.at) / 86400
+            )),
+            Some(_) if self.opts.force => Some("--force".to_string()),
+            Some(_) => None,
         }
-        let p = provider.as_ref().expect("provider built");
+    }
+
+    /// Ask the provider to publish `addr`, and record what it answered.
+    async fn send(
+        &mut self,
+        family: Family,
+        addr: IpAddr,
+        why: String,
+        out: &mut FamilyOutcome,
+    ) -> Result<()> {
+        if self.provider.is_none() {
+            self.provider = Some(super::provider_from_settings(self.settings)?);
+        }
+        let p = self.provider.as_ref().expect("provider built");
         let sent_before = p.requests();
-        let result = p.set_address(config.name.as_str(), addr).await;
+        let result = p.set_address(self.config.name.as_str(), addr).await;
         let sent = p.requests() - sent_before;
-        ds.requests += u64::from(sent);
-        report.provider_requests += sent;
+        self.ds.requests += u64::from(sent);
+        self.report.provider_requests += sent;
         match result {
             Ok(()) => {
-                ds.set_published(
+                self.ds.set_published(
                     family,
                     Some(Published {
                         address: addr,
-                        at: now,
+                        at: self.now,
                     }),
                 );
-                ds.backoff = None;
+                self.ds.backoff = None;
                 out.action = Action::Published;
                 out.reason = why;
                 tracing::info!(%addr, record = family.record_type(), "published");
@@ -372,54 +433,66 @@ pub async fn update(
             Err(e) => {
                 out.action = Action::Failed;
                 out.reason = e.message.clone();
-                match e.failure {
-                    Failure::Latch => {
-                        ds.latch = Some(Latch {
-                            reason: e.message.clone(),
-                            since: now,
-                            config_hash: hash.clone(),
-                        });
-                        ds.latch_hint = e.hint.clone();
-                        stop = Some("stopped: the provider refused an earlier request".into());
-                        report.latch = ds.latch.clone();
-                    }
-                    Failure::Backoff => {
-                        let failures = ds.backoff.as_ref().map_or(0, |b| b.failures) + 1;
-                        let wait = backoff_for(failures, e.retry_after);
-                        ds.backoff = Some(Backoff {
-                            failures,
-                            until: now + wait.as_secs() as i64,
-                            reason: e.message.clone(),
-                        });
-                        stop = Some("stopped: the provider asked to wait".into());
-                        report.backoff = ds.backoff.clone();
-                    }
-                    Failure::Transient | Failure::Unsupported => {}
-                }
-                let mut err: Error = e.clone().into();
-                if e.failure == Failure::Backoff
-                    && let Some(b) = &ds.backoff
-                {
-                    err = err.hint(format!(
-                        "direkt waits until {} before asking again; `--force` retries now",
-                        crate::net::time::format_time(b.until)
-                    ));
-                }
-                report.fail(err);
+                self.refused(&e);
                 out.error = Some(e);
             }
         }
-        // Save right after every exchange with the provider: a crash must not lose what was
-        // published (or a latch, which would otherwise be hit again).
-        state.ddns = ds.clone();
-        lock.save(state)?;
-        report.families.push(out);
+        Ok(())
     }
-    if !opts.dry_run && state.ddns != ds {
-        state.ddns = ds;
-        lock.save(state)?;
+
+    /// A provider failure: latch or back off as its class says, and report it.
+    fn refused(&mut self, e: &ProviderError) {
+        match e.failure {
+            Failure::Latch => {
+                self.ds.latch = Some(Latch {
+                    reason: e.message.clone(),
+                    since: self.now,
+                    config_hash: self.hash.clone(),
+                });
+                self.ds.latch_hint = e.hint.clone();
+                self.stop = Some("stopped: the provider refused an earlier request".into());
+                self.report.latch = self.ds.latch.clone();
+            }
+            Failure::Backoff => {
+                let failures = self.ds.backoff.as_ref().map_or(0, |b| b.failures) + 1;
+                let wait = backoff_for(failures, e.retry_after);
+                self.ds.backoff = Some(Backoff {
+                    failures,
+                    until: self.now + wait.as_secs() as i64,
+                    reason: e.message.clone(),
+                });
+                self.stop = Some("stopped: the provider asked to wait".into());
+                self.report.backoff = self.ds.backoff.clone();
+            }
+            Failure::Transient | Failure::Unsupported => {}
+        }
+        let mut err: Error = e.clone().into();
+        if e.failure == Failure::Backoff
+            && let Some(b) = &self.ds.backoff
+        {
+            err = err.hint(format!(
+                "direkt waits until {} before asking again; `--force` retries now",
+                crate::net::time::format_time(b.until)
+            ));
+        }
+        self.report.fail(err);
     }
-    Ok(report)
+}
+
+/// No address to publish: the sources did not agree (or too few answered).
+fn no_agreed_address(family: Family, det: &FamilyDetection) -> Error {
+    let hint = match det.verdict {
+        Verdict::Disagree => {
+            "nothing was published; if the router's answer is the odd one out, check for double \
+             NAT or a rogue device on the LAN"
+        }
+        _ => "check the address sources in [ip] (stun, probe, echo), or lower ip.quorum",
+    };
+    Error::failed(format!(
+        "no agreed public {family} address: {}",
+        det.message
+    ))
+    .hint(hint)
 }
 
 #[cfg(test)]

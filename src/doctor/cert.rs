@@ -123,7 +123,7 @@ fn judge(f: &CertFacts, want: &[String], now: i64) -> Vec<(Status, String)> {
 }
 
 pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "cert.disk";
+    let id = crate::doctor::CheckId::CertDisk.as_str();
     let Some(c) = ctx.config else {
         return CheckResult::skip(id, "no name configured");
     };
@@ -256,7 +256,7 @@ fn short_dn(dn: &str) -> String {
 }
 
 pub async fn served(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "cert.served";
+    let id = crate::doctor::CheckId::CertServed.as_str();
     let Some(c) = ctx.config else {
         return CheckResult::skip(id, "no name configured");
     };

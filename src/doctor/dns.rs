@@ -102,7 +102,7 @@ async fn find_authoritative(
     let mut servers = vec![];
     let ddns = ctx.config.and_then(|c| c.ddns.as_ref());
     if let Some(d) = ddns
-        && d.provider == crate::config::ProviderKind::Rfc2136
+        && d.provider.kind() == crate::ddns::registry::Kind::Rfc2136
         && let Some(s) = &d.server
     {
         if let Ok(sa) = s.parse::<SocketAddr>() {
@@ -146,7 +146,7 @@ async fn view<'c>(ctx: &'c Ctx<'_>) -> &'c NameView {
 }
 
 pub async fn resolver(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "dns.resolver";
+    let id = crate::doctor::CheckId::DnsResolver.as_str();
     let ip = match system_resolver() {
         Ok(ip) => ip,
         Err(e) => {
@@ -182,7 +182,7 @@ pub async fn resolver(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "dns.authoritative";
+    let id = crate::doctor::CheckId::DnsAuthoritative.as_str();
     let Some(name) = ctx.name() else {
         return CheckResult::skip(id, "no name configured");
     };
@@ -320,7 +320,7 @@ fn fmt_addrs(a: &[IpAddr]) -> String {
 }
 
 pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "dns.recursive";
+    let id = crate::doctor::CheckId::DnsRecursive.as_str();
     let Some(name) = ctx.name() else {
         return CheckResult::skip(id, "no name configured");
     };
@@ -412,7 +412,7 @@ pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "dns.alias";
+    let id = crate::doctor::CheckId::DnsAlias.as_str();
     let Some(c) = ctx.config else {
         return CheckResult::skip(id, "no name configured");
     };
@@ -472,16 +472,12 @@ pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 /// The CAA identifier of the configured CA, if known.
-fn ca_identifier(ca: &str) -> Option<&'static str> {
-    match ca {
-        "letsencrypt" | "letsencrypt-staging" => Some("letsencrypt.org"),
-        "zerossl" => Some("sectigo.com"),
-        _ => None,
-    }
+fn ca_identifier(ca: &crate::config::Ca) -> Option<&'static str> {
+    ca.caa_identifier()
 }
 
 pub async fn caa(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "dns.caa";
+    let id = crate::doctor::CheckId::DnsCaa.as_str();
     let Some(c) = ctx.config else {
         return CheckResult::skip(id, "no name configured");
     };

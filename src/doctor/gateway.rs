@@ -73,7 +73,7 @@ fn manual_rules(ctx: &Ctx<'_>) -> String {
 }
 
 pub async fn found(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "gateway.found";
+    let id = crate::doctor::CheckId::GatewayFound.as_str();
     let v = view(ctx).await;
     let gw = v
         .address
@@ -120,7 +120,7 @@ pub async fn found(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn wan(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "gateway.wan";
+    let id = crate::doctor::CheckId::GatewayWan.as_str();
     let v = view(ctx).await;
     match (&v.wan, &v.error) {
         (Some(w), _) => CheckResult::pass(
@@ -144,7 +144,7 @@ pub async fn wan(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn mapped(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "ports.mapped";
+    let id = crate::doctor::CheckId::PortsMapped.as_str();
     if ctx.config.and_then(|c| c.ports.as_ref()).is_none() {
         return CheckResult::skip(id, "no port forwarding configured ([ports])");
     }

@@ -67,7 +67,7 @@ impl LocalNet {
 }
 
 pub async fn addresses(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "local.addresses";
+    let id = crate::doctor::CheckId::LocalAddresses.as_str();
     let l = &ctx.local;
     if let Some(e) = &l.error {
         return CheckResult::fail(id, format!("cannot list this box's network addresses: {e}"))
@@ -93,7 +93,7 @@ pub async fn addresses(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn route(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "local.route";
+    let id = crate::doctor::CheckId::LocalRoute.as_str();
     let l = &ctx.local;
     let want_v4 = ctx.family_enabled(crate::doctor::network::Family::Ipv4);
     fn describe<A: std::fmt::Display>(r: &DefaultRoute<A>) -> String {
@@ -175,7 +175,7 @@ pub async fn listening(ctx: &Ctx<'_>, port: u16, proto: Protocol) -> Listening {
 }
 
 pub async fn service(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "service.local";
+    let id = crate::doctor::CheckId::ServiceLocal.as_str();
     if ctx.ports.is_empty() {
         return CheckResult::skip(id, "no forwarded ports configured");
     }

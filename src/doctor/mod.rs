@@ -5,11 +5,13 @@
 //! it matters and how to fix it. A check still running at the deadline says so.
 
 pub mod cert;
+pub mod check_id;
 pub mod context;
 pub mod dns;
 pub mod gateway;
 pub mod local;
 pub mod network;
+pub mod provider;
 pub mod reach;
 pub mod render;
 pub mod verdict;
@@ -25,6 +27,7 @@ use serde_json::Value;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 
+pub use check_id::CheckId;
 pub use render::render;
 
 /// The doctor JSON format version; fields are only ever added.
@@ -228,7 +231,10 @@ pub fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
     match crate::commands::block_on(run_async(settings, opts)) {
         Ok(r) => r,
         Err(e) => {
-            let check = CheckResult::fail("doctor", format!("doctor could not run: {e}"));
+            let check = CheckResult::fail(
+                CheckId::Doctor.as_str(),
+                format!("doctor could not run: {e}"),
+            );
             let checks = vec![check];
             DoctorReport {
                 version: REPORT_VERSION,
@@ -266,36 +272,37 @@ pub async fn run_async(settings: &Settings, opts: &DoctorOptions) -> DoctorRepor
 
 /// Every check, in display order.
 fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
+    use CheckId as C;
     let mut p = vec![
-        Planned::new("local.addresses", local::addresses(ctx)),
-        Planned::new("local.route", local::route(ctx)),
-        Planned::new("dns.resolver", dns::resolver(ctx)),
-        Planned::new("gateway.found", network::gateway_found(ctx)),
-        Planned::new("gateway.wan", network::gateway_wan(ctx)),
+        Planned::new(C::LocalAddresses, local::addresses(ctx)),
+        Planned::new(C::LocalRoute, local::route(ctx)),
+        Planned::new(C::DnsResolver, dns::resolver(ctx)),
+        Planned::new(C::GatewayFound, network::gateway_found(ctx)),
+        Planned::new(C::GatewayWan, network::gateway_wan(ctx)),
         Planned::new(
-            "public.ipv4",
+            C::PublicIpv4,
             network::public_address(ctx, network::Family::Ipv4),
         ),
         Planned::new(
-            "public.ipv6",
+            C::PublicIpv6,
             network::public_address(ctx, network::Family::Ipv6),
         ),
-        Planned::new("nat.cgnat", network::cgnat(ctx)),
-        Planned::new("nat.double", network::double_nat(ctx)),
-        Planned::new("ports.mapped", network::ports_mapped(ctx)),
-        Planned::new("dns.authoritative", dns::authoritative(ctx)),
-        Planned::new("dns.recursive", dns::recursive(ctx)),
-        Planned::new("dns.alias", dns::aliases(ctx)),
-        Planned::new("dns.caa", dns::caa(ctx)),
-        Planned::new("service.local", local::service(ctx)),
+        Planned::new(C::NatCgnat, network::cgnat(ctx)),
+        Planned::new(C::NatDouble, network::double_nat(ctx)),
+        Planned::new(C::PortsMapped, network::ports_mapped(ctx)),
+        Planned::new(C::DnsAuthoritative, dns::authoritative(ctx)),
+        Planned::new(C::DnsRecursive, dns::recursive(ctx)),
+        Planned::new(C::DnsAlias, dns::aliases(ctx)),
+        Planned::new(C::DnsCaa, dns::caa(ctx)),
+        Planned::new(C::ServiceLocal, local::service(ctx)),
     ];
     p.extend(reach::plan(ctx));
     p.extend([
-        Planned::new("reach.hairpin", reach::hairpin(ctx)),
-        Planned::new("cert.disk", cert::disk(ctx)),
-        Planned::new("cert.served", cert::served(ctx)),
-        Planned::new("provider.credentials", network::provider_credentials(ctx)),
-        Planned::new("renew.last", network::renew_last(ctx)),
+        Planned::new(C::ReachHairpin, reach::hairpin(ctx)),
+        Planned::new(C::CertDisk, cert::disk(ctx)),
+        Planned::new(C::CertServed, cert::served(ctx)),
+        Planned::new(C::ProviderCredentials, provider::credentials(ctx)),
+        Planned::new(C::RenewLast, network::renew_last(ctx)),
     ]);
     p
 }

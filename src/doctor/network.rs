@@ -101,8 +101,8 @@ pub fn is_rfc1918(ip: IpAddr) -> bool {
 
 pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
     let id = match family {
-        Family::Ipv4 => "public.ipv4",
-        Family::Ipv6 => "public.ipv6",
+        Family::Ipv4 => crate::doctor::CheckId::PublicIpv4.as_str(),
+        Family::Ipv6 => crate::doctor::CheckId::PublicIpv6.as_str(),
     };
     if !ctx.family_enabled(family) {
         return CheckResult::skip(
@@ -208,7 +208,7 @@ pub async fn ports_mapped(ctx: &Ctx<'_>) -> CheckResult {
 }
 
 pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "nat.cgnat";
+    let id = crate::doctor::CheckId::NatCgnat.as_str();
     // The box itself on a carrier-grade NAT address (mobile routers do this).
     if let Some(a) = ctx.local.usable().find(|a| is_cgnat(a.address)) {
         return CheckResult::fail(
@@ -272,7 +272,7 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
 pub use crate::net::nat::{CGNAT_FIX, CGNAT_WHY, NatClass};
 
 pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "nat.double";
+    let id = crate::doctor::CheckId::NatDouble.as_str();
     let view = crate::doctor::gateway::view(ctx).await;
     let double = NatClass::DoubleNat;
     match view.wan {
@@ -294,133 +294,8 @@ pub async fn double_nat(ctx: &Ctx<'_>) -> CheckResult {
     }
 }
 
-/// The DNS provider accepts direkt's credentials: a call that changes nothing where the API has
-/// one (Cloudflare, deSEC: reads; RFC 2136: a no-op signed update); else a TXT value at
-/// `_acme-challenge.<name>` added and removed (DuckDNS, what DNS-01 does anyway); dyndns2 has
-/// neither: its last accepted update tells.
-pub async fn provider_credentials(ctx: &Ctx<'_>) -> CheckResult {
-    use crate::ddns::Failure;
-    let id = "provider.credentials";
-    let Some(c) = ctx.config else {
-        return CheckResult::skip(id, "no name configured");
-    };
-    let Some(d) = c.ddns.as_ref() else {
-        return CheckResult::skip(id, "no DNS provider configured");
-    };
-    let state = crate::state::StateDir::new(&ctx.settings.paths.state_dir)
-        .read()
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if let Some(l) = &state.ddns.latch {
-        return CheckResult::fail(
-            id,
-            format!("the DNS provider ({}) refused direkt: {}", d.provider, l.reason),
-        )
-        .why("direkt stops asking a provider that refused (to avoid being blocked) until the config changes or `direkt renew --force`")
-        .fix(state.ddns.latch_hint.clone().unwrap_or_else(|| {
-            "fix the credentials in the secrets file, then run `direkt renew --force`".into()
-        }))
-        .detail("provider", d.provider.to_string())
-        .detail("latched_since", crate::net::time::format_time(l.since));
-    }
-    let provider = match crate::ddns::provider_from_settings(ctx.settings) {
-        Ok(p) => p,
-        Err(e) => {
-            return CheckResult::fail(id, format!("the DNS provider cannot be used: {e}"))
-                .why("without working credentials the name cannot follow the box's address")
-                .fix(
-                    e.hint_text()
-                        .unwrap_or("check [ddns] and its secret")
-                        .to_string(),
-                )
-                .detail("provider", d.provider.to_string());
-        }
-    };
-    let fqdn = format!("_acme-challenge.{}", c.name);
-    let value = format!("direkt-doctor-{}", crate::probe::api::new_nonce());
-    let limit = ctx.step_timeout(2);
-    let attempt = async {
-        match provider.verify(c.name.as_str()).await {
-            Ok(what) => return Ok(Some(what)),
-            Err(e) if e.failure == Failure::Unsupported => {}
-            Err(e) => return Err(e),
-        }
-        match provider.set_txt(&fqdn, &value).await {
-            Ok(()) => provider
-                .remove_txt(&fqdn, &value)
-                .await
-                .map(|_| Some(format!("a TXT value at {fqdn} added and removed"))),
-            Err(e) if e.failure == Failure::Unsupported => Ok(None),
-            Err(e) => Err(e),
-        }
-    };
-    let Ok(result) = tokio::time::timeout(limit, attempt).await else {
-        return CheckResult::warn(
-            id,
-            format!(
-                "the DNS provider ({}) did not answer within {} ms",
-                d.provider,
-                limit.as_millis()
-            ),
-        )
-        .why("without an answering provider the name cannot follow the box's address")
-        .fix("check the provider's server ([ddns] server) and that DNS/HTTPS to it is not blocked")
-        .detail("provider", d.provider.to_string());
-    };
-    let r = match result {
-        Ok(Some(what)) => CheckResult::pass(
-            id,
-            format!(
-                "the DNS provider ({}) accepts direkt's credentials: {what}",
-                d.provider
-            ),
-        ),
-        Ok(None) => match (&state.ddns.ipv4, &state.ddns.ipv6) {
-            (Some(p), _) | (None, Some(p)) => CheckResult::pass(
-                id,
-                format!(
-                    "the DNS provider ({}) accepted the last update ({} at {})",
-                    d.provider,
-                    p.address,
-                    crate::net::time::format_time(p.at)
-                ),
-            ),
-            _ => CheckResult::skip(
-                id,
-                format!(
-                    "not checked: {} has no call that tests credentials without changing the record, and direkt has not published yet",
-                    d.provider
-                ),
-            ),
-        },
-        Err(e) => {
-            let status = if e.failure == Failure::Latch {
-                Status::Fail
-            } else {
-                Status::Warn
-            };
-            CheckResult::new(
-                id,
-                status,
-                format!(
-                    "the DNS provider ({}) refused direkt's credentials: {}",
-                    d.provider, e.message
-                ),
-            )
-            .why("without working credentials the name cannot follow the box's address")
-            .fix(
-                e.hint
-                    .clone()
-                    .unwrap_or_else(|| "check the credentials in the secrets file".into()),
-            )
-        }
-    };
-    r.detail("provider", d.provider.to_string())
-}
-
 pub async fn renew_last(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "renew.last";
+    let id = crate::doctor::CheckId::RenewLast.as_str();
     let state = match crate::state::StateDir::new(&ctx.settings.paths.state_dir).read() {
         Ok(s) => s,
         Err(e) => {

@@ -51,8 +51,12 @@ impl PortSlot {
 
     /// `reach.tcp.443` (IPv4), `reach.tcp6.443` (IPv6).
     pub fn id(&self) -> String {
-        let six = if self.family == Family::Ipv6 { "6" } else { "" };
-        format!("reach.{}{six}.{}", self.spec.protocol, self.spec.external)
+        crate::doctor::CheckId::reach(
+            self.spec.protocol,
+            self.family == Family::Ipv6,
+            self.spec.external,
+        )
+        .to_string()
     }
 }
 
@@ -430,7 +434,7 @@ async fn timeout_result(ctx: &Ctx<'_>, id: &str, slot: &PortSlot, at: &str) -> C
 }
 
 pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {
-    let id = "reach.hairpin";
+    let id = crate::doctor::CheckId::ReachHairpin.as_str();
     let Some(slot) = ctx
         .ports
         .iter()

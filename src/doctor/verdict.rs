@@ -2,50 +2,22 @@
 //! DNS failing explains the probe failing, CGNAT explains every port timing out, and so on, so
 //! the first failing check in this order is the one to fix first.
 
+use crate::doctor::check_id::{self, CheckId};
 use crate::doctor::{CheckResult, Status, Verdict};
 
-/// Check IDs by how far down the chain of causes they sit. IDs not listed come after, in the
-/// order they ran.
-const PRIORITY: &[&str] = &[
-    "doctor",
-    "local.addresses",
-    "local.route",
-    "dns.resolver",
-    "nat.cgnat",
-    "nat.double",
-    "gateway.found",
-    "ports.mapped",
-    "public.ipv4",
-    "reach.tcp.80#isp",
-    "dns.authoritative",
-    "cert.disk",
-    "cert.served",
-    "reach.",
-    "service.local",
-    "provider.credentials",
-    "dns.recursive",
-    "dns.alias",
-    "dns.caa",
-    "gateway.wan",
-    "public.ipv6",
-    "renew.last",
-    "reach.hairpin",
-];
-
+/// Where a check sits in the chain of causes ([`CheckId::priority`]); IDs this build does not
+/// know (a saved report from another version) come last.
 fn rank(c: &CheckResult) -> usize {
     let isp = c.details.get("isp_block").and_then(|v| v.as_bool()) == Some(true);
-    PRIORITY
-        .iter()
-        .position(|p| {
-            if let Some(id) = p.strip_suffix("#isp") {
-                isp && c.id == id
-            } else if p.ends_with('.') {
-                c.id.starts_with(p) && c.id != "reach.hairpin"
-            } else {
-                c.id == *p
-            }
-        })
-        .unwrap_or(PRIORITY.len())
+    match c.id.parse::<CheckId>() {
+        Ok(id) => id.priority(isp),
+        Err(_) => check_id::unknown_priority(),
+    }
+}
+
+/// The check's ID, if this build knows it.
+fn id_of(c: &CheckResult) -> Option<CheckId> {
+    c.id.parse().ok()
 }
 
 fn capitalize(s: &str) -> String {
@@ -112,14 +84,12 @@ pub fn choose(checks: &[CheckResult]) -> Verdict {
 fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
     let reach: Vec<&str> = checks
         .iter()
-        .filter(|c| {
-            c.id.starts_with("reach.") && c.id != "reach.hairpin" && c.status == Status::Pass
-        })
+        .filter(|c| id_of(c).is_some_and(CheckId::is_reach) && c.status == Status::Pass)
         .map(|c| c.id.as_str())
         .collect();
     let public = checks
         .iter()
-        .find(|c| c.id == "public.ipv4")
+        .find(|c| id_of(c) == Some(CheckId::PublicIpv4))
         .and_then(|c| c.details.get("address"))
         .and_then(|v| v.as_str());
     let mut summary = prefix.to_string();
@@ -135,7 +105,7 @@ fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
     }
     if let Some(g) = checks
         .iter()
-        .find(|c| c.id == "gateway.found" && c.status == Status::Pass)
+        .find(|c| id_of(c) == Some(CheckId::GatewayFound) && c.status == Status::Pass)
     {
         summary.push_str(&format!(" ({})", g.summary));
     }
@@ -197,5 +167,112 @@ mod tests {
         let v = choose(&[CheckResult::pass("reach.tcp.443", "open")]);
         assert_eq!(v.status, Status::Pass);
         assert!(v.summary.contains("tcp 443"), "{}", v.summary);
+    }
+
+    #[test]
+    fn doctor_itself_failing_and_a_broken_route_come_before_everything() {
+        let checks = vec![
+            CheckResult::fail("reach.tcp.443", "times out"),
+            CheckResult::fail("dns.resolver", "no resolver answers"),
+            CheckResult::fail("local.route", "no default route"),
+        ];
+        let v = choose(&checks);
+        assert_eq!(v.cause.as_deref(), Some("local.route"));
+        assert!(v.summary.contains("and 2 more failing"), "{}", v.summary);
+        let mut with_doctor = checks.clone();
+        with_doctor.push(CheckResult::fail("doctor", "doctor could not run: x"));
+        assert_eq!(choose(&with_doctor).cause.as_deref(), Some("doctor"));
+    }
+
+    #[test]
+    fn a_failure_wins_over_a_warning_closer_to_the_root() {
+        let v = choose(&[
+            CheckResult::warn("local.addresses", "only a link-local IPv6 address"),
+            CheckResult::fail("renew.last", "the last renew failed").fix("run `direkt renew -v`"),
+        ]);
+        assert_eq!(v.status, Status::Fail);
+        assert_eq!(v.cause.as_deref(), Some("renew.last"));
+        assert_eq!(v.fix.as_deref(), Some("run `direkt renew -v`"));
+        assert!(
+            v.summary.starts_with("The last renew failed"),
+            "{}",
+            v.summary
+        );
+    }
+
+    #[test]
+    fn the_warning_closest_to_the_root_is_named_and_the_rest_counted() {
+        let v = choose(&[
+            CheckResult::warn("reach.hairpin", "no hairpin"),
+            CheckResult::warn("dns.caa", "CAA names another CA").fix("add a CAA record"),
+            CheckResult::pass("public.ipv4", "seen").detail("address", "203.0.113.2"),
+        ]);
+        assert_eq!(v.status, Status::Warn);
+        assert_eq!(v.cause.as_deref(), Some("dns.caa"));
+        assert_eq!(v.fix.as_deref(), Some("add a CAA record"));
+        assert!(
+            v.summary
+                .starts_with("Works: the internet sees this box as 203.0.113.2"),
+            "{}",
+            v.summary
+        );
+        assert!(
+            v.summary.contains("but: CAA names another CA"),
+            "{}",
+            v.summary
+        );
+        assert!(
+            v.summary.contains("(and 1 more warning(s))"),
+            "{}",
+            v.summary
+        );
+    }
+
+    #[test]
+    fn unknown_ids_rank_last_and_ties_keep_the_run_order() {
+        let v = choose(&[
+            CheckResult::fail("future.check", "a check of a newer direkt"),
+            CheckResult::fail("renew.last", "failed"),
+        ]);
+        assert_eq!(v.cause.as_deref(), Some("renew.last"));
+        let v = choose(&[
+            CheckResult::fail("reach.tcp.443", "443 times out"),
+            CheckResult::fail("reach.udp.51820", "51820 times out"),
+        ]);
+        assert_eq!(v.cause.as_deref(), Some("reach.tcp.443"));
+        let v = choose(&[
+            CheckResult::fail("reach.udp.51820", "51820 times out"),
+            CheckResult::fail("reach.tcp.443", "443 times out"),
+        ]);
+        assert_eq!(v.cause.as_deref(), Some("reach.udp.51820"));
+    }
+
+    #[test]
+    fn a_pass_lists_what_works_and_counts_the_skipped() {
+        let v = choose(&[
+            CheckResult::pass("public.ipv4", "seen").detail("address", "203.0.113.2"),
+            CheckResult::pass("reach.tcp.443", "open"),
+            CheckResult::pass("reach.tcp6.443", "open"),
+            CheckResult::pass("reach.hairpin", "works"),
+            CheckResult::pass("gateway.found", "the router 192.168.77.1 speaks UPnP"),
+            CheckResult::skip("dns.caa", "no certificate configured"),
+        ]);
+        assert_eq!(v.status, Status::Pass);
+        assert_eq!(v.cause, None);
+        let s = &v.summary;
+        assert!(
+            s.starts_with("Everything checked works: the internet sees this box as 203.0.113.2"),
+            "{s}"
+        );
+        assert!(
+            s.contains("reachable from outside on tcp 443, tcp6 443 ("),
+            "{s}"
+        );
+        assert!(!s.contains("hairpin"), "{s}");
+        assert!(s.contains("(the router 192.168.77.1 speaks UPnP)"), "{s}");
+        assert!(s.ends_with("; 1 check(s) skipped"), "{s}");
+        // Skips alone are not a failure.
+        let v = choose(&[CheckResult::skip("dns.caa", "not configured")]);
+        assert_eq!(v.status, Status::Pass);
     }
 }

@@ -1,0 +1,97 @@
+//! What setup finds out about the network before it asks anything: the router, its mapping
+//! protocol, the public address, CGNAT and double NAT. (Moved here from `renew/parts.rs`
+//! unchanged: it is setup's job, not renew's.)
+
+use serde::Serialize;
+
+use crate::config::Settings;
+
+/// What setup found out about the network before asking anything.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Findings {
+    pub gateway: Option<String>,
+    /// `upnp`, `pcp`, `nat-pmp`, or none found.
+    pub mapping_protocol: Option<String>,
+    pub router_wan: Option<String>,
+    pub public_ipv4: Option<String>,
+    pub public_ipv6: Option<String>,
+    /// Plain-words warnings (CGNAT, double NAT, no mapping service).
+    pub warnings: Vec<String>,
+}
+
+/// Look at the network: gateway, mapping protocol, public address, CGNAT.
+pub fn detect(settings: &Settings) -> Findings {
+    use crate::ip::{Verdict, detect};
+    let mut f = Findings::default();
+    let Some(config) = settings.config.as_ref() else {
+        return f;
+    };
+    let opts = crate::portmap::DiscoverOptions::default();
+    let Ok((detection, discovery)) = crate::commands::block_on(async {
+        tokio::join!(detect(config, vec![]), crate::portmap::discover(&opts))
+    }) else {
+        return f;
+    };
+    match discovery {
+        Ok(d) => {
+            f.gateway = Some(d.gateway.address.to_string());
+            f.mapping_protocol = d.chosen.map(|m| m.to_string());
+            f.router_wan = d.external_address().map(|a| a.address.to_string());
+            if d.chosen.is_none() {
+                f.warnings.push(
+                    "the router does not answer port-forwarding requests (UPnP, NAT-PMP, PCP): \
+                     enable UPnP or NAT-PMP on it, or forward the ports by hand"
+                        .into(),
+                );
+            }
+        }
+        Err(e) => f.warnings.push(format!("no router found: {}", e.message())),
+    }
+    // Said once: the detection's CGNAT finding wins over the WAN comparison below.
+    let mut cgnat_told = false;
+    for (det, slot) in [
+        (detection.ipv4.as_ref(), &mut f.public_ipv4),
+        (detection.ipv6.as_ref(), &mut f.public_ipv6),
+    ] {
+        let Some(det) = det else { continue };
+        match det.verdict {
+            Verdict::Agreed => *slot = det.address.map(|a| a.to_string()),
+            _ => f.warnings.push(format!(
+                "the public {} address is unclear: {}",
+                det.family, det.message
+            )),
+        }
+        if det.behind_cgnat {
+            cgnat_told = true;
+            f.warnings.push(format!(
+                "this box is behind carrier-grade NAT (CGNAT): {}; {}.",
+                crate::net::nat::CGNAT_WHY,
+                crate::net::nat::CGNAT_FIX
+            ));
+        }
+    }
+    // The router's WAN address differs from what the outside sees: another NAT in between.
+    if let (Some(wan), Some(public)) = (&f.router_wan, &f.public_ipv4)
+        && wan != public
+        && !cgnat_told
+    {
+        let class = wan
+            .parse()
+            .map(|w| crate::net::nat::NatClass::of(w, public.parse().ok()));
+        f.warnings.push(if class == Ok(crate::net::nat::NatClass::Cgnat) {
+            format!(
+                "this box is behind carrier-grade NAT (CGNAT): the router's internet side is {wan}, \
+                 but the internet sees {public}; {}; {}.",
+                crate::net::nat::CGNAT_WHY,
+                crate::net::nat::CGNAT_FIX
+            )
+        } else {
+            format!(
+                "there is a second router in front of yours (double NAT): your router's internet \
+                 side is {wan}, but the internet sees {public}; forward the ports on the outer \
+                 router too, or put yours in its DMZ/bridge mode."
+            )
+        });
+    }
+    f
+}
