@@ -55,15 +55,15 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
-pub fn run(global: &GlobalArgs, args: &DdnsArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &DdnsArgs, p: &Printer) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     match &args.command {
-        DdnsCommand::Update(a) => update(&settings, a, p),
+        DdnsCommand::Update(a) => update(&settings, a, p).await,
         DdnsCommand::Show(a) => show(&settings, a, p),
     }
 }
 
-fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCode> {
+async fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCode> {
     let config = settings.require()?;
     if config.ddns.is_none() {
         return Err(Error::usage("no DNS provider is configured")
@@ -75,7 +75,7 @@ fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCod
         force: args.force,
         dry_run: args.dry_run,
     };
-    let report = super::block_on(crate::ddns::update(settings, &lock, &mut state, &opts))??;
+    let report = crate::ddns::update(settings, &lock, &mut state, &opts).await?;
     if args.json {
         p.json(&report);
     } else {

@@ -109,7 +109,7 @@ pub struct ScenariosArgs {
     pub json: bool,
 }
 
-pub fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
     match &args.command {
         LabCommand::Up(a) => up(a, p),
         LabCommand::Down(a) => down(a, p),

@@ -43,7 +43,7 @@ pub struct ScheduleOpts {
     pub every: HumanDuration,
 }
 
-pub fn run(global: &GlobalArgs, args: &ScheduleArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &ScheduleArgs, p: &Printer) -> Result<ExitCode> {
     match &args.action {
         Action::Show(o) => {
             let (kind, plan) = prepare(global, o)?;

@@ -144,7 +144,7 @@ fn env_secrets(a: &mut Answers) {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCode> {
     let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let flags = args.flag_answers();
     let unattended = args.yes || args.answers.is_some() || !tty;
@@ -164,9 +164,13 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
 
     // 1. Look at the network first, with the address sources the config (or answers) name.
     let detect_settings = provisional_settings(&settings, &given);
-    let findings = with_spinner(p, tty && !unattended, "Looking at your network", || {
-        renew::parts::detect(&detect_settings)
-    });
+    let findings = with_spinner(
+        p,
+        tty && !unattended,
+        "Looking at your network",
+        renew::parts::detect(&detect_settings),
+    )
+    .await;
     show_findings(p, &findings);
 
     // 2. Ask.
@@ -194,12 +198,15 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
             return Ok(());
         }
         let s = candidate_settings(&settings, config, secrets);
-        with_spinner(
-            p,
-            tty && !unattended,
-            "Checking the credentials with the provider",
-            || renew::parts::check_credentials(&s),
-        )?;
+        // The wizard calls this synchronously from inside the runtime: its own thread.
+        crate::runtime::block_on_thread(|| {
+            with_spinner(
+                p,
+                tty && !unattended,
+                "Checking the credentials with the provider",
+                renew::parts::check_credentials(&s),
+            )
+        })??;
         p.status(&format!(
             "{} the provider accepted the credentials",
             ok_mark(p)
@@ -226,11 +233,16 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
     let cand = candidate_settings(&settings, &candidate.config, &candidate.secrets);
     let mut exit = 0u8;
     if candidate.apply {
-        exit = apply(p, &cand, tty && !unattended)?;
+        exit = apply(p, &cand, tty && !unattended).await?;
         // 4. Doctor.
-        match with_spinner(p, tty && !unattended, "Running doctor", || {
-            renew::parts::doctor(&cand)
-        }) {
+        match with_spinner(
+            p,
+            tty && !unattended,
+            "Running doctor",
+            renew::parts::doctor(&cand),
+        )
+        .await
+        {
             Some((passed, verdict, _)) => {
                 let mark = if passed { ok_mark(p) } else { fail_mark(p) };
                 p.status(&format!("{mark} doctor: {verdict}"));
@@ -287,7 +299,7 @@ fn fail_mark(p: &Printer) -> String {
 }
 
 /// Apply DNS, mappings and certificate, one progress line each. Returns the worst exit code.
-fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
+async fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
     let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
     let mut state = lock.load()?;
     let config = settings.require()?;
@@ -305,7 +317,10 @@ fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
         if !configured {
             continue;
         }
-        let (report, _) = with_spinner(p, spinner, label, || {
+        let (report, _) = with_spinner(
+            p,
+            spinner,
+            label,
             renew::run_part(
                 part,
                 settings,
@@ -313,8 +328,9 @@ fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
                 &mut state,
                 RunOptions::default(),
                 now_unix(),
-            )
-        });
+            ),
+        )
+        .await;
         // Save after every step: what was done is recorded even if a later step fails.
         lock.save(&state)?;
         if report.exit_code == 0 {
@@ -340,15 +356,20 @@ fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
 }
 
 /// Run `f` under a spinner on a terminal; plain otherwise.
-fn with_spinner<T>(p: &Printer, spinner: bool, label: &str, f: impl FnOnce() -> T) -> T {
+async fn with_spinner<T>(
+    p: &Printer,
+    spinner: bool,
+    label: &str,
+    f: impl std::future::Future<Output = T>,
+) -> T {
     if !spinner || p.quiet {
-        return f();
+        return f.await;
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar.set_message(format!("{label}…"));
     bar.enable_steady_tick(Duration::from_millis(100));
-    let out = f();
+    let out = f.await;
     bar.finish_and_clear();
     out
 }

@@ -31,7 +31,7 @@ pub struct StatusReport {
     pub state: Option<State>,
 }
 
-pub fn run(global: &GlobalArgs, args: &StatusArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &StatusArgs, p: &Printer) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     let state = StateDir::new(&settings.paths.state_dir).read()?;
     let report = StatusReport {

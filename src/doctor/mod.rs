@@ -222,25 +222,9 @@ impl<'a> Planned<'a> {
     }
 }
 
-/// Run every check and choose the verdict. Builds its own small runtime: call from sync code
-/// (commands); async callers use [`run_async`].
-pub fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
-    match crate::commands::block_on(run_async(settings, opts)) {
-        Ok(r) => r,
-        Err(e) => {
-            let check = CheckResult::fail("doctor", format!("doctor could not run: {e}"));
-            let checks = vec![check];
-            DoctorReport {
-                version: REPORT_VERSION,
-                name: settings.config.as_ref().map(|c| c.name.to_string()),
-                started_at: crate::commands::status::format_time(crate::state::now_unix()),
-                elapsed_ms: 0,
-                deadline_ms: 0,
-                verdict: verdict::choose(&checks),
-                checks,
-            }
-        }
-    }
+/// Run every check and choose the verdict, on the process runtime.
+pub async fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
+    run_async(settings, opts).await
 }
 
 pub async fn run_async(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {

@@ -75,7 +75,7 @@ impl RenewReport {
 
 /// Renew every configured part that is due, record how each fared, and notify. Every part runs
 /// even when an earlier one failed; the worst exit code wins.
-pub fn run(
+pub async fn run(
     settings: &Settings,
     lock: &StateLock,
     state: &mut State,
@@ -103,7 +103,7 @@ pub fn run(
             });
             continue;
         }
-        let (report, notice) = run_part(part, settings, lock, state, opts, now);
+        let (report, notice) = run_part(part, settings, lock, state, opts, now).await;
         notices.extend(notice);
         reports.push(report);
     }
@@ -155,7 +155,7 @@ pub fn run(
 
 /// Renew one part and record how it fared in `state.renew`; a failure also yields the notice
 /// for the notify command.
-pub fn run_part(
+pub async fn run_part(
     part: &'static str,
     settings: &Settings,
     lock: &StateLock,
@@ -164,9 +164,9 @@ pub fn run_part(
     now: i64,
 ) -> (PartReport, Option<Notice>) {
     let outcome = match part {
-        "dns" => parts::dns(settings, lock, state, opts),
-        "ports" => parts::ports(settings, lock, state, opts),
-        _ => parts::cert(settings, lock, state, opts),
+        "dns" => parts::dns(settings, lock, state, opts).await,
+        "ports" => parts::ports(settings, lock, state, opts).await,
+        _ => parts::cert(settings, lock, state, opts).await,
     };
     let record = state.renew.parts.entry(part.to_string()).or_default();
     if !opts.dry_run {

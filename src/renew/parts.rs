@@ -55,16 +55,20 @@ pub struct Findings {
 
 /// Keep the DNS name on the public address: a request to the provider only when the agreed
 /// public address differs from the one last published (or a rare forced refresh).
-pub fn dns(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+pub async fn dns(
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
     use crate::ddns::update::Action;
     let opts = crate::ddns::UpdateOptions {
         force: o.force,
         dry_run: o.dry_run,
     };
-    let report = match crate::commands::block_on(crate::ddns::update(settings, lock, state, &opts))
-    {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) | Err(e) => return failed(e),
+    let report = match crate::ddns::update(settings, lock, state, &opts).await {
+        Ok(r) => r,
+        Err(e) => return failed(e),
     };
     let mut lines = vec![];
     for f in &report.families {
@@ -100,7 +104,12 @@ fn failed(e: Error) -> Outcome {
 
 /// Keep the router's port mappings: each is checked on the router; missing ones (a router
 /// restart) are re-created and said so, leases running out are extended quietly.
-pub fn ports(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+pub async fn ports(
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
     use crate::portmap::{self, Action, PortsOptions};
     if o.dry_run {
         // Decide from the state alone: no request to the router.
@@ -127,9 +136,9 @@ pub fn ports(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpt
         force: o.force,
         ..PortsOptions::default()
     };
-    let report = match crate::commands::block_on(portmap::refresh(settings, lock, state, &opts)) {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) | Err(e) => return failed(e),
+    let report = match portmap::refresh(settings, lock, state, &opts).await {
+        Ok(r) => r,
+        Err(e) => return failed(e),
     };
     let via = |m: &portmap::MappingOutcome| m.via.map(|v| format!(" by {v}")).unwrap_or_default();
     let to = |m: &portmap::MappingOutcome| {
@@ -161,7 +170,12 @@ pub fn ports(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpt
 }
 
 /// Keep the certificate valid: an order only when due (no request to the CA otherwise).
-pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+pub async fn cert(
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
     use crate::acme::{self, CertAction, CertOptions};
     if o.dry_run {
         return match acme::show(settings) {
@@ -179,16 +193,14 @@ pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpti
         force: o.force,
         ..CertOptions::default()
     };
-    let result = crate::commands::block_on(async {
-        if o.explicit {
-            acme::issue(settings, lock, state, &opts).await
-        } else {
-            acme::renew_if_due(settings, lock, state, &opts).await
-        }
-    });
+    let result = if o.explicit {
+        acme::issue(settings, lock, state, &opts).await
+    } else {
+        acme::renew_if_due(settings, lock, state, &opts).await
+    };
     let report = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) | Err(e) => return failed(e),
+        Ok(r) => r,
+        Err(e) => return failed(e),
     };
     let until = report
         .certificate
@@ -289,18 +301,15 @@ pub fn latched(settings: &Settings, state: &State) -> Vec<(String, bool)> {
 }
 
 /// Look at the network: gateway, mapping protocol, public address, CGNAT.
-pub fn detect(settings: &Settings) -> Findings {
+pub async fn detect(settings: &Settings) -> Findings {
     use crate::ip::{Verdict, detect};
     let mut f = Findings::default();
     let Some(config) = settings.config.as_ref() else {
         return f;
     };
     let opts = crate::portmap::DiscoverOptions::default();
-    let Ok((detection, discovery)) = crate::commands::block_on(async {
-        tokio::join!(detect(config, vec![]), crate::portmap::discover(&opts))
-    }) else {
-        return f;
-    };
+    let (detection, discovery) =
+        tokio::join!(detect(config, vec![]), crate::portmap::discover(&opts));
     match discovery {
         Ok(d) => {
             f.gateway = Some(d.gateway.address.to_string());
@@ -364,19 +373,20 @@ pub fn detect(settings: &Settings) -> Findings {
 /// Check the DNS provider's credentials before setup goes on: add and remove a TXT value at
 /// `_acme-challenge.<name>` (what DNS-01 needs anyway; the A record is not touched). Providers
 /// without TXT support (dyndns2) are checked by publishing the address itself.
-pub fn check_credentials(settings: &Settings) -> Result<(), Error> {
+pub async fn check_credentials(settings: &Settings) -> Result<(), Error> {
     use crate::ddns::Failure;
     let config = settings.require()?;
     let provider = crate::ddns::provider_from_settings(settings)?;
     let fqdn = format!("_acme-challenge.{}", config.name);
     let value = "direkt-setup-credentials-check";
-    let result = crate::commands::block_on(async {
+    let result = async {
         match provider.set_txt(&fqdn, value).await {
             Ok(()) => provider.remove_txt(&fqdn, value).await.map(|_| true),
             Err(e) if e.failure == Failure::Unsupported => Ok(false),
             Err(e) => Err(e),
         }
-    })?;
+    }
+    .await;
     match result {
         Ok(true) => Ok(()),
         Ok(false) => {
@@ -387,9 +397,7 @@ pub fn check_credentials(settings: &Settings) -> Result<(), Error> {
                 force: true,
                 dry_run: false,
             };
-            let report = crate::commands::block_on(crate::ddns::update(
-                settings, &lock, &mut state, &opts,
-            ))??;
+            let report = crate::ddns::update(settings, &lock, &mut state, &opts).await?;
             report.result()
         }
         Err(e) => Err(e.into()),
@@ -397,8 +405,8 @@ pub fn check_credentials(settings: &Settings) -> Result<(), Error> {
 }
 
 /// Doctor's verdict: (passed, one-line verdict, JSON).
-pub fn doctor(settings: &Settings) -> Option<(bool, String, Value)> {
-    let report = crate::doctor::run(settings, &crate::doctor::DoctorOptions::default());
+pub async fn doctor(settings: &Settings) -> Option<(bool, String, Value)> {
+    let report = crate::doctor::run(settings, &crate::doctor::DoctorOptions::default()).await;
     let json = serde_json::to_value(&report).ok()?;
     Some((!report.failed(), report.verdict.summary, json))
 }
