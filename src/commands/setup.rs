@@ -13,7 +13,7 @@ use crate::error::{Context as _, Error, Result};
 use crate::fsutil;
 use crate::output::{Printer, Style};
 use crate::prompt::{Answer, Answers, AnswersPrompter, Prompter, TerminalPrompter};
-use crate::renew::{self, parts::RunOptions};
+use crate::renew::{self, RenewPart, parts::RunOptions};
 use crate::setup::{self, ANSWER_KEYS, Candidate, SECRET_KEYS};
 use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
 
@@ -303,14 +303,18 @@ async fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
     let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
     let mut state = lock.load()?;
     let config = settings.require()?;
-    let steps: [(&'static str, &str, bool); 3] = [
-        ("dns", "Publishing the name", config.ddns.is_some()),
+    let steps: [(RenewPart, &str, bool); 3] = [
+        (RenewPart::Dns, "Publishing the name", config.ddns.is_some()),
         (
-            "ports",
+            RenewPart::Ports,
             "Forwarding the ports on the router",
             config.ports.as_ref().is_some_and(|p| !p.forward.is_empty()),
         ),
-        ("cert", "Getting the certificate", config.cert.is_some()),
+        (
+            RenewPart::Cert,
+            "Getting the certificate",
+            config.cert.is_some(),
+        ),
     ];
     let mut worst = 0u8;
     for (part, label, configured) in steps {

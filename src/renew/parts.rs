@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::config::Settings;
 use crate::error::Error;
+use crate::renew::RenewPart;
 use crate::state::{State, StateLock};
 
 /// What renewing one part did.
@@ -25,8 +26,6 @@ pub enum Outcome {
     /// An earlier failure is backing off: nothing tried now (silent, exit 0; the record keeps
     /// the error until a later run succeeds).
     Waiting(String),
-    /// This build has no such part.
-    Unavailable(String),
 }
 
 /// Options every part gets.
@@ -51,6 +50,21 @@ pub struct Findings {
     pub public_ipv6: Option<String>,
     /// Plain-words warnings (CGNAT, double NAT, no mapping service).
     pub warnings: Vec<String>,
+}
+
+/// Renew one part.
+pub async fn renew(
+    part: RenewPart,
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
+    match part {
+        RenewPart::Dns => dns(settings, lock, state, o).await,
+        RenewPart::Ports => ports(settings, lock, state, o).await,
+        RenewPart::Cert => cert(settings, lock, state, o).await,
+    }
 }
 
 /// Keep the DNS name on the public address: a request to the provider only when the agreed
