@@ -28,6 +28,7 @@ pub mod runtime;
 pub mod schedule;
 pub mod setup;
 pub mod state;
+pub mod status;
 
 use std::process::ExitCode;
 

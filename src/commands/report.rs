@@ -135,7 +135,7 @@ pub async fn run(global: &GlobalArgs, args: &ReportArgs, p: &Printer) -> Result<
 }
 
 async fn run_doctor(settings: &Settings) -> Value {
-    match crate::renew::parts::doctor(settings).await {
+    match crate::doctor::verdict(settings).await {
         Some((_, _, json)) => json,
         None => json!({"unavailable": "doctor is not part of this build"}),
     }

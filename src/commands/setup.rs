@@ -204,7 +204,7 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
                 p,
                 tty && !unattended,
                 "Checking the credentials with the provider",
-                renew::parts::check_credentials(&s),
+                crate::ddns::credentials::check(&s),
             )
         })??;
         p.status(&format!(
@@ -239,7 +239,7 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
             p,
             tty && !unattended,
             "Running doctor",
-            renew::parts::doctor(&cand),
+            crate::doctor::verdict(&cand),
         )
         .await
         {
@@ -263,13 +263,14 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
 
     // 6. The schedule.
     if candidate.schedule {
-        let sglobal = GlobalArgs {
-            config: Some(settings.paths.config_file.clone()),
-            ..global.clone()
+        // The unit always names the config setup wrote.
+        let pass = crate::schedule::PassPaths {
+            config: true,
+            state_dir: global.state_dir.is_some(),
         };
-        let plan = crate::commands::schedule::plan_for(
-            &sglobal,
+        let plan = crate::schedule::plan_for(
             &cand,
+            pass,
             crate::config::HumanDuration(Duration::from_secs(300)),
         )?;
         let kind = if Path::new("/run/systemd/system").is_dir() {
@@ -277,7 +278,7 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
         } else {
             crate::schedule::Kind::Cron
         };
-        crate::commands::schedule::install(&plan, kind, Path::new("/"), p)?;
+        crate::schedule::install(&plan, kind, Path::new("/"), &mut |l| p.status(&l))?;
     }
     if exit == 0 {
         p.status(&format!(

@@ -21,6 +21,7 @@
 //! exit codes 4, 1, 1 and 2.
 
 pub mod cloudflare;
+pub mod credentials;
 pub mod desec;
 pub mod duckdns;
 pub mod dyndns2;

@@ -227,6 +227,13 @@ pub async fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
     run_async(settings, opts).await
 }
 
+/// Doctor's verdict for `setup` and `report`: (passed, one-line verdict, the report as JSON).
+pub async fn verdict(settings: &Settings) -> Option<(bool, String, Value)> {
+    let report = run(settings, &DoctorOptions::default()).await;
+    let json = serde_json::to_value(&report).ok()?;
+    Some((!report.failed(), report.verdict.summary, json))
+}
+
 pub async fn run_async(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
     let start = Instant::now();
     let started_at = crate::commands::status::format_time(crate::state::now_unix());

@@ -186,7 +186,7 @@ pub async fn run(
         reports.push(report);
         notices.extend(notice);
     }
-    if let Some(expiry) = parts::cert_expiry(settings, state) {
+    if let Some(expiry) = crate::acme::store::cert_expiry(settings) {
         let days = (expiry - now).div_euclid(86_400);
         if days < notify::CERT_WARN_DAYS {
             notices.push(Notice::new(

@@ -1,9 +1,7 @@
-//! The seam between the whole job (`renew`, `setup`, `status`, `report`) and the parts
-//! (`ddns`, `portmap`, `acme`, `doctor`): one function per part and question, each calling the
-//! part's library. A part missing from this build says so; it never pretends to succeed.
+//! The seam between `renew` and its parts (`ddns`, `portmap`, `acme`): one function per part,
+//! each calling the part's library and saying in plain words what it changed.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::config::Settings;
 use crate::error::Error;
@@ -254,66 +252,6 @@ pub async fn cert(
     Outcome::Changed(vec![line])
 }
 
-/// The certificate's notAfter (Unix time), from the stored certificate (the truth on disk).
-pub fn cert_expiry(settings: &Settings, _state: &State) -> Option<i64> {
-    let name = settings.config.as_ref()?.name.to_string();
-    crate::acme::CertStore::new(&settings.paths.state_dir)
-        .read(&name)
-        .ok()
-        .flatten()
-        .map(|s| s.info.not_after)
-}
-
-/// Per family (`ipv4`, `ipv6`): when the current address was published.
-pub fn published(state: &State) -> Vec<(String, i64)> {
-    let mut out = vec![];
-    if let Some(p) = &state.ddns.ipv4 {
-        out.push(("ipv4".to_string(), p.at));
-    }
-    if let Some(p) = &state.ddns.ipv6 {
-        out.push(("ipv6".to_string(), p.at));
-    }
-    out
-}
-
-/// Per mapping: (family, protocol, external port, lease end).
-pub fn leases(state: &State) -> Vec<(String, String, u16, i64)> {
-    state
-        .ports
-        .mappings
-        .iter()
-        .filter_map(|r| {
-            let family = match r.family {
-                crate::portmap::Family::Ipv4 => "ipv4",
-                crate::portmap::Family::Ipv6 => "ipv6",
-            };
-            r.expires_at.map(|t| {
-                (
-                    family.to_string(),
-                    r.protocol.to_string(),
-                    r.external_port,
-                    t,
-                )
-            })
-        })
-        .collect()
-}
-
-/// Per part: whether the part's own state says it is latched.
-pub fn latched(settings: &Settings, state: &State) -> Vec<(String, bool)> {
-    let mut out = vec![];
-    if settings.config.as_ref().is_some_and(|c| c.ddns.is_some()) {
-        out.push(("dns".to_string(), state.ddns.latch.is_some()));
-    }
-    if settings.config.as_ref().is_some_and(|c| c.cert.is_some()) {
-        out.push(("cert".to_string(), state.cert.latch.is_some()));
-    }
-    if settings.config.as_ref().is_some_and(|c| c.ports.is_some()) {
-        out.push(("ports".to_string(), false));
-    }
-    out
-}
-
 /// Look at the network: gateway, mapping protocol, public address, CGNAT.
 pub async fn detect(settings: &Settings) -> Findings {
     use crate::ip::{Verdict, detect};
@@ -382,45 +320,4 @@ pub async fn detect(settings: &Settings) -> Findings {
         });
     }
     f
-}
-
-/// Check the DNS provider's credentials before setup goes on: add and remove a TXT value at
-/// `_acme-challenge.<name>` (what DNS-01 needs anyway; the A record is not touched). Providers
-/// without TXT support (dyndns2) are checked by publishing the address itself.
-pub async fn check_credentials(settings: &Settings) -> Result<(), Error> {
-    use crate::ddns::Failure;
-    let config = settings.require()?;
-    let provider = crate::ddns::provider_from_settings(settings)?;
-    let fqdn = format!("_acme-challenge.{}", config.name);
-    let value = "direkt-setup-credentials-check";
-    let result = async {
-        match provider.set_txt(&fqdn, value).await {
-            Ok(()) => provider.remove_txt(&fqdn, value).await.map(|_| true),
-            Err(e) if e.failure == Failure::Unsupported => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-    .await;
-    match result {
-        Ok(true) => Ok(()),
-        Ok(false) => {
-            let lock = crate::state::StateDir::new(&settings.paths.state_dir)
-                .lock(crate::state::DEFAULT_LOCK_WAIT)?;
-            let mut state = lock.load()?;
-            let opts = crate::ddns::UpdateOptions {
-                force: true,
-                dry_run: false,
-            };
-            let report = crate::ddns::update(settings, &lock, &mut state, &opts).await?;
-            report.result()
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Doctor's verdict: (passed, one-line verdict, JSON).
-pub async fn doctor(settings: &Settings) -> Option<(bool, String, Value)> {
-    let report = crate::doctor::run(settings, &crate::doctor::DoctorOptions::default()).await;
-    let json = serde_json::to_value(&report).ok()?;
-    Some((!report.failed(), report.verdict.summary, json))
 }
