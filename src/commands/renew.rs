@@ -49,7 +49,7 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
         }
     }
     // Errors always reach stderr, also with -q and --json: cron mails them.
-    for part in report.parts.iter().filter(|r| r.exit_code != 0) {
+    for part in report.parts.iter().filter(|r| !r.exit_code.is_success()) {
         let label = p.paint(Style::Red, "error:");
         eprintln!(
             "{label} {}: {}",
@@ -69,5 +69,5 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
             );
         }
     }
-    Ok(ExitCode::from(report.exit_code))
+    Ok(report.exit_code.into())
 }

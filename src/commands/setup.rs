@@ -346,7 +346,7 @@ async fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
             };
             p.status(&format!("{} {label}: {detail}", ok_mark(p)));
         } else {
-            worst = worst.max(report.exit_code);
+            worst = worst.max(report.exit_code.code());
             p.status(&format!(
                 "{} {label}: {}",
                 fail_mark(p),

@@ -162,7 +162,11 @@ impl DoctorReport {
     }
     /// Exit code of `direkt doctor`: 3 when any check failed, else 0 (warnings included).
     pub fn exit_code(&self) -> u8 {
-        if self.failed() { 3 } else { 0 }
+        if self.failed() {
+            crate::error::ErrorKind::CheckFailed.exit_code()
+        } else {
+            0
+        }
     }
 
     /// Read a saved report: a bare `doctor --json` document, or a `direkt report` bundle that

@@ -113,7 +113,7 @@ pub struct PartRecord {
 pub mod parts;
 
 use crate::config::Settings;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, ExitStatus};
 use crate::notify::{self, Notice, Reason};
 use crate::state::{RunRecord, State, StateLock, lock_shared};
 use parts::{Outcome, RunOptions};
@@ -129,7 +129,7 @@ pub struct PartReport {
     pub error: Option<String>,
     pub hint: Option<String>,
     /// The exit code this part alone would give.
-    pub exit_code: u8,
+    pub exit_code: ExitStatus,
 }
 
 impl PartReport {
@@ -140,7 +140,7 @@ impl PartReport {
             changes,
             error: None,
             hint: None,
-            exit_code: 0,
+            exit_code: ExitStatus::SUCCESS,
         }
     }
 }
@@ -152,8 +152,9 @@ pub struct RenewReport {
     pub dry_run: bool,
     pub forced: bool,
     pub notifications: Vec<notify::Notification>,
-    /// The worst part's code: 4 (latched) over 2 (config) over 1 (failed) over 0.
-    pub exit_code: u8,
+    /// The worst part's code by [`ExitStatus::worst`]: 4 (latched) over 2 (config) over 1
+    /// (failed) over 0.
+    pub exit_code: ExitStatus,
 }
 
 impl RenewReport {
@@ -204,7 +205,7 @@ pub async fn run(
         let name = config.map(|c| c.name.to_string()).unwrap_or_default();
         notifications = notify::dispatch(n, &name, &notices, &mut state.renew, now);
     }
-    let exit_code = reports.iter().map(|r| r.exit_code).max().unwrap_or(0);
+    let exit_code = ExitStatus::worst_of(reports.iter().map(|r| r.exit_code));
     if !opts.dry_run {
         record_run(state, &reports, exit_code, now);
     }
@@ -218,18 +219,18 @@ pub async fn run(
 }
 
 /// The run's line in `state.last_run`.
-fn record_run(state: &mut State, reports: &[PartReport], exit_code: u8, now: i64) {
+fn record_run(state: &mut State, reports: &[PartReport], exit_code: ExitStatus, now: i64) {
     let changes: usize = reports.iter().map(|r| r.changes.len()).sum();
     let failed: Vec<&str> = reports
         .iter()
-        .filter(|r| r.exit_code != 0)
+        .filter(|r| !r.exit_code.is_success())
         .map(|r| r.part.as_str())
         .collect();
     state.runs += 1;
     state.last_run = Some(RunRecord {
         command: "renew".into(),
         at: now,
-        ok: exit_code == 0,
+        ok: exit_code.is_success(),
         summary: match (changes, failed.is_empty()) {
             (0, true) => "nothing was due".into(),
             (n, true) => format!("{n} change(s)"),
@@ -360,7 +361,7 @@ fn failed(
     PartReport {
         error: Some(e.message().to_string()),
         hint: e.hint_text().map(str::to_string),
-        exit_code: e.exit_code(),
+        exit_code: e.exit_status(),
         ..PartReport::new(part, result, changes)
     }
 }

@@ -76,7 +76,7 @@ fn decide_fresh(outcome: Outcome, opts: RunOptions) -> (PartReport, Option<Notic
 fn nothing_due_is_a_success_without_a_change() {
     let (r, n, rec) = decide_fresh(Outcome::NothingDue, RUN);
     assert_eq!(
-        (r.result, r.exit_code, r.changes.len()),
+        (r.result, r.exit_code.code(), r.changes.len()),
         ("nothing-due", 0, 0)
     );
     assert!(n.is_none());
@@ -87,7 +87,7 @@ fn nothing_due_is_a_success_without_a_change() {
 #[test]
 fn a_change_is_recorded_and_clears_the_error() {
     let (r, n, rec) = decide_fresh(Outcome::Changed(vec!["x".into()]), RUN);
-    assert_eq!((r.result, r.exit_code), ("changed", 0));
+    assert_eq!((r.result, r.exit_code.code()), ("changed", 0));
     assert!(n.is_none());
     assert_eq!(
         (rec.last_change, rec.error, rec.latched),
@@ -98,7 +98,7 @@ fn a_change_is_recorded_and_clears_the_error() {
 #[test]
 fn a_failure_exits_1_and_notifies() {
     let (r, n, rec) = decide_fresh(Outcome::Failed(Error::failed("down").hint("wait")), RUN);
-    assert_eq!((r.result, r.exit_code), ("failed", 1));
+    assert_eq!((r.result, r.exit_code.code()), ("failed", 1));
     assert_eq!(
         (r.error.as_deref(), r.hint.as_deref()),
         (Some("down"), Some("wait"))
@@ -113,7 +113,7 @@ fn a_failure_exits_1_and_notifies() {
 #[test]
 fn a_refusal_latches_with_exit_4() {
     let (r, n, rec) = decide_fresh(Outcome::Latched(Error::needs_user("badauth")), RUN);
-    assert_eq!((r.result, r.exit_code), ("latched", 4));
+    assert_eq!((r.result, r.exit_code.code()), ("latched", 4));
     assert_eq!(n.unwrap().reason, Reason::Latched);
     assert!(rec.latched);
 }
@@ -122,7 +122,10 @@ fn a_refusal_latches_with_exit_4() {
 fn partly_done_keeps_its_changes_and_fails() {
     let out = Outcome::Partly(vec!["one".into()], Error::failed("two"));
     let (r, n, rec) = decide_fresh(out, RUN);
-    assert_eq!((r.result, r.exit_code, r.changes.len()), ("failed", 1, 1));
+    assert_eq!(
+        (r.result, r.exit_code.code(), r.changes.len()),
+        ("failed", 1, 1)
+    );
     assert_eq!(n.unwrap().reason, Reason::RenewFailed);
     assert_eq!(rec.last_change, Some(NOW));
 }
@@ -130,7 +133,7 @@ fn partly_done_keeps_its_changes_and_fails() {
 #[test]
 fn backing_off_is_silent_and_shows_the_last_error() {
     let (r, n, rec) = decide_fresh(Outcome::Waiting("until 5".into()), RUN);
-    assert_eq!((r.result, r.exit_code), ("waiting", 0));
+    assert_eq!((r.result, r.exit_code.code()), ("waiting", 0));
     assert_eq!(r.error.as_deref(), Some("earlier"));
     assert!(n.is_none());
     assert_eq!(rec.error.as_deref(), Some("earlier"));
@@ -143,7 +146,7 @@ fn a_dry_run_records_nothing() {
         ..RUN
     };
     let (r, _, rec) = decide_fresh(Outcome::Latched(Error::needs_user("no")), dry);
-    assert_eq!(r.exit_code, 4);
+    assert_eq!(r.exit_code.code(), 4);
     assert_eq!((rec.last_attempt, rec.latched), (None, false));
     assert_eq!(rec.error.as_deref(), Some("earlier"));
 }
@@ -163,7 +166,7 @@ async fn unconfigured_parts_run_nothing_and_exit_0() {
         parts,
         RenewPart::ALL.map(|p| (p, "not-configured")).to_vec()
     );
-    assert_eq!(report.exit_code, 0);
+    assert_eq!(report.exit_code.code(), 0);
     let last = state.last_run.unwrap();
     assert_eq!((last.ok, last.summary.as_str()), (true, "nothing was due"));
 }
