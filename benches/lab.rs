@@ -985,7 +985,23 @@ fn noop(lab: &Lab, peers: &DdnsPeers, n: usize) -> Res<Vec<Row>> {
                 "natpmp_pcp",
             ],
         )
-        .unavailable_if(renew_missing),
+        .unavailable_if(renew_missing.clone()),
+        // renew's parts alone, for "at most the slowest part" (the mappings are in place and
+        // the certificate from the warm-up is not due).
+        Tool::new(
+            "direkt ports refresh",
+            true,
+            lab.direkt_argv(&["ports", "refresh"]),
+            PORT_COUNTERS,
+        )
+        .unavailable_if(direkt_has(lab, "ports")),
+        Tool::new(
+            "direkt cert renew",
+            true,
+            lab.direkt_argv(&["cert", "renew"]),
+            &["acme", "dns"],
+        )
+        .unavailable_if(direkt_has(lab, "cert").or(renew_missing)),
         Tool::new("ddclient", false, peers.ddclient.clone(), DDNS_COUNTERS)
             .unavailable_if(missing("ddclient").or(missing("nsupdate"))),
         Tool::new("inadyn --once", false, peers.inadyn.clone(), DDNS_COUNTERS)

@@ -18,6 +18,13 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    const ALL: [ErrorKind; 4] = [
+        ErrorKind::Failed,
+        ErrorKind::Usage,
+        ErrorKind::CheckFailed,
+        ErrorKind::NeedsUser,
+    ];
+
     pub fn exit_code(self) -> u8 {
         match self {
             ErrorKind::Failed => 1,
@@ -25,6 +32,95 @@ impl ErrorKind {
             ErrorKind::CheckFailed => 3,
             ErrorKind::NeedsUser => 4,
         }
+    }
+
+    /// How bad this is when several results make one exit code ("worst wins"): a latch that
+    /// needs the user over a failing doctor check over a usage error over a failure that the
+    /// next run may fix. (It is the exit codes' order, written out so no one relies on it.)
+    pub fn severity(self) -> u8 {
+        match self {
+            ErrorKind::Failed => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::CheckFailed => 3,
+            ErrorKind::NeedsUser => 4,
+        }
+    }
+
+    pub fn from_exit_code(code: u8) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.exit_code() == code)
+    }
+}
+
+/// A command's (or one part's) exit code: 0, the code of an [`ErrorKind`], or a code direkt
+/// does not give itself (a child that crashed). Combined with [`ExitStatus::worst`]; JSON
+/// shows the number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExitStatus(u8);
+
+impl ExitStatus {
+    pub const SUCCESS: ExitStatus = ExitStatus(0);
+
+    pub fn code(self) -> u8 {
+        self.0
+    }
+
+    pub fn is_success(self) -> bool {
+        self.0 == 0
+    }
+
+    /// (rank, code): success lowest, then the kinds by severity, then foreign codes (a crash
+    /// is worse than anything direkt reports), the higher of two foreign codes winning.
+    fn rank(self) -> (u8, u8) {
+        match (self.0, ErrorKind::from_exit_code(self.0)) {
+            (0, _) => (0, 0),
+            (_, Some(k)) => (k.severity(), self.0),
+            (c, None) => (u8::MAX, c),
+        }
+    }
+
+    /// The worse of the two; on a tie, `self`.
+    pub fn worst(self, other: ExitStatus) -> ExitStatus {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The worst of all, or success when there are none.
+    pub fn worst_of(all: impl IntoIterator<Item = ExitStatus>) -> ExitStatus {
+        all.into_iter().fold(ExitStatus::SUCCESS, ExitStatus::worst)
+    }
+}
+
+impl From<ErrorKind> for ExitStatus {
+    fn from(k: ErrorKind) -> Self {
+        ExitStatus(k.exit_code())
+    }
+}
+
+/// A child's exit code (the lab runs direkt in a namespace).
+impl From<u8> for ExitStatus {
+    fn from(code: u8) -> Self {
+        ExitStatus(code)
+    }
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        std::process::ExitCode::from(s.0)
+    }
+}
+
+impl PartialEq<u8> for ExitStatus {
+    fn eq(&self, other: &u8) -> bool {
+        self.0 == *other
+    }
+}
+
+impl serde::Serialize for ExitStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_u8(self.0)
     }
 }
 
@@ -83,6 +179,9 @@ impl Error {
     }
     pub fn exit_code(&self) -> u8 {
         self.kind.exit_code()
+    }
+    pub fn exit_status(&self) -> ExitStatus {
+        self.kind.into()
     }
     /// The cause chain, outermost first, for `-v` and JSON output.
     pub fn causes(&self) -> Vec<String> {
@@ -154,6 +253,43 @@ mod tests {
         assert_eq!(Error::usage("x").exit_code(), 2);
         assert_eq!(Error::check_failed("x").exit_code(), 3);
         assert_eq!(Error::needs_user("x").exit_code(), 4);
+    }
+
+    #[test]
+    fn the_worst_exit_wins_by_severity() {
+        let s = |c: u8| ExitStatus::from(c);
+        let needs_user = ExitStatus::from(ErrorKind::NeedsUser);
+        let failed = ExitStatus::from(ErrorKind::Failed);
+        let doctor = ExitStatus::from(ErrorKind::CheckFailed);
+        assert_eq!(needs_user.worst(failed), needs_user);
+        assert_eq!(failed.worst(needs_user), needs_user);
+        assert_eq!(failed.worst(ExitStatus::SUCCESS), failed);
+        assert_eq!(ExitStatus::SUCCESS.worst(failed), failed);
+        // A failing doctor check outranks a failure and a usage error, not a latch.
+        assert_eq!(failed.worst(doctor), doctor);
+        assert_eq!(s(2).worst(doctor), doctor);
+        assert_eq!(doctor.worst(needs_user), needs_user);
+        assert_eq!(ExitStatus::worst_of([s(1), s(4), s(2), s(0)]).code(), 4);
+        assert_eq!(ExitStatus::worst_of([]), ExitStatus::SUCCESS);
+        // A code direkt never gives itself (a crashed child) is worse than any it gives.
+        assert_eq!(needs_user.worst(s(101)).code(), 101);
+        assert_eq!(s(101).worst(s(130)).code(), 130);
+    }
+
+    #[test]
+    fn severity_is_the_exit_codes_order_and_codes_round_trip() {
+        for k in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_exit_code(k.exit_code()), Some(k));
+            for j in ErrorKind::ALL {
+                assert_eq!(
+                    k.severity() > j.severity(),
+                    k.exit_code() > j.exit_code(),
+                    "{k:?} vs {j:?}"
+                );
+            }
+        }
+        assert_eq!(ErrorKind::from_exit_code(0), None);
+        assert_eq!(serde_json::to_string(&ExitStatus::from(4)).unwrap(), "4");
     }
 
     #[test]

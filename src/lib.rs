@@ -1,7 +1,8 @@
 //! direkt: make a self-hosted box reachable from the internet on its own.
 //!
-//! `main.rs` only parses arguments and calls [`run`]; every command lives in `commands/` and
-//! calls into the domain modules.
+//! `main.rs` only calls [`main_entry`], which parses arguments, builds the one async runtime and
+//! runs the command; every command lives in `commands/` and calls into the job and domain
+//! modules.
 
 pub mod acme;
 pub mod cli;
@@ -23,9 +24,11 @@ pub mod probe;
 pub mod prompt;
 pub mod renew;
 pub mod report;
+pub mod runtime;
 pub mod schedule;
 pub mod setup;
 pub mod state;
+pub mod status;
 
 use std::process::ExitCode;
 
@@ -46,7 +49,12 @@ pub fn main_entry() -> ExitCode {
     };
     init_logging(&cli.global);
     let printer = Printer::new(&cli.global);
-    match commands::run(cli, &printer) {
+    // The one runtime of the process (see `runtime`); every command runs on it.
+    let result = match runtime::build() {
+        Ok(rt) => rt.block_on(commands::run(cli, &printer)),
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(code) => code,
         Err(err) => {
             tracing::debug!(?err, "command failed");

@@ -98,6 +98,13 @@ pub fn render(s: &Snapshot) -> String {
         )
         .sample("direkt_last_run_success", &[], if ok { 1.0 } else { 0.0 });
     }
+    per_part(&mut out, s);
+    out
+}
+
+/// The families with one sample per part, address family or mapping.
+fn per_part(out: &mut String, s: &Snapshot) {
+    let name = s.name.as_str();
     type PartFamily<'a> = (&'a str, &'a str, &'a [(String, i64)]);
     let parts: &[PartFamily] = &[
         (
@@ -115,7 +122,7 @@ pub fn render(s: &Snapshot) -> String {
         if values.is_empty() {
             continue;
         }
-        let mut f = family(&mut out, metric, help);
+        let mut f = family(out, metric, help);
         for (part, t) in values.iter() {
             f.sample(metric, &[("part", part)], *t as f64);
         }
@@ -123,7 +130,7 @@ pub fn render(s: &Snapshot) -> String {
     if !s.published.is_empty() {
         let metric = "direkt_address_published_timestamp_seconds";
         let mut f = family(
-            &mut out,
+            out,
             metric,
             "When the current public address of this family was published in DNS, Unix time.",
         );
@@ -134,7 +141,7 @@ pub fn render(s: &Snapshot) -> String {
     if !s.leases.is_empty() {
         let metric = "direkt_mapping_lease_expiry_timestamp_seconds";
         let mut f = family(
-            &mut out,
+            out,
             metric,
             "When the router's port mapping lease ends unless renewed, Unix time.",
         );
@@ -153,7 +160,7 @@ pub fn render(s: &Snapshot) -> String {
     if !s.latched.is_empty() {
         let metric = "direkt_latched";
         let mut f = family(
-            &mut out,
+            out,
             metric,
             "1 if this part is latched: a provider or CA refused and direkt waits for the user.",
         );
@@ -161,7 +168,6 @@ pub fn render(s: &Snapshot) -> String {
             f.sample(metric, &[("part", part)], if *l { 1.0 } else { 0.0 });
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -5,6 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::config::{HumanDuration, Settings};
+use crate::error::{Context, Error, Result};
+use crate::fsutil;
+
 /// Which scheduler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -193,6 +197,145 @@ pub fn host_offset() -> u64 {
 /// `root` joined with a path relative to `/`.
 pub fn under(root: &Path, rel: &Path) -> PathBuf {
     root.join(rel)
+}
+
+/// Which of the global path flags were given: those are passed on to `renew` even when they
+/// name the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PassPaths {
+    pub config: bool,
+    pub state_dir: bool,
+}
+
+/// Whether systemd runs this machine.
+pub fn systemd_runs() -> bool {
+    Path::new("/run/systemd/system").is_dir()
+}
+
+/// The plan for this machine's config and state paths.
+pub fn plan_for(settings: &Settings, pass: PassPaths, every: HumanDuration) -> Result<Plan> {
+    let minutes = every.0.as_secs() / 60;
+    if !(1..=60).contains(&minutes) || !every.0.as_secs().is_multiple_of(60) {
+        return Err(Error::usage(format!(
+            "--every {every} is not a whole number of minutes from 1m to 60m"
+        ))
+        .hint("use e.g. --every 5m"));
+    }
+    let exe = std::env::current_exe().failed(|| "cannot find the direkt binary".into())?;
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut args = vec![];
+    if pass.config || settings.paths.config_file != crate::config::default_config_file() {
+        args.push("--config".into());
+        args.push(abs(&settings.paths.config_file).display().to_string());
+    }
+    if pass.state_dir {
+        args.push("--state-dir".into());
+        args.push(abs(&settings.paths.state_dir).display().to_string());
+    }
+    let mut writable = vec![abs(&settings.paths.state_dir)];
+    let cert = settings.config.as_ref().and_then(|c| c.cert.as_ref());
+    if let Some(w) = cert.and_then(|c| c.webroot.as_ref()) {
+        writable.push(abs(w));
+    }
+    Ok(Plan {
+        exe,
+        args,
+        writable,
+        every: every.0,
+        has_deploy_hook: cert.is_some_and(|c| c.deploy_hook.is_some()),
+        host_offset: host_offset(),
+    })
+}
+
+/// Write the files for `kind` below `root`; on the real root with systemd, enable the timer.
+/// Each step is told to `say` (the command prints it).
+pub fn install(
+    plan: &Plan,
+    kind: Kind,
+    root: &Path,
+    say: &mut dyn FnMut(String),
+) -> Result<Vec<PathBuf>> {
+    let mut written = vec![];
+    for f in plan.files(kind) {
+        let path = under(root, &f.path);
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == f.contents) {
+            say(format!("{} is already up to date", path.display()));
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            fsutil::create_dir(dir, 0o755).failed(|| format!("cannot create {}", dir.display()))?;
+        }
+        fsutil::write_atomic(&path, f.contents.as_bytes(), 0o644)
+            .failed(|| format!("cannot write {}", path.display()))?;
+        say(format!("wrote {}", path.display()));
+        written.push(path);
+    }
+    if kind == Kind::Systemd {
+        if root == Path::new("/") && systemd_runs() {
+            systemctl(&["daemon-reload"])?;
+            systemctl(&["enable", "--now", TIMER])?;
+            say(format!("enabled {}", TIMER));
+        } else {
+            say(format!(
+                "to start it: systemctl daemon-reload && systemctl enable --now {}",
+                TIMER
+            ));
+        }
+    }
+    Ok(written)
+}
+
+/// Remove the files for `kind` below `root` (and disable the timer on the real root).
+pub fn remove(kind: Kind, root: &Path, say: &mut dyn FnMut(String)) -> Result<()> {
+    if kind == Kind::Systemd && root == Path::new("/") && systemd_runs() {
+        // Disabling a timer that was never enabled is fine; ignore its complaint.
+        let _ = systemctl(&["disable", "--now", TIMER]);
+    }
+    let dummy = Plan {
+        exe: PathBuf::new(),
+        args: vec![],
+        writable: vec![],
+        every: std::time::Duration::from_secs(300),
+        has_deploy_hook: false,
+        host_offset: 0,
+    };
+    let mut removed = 0;
+    for f in dummy.files(kind) {
+        let path = under(root, &f.path);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {
+                say(format!("removed {}", path.display()));
+                removed += 1;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::failed(format!(
+                    "cannot remove {}: {e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    if removed == 0 {
+        say("nothing to remove: no schedule was installed there".into());
+    } else if kind == Kind::Systemd && root == Path::new("/") && systemd_runs() {
+        systemctl(&["daemon-reload"])?;
+    }
+    Ok(())
+}
+
+fn systemctl(args: &[&str]) -> Result<()> {
+    let status = std::process::Command::new("systemctl")
+        .args(args)
+        .status()
+        .failed(|| "cannot run systemctl".into())?;
+    if !status.success() {
+        return Err(
+            Error::failed(format!("systemctl {} failed ({status})", args.join(" ")))
+                .hint("see `journalctl -xe`; or use --cron"),
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

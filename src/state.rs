@@ -6,6 +6,7 @@ use std::io::{Read, Seek, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -174,6 +175,7 @@ impl StateDir {
         Ok(StateLock {
             _file: file,
             dir: self.clone(),
+            merge: None,
         })
     }
 }
@@ -182,6 +184,19 @@ impl StateDir {
 pub struct StateLock {
     _file: File,
     dir: StateDir,
+    /// Set for one of several jobs that run at once (see [`StateLock::merging`]).
+    merge: Option<Merge>,
+}
+
+/// How a job's `save` folds its copy into the state all jobs share.
+struct Merge {
+    shared: Arc<Mutex<State>>,
+    section: fn(&mut State, &State),
+}
+
+/// The shared state, also when a job panicked while holding it (the state is plain data).
+pub fn lock_shared(shared: &Mutex<State>) -> MutexGuard<'_, State> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl StateLock {
@@ -197,8 +212,37 @@ impl StateLock {
         }))
     }
 
+    /// The lock for one of several jobs that run at once, each on its own copy of the state
+    /// (renew's parts). Its `save` copies only the job's own sections (`section(shared, copy)`)
+    /// into `shared` and writes that, so no job's write loses what another saved.
+    pub fn merging(
+        &self,
+        shared: Arc<Mutex<State>>,
+        section: fn(&mut State, &State),
+    ) -> Result<StateLock> {
+        // The same open file description: the flock stays held until the last copy closes.
+        let file = self
+            ._file
+            .try_clone()
+            .map_err(|e| Error::failed(format!("cannot share the state lock: {e}")))?;
+        Ok(StateLock {
+            _file: file,
+            dir: self.dir.clone(),
+            merge: Some(Merge { shared, section }),
+        })
+    }
+
     /// Atomically replace the state file.
     pub fn save(&self, state: &State) -> Result<()> {
+        if let Some(m) = &self.merge {
+            let mut shared = lock_shared(&m.shared);
+            (m.section)(&mut shared, state);
+            return self.write_state(&shared);
+        }
+        self.write_state(state)
+    }
+
+    fn write_state(&self, state: &State) -> Result<()> {
         let mut state = state.clone();
         state.version = STATE_VERSION;
         let bytes = serde_json::to_vec_pretty(&state)
@@ -298,6 +342,43 @@ mod tests {
             "{}",
             e.message()
         );
+    }
+
+    #[test]
+    fn merging_saves_keep_what_the_other_job_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let sd = StateDir::new(dir.path());
+        let lock = sd.lock(DEFAULT_LOCK_WAIT).unwrap();
+        let shared = Arc::new(Mutex::new(lock.load().unwrap()));
+        let a = lock
+            .merging(shared.clone(), |into, from| into.runs = from.runs)
+            .unwrap();
+        let b = lock
+            .merging(shared.clone(), |into, from| {
+                into.last_run = from.last_run.clone()
+            })
+            .unwrap();
+        // Each job works on its own copy, taken before the other saved.
+        let mut mine_a = lock_shared(&shared).clone();
+        let mut mine_b = lock_shared(&shared).clone();
+        mine_a.runs = 5;
+        a.save(&mine_a).unwrap();
+        mine_b.last_run = Some(RunRecord {
+            command: "b".into(),
+            at: 1,
+            ok: true,
+            summary: String::new(),
+        });
+        b.save(&mine_b).unwrap();
+        let on_disk = sd.read().unwrap().unwrap();
+        assert_eq!(on_disk.runs, 5, "b's save kept a's section");
+        assert_eq!(on_disk.last_run.unwrap().command, "b");
+        // The copies share the one flock: it is held until the last is dropped.
+        drop(lock);
+        drop(a);
+        assert!(sd.lock(Duration::from_millis(50)).is_err());
+        drop(b);
+        sd.lock(Duration::from_secs(2)).unwrap();
     }
 
     #[test]

@@ -295,34 +295,7 @@ pub async fn obtain(
     match status {
         Ok(OrderStatus::Ready) => {}
         Ok(_) | Err(instant_acme::Error::Api(_)) => {
-            // Find which name failed and why: one request per failed authorization.
-            let mut authzs = order.authorizations();
-            while let Some(Ok(mut h)) = authzs.next().await {
-                let _ = retry_nonce!(h.refresh().await);
-                let name = h.identifier().to_string();
-                if h.status == AuthorizationStatus::Valid {
-                    continue;
-                }
-                let problem = h
-                    .challenges
-                    .iter()
-                    .find(|c| c.r#type == challenge_type(kind))
-                    .and_then(|c| c.error.clone());
-                if let Some(problem) = problem {
-                    return Err(OrderFailure::Validation {
-                        kind,
-                        name,
-                        problem,
-                    });
-                }
-            }
-            let text = match &status {
-                Err(e) => error_text(e),
-                Ok(s) => format!("the order became {s:?}"),
-            };
-            return Err(OrderFailure::Other(Error::failed(format!(
-                "the CA did not validate the order: {text}"
-            ))));
+            return Err(why_not_valid(&mut order, kind, &status).await);
         }
         Err(e) => return Err(ca_error("waiting for validation", e)),
     }
@@ -338,6 +311,43 @@ pub async fn obtain(
             .map_err(|e| ca_error("certificate download", e))?
     };
     Ok(chain)
+}
+
+/// Why the order did not become ready: the first failed authorization's problem, or the
+/// order's own state.
+async fn why_not_valid(
+    order: &mut instant_acme::Order,
+    kind: ChallengeKind,
+    status: &std::result::Result<OrderStatus, instant_acme::Error>,
+) -> OrderFailure {
+    // Find which name failed and why: one request per failed authorization.
+    let mut authzs = order.authorizations();
+    while let Some(Ok(mut h)) = authzs.next().await {
+        let _ = retry_nonce!(h.refresh().await);
+        let name = h.identifier().to_string();
+        if h.status == AuthorizationStatus::Valid {
+            continue;
+        }
+        let problem = h
+            .challenges
+            .iter()
+            .find(|c| c.r#type == challenge_type(kind))
+            .and_then(|c| c.error.clone());
+        if let Some(problem) = problem {
+            return OrderFailure::Validation {
+                kind,
+                name,
+                problem,
+            };
+        }
+    }
+    let text = match status {
+        Err(e) => error_text(e),
+        Ok(s) => format!("the order became {s:?}"),
+    };
+    OrderFailure::Other(Error::failed(format!(
+        "the CA did not validate the order: {text}"
+    )))
 }
 
 /// Put a validation failure into words: which port or record, and what to do instead.

@@ -25,6 +25,31 @@ pub struct HookReport {
 
 const TAIL: usize = 2000;
 
+/// Output is read by a task of its own: a daemon the hook starts may keep the pipes open long
+/// after the hook itself has exited. Stdout, then stderr.
+fn collect(
+    mut out: Option<tokio::process::ChildStdout>,
+    mut err: Option<tokio::process::ChildStderr>,
+) -> tokio::task::JoinHandle<Vec<u8>> {
+    tokio::spawn(async move {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        let ra = async {
+            if let Some(o) = out.as_mut() {
+                let _ = o.read_to_end(&mut a).await;
+            }
+        };
+        let rb = async {
+            if let Some(e) = err.as_mut() {
+                let _ = e.read_to_end(&mut b).await;
+            }
+        };
+        tokio::join!(ra, rb);
+        a.extend_from_slice(&b);
+        a
+    })
+}
+
 pub async fn run(
     command: &str,
     timeout: Duration,
@@ -63,27 +88,7 @@ pub async fn run(
         }
     };
     let pid = child.id();
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take();
-    // Output is read by a task of its own: a daemon the hook starts may keep the pipes open
-    // long after the hook itself has exited.
-    let collector = tokio::spawn(async move {
-        let mut a = Vec::new();
-        let mut b = Vec::new();
-        let ra = async {
-            if let Some(o) = out.as_mut() {
-                let _ = o.read_to_end(&mut a).await;
-            }
-        };
-        let rb = async {
-            if let Some(e) = err.as_mut() {
-                let _ = e.read_to_end(&mut b).await;
-            }
-        };
-        tokio::join!(ra, rb);
-        a.extend_from_slice(&b);
-        a
-    });
+    let collector = collect(child.stdout.take(), child.stderr.take());
     let waited = tokio::time::timeout(timeout, child.wait()).await;
     let output = match &waited {
         Ok(_) => tokio::time::timeout(Duration::from_millis(200), collector)

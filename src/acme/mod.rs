@@ -211,141 +211,36 @@ async fn run(
     let started = Instant::now();
     let config = settings.require()?;
     let cert_cfg = cert_config(config)?;
-    let name = config.name.to_string();
-    let names = wanted_names(config);
     let store = CertStore::new(lock.dir().path());
     let now = now_unix();
     let hash = config_hash(config, cert_cfg);
-    let mut report = CertReport {
-        name: name.clone(),
-        names: names.clone(),
-        action: CertAction::NotDue,
-        why: String::new(),
-        certificate: None,
-        paths: None,
-        challenge: None,
-        next_check: None,
-        acme_requests: 0,
-        account_created: false,
-        deploy_hook: None,
-        notes: vec![],
-        millis: 0,
-    };
-
-    // ARI facts belong to the CA they were learned from.
-    let directory = client::directory_url(&cert_cfg.ca);
-    if state
-        .cert
-        .directory
-        .as_deref()
-        .is_some_and(|d| d != directory)
-    {
-        state.cert.ari_supported = None;
-        state.cert.ari = None;
-    }
-
-    // The stored set is the truth (the state may lag behind after a crash).
-    let stored = match store.read(&name) {
-        Ok(s) => s,
-        Err(e) => {
-            report.notes.push(format!(
-                "the stored certificate is unreadable: {}",
-                e.message()
-            ));
-            None
-        }
-    };
-    if let Some(s) = &stored {
-        report.certificate = Some(summary(&s.info, &s.key_pem, &state.cert, now));
-        report.paths = Some(s.paths.clone());
-    }
-
-    // A refusal the user must fix stays latched until the config changes or --force.
-    if let Some(l) = &state.cert.latch {
-        if l.config_hash != hash || opts.force {
-            state.cert.latch = None;
-        } else {
-            return Err(Error::needs_user(format!(
-                "the CA refused earlier and direkt will not ask again: {}",
-                l.reason
-            ))
-            .hint("fix the cause, then change the config or run `direkt cert issue --force`"));
-        }
-    }
+    let mut report = CertReport::new(config.name.to_string(), wanted_names(config));
+    let stored = load_stored(&store, cert_cfg, state, &mut report, now);
+    check_latch(state, &hash, opts)?;
 
     let mut session: Option<AcmeSession> = None;
-    let mut replaces: Option<String> = None;
-    let action;
-    let why;
-    let want_key = certinfo::key_type_name(cert_cfg.key);
-    match &stored {
-        None => {
-            action = CertAction::Issued;
-            why = "no certificate yet".to_string();
-        }
-        Some(s) if !certinfo::key_matches(&s.info, &s.key_pem) => {
-            action = CertAction::Issued;
-            why = "the stored key does not match the stored certificate".to_string();
-        }
-        Some(s) if !same_names(&s.info.names, &names) => {
-            action = CertAction::Issued;
-            why = format!(
-                "the names changed (certificate has {}, config wants {})",
-                s.info.names.join(", "),
-                names.join(", ")
-            );
-        }
-        Some(s) if s.info.key_type != want_key => {
-            action = CertAction::Issued;
-            why = format!("the key type changed ({} -> {want_key})", s.info.key_type);
-        }
-        Some(s) => {
-            let info = &s.info;
-            if opts.force {
-                action = CertAction::Renewed;
-                why = "forced (--force)".to_string();
-                replaces = info
-                    .ari_id
-                    .clone()
-                    .filter(|_| state.cert.ari_supported == Some(true));
-            } else {
-                let mut due = renewal::decide(now, info, &state.cert);
-                if let Due::AskAri { cert_id } = &due {
-                    // Retry-After passed or no window yet: ask the CA (directory + renewalInfo).
-                    match ask_ari(settings, cert_cfg, lock, opts, cert_id, &mut state.cert, now).await {
-                        Ok(s) => session = Some(s),
-                        Err(e) => report.notes.push(format!("could not get the CA's renewal window (ARI): {}; using the one-third rule", e.message())),
-                    }
-                    due = renewal::decide(now, info, &state.cert);
-                    if matches!(due, Due::AskAri { .. }) {
-                        let mut st = state.cert.clone();
-                        st.ari_supported = Some(false);
-                        due = renewal::decide(now, info, &st);
-                    }
-                    // Keep the fresh window (and its Retry-After) even when nothing is due.
-                    lock.save(state)?;
-                }
-                match due {
-                    Due::Now {
-                        why: w,
-                        replaces: r,
-                    } => {
-                        action = CertAction::Renewed;
-                        why = w;
-                        replaces = r;
-                    }
-                    Due::Later { why: w, next } => {
-                        report.why = w;
-                        report.next_check = Some(certinfo::rfc3339(next));
-                        report.acme_requests = session.as_ref().map_or(0, |s| s.counter.get());
-                        report.millis = started.elapsed().as_millis() as u64;
-                        return Ok(report);
-                    }
-                    Due::AskAri { .. } => unreachable!("resolved above"),
-                }
-            }
-        }
-    }
+    let due = what_is_due(
+        settings,
+        cert_cfg,
+        lock,
+        state,
+        opts,
+        stored.as_ref(),
+        &mut session,
+        &mut report,
+        now,
+    )
+    .await?;
+    let Some(Order {
+        action,
+        why,
+        replaces,
+    }) = due
+    else {
+        report.acme_requests = session.as_ref().map_or(0, |s| s.counter.get());
+        report.millis = started.elapsed().as_millis() as u64;
+        return Ok(report);
+    };
 
     // A recent failure: wait (cron runs come often), unless the user asked explicitly.
     if !explicit
@@ -399,6 +294,201 @@ async fn run(
     .await;
     report.millis = started.elapsed().as_millis() as u64;
     let time_left = stored.as_ref().map(|s| s.info.not_after - now);
+    record_result(lock, state, report, result, now, hash, time_left)
+}
+
+impl CertReport {
+    fn new(name: String, names: Vec<String>) -> CertReport {
+        CertReport {
+            name,
+            names,
+            action: CertAction::NotDue,
+            why: String::new(),
+            certificate: None,
+            paths: None,
+            challenge: None,
+            next_check: None,
+            acme_requests: 0,
+            account_created: false,
+            deploy_hook: None,
+            notes: vec![],
+            millis: 0,
+        }
+    }
+}
+
+/// The stored certificate set (the truth: the state may lag behind after a crash), shown in
+/// the report; ARI facts learned from another CA are forgotten first.
+fn load_stored(
+    store: &CertStore,
+    cert_cfg: &CertConfig,
+    state: &mut State,
+    report: &mut CertReport,
+    now: i64,
+) -> Option<store::StoredCert> {
+    // ARI facts belong to the CA they were learned from.
+    let directory = client::directory_url(&cert_cfg.ca);
+    if state
+        .cert
+        .directory
+        .as_deref()
+        .is_some_and(|d| d != directory)
+    {
+        state.cert.ari_supported = None;
+        state.cert.ari = None;
+    }
+    let stored = match store.read(&report.name) {
+        Ok(s) => s,
+        Err(e) => {
+            report.notes.push(format!(
+                "the stored certificate is unreadable: {}",
+                e.message()
+            ));
+            None
+        }
+    };
+    if let Some(s) = &stored {
+        report.certificate = Some(summary(&s.info, &s.key_pem, &state.cert, now));
+        report.paths = Some(s.paths.clone());
+    }
+    stored
+}
+
+/// A refusal the user must fix stays latched until the config changes or --force.
+fn check_latch(state: &mut State, hash: &str, opts: &CertOptions) -> Result<()> {
+    if let Some(l) = &state.cert.latch {
+        if l.config_hash != hash || opts.force {
+            state.cert.latch = None;
+        } else {
+            return Err(Error::needs_user(format!(
+                "the CA refused earlier and direkt will not ask again: {}",
+                l.reason
+            ))
+            .hint("fix the cause, then change the config or run `direkt cert issue --force`"));
+        }
+    }
+    Ok(())
+}
+
+/// An order to place: issue or renew, why, and the ARI certificate ID it replaces.
+struct Order {
+    action: CertAction,
+    why: String,
+    replaces: Option<String>,
+}
+
+impl Order {
+    fn issue(why: impl Into<String>) -> Option<Order> {
+        Some(Order {
+            action: CertAction::Issued,
+            why: why.into(),
+            replaces: None,
+        })
+    }
+}
+
+/// What the stored certificate calls for: an order, or (`None`) nothing yet, with `report`
+/// saying why and when to look again. May ask the CA's ARI window (the session is kept).
+#[allow(clippy::too_many_arguments)]
+async fn what_is_due(
+    settings: &Settings,
+    cert_cfg: &CertConfig,
+    lock: &StateLock,
+    state: &mut State,
+    opts: &CertOptions,
+    stored: Option<&store::StoredCert>,
+    session: &mut Option<AcmeSession>,
+    report: &mut CertReport,
+    now: i64,
+) -> Result<Option<Order>> {
+    let want_key = certinfo::key_type_name(cert_cfg.key);
+    let s = match stored {
+        None => return Ok(Order::issue("no certificate yet")),
+        Some(s) if !certinfo::key_matches(&s.info, &s.key_pem) => {
+            return Ok(Order::issue(
+                "the stored key does not match the stored certificate",
+            ));
+        }
+        Some(s) if !same_names(&s.info.names, &report.names) => {
+            return Ok(Order::issue(format!(
+                "the names changed (certificate has {}, config wants {})",
+                s.info.names.join(", "),
+                report.names.join(", ")
+            )));
+        }
+        Some(s) if s.info.key_type != want_key => {
+            return Ok(Order::issue(format!(
+                "the key type changed ({} -> {want_key})",
+                s.info.key_type
+            )));
+        }
+        Some(s) => s,
+    };
+    let info = &s.info;
+    if opts.force {
+        return Ok(Some(Order {
+            action: CertAction::Renewed,
+            why: "forced (--force)".to_string(),
+            replaces: info
+                .ari_id
+                .clone()
+                .filter(|_| state.cert.ari_supported == Some(true)),
+        }));
+    }
+    let mut due = renewal::decide(now, info, &state.cert);
+    if let Due::AskAri { cert_id } = &due {
+        // Retry-After passed or no window yet: ask the CA (directory + renewalInfo).
+        match ask_ari(
+            settings,
+            cert_cfg,
+            lock,
+            opts,
+            cert_id,
+            &mut state.cert,
+            now,
+        )
+        .await
+        {
+            Ok(s) => *session = Some(s),
+            Err(e) => report.notes.push(format!(
+                "could not get the CA's renewal window (ARI): {}; using the one-third rule",
+                e.message()
+            )),
+        }
+        due = renewal::decide(now, info, &state.cert);
+        if matches!(due, Due::AskAri { .. }) {
+            let mut st = state.cert.clone();
+            st.ari_supported = Some(false);
+            due = renewal::decide(now, info, &st);
+        }
+        // Keep the fresh window (and its Retry-After) even when nothing is due.
+        lock.save(state)?;
+    }
+    match due {
+        Due::Now { why, replaces } => Ok(Some(Order {
+            action: CertAction::Renewed,
+            why,
+            replaces,
+        })),
+        Due::Later { why, next } => {
+            report.why = why;
+            report.next_check = Some(certinfo::rfc3339(next));
+            Ok(None)
+        }
+        Due::AskAri { .. } => unreachable!("resolved above"),
+    }
+}
+
+/// Record how the order went (back-off, latch, last result) and save.
+fn record_result(
+    lock: &StateLock,
+    state: &mut State,
+    report: CertReport,
+    result: Result<()>,
+    now: i64,
+    hash: String,
+    time_left: Option<i64>,
+) -> Result<CertReport> {
     match result {
         Ok(()) => {
             state.cert.backoff = None;
@@ -507,7 +597,7 @@ async fn order_and_store(
     opts: &CertOptions,
     store: &CertStore,
     stored: Option<&store::StoredCert>,
-    mut replaces: Option<String>,
+    replaces: Option<String>,
     session: Option<AcmeSession>,
     report: &mut CertReport,
 ) -> Result<()> {
@@ -530,8 +620,74 @@ async fn order_and_store(
         }
         _ => CertKey::generate(cert_cfg.key)?,
     };
+    let mut session = ready_session(settings, cert_cfg, lock, opts, session, report).await?;
+    let mut requests_before = 0;
+    let tried = try_challenges(
+        settings,
+        cert_cfg,
+        lock,
+        opts,
+        (&names, &key),
+        replaces,
+        &mut session,
+        &mut requests_before,
+        report,
+    )
+    .await?;
+    report.acme_requests = requests_before + session.counter.get();
+    let Some((chain, kind)) = tried.won else {
+        let diagnosis = if tried.unreachable {
+            inbound::diagnose(&name, &name_addrs).await
+        } else {
+            None
+        };
+        return Err(all_failed(tried.failures, cert_cfg, diagnosis));
+    };
+    for f in &tried.failures {
+        report
+            .notes
+            .push(format!("{}; fell back to {}", f.message(), kind_name(kind)));
+    }
 
-    let mut session = match session {
+    let info = check_issued(&chain, &names, &key)?;
+    let paths = store.install(&name, &chain, &key.pem)?;
+    let now = now_unix();
+    record_issued(state, &session, &info, kind, now, report).await;
+    if info
+        .ari_id
+        .as_deref()
+        .and_then(flow::parse_cert_id)
+        .is_some()
+    {
+        report.acme_requests = requests_before + session.counter.get();
+    }
+    lock.save(state)?;
+    report.challenge = Some(kind_name(kind).to_string());
+    report.certificate = Some(summary(&info, &key.pem, &state.cert, now));
+    report.paths = Some(paths.clone());
+    let due = renewal::decide(now, &info, &state.cert);
+    if let Due::Later { next, .. } = due {
+        report.next_check = Some(certinfo::rfc3339(next));
+    }
+
+    if let Some(cmd) = &cert_cfg.deploy_hook {
+        let h = hook::run(cmd, cert_cfg.deploy_hook_timeout.0, &name, &names, &paths).await;
+        report.deploy_hook = Some(h);
+    }
+    Ok(())
+}
+
+/// The session to order with (the one ARI opened, or a new one), once the CA offers the
+/// configured profile.
+async fn ready_session(
+    settings: &Settings,
+    cert_cfg: &CertConfig,
+    lock: &StateLock,
+    opts: &CertOptions,
+    session: Option<AcmeSession>,
+    report: &mut CertReport,
+) -> Result<AcmeSession> {
+    let session = match session {
         Some(s) => s,
         None => {
             client::session(
@@ -546,7 +702,6 @@ async fn order_and_store(
             .await?
         }
     };
-    let mut requests_before = 0;
     report.account_created |= session.created_account;
     if let Some(p) = &cert_cfg.profile {
         let listed: Vec<String> = session
@@ -567,13 +722,39 @@ async fn order_and_store(
             .hint("remove `profile` from [cert] or choose one the CA lists"));
         }
     }
+    Ok(session)
+}
 
-    let mut failures: Vec<Error> = vec![];
-    // The CA could not connect to the box on a port: worth explaining why (CGNAT, ...).
-    let mut unreachable = false;
+/// What trying the configured challenge types in order gave.
+struct Tried {
+    /// The chain and the type that got it.
+    won: Option<(String, ChallengeKind)>,
+    /// Why the types before it (or all of them) failed.
+    failures: Vec<Error>,
+    /// The CA could not connect to the box on a port: worth explaining why (CGNAT, ...).
+    unreachable: bool,
+}
+
+/// Order with each challenge type in turn until one gets the certificate. An account the CA
+/// forgot is replaced once, an order "already replaced" is placed again without `replaces`.
+#[allow(clippy::too_many_arguments)]
+async fn try_challenges(
+    settings: &Settings,
+    cert_cfg: &CertConfig,
+    lock: &StateLock,
+    opts: &CertOptions,
+    (names, key): (&[String], &CertKey),
+    mut replaces: Option<String>,
+    session: &mut AcmeSession,
+    requests_before: &mut u32,
+    report: &mut CertReport,
+) -> Result<Tried> {
+    let mut tried = Tried {
+        won: None,
+        failures: vec![],
+        unreachable: false,
+    };
     let mut account_renewed = false;
-    let mut chain = None;
-    let mut used = None;
     let mut i = 0;
     while i < cert_cfg.challenges.len() {
         let kind = cert_cfg.challenges[i];
@@ -581,16 +762,16 @@ async fn order_and_store(
             Ok(r) => r,
             Err(e) => {
                 // Cannot answer this type here: try the next one without wasting an order.
-                failures.push(e);
+                tried.failures.push(e);
                 i += 1;
                 continue;
             }
         };
         let r = flow::obtain(
-            &session,
-            &names,
+            session,
+            names,
             &mut responder,
-            &key,
+            key,
             replaces.as_deref(),
             cert_cfg.profile.as_deref(),
         )
@@ -601,8 +782,7 @@ async fn order_and_store(
         drop(responder);
         match r {
             Ok(c) => {
-                chain = Some(c);
-                used = Some(kind);
+                tried.won = Some((c, kind));
                 break;
             }
             Err(OrderFailure::AlreadyReplaced) if replaces.is_some() => {
@@ -617,8 +797,8 @@ async fn order_and_store(
                     "the CA no longer knows the stored account ({}): created a new one",
                     flow::problem_text(&p)
                 ));
-                requests_before += session.counter.get();
-                session = client::session(
+                *requests_before += session.counter.get();
+                *session = client::session(
                     settings,
                     cert_cfg,
                     lock,
@@ -632,53 +812,48 @@ async fn order_and_store(
                 account_renewed = true;
             }
             Err(f) if flow::worth_fallback(&f) => {
-                let (msg, hint) = match &f {
-                    OrderFailure::Validation {
-                        kind,
-                        name,
-                        problem,
-                    } => {
-                        unreachable |= *kind != ChallengeKind::Dns01
-                            && flow::problem_kind(problem) == "connection";
-                        flow::explain_validation(*kind, name, problem)
-                    }
-                    OrderFailure::NotOffered { kind, name } => (
-                        format!("the CA offers no {} challenge for {name}", kind_name(*kind)),
-                        "use another challenge type in [cert] challenges".into(),
-                    ),
-                    _ => unreachable!(),
-                };
-                failures.push(Error::failed(msg).hint(hint));
+                tried
+                    .failures
+                    .push(fallback_error(&f, &mut tried.unreachable));
                 i += 1;
             }
-            Err(OrderFailure::Other(e)) => {
-                report.acme_requests = requests_before + session.counter.get();
-                return Err(e);
-            }
             Err(f) => {
-                report.acme_requests = requests_before + session.counter.get();
-                return Err(Error::failed(format!("the order failed: {f:?}")));
+                report.acme_requests = *requests_before + session.counter.get();
+                return Err(match f {
+                    OrderFailure::Other(e) => e,
+                    f => Error::failed(format!("the order failed: {f:?}")),
+                });
             }
         }
     }
-    report.acme_requests = requests_before + session.counter.get();
-    let (Some(chain), Some(kind)) = (chain, used) else {
-        let diagnosis = if unreachable {
-            inbound::diagnose(&name, &name_addrs).await
-        } else {
-            None
-        };
-        return Err(all_failed(failures, cert_cfg, diagnosis));
-    };
-    for f in &failures {
-        report
-            .notes
-            .push(format!("{}; fell back to {}", f.message(), kind_name(kind)));
-    }
+    Ok(tried)
+}
 
-    // Check what the CA sent before it goes live.
-    let info = certinfo::parse_leaf_pem(&chain)?;
-    if !same_names(&info.names, &names) {
+/// A challenge type that failed in a way the next type may avoid, in plain words.
+fn fallback_error(f: &OrderFailure, unreachable: &mut bool) -> Error {
+    let (msg, hint) = match f {
+        OrderFailure::Validation {
+            kind,
+            name,
+            problem,
+        } => {
+            *unreachable |=
+                *kind != ChallengeKind::Dns01 && flow::problem_kind(problem) == "connection";
+            flow::explain_validation(*kind, name, problem)
+        }
+        OrderFailure::NotOffered { kind, name } => (
+            format!("the CA offers no {} challenge for {name}", kind_name(*kind)),
+            "use another challenge type in [cert] challenges".into(),
+        ),
+        _ => unreachable!(),
+    };
+    Error::failed(msg).hint(hint)
+}
+
+/// Check what the CA sent before it goes live.
+fn check_issued(chain: &str, names: &[String], key: &CertKey) -> Result<CertInfo> {
+    let info = certinfo::parse_leaf_pem(chain)?;
+    if !same_names(&info.names, names) {
         return Err(Error::failed(format!(
             "the CA issued a certificate for {} instead of {}",
             info.names.join(", "),
@@ -690,8 +865,18 @@ async fn order_and_store(
             "the CA's certificate does not match the key direkt sent",
         ));
     }
-    let paths = store.install(&name, &chain, &key.pem)?;
-    let now = now_unix();
+    Ok(info)
+}
+
+/// The new certificate in the state, with the CA's renewal window when it has ARI.
+async fn record_issued(
+    state: &mut State,
+    session: &AcmeSession,
+    info: &CertInfo,
+    kind: ChallengeKind,
+    now: i64,
+    report: &mut CertReport,
+) {
     state.cert.current = Some(IssuedRecord {
         names: info.names.clone(),
         serial: info.serial.clone(),
@@ -708,45 +893,31 @@ async fn order_and_store(
     state.cert.backoff = None;
     state.cert.last_attempt = Some(now);
     // Whether the CA has ARI: known from its directory without a request when it has none.
-    if let Some(id) = info.ari_id.as_deref().and_then(flow::parse_cert_id) {
-        match session.account.renewal_info(&id).await {
-            Err(instant_acme::Error::Unsupported(_)) => state.cert.ari_supported = Some(false),
-            Ok((ri, retry)) => {
-                state.cert.ari_supported = Some(true);
-                state.cert.ari = Some(AriWindow::new(
-                    info.ari_id.as_deref().unwrap_or_default(),
-                    ri.suggested_window.start.unix_timestamp(),
-                    ri.suggested_window.end.unix_timestamp(),
-                    now,
-                    retry.as_secs() as i64,
-                    None,
-                    ri.explanation_url.clone(),
-                ));
-            }
-            Err(e) => {
-                state.cert.ari_supported = Some(true);
-                report.notes.push(format!(
-                    "could not get the renewal window (ARI): {}",
-                    flow::error_text(&e)
-                ));
-            }
+    let Some(id) = info.ari_id.as_deref().and_then(flow::parse_cert_id) else {
+        return;
+    };
+    match session.account.renewal_info(&id).await {
+        Err(instant_acme::Error::Unsupported(_)) => state.cert.ari_supported = Some(false),
+        Ok((ri, retry)) => {
+            state.cert.ari_supported = Some(true);
+            state.cert.ari = Some(AriWindow::new(
+                info.ari_id.as_deref().unwrap_or_default(),
+                ri.suggested_window.start.unix_timestamp(),
+                ri.suggested_window.end.unix_timestamp(),
+                now,
+                retry.as_secs() as i64,
+                None,
+                ri.explanation_url.clone(),
+            ));
         }
-        report.acme_requests = requests_before + session.counter.get();
+        Err(e) => {
+            state.cert.ari_supported = Some(true);
+            report.notes.push(format!(
+                "could not get the renewal window (ARI): {}",
+                flow::error_text(&e)
+            ));
+        }
     }
-    lock.save(state)?;
-    report.challenge = Some(kind_name(kind).to_string());
-    report.certificate = Some(summary(&info, &key.pem, &state.cert, now));
-    report.paths = Some(paths.clone());
-    let due = renewal::decide(now, &info, &state.cert);
-    if let Due::Later { next, .. } = due {
-        report.next_check = Some(certinfo::rfc3339(next));
-    }
-
-    if let Some(cmd) = &cert_cfg.deploy_hook {
-        let h = hook::run(cmd, cert_cfg.deploy_hook_timeout.0, &name, &names, &paths).await;
-        report.deploy_hook = Some(h);
-    }
-    Ok(())
 }
 
 /// Every configured challenge failed: one message naming each failure and what works instead,

@@ -49,6 +49,17 @@ pub struct StoredCert {
     pub version: u64,
 }
 
+/// The stored certificate's notAfter (Unix time): the truth on disk, for `renew`'s expiry
+/// notice and `status`.
+pub fn cert_expiry(settings: &crate::config::Settings) -> Option<i64> {
+    let name = settings.config.as_ref()?.name.to_string();
+    CertStore::new(&settings.paths.state_dir)
+        .read(&name)
+        .ok()
+        .flatten()
+        .map(|s| s.info.not_after)
+}
+
 impl CertStore {
     pub fn new(state_dir: &Path) -> CertStore {
         CertStore {

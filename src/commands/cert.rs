@@ -70,17 +70,17 @@ pub struct RevokeArgs {
     pub json: bool,
 }
 
-pub fn run(global: &GlobalArgs, args: &CertArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &CertArgs, p: &Printer) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     match &args.command {
-        CertCommand::Issue(a) => issue_or_renew(&settings, a, p, true),
-        CertCommand::Renew(a) => issue_or_renew(&settings, a, p, false),
+        CertCommand::Issue(a) => issue_or_renew(&settings, a, p, true).await,
+        CertCommand::Renew(a) => issue_or_renew(&settings, a, p, false).await,
         CertCommand::Show(a) => show(&settings, a, p),
-        CertCommand::Revoke(a) => revoke(&settings, a, p),
+        CertCommand::Revoke(a) => revoke(&settings, a, p).await,
     }
 }
 
-fn issue_or_renew(
+async fn issue_or_renew(
     settings: &Settings,
     a: &IssueArgs,
     p: &Printer,
@@ -95,13 +95,14 @@ fn issue_or_renew(
         accept_tos: a.accept_tos,
         dry_run: a.dry_run,
     };
-    let report = super::block_on(async {
+    let report = async {
         if explicit {
             acme::issue(settings, &lock, &mut state, &opts).await
         } else {
             acme::renew_if_due(settings, &lock, &mut state, &opts).await
         }
-    })??;
+    }
+    .await?;
     if a.json {
         for n in &report.notes {
             p.warn(n);
@@ -222,7 +223,7 @@ fn show(settings: &Settings, a: &ShowArgs, p: &Printer) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn revoke(settings: &Settings, a: &RevokeArgs, p: &Printer) -> Result<ExitCode> {
+async fn revoke(settings: &Settings, a: &RevokeArgs, p: &Printer) -> Result<ExitCode> {
     let config = settings.require()?;
     acme::cert_config(config)?;
     let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
@@ -233,13 +234,7 @@ fn revoke(settings: &Settings, a: &RevokeArgs, p: &Printer) -> Result<ExitCode> 
         RevokeReason::Superseded => instant_acme::RevocationReason::Superseded,
         RevokeReason::CessationOfOperation => instant_acme::RevocationReason::CessationOfOperation,
     };
-    let r = super::block_on(acme::revoke(
-        settings,
-        &lock,
-        &mut state,
-        reason,
-        &CertOptions::default(),
-    ))??;
+    let r = acme::revoke(settings, &lock, &mut state, reason, &CertOptions::default()).await?;
     if a.json {
         p.json(&r);
     } else {

@@ -57,14 +57,14 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
-pub fn run(global: &GlobalArgs, args: &DdnsArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &DdnsArgs, p: &Printer) -> Result<ExitCode> {
     if let DdnsCommand::Providers(a) = &args.command {
         // The registry only: no config needed.
         return providers(a, p);
     }
     let settings = Settings::load(global)?;
     match &args.command {
-        DdnsCommand::Update(a) => update(&settings, a, p),
+        DdnsCommand::Update(a) => update(&settings, a, p).await,
         DdnsCommand::Show(a) => show(&settings, a, p),
         DdnsCommand::Providers(a) => providers(a, p),
     }
@@ -112,7 +112,7 @@ fn providers(args: &ShowArgs, p: &Printer) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCode> {
+async fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCode> {
     let config = settings.require()?;
     if config.ddns.is_none() {
         return Err(crate::ddns::no_provider());
@@ -123,7 +123,7 @@ fn update(settings: &Settings, args: &UpdateArgs, p: &Printer) -> Result<ExitCod
         force: args.force,
         dry_run: args.dry_run,
     };
-    let report = super::block_on(crate::ddns::update(settings, &lock, &mut state, &opts))??;
+    let report = crate::ddns::update(settings, &lock, &mut state, &opts).await?;
     if args.json {
         p.json(&report);
     } else {

@@ -34,7 +34,7 @@ pub enum DebugCommand {
     },
 }
 
-pub fn run(global: &GlobalArgs, args: &DebugArgs) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &DebugArgs) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     match &args.command {
         DebugCommand::StateWriter {

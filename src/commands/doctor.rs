@@ -29,7 +29,7 @@ pub struct DoctorArgs {
     pub from_report: Option<PathBuf>,
 }
 
-pub fn run(global: &GlobalArgs, args: &DoctorArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &DoctorArgs, p: &Printer) -> Result<ExitCode> {
     let report = match &args.from_report {
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|e| {
@@ -49,7 +49,7 @@ pub fn run(global: &GlobalArgs, args: &DoctorArgs, p: &Printer) -> Result<ExitCo
                 deadline: args.deadline.map(|d| d.0),
                 probe: args.probe.clone(),
             };
-            doctor::run(&settings, &opts)
+            doctor::run(&settings, &opts).await
         }
     };
     if args.json {

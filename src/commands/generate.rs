@@ -13,7 +13,7 @@ pub struct GenerateArgs {
     pub out: PathBuf,
 }
 
-pub fn run(args: &GenerateArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(args: &GenerateArgs, p: &Printer) -> Result<ExitCode> {
     for (rel, bytes) in crate::generate::files() {
         let path = args.out.join(&rel);
         if let Some(dir) = path.parent() {

@@ -109,7 +109,7 @@ pub struct ScenariosArgs {
     pub json: bool,
 }
 
-pub fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
     match &args.command {
         LabCommand::Up(a) => up(a, p),
         LabCommand::Down(a) => down(a, p),
@@ -253,16 +253,9 @@ fn scenarios(a: &ScenariosArgs, p: &Printer) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The human view of a lab: what a client needs, one line each.
-pub fn render(i: &LabInfo, p: &Printer) -> String {
-    let b = |s: &str| p.paint(Style::Bold, s);
-    let mut o = vec![format!(
-        "{} {} (scenario {}), run directory {}",
-        b("Lab"),
-        i.name,
-        i.scenario,
-        i.run_dir.display()
-    )];
+/// One line per namespace: its addresses and what it does.
+fn hosts(i: &LabInfo) -> Vec<String> {
+    let mut o = vec![];
     let v6 = |s: &Option<String>| s.as_ref().map(|a| format!(", {a}")).unwrap_or_default();
     o.push(format!(
         "  box     {:<12} {}{} via {}",
@@ -312,6 +305,20 @@ pub fn render(i: &LabInfo, p: &Printer) -> String {
         "  inet    {:<12} ISP {}{blocked}",
         i.inet.namespace, i.inet.isp
     ));
+    o
+}
+
+/// The human view of a lab: what a client needs, one line each.
+pub fn render(i: &LabInfo, p: &Printer) -> String {
+    let b = |s: &str| p.paint(Style::Bold, s);
+    let mut o = vec![format!(
+        "{} {} (scenario {}), run directory {}",
+        b("Lab"),
+        i.name,
+        i.scenario,
+        i.run_dir.display()
+    )];
+    o.extend(hosts(i));
     o.push(format!(
         "{} {}",
         b("Public address (as the internet sees the box):"),

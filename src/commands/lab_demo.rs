@@ -7,7 +7,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use crate::config::Config;
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, ExitStatus, Result};
 use crate::lab::{self, LabInfo, Scenario, UpOptions};
 use crate::output::{Printer, Style};
 
@@ -111,7 +111,8 @@ fn demo(info: &LabInfo, p: &Printer) -> Result<u8> {
     p.status(&bold("[5/5] direkt cert show, inside the box"));
     let cert = in_box(info, &config, &["cert", "show"])?;
     server.stop();
-    Ok(setup.max(doctor).max(cert))
+    let worst = ExitStatus::worst_of([setup, doctor, cert].map(ExitStatus::from));
+    Ok(worst.code())
 }
 
 /// A stand-in for the box's own web server: `openssl s_server` with the issued certificate,

@@ -5,7 +5,6 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use crate::cli::GlobalArgs;
-use crate::commands::block_on;
 use crate::config::{HumanDuration, PortSpec, Settings};
 use crate::error::{Error, Result};
 use crate::output::{Printer, Style};
@@ -111,7 +110,7 @@ pub enum PortsCommand {
     },
 }
 
-pub fn run(global: &GlobalArgs, args: &PortsArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &PortsArgs, p: &Printer) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     match &args.command {
         PortsCommand::Add {
@@ -120,24 +119,24 @@ pub fn run(global: &GlobalArgs, args: &PortsArgs, p: &Printer) -> Result<ExitCod
             ipv6,
             gateway,
             json,
-        } => add(&settings, specs, *lease, *ipv6, gateway, *json, p),
-        PortsCommand::List { all, gateway, json } => list(&settings, *all, gateway, *json, p),
+        } => add(&settings, specs, *lease, *ipv6, gateway, *json, p).await,
+        PortsCommand::List { all, gateway, json } => list(&settings, *all, gateway, *json, p).await,
         PortsCommand::Remove {
             specs,
             all,
             gateway,
             json,
-        } => remove(&settings, specs, *all, gateway, *json, p),
+        } => remove(&settings, specs, *all, gateway, *json, p).await,
         PortsCommand::Refresh {
             force,
             gateway,
             json,
-        } => refresh(&settings, *force, gateway, *json, p),
+        } => refresh(&settings, *force, gateway, *json, p).await,
         PortsCommand::Probe {
             ipv6,
             gateway,
             json,
-        } => probe(gateway, *ipv6, *json, p),
+        } => probe(gateway, *ipv6, *json, p).await,
     }
 }
 
@@ -158,7 +157,7 @@ fn lease_secs(settings: &Settings, lease: Option<HumanDuration>) -> Result<u32> 
     Ok(secs as u32)
 }
 
-fn add(
+async fn add(
     settings: &Settings,
     specs: &[PortSpec],
     lease: Option<HumanDuration>,
@@ -207,11 +206,11 @@ fn add(
         discover: gw.discover_options(),
         force: true,
     };
-    let report = block_on(portmap::add(&lock, &mut state, &targets, &opts))??;
+    let report = portmap::add(&lock, &mut state, &targets, &opts).await?;
     finish(&report, json, p, None)
 }
 
-fn refresh(
+async fn refresh(
     settings: &Settings,
     force: bool,
     gw: &GatewayArgs,
@@ -224,14 +223,14 @@ fn refresh(
         discover: gw.discover_options(),
         force,
     };
-    let report = block_on(portmap::refresh(settings, &lock, &mut state, &opts))??;
+    let report = portmap::refresh(settings, &lock, &mut state, &opts).await?;
     if report.mappings.is_empty() && !json {
         p.status("No mappings to refresh: none configured ([ports] forward) and none added.");
     }
     finish(&report, json, p, None)
 }
 
-fn remove(
+async fn remove(
     settings: &Settings,
     specs: &[PortSpec],
     all: bool,
@@ -275,12 +274,7 @@ fn remove(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = block_on(portmap::remove(
-        &lock,
-        &mut state,
-        &targets,
-        &gw.discover_options(),
-    ))??;
+    let report = portmap::remove(&lock, &mut state, &targets, &gw.discover_options()).await?;
     let configured: Vec<PortSpec> = settings
         .config
         .as_ref()
@@ -375,7 +369,7 @@ fn describe(m: &MappingOutcome, report: &PortsReport, p: &Printer) -> String {
     )
 }
 
-fn list(
+async fn list(
     settings: &Settings,
     all: bool,
     gw: &GatewayArgs,
@@ -386,7 +380,7 @@ fn list(
         .read()?
         .unwrap_or_default();
     if all {
-        let table = block_on(portmap::router_table(&state, &gw.discover_options()))??;
+        let table = portmap::router_table(&state, &gw.discover_options()).await?;
         if json {
             p.json(&table);
             return Ok(ExitCode::SUCCESS);
@@ -455,11 +449,11 @@ fn list(
     Ok(ExitCode::SUCCESS)
 }
 
-fn probe(gw: &GatewayArgs, ipv6: bool, json: bool, p: &Printer) -> Result<ExitCode> {
+async fn probe(gw: &GatewayArgs, ipv6: bool, json: bool, p: &Printer) -> Result<ExitCode> {
     let mut opts = gw.discover_options();
     opts.full = true;
     opts.ipv6 = ipv6;
-    let d = block_on(portmap::discover(&opts))??;
+    let d = portmap::discover(&opts).await?;
     for w in &d.warnings {
         p.warn(w);
     }

@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::commands::block_on;
 use crate::config::HumanDuration;
 use crate::error::{Error, Result};
 use crate::probe::server::{Limits, PortSet, serve, tls_acceptor};
@@ -55,7 +54,7 @@ pub struct ProbeServerArgs {
     pub tls_key: Option<PathBuf>,
 }
 
-pub fn run(args: &ProbeServerArgs) -> Result<ExitCode> {
+pub async fn run(args: &ProbeServerArgs) -> Result<ExitCode> {
     if args.check_timeout.0.is_zero() || args.check_timeout.0.as_secs() > 30 {
         return Err(Error::usage("--check-timeout must be between 1ms and 30s")
             .hint("the default 2s suits most networks"));
@@ -73,6 +72,6 @@ pub fn run(args: &ProbeServerArgs) -> Result<ExitCode> {
         (Some(c), Some(k)) => Some(tls_acceptor(c, k)?),
         _ => None,
     };
-    block_on(serve(&args.listen, limits, tls))??;
+    serve(&args.listen, limits, tls).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,7 +23,7 @@ pub struct RenewArgs {
     pub dry_run: bool,
 }
 
-pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     settings.require()?;
     let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
@@ -33,7 +33,7 @@ pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCod
         dry_run: args.dry_run,
         explicit: false,
     };
-    let report = renew::run(&settings, &lock, &mut state, opts, now_unix());
+    let report = renew::run(&settings, &lock, &mut state, opts, now_unix()).await;
     if !args.dry_run {
         lock.save(&state)?;
     }
@@ -49,7 +49,7 @@ pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCod
         }
     }
     // Errors always reach stderr, also with -q and --json: cron mails them.
-    for part in report.parts.iter().filter(|r| r.exit_code != 0) {
+    for part in report.parts.iter().filter(|r| !r.exit_code.is_success()) {
         let label = p.paint(Style::Red, "error:");
         eprintln!(
             "{label} {}: {}",
@@ -69,5 +69,5 @@ pub fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<ExitCod
             );
         }
     }
-    Ok(ExitCode::from(report.exit_code))
+    Ok(report.exit_code.into())
 }

@@ -111,12 +111,12 @@ pub fn build(settings: &Settings, doctor: Value) -> Result<String> {
     Ok(report::scrub_known(&text, &known_secrets(settings)))
 }
 
-pub fn run(global: &GlobalArgs, args: &ReportArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &ReportArgs, p: &Printer) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     let doctor = if args.no_doctor {
         json!({"skipped": "--no-doctor"})
     } else {
-        run_doctor(&settings)
+        run_doctor(&settings).await
     };
     let text = build(&settings, doctor)?;
     match &args.output {
@@ -134,8 +134,8 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs, p: &Printer) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_doctor(settings: &Settings) -> Value {
-    match crate::renew::parts::doctor(settings) {
+async fn run_doctor(settings: &Settings) -> Value {
+    match crate::doctor::verdict(settings).await {
         Some((_, _, json)) => json,
         None => json!({"unavailable": "doctor is not part of this build"}),
     }

@@ -13,7 +13,7 @@ use crate::error::{Context as _, Error, Result};
 use crate::fsutil;
 use crate::output::{Printer, Style};
 use crate::prompt::{Answer, Answers, AnswersPrompter, Prompter, TerminalPrompter};
-use crate::renew::{self, parts::RunOptions};
+use crate::renew::{self, RenewPart, parts::RunOptions};
 use crate::setup::questions as Q;
 use crate::setup::{self, Candidate};
 use crate::state::{DEFAULT_LOCK_WAIT, StateDir, now_unix};
@@ -166,7 +166,7 @@ fn env_secrets(a: &mut Answers) {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCode> {
     let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let flags = args.flag_answers();
     let unattended = args.yes || args.answers.is_some() || !tty;
@@ -182,9 +182,13 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
 
     // 1. Look at the network first, with the address sources the config (or answers) name.
     let detect_settings = provisional_settings(&settings, &given);
-    let findings = with_spinner(p, spinner, "Looking at your network", || {
-        setup::detect::detect(&detect_settings)
-    });
+    let findings = with_spinner(
+        p,
+        spinner,
+        "Looking at your network",
+        setup::detect::detect(&detect_settings),
+    )
+    .await;
     show_findings(p, &findings);
 
     // 2. Ask.
@@ -211,7 +215,7 @@ pub fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<ExitCod
     // 3. Apply, with the candidate settings (nothing is written to the config yet), 4. doctor.
     let cand = candidate_settings(global, &settings, &candidate.config, &candidate.secrets);
     let exit = if candidate.apply {
-        apply_and_check(p, &cand, spinner)?
+        apply_and_check(p, &cand, spinner).await?
     } else {
         0
     };
@@ -286,12 +290,15 @@ fn ask(
             return Ok(());
         }
         let s = candidate_settings(global, settings, config, secrets);
-        with_spinner(
-            p,
-            spinner,
-            "Checking the credentials with the provider",
-            || renew::parts::check_credentials(&s),
-        )?;
+        // The wizard calls this synchronously from inside the runtime: its own thread.
+        crate::runtime::block_on_thread(|| {
+            with_spinner(
+                p,
+                spinner,
+                "Checking the credentials with the provider",
+                crate::ddns::credentials::check(&s),
+            )
+        })??;
         p.status(&format!(
             "{} the provider accepted the credentials",
             ok_mark(p)
@@ -309,9 +316,9 @@ fn ask(
 }
 
 /// Apply the candidate, then run doctor on it. Returns the worst exit code of the steps.
-fn apply_and_check(p: &Printer, cand: &Settings, spinner: bool) -> Result<u8> {
-    let exit = apply(p, cand, spinner)?;
-    match with_spinner(p, spinner, "Running doctor", || renew::parts::doctor(cand)) {
+async fn apply_and_check(p: &Printer, cand: &Settings, spinner: bool) -> Result<u8> {
+    let exit = apply(p, cand, spinner).await?;
+    match with_spinner(p, spinner, "Running doctor", crate::doctor::verdict(cand)).await {
         Some((passed, verdict, _)) => {
             let mark = if passed { ok_mark(p) } else { fail_mark(p) };
             p.status(&format!("{mark} doctor: {verdict}"));
@@ -331,13 +338,15 @@ fn install_schedule(
     cand: &Settings,
     p: &Printer,
 ) -> Result<()> {
-    let sglobal = GlobalArgs {
-        config: Some(settings.paths.config_file.clone()),
-        ..global.clone()
+    // The unit always names the config setup wrote (cand's paths are the written ones).
+    debug_assert_eq!(cand.paths.config_file, settings.paths.config_file);
+    let pass = crate::schedule::PassPaths {
+        config: true,
+        state_dir: global.state_dir.is_some(),
     };
-    let plan = crate::commands::schedule::plan_for(
-        &sglobal,
+    let plan = crate::schedule::plan_for(
         cand,
+        pass,
         crate::config::HumanDuration(Duration::from_secs(300)),
     )?;
     let kind = if Path::new("/run/systemd/system").is_dir() {
@@ -345,7 +354,7 @@ fn install_schedule(
     } else {
         crate::schedule::Kind::Cron
     };
-    crate::commands::schedule::install(&plan, kind, Path::new("/"), p)?;
+    crate::schedule::install(&plan, kind, Path::new("/"), &mut |l| p.status(&l))?;
     Ok(())
 }
 
@@ -357,25 +366,24 @@ fn fail_mark(p: &Printer) -> String {
 }
 
 /// Apply DNS, mappings and certificate, one progress line each. Returns the worst exit code.
-fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
+async fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
     let lock = StateDir::new(&settings.paths.state_dir).lock(DEFAULT_LOCK_WAIT)?;
     let mut state = lock.load()?;
-    let config = settings.require()?;
-    let steps: [(&'static str, &str, bool); 3] = [
-        ("dns", "Publishing the name", config.ddns.is_some()),
-        (
-            "ports",
-            "Forwarding the ports on the router",
-            config.ports.as_ref().is_some_and(|p| !p.forward.is_empty()),
-        ),
-        ("cert", "Getting the certificate", config.cert.is_some()),
+    settings.require()?;
+    let steps: [(RenewPart, &str); 3] = [
+        (RenewPart::Dns, "Publishing the name"),
+        (RenewPart::Ports, "Forwarding the ports on the router"),
+        (RenewPart::Cert, "Getting the certificate"),
     ];
     let mut worst = 0u8;
-    for (part, label, configured) in steps {
-        if !configured {
+    for (part, label) in steps {
+        if !part.is_configured(settings) {
             continue;
         }
-        let (report, _) = with_spinner(p, spinner, label, || {
+        let (report, _) = with_spinner(
+            p,
+            spinner,
+            label,
             renew::run_part(
                 part,
                 settings,
@@ -383,8 +391,9 @@ fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
                 &mut state,
                 RunOptions::default(),
                 now_unix(),
-            )
-        });
+            ),
+        )
+        .await;
         // Save after every step: what was done is recorded even if a later step fails.
         lock.save(&state)?;
         if report.exit_code == 0 {
@@ -395,7 +404,7 @@ fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
             };
             p.status(&format!("{} {label}: {detail}", ok_mark(p)));
         } else {
-            worst = worst.max(report.exit_code);
+            worst = worst.max(report.exit_code.code());
             p.status(&format!(
                 "{} {label}: {}",
                 fail_mark(p),
@@ -410,15 +419,20 @@ fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
 }
 
 /// Run `f` under a spinner on a terminal; plain otherwise.
-fn with_spinner<T>(p: &Printer, spinner: bool, label: &str, f: impl FnOnce() -> T) -> T {
+async fn with_spinner<T>(
+    p: &Printer,
+    spinner: bool,
+    label: &str,
+    f: impl std::future::Future<Output = T>,
+) -> T {
     if !spinner || p.quiet {
-        return f();
+        return f.await;
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     bar.set_message(format!("{label}…"));
     bar.enable_steady_tick(Duration::from_millis(100));
-    let out = f();
+    let out = f.await;
     bar.finish_and_clear();
     out
 }

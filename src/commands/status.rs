@@ -31,7 +31,7 @@ pub struct StatusReport {
     pub state: Option<State>,
 }
 
-pub fn run(global: &GlobalArgs, args: &StatusArgs, p: &Printer) -> Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: &StatusArgs, p: &Printer) -> Result<ExitCode> {
     let settings = Settings::load(global)?;
     let state = StateDir::new(&settings.paths.state_dir).read()?;
     let report = StatusReport {
@@ -43,7 +43,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, p: &Printer) -> Result<ExitCo
         state,
     };
     if args.prometheus {
-        let snapshot = snapshot(&settings, report.state.as_ref());
+        let snapshot = crate::status::snapshot(&settings, report.state.as_ref());
         // The text format ends with a newline; `data` adds one.
         p.data(crate::metrics::render(&snapshot).trim_end());
     } else if args.json {
@@ -52,44 +52,6 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, p: &Printer) -> Result<ExitCo
         p.data(&render(&report, p));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The figures for `--prometheus`, from the config and what the parts recorded in state.
-pub fn snapshot(settings: &Settings, state: Option<&State>) -> crate::metrics::Snapshot {
-    let mut s = crate::metrics::Snapshot {
-        name: settings
-            .config
-            .as_ref()
-            .map(|c| c.name.to_string())
-            .unwrap_or_default(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        ..Default::default()
-    };
-    let Some(state) = state else {
-        return s;
-    };
-    use crate::renew::parts;
-    s.last_run = state.last_run.as_ref().map(|r| (r.at, r.ok));
-    s.cert_expiry = parts::cert_expiry(settings, state);
-    s.published = parts::published(state);
-    s.leases = parts::leases(state);
-    for (part, rec) in &state.renew.parts {
-        if let Some(t) = rec.last_success {
-            s.last_success.push((part.clone(), t));
-        }
-        if let Some(t) = rec.last_attempt {
-            s.last_attempt.push((part.clone(), t));
-        }
-        s.latched.push((part.clone(), rec.latched));
-    }
-    // A part's own latch (set by `direkt ddns update` etc.) counts too.
-    for (part, latched) in parts::latched(settings, state) {
-        match s.latched.iter_mut().find(|(p, _)| *p == part) {
-            Some(entry) => entry.1 |= latched,
-            None => s.latched.push((part, latched)),
-        }
-    }
-    s
 }
 
 fn render(r: &StatusReport, p: &Printer) -> String {

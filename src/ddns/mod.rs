@@ -20,6 +20,7 @@
 //! provider's API cannot do it; a configuration problem). `Into<Error>` maps the classes to
 //! exit codes 4, 1, 1 and 2.
 
+pub mod credentials;
 pub mod registry;
 pub mod update;
 

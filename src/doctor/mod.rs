@@ -165,7 +165,11 @@ impl DoctorReport {
     }
     /// Exit code of `direkt doctor`: 3 when any check failed, else 0 (warnings included).
     pub fn exit_code(&self) -> u8 {
-        if self.failed() { 3 } else { 0 }
+        if self.failed() {
+            crate::error::ErrorKind::CheckFailed.exit_code()
+        } else {
+            0
+        }
     }
 
     /// Read a saved report: a bare `doctor --json` document, or a `direkt report` bundle that
@@ -225,28 +229,16 @@ impl<'a> Planned<'a> {
     }
 }
 
-/// Run every check and choose the verdict. Builds its own small runtime: call from sync code
-/// (commands); async callers use [`run_async`].
-pub fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
-    match crate::commands::block_on(run_async(settings, opts)) {
-        Ok(r) => r,
-        Err(e) => {
-            let check = CheckResult::fail(
-                CheckId::Doctor.as_str(),
-                format!("doctor could not run: {e}"),
-            );
-            let checks = vec![check];
-            DoctorReport {
-                version: REPORT_VERSION,
-                name: settings.config.as_ref().map(|c| c.name.to_string()),
-                started_at: crate::net::time::format_time(crate::state::now_unix()),
-                elapsed_ms: 0,
-                deadline_ms: 0,
-                verdict: verdict::choose(&checks),
-                checks,
-            }
-        }
-    }
+/// Run every check and choose the verdict, on the process runtime.
+pub async fn run(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {
+    run_async(settings, opts).await
+}
+
+/// Doctor's verdict for `setup` and `report`: (passed, one-line verdict, the report as JSON).
+pub async fn verdict(settings: &Settings) -> Option<(bool, String, Value)> {
+    let report = run(settings, &DoctorOptions::default()).await;
+    let json = serde_json::to_value(&report).ok()?;
+    Some((!report.failed(), report.verdict.summary, json))
 }
 
 pub async fn run_async(settings: &Settings, opts: &DoctorOptions) -> DoctorReport {

@@ -205,7 +205,8 @@ pub fn https_get(url: &str, ca_pem: &[u8]) -> Result<Vec<u8>> {
         .build()
         .failed(|| "building an HTTPS client".into())?;
     let url = url.to_string();
-    crate::commands::block_on(async move {
+    // Called from a thread inside a lab namespace: it needs a runtime of its own there.
+    crate::runtime::block_on_here(async move {
         let resp = client
             .get(&url)
             .send()

@@ -457,46 +457,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
     let name = opts.name.as_str();
     let sc = opts.scenario;
     let inet = ns_name(name, Role::Inet);
-    let prog = |p: &str| -> Result<PathBuf> {
-        packages::which(p)
-            .ok_or_else(|| packages::missing_error(&packages::missing(packages::REQUIRED)))
-    };
-    let os = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
-    let sa = |s: String| -> SocketAddr { s.parse().expect("lab addresses are valid") };
-
-    let mut knot = spawn(
-        run,
-        &inet,
-        "knot",
-        &prog("knotd")?,
-        &[OsString::from("-c"), run.path("knot/knot.conf").into()],
-        &[],
-    )?;
-    let mut stund = spawn(
-        run,
-        &inet,
-        "stund",
-        &prog("stund")?,
-        &os(&["-h", addr::STUN1, "-a", addr::STUN2]),
-        &[],
-    )?;
-    let mut pebble = spawn(
-        run,
-        &inet,
-        "pebble",
-        &prog("pebble")?,
-        &[
-            OsString::from("-config"),
-            run.path("pebble/pebble.json").into(),
-            OsString::from("-dnsserver"),
-            OsString::from(format!("{}:53", addr::DNS)),
-        ],
-        &[
-            ("PEBBLE_VA_NOSLEEP", "1".into()),
-            ("PEBBLE_WFE_NONCEREJECT", opts.nonce_reject.to_string()),
-            ("PEBBLE_AUTHZREUSE", "0".into()),
-        ],
-    )?;
+    let [mut knot, mut stund, mut pebble] = spawn_inet_daemons(opts, run, &inet)?;
     let exe = std::env::current_exe().failed(|| "finding the direkt binary".into())?;
     let mut probe_args = os(&["probe-server", "--listen", &format!("{}:80", addr::PROBE)]);
     if sc.ipv6() {
@@ -567,30 +528,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         collect(t.join(), &mut ready, &mut first_err);
     }
     let upnp_t = match sc.port_mapping() {
-        Some(pm) if first_err.is_none() => {
-            let upnp = pm.upnp;
-            let mut d = spawn(
-                run,
-                &router,
-                "miniupnpd",
-                &prog("miniupnpd")?,
-                &[
-                    OsString::from("-d"),
-                    OsString::from("-f"),
-                    run.path("miniupnpd/miniupnpd.conf").into(),
-                    OsString::from("-P"),
-                    run.path("miniupnpd/miniupnpd.pid").into(),
-                ],
-                &[],
-            )?;
-            Some(netns::spawn_in(&router, move || {
-                wait_ready(&mut d, || {
-                    daemons::natpmp_ready(sa(format!("{}:5351", addr::ROUTER_LAN)))
-                        && (!upnp || tcp_open(sa(format!("{}:5000", addr::ROUTER_LAN))))
-                })?;
-                Ok(d)
-            }))
-        }
+        Some(pm) if first_err.is_none() => Some(start_miniupnpd(run, &router, pm.upnp)?),
         _ => None,
     };
     for t in [knot_t, probe_t, pebble_t].into_iter().chain(upnp_t) {
@@ -611,16 +549,102 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
             &[],
         )?);
     }
-    Ok(ready
-        .into_iter()
-        .map(|d| DaemonInfo {
+    Ok(ready.into_iter().map(DaemonInfo::of).collect())
+}
+
+/// An installed program the lab needs, or the error naming every missing package.
+fn prog(p: &str) -> Result<PathBuf> {
+    packages::which(p)
+        .ok_or_else(|| packages::missing_error(&packages::missing(packages::REQUIRED)))
+}
+
+fn os(v: &[&str]) -> Vec<OsString> {
+    v.iter().map(OsString::from).collect()
+}
+
+fn sa(s: String) -> SocketAddr {
+    s.parse().expect("lab addresses are valid")
+}
+
+/// The internet's DNS server, STUN server and CA (not yet ready).
+fn spawn_inet_daemons(opts: &UpOptions, run: &RunDir, inet: &str) -> Result<[daemons::Daemon; 3]> {
+    use daemons::spawn;
+    let knot = spawn(
+        run,
+        inet,
+        "knot",
+        &prog("knotd")?,
+        &[OsString::from("-c"), run.path("knot/knot.conf").into()],
+        &[],
+    )?;
+    let stund = spawn(
+        run,
+        inet,
+        "stund",
+        &prog("stund")?,
+        &os(&["-h", addr::STUN1, "-a", addr::STUN2]),
+        &[],
+    )?;
+    let pebble = spawn(
+        run,
+        inet,
+        "pebble",
+        &prog("pebble")?,
+        &[
+            OsString::from("-config"),
+            run.path("pebble/pebble.json").into(),
+            OsString::from("-dnsserver"),
+            OsString::from(format!("{}:53", addr::DNS)),
+        ],
+        &[
+            ("PEBBLE_VA_NOSLEEP", "1".into()),
+            ("PEBBLE_WFE_NONCEREJECT", opts.nonce_reject.to_string()),
+            ("PEBBLE_AUTHZREUSE", "0".into()),
+        ],
+    )?;
+    Ok([knot, stund, pebble])
+}
+
+/// miniupnpd on the router, and the thread that waits until it answers NAT-PMP (and UPnP).
+fn start_miniupnpd(
+    run: &RunDir,
+    router: &str,
+    upnp: bool,
+) -> Result<std::thread::JoinHandle<Result<daemons::Daemon>>> {
+    use daemons::{tcp_open, wait_ready};
+    let mut d = daemons::spawn(
+        run,
+        router,
+        "miniupnpd",
+        &prog("miniupnpd")?,
+        &[
+            OsString::from("-d"),
+            OsString::from("-f"),
+            run.path("miniupnpd/miniupnpd.conf").into(),
+            OsString::from("-P"),
+            run.path("miniupnpd/miniupnpd.pid").into(),
+        ],
+        &[],
+    )?;
+    Ok(netns::spawn_in(router, move || {
+        wait_ready(&mut d, || {
+            daemons::natpmp_ready(sa(format!("{}:5351", addr::ROUTER_LAN)))
+                && (!upnp || tcp_open(sa(format!("{}:5000", addr::ROUTER_LAN))))
+        })?;
+        Ok(d)
+    }))
+}
+
+impl DaemonInfo {
+    fn of(d: daemons::Daemon) -> DaemonInfo {
+        DaemonInfo {
             pid: d.pid(),
             name: d.name,
             namespace: d.netns,
             log: d.log,
             running: None,
-        })
-        .collect())
+        }
+    }
 }
 
 /// Keep a ready daemon, or the first error of all readiness threads.
@@ -657,7 +681,6 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
             inside: u.inside.into(),
         }
     });
-    let pm = sc.port_mapping();
     let v6 = sc.ipv6();
     let stun = vec![
         format!("{}:3478", addr::STUN1),
@@ -687,24 +710,7 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
             secrets: run.path("box/secrets.toml"),
             state_dir: run.path("box/state"),
         },
-        router: RouterInfo {
-            namespace: ns(Role::Router),
-            wan: sc
-                .upstream()
-                .map(|u| u.router_wan)
-                .unwrap_or(addr::ROUTER_WAN)
-                .into(),
-            lan: addr::ROUTER_LAN.into(),
-            wan_ipv6: v6.then(|| addr::ROUTER_WAN6.to_string()),
-            lan_ipv6: v6.then(|| addr::ROUTER_LAN6.to_string()),
-            upnp: pm
-                .filter(|p| p.upnp)
-                .map(|p| if p.igd_v1_only { "v1" } else { "v2" }.to_string()),
-            upnp_url: pm
-                .filter(|p| p.upnp)
-                .map(|_| format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
-            natpmp_pcp: pm.is_some(),
-        },
+        router: router_info(sc, ns(Role::Router)),
         upstream,
         rogue: HostInfo {
             namespace: ns(Role::Rogue),
@@ -739,6 +745,29 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
         stun,
         probe,
         daemons,
+    }
+}
+
+fn router_info(sc: Scenario, namespace: String) -> RouterInfo {
+    let pm = sc.port_mapping();
+    let v6 = sc.ipv6();
+    RouterInfo {
+        namespace,
+        wan: sc
+            .upstream()
+            .map(|u| u.router_wan)
+            .unwrap_or(addr::ROUTER_WAN)
+            .into(),
+        lan: addr::ROUTER_LAN.into(),
+        wan_ipv6: v6.then(|| addr::ROUTER_WAN6.to_string()),
+        lan_ipv6: v6.then(|| addr::ROUTER_LAN6.to_string()),
+        upnp: pm
+            .filter(|p| p.upnp)
+            .map(|p| if p.igd_v1_only { "v1" } else { "v2" }.to_string()),
+        upnp_url: pm
+            .filter(|p| p.upnp)
+            .map(|_| format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
+        natpmp_pcp: pm.is_some(),
     }
 }
 

@@ -50,24 +50,6 @@ pub fn ip_batch(netns: Option<&str>, lines: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Run a command inside `netns` (through `ip netns exec`) and fail with its stderr.
-pub fn exec_checked(netns: &str, argv: &[&str]) -> Result<()> {
-    let out = Command::new("ip")
-        .args(["netns", "exec", netns])
-        .args(argv)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| Error::failed(format!("cannot run `ip netns exec`: {e}")))?;
-    if !out.status.success() {
-        return Err(Error::failed(format!(
-            "`{}` in namespace {netns} failed: {}",
-            argv.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    Ok(())
-}
-
 pub fn path(name: &str) -> PathBuf {
     Path::new(NETNS_DIR).join(name)
 }

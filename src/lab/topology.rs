@@ -11,18 +11,48 @@ use crate::fsutil::write_atomic;
 use super::scenario::Scenario;
 use super::{Role, RunDir, addr, netns, ns_name};
 
+/// The lab's namespace names, by role.
+#[derive(Clone)]
+struct Names {
+    inet: String,
+    router: String,
+    boxn: String,
+    rogue: String,
+    cgn: String,
+}
+
 pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
     let ns = |r| ns_name(name, r);
-    let (inet, router, boxn, rogue, cgn) = (
-        ns(Role::Inet),
-        ns(Role::Router),
-        ns(Role::Box),
-        ns(Role::Rogue),
-        ns(Role::Cgn),
-    );
-    let upstream = sc.upstream();
-    let v6 = sc.ipv6();
+    let nm = Names {
+        inet: ns(Role::Inet),
+        router: ns(Role::Router),
+        boxn: ns(Role::Box),
+        rogue: ns(Role::Rogue),
+        cgn: ns(Role::Cgn),
+    };
+    create_links(&nm, sc)?;
+    set_sysctls(&nm, sc)?;
+    let threads: Vec<_> = address_batches(&nm, sc)
+        .into_iter()
+        .map(|(n, cmds)| std::thread::spawn(move || netns::ip_batch(Some(&n), &cmds)))
+        .collect();
+    for t in threads {
+        t.join()
+            .map_err(|_| Error::failed("an ip thread panicked"))??;
+    }
+    load_firewalls(&nm, sc, run)?;
+    write_resolvers(name)
+}
 
+fn create_links(nm: &Names, sc: Scenario) -> Result<()> {
+    let Names {
+        inet,
+        router,
+        boxn,
+        rogue,
+        cgn,
+    } = nm.clone();
+    let upstream = sc.upstream();
     // 1. Namespaces and veth pairs, one `ip -batch` in the host namespace.
     let mut host = vec![];
     for n in [&inet, &router, &boxn, &rogue] {
@@ -48,7 +78,19 @@ pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
         "link add lanrogue netns {router} type veth peer name eth0 netns {rogue}"
     ));
     netns::ip_batch(None, &host)?;
+    Ok(())
+}
 
+fn set_sysctls(nm: &Names, sc: Scenario) -> Result<()> {
+    let Names {
+        inet,
+        router,
+        boxn,
+        rogue,
+        cgn,
+    } = nm.clone();
+    let upstream = sc.upstream();
+    let v6 = sc.ipv6();
     // 2. Sysctls before any link is up: no DAD (addresses usable at once), forwarding.
     let mut sysctl_threads = vec![];
     let mut all: Vec<(&String, bool)> = vec![
@@ -94,7 +136,20 @@ pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
         t.join()
             .map_err(|_| Error::failed("a sysctl thread panicked"))??;
     }
+    Ok(())
+}
 
+/// One `ip -n NS -batch` per namespace (run all at once).
+fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
+    let Names {
+        inet,
+        router,
+        boxn,
+        rogue,
+        cgn,
+    } = nm.clone();
+    let upstream = sc.upstream();
+    let v6 = sc.ipv6();
     // 3. Addresses and routes, one `ip -n NS -batch` per namespace, all at once.
     let mut batches: Vec<(String, Vec<String>)> = vec![];
     let mut inet_cmds = vec!["link set lo up".to_string()];
@@ -172,15 +227,14 @@ pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
         }
         batches.push((n.clone(), c));
     }
-    let threads: Vec<_> = batches
-        .into_iter()
-        .map(|(n, cmds)| std::thread::spawn(move || netns::ip_batch(Some(&n), &cmds)))
-        .collect();
-    for t in threads {
-        t.join()
-            .map_err(|_| Error::failed("an ip thread panicked"))??;
-    }
+    batches
+}
 
+fn load_firewalls(nm: &Names, sc: Scenario, run: &RunDir) -> Result<()> {
+    let Names {
+        inet, router, cgn, ..
+    } = nm.clone();
+    let upstream = sc.upstream();
     // 4. Firewalls and NAT.
     let mut rulesets = vec![(router.clone(), "router.nft", router_ruleset())];
     if let Some(u) = upstream {
@@ -213,7 +267,10 @@ pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
             .hint("the kernel needs nf_tables with NAT (nft_masq, nft_nat)"));
         }
     }
+    Ok(())
+}
 
+fn write_resolvers(name: &str) -> Result<()> {
     // 5. The lab's resolver for every process `ip netns exec` starts.
     for r in Role::ALL {
         let n = ns_name(name, r);

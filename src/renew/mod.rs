@@ -3,17 +3,93 @@
 //! the notify command).
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-/// The parts `renew` looks after, in the order it reports them.
-pub const PARTS: [&str; 3] = ["dns", "ports", "cert"];
+/// One part `renew` looks after. Its names (`dns`, `ports`, `cert`) are the keys in
+/// `state.json` and the `part` of the JSON output.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum RenewPart {
+    Dns,
+    Ports,
+    Cert,
+}
+
+impl RenewPart {
+    /// Every part, in the order `renew` reports them.
+    pub const ALL: [RenewPart; 3] = [RenewPart::Dns, RenewPart::Ports, RenewPart::Cert];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenewPart::Dns => "dns",
+            RenewPart::Ports => "ports",
+            RenewPart::Cert => "cert",
+        }
+    }
+
+    /// Whether the config asks for this part: the one definition `renew`, `setup` and `status`
+    /// use. Ports count only with something to forward.
+    pub fn is_configured(self, settings: &Settings) -> bool {
+        let Some(c) = settings.config.as_ref() else {
+            return false;
+        };
+        match self {
+            RenewPart::Dns => c.ddns.is_some(),
+            RenewPart::Ports => c.ports.as_ref().is_some_and(|p| !p.forward.is_empty()),
+            RenewPart::Cert => c.cert.is_some(),
+        }
+    }
+
+    /// Copies this part's own section of the state (all its renewal writes) from a working
+    /// copy into the shared state; see [`StateLock::merging`].
+    fn section(self) -> fn(&mut State, &State) {
+        match self {
+            RenewPart::Dns => |into, from| into.ddns = from.ddns.clone(),
+            RenewPart::Ports => |into, from| into.ports = from.ports.clone(),
+            RenewPart::Cert => |into, from| into.cert = from.cert.clone(),
+        }
+    }
+}
+
+impl fmt::Display for RenewPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RenewPart {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        RenewPart::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| format!("unknown part `{s}` (dns, ports or cert)"))
+    }
+}
 
 /// What `renew` remembers: per part how the last attempt went, and when each notification was
 /// last sent (so the same reason is sent at most once a day).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RenewState {
+    /// Keyed by [`RenewPart`]'s name; a string so a state naming a part this build does not
+    /// know still loads.
     pub parts: BTreeMap<String, PartRecord>,
     /// Notification key (`reason:part`) -> Unix time it was last sent.
     pub notified: BTreeMap<String, i64>,
@@ -37,23 +113,36 @@ pub struct PartRecord {
 pub mod parts;
 
 use crate::config::Settings;
-use crate::error::{Error, ErrorKind};
+use crate::error::{ErrorKind, ExitStatus};
 use crate::notify::{self, Notice, Reason};
-use crate::state::{RunRecord, State, StateLock};
+use crate::state::{RunRecord, State, StateLock, lock_shared};
 use parts::{Outcome, RunOptions};
 
 /// The result of one part in one run, as `--json` shows it.
 #[derive(Debug, Serialize)]
 pub struct PartReport {
-    pub part: &'static str,
-    /// `nothing-due`, `changed`, `failed`, `latched`, `unavailable`, `not-configured`.
+    pub part: RenewPart,
+    /// `nothing-due`, `changed`, `failed`, `latched`, `waiting`, `not-configured`.
     pub result: &'static str,
     /// One line per change made (or, with `--dry-run`, that would be made).
     pub changes: Vec<String>,
     pub error: Option<String>,
     pub hint: Option<String>,
     /// The exit code this part alone would give.
-    pub exit_code: u8,
+    pub exit_code: ExitStatus,
+}
+
+impl PartReport {
+    fn new(part: RenewPart, result: &'static str, changes: Vec<String>) -> PartReport {
+        PartReport {
+            part,
+            result,
+            changes,
+            error: None,
+            hint: None,
+            exit_code: ExitStatus::SUCCESS,
+        }
+    }
 }
 
 /// The whole run.
@@ -63,8 +152,9 @@ pub struct RenewReport {
     pub dry_run: bool,
     pub forced: bool,
     pub notifications: Vec<notify::Notification>,
-    /// The worst part's code: 4 (latched) over 2 (config) over 1 (failed) over 0.
-    pub exit_code: u8,
+    /// The worst part's code by [`ExitStatus::worst`]: 4 (latched) over 2 (config) over 1
+    /// (failed) over 0.
+    pub exit_code: ExitStatus,
 }
 
 impl RenewReport {
@@ -73,41 +163,31 @@ impl RenewReport {
     }
 }
 
-/// Renew every configured part that is due, record how each fared, and notify. Every part runs
-/// even when an earlier one failed; the worst exit code wins.
-pub fn run(
+/// Renew every configured part that is due, record how each fared, and notify. DNS and the
+/// port mappings run at once (each waits on its own network peers), the certificate after
+/// them; every part runs even when another failed; the worst exit code wins.
+pub async fn run(
     settings: &Settings,
     lock: &StateLock,
     state: &mut State,
     opts: RunOptions,
     now: i64,
 ) -> RenewReport {
-    let config = settings.config.as_ref();
-    let configured = |part: &str| match part {
-        "dns" => config.is_some_and(|c| c.ddns.is_some()),
-        "ports" => config.is_some_and(|c| c.ports.as_ref().is_some_and(|p| !p.forward.is_empty())),
-        "cert" => config.is_some_and(|c| c.cert.is_some()),
-        _ => false,
-    };
+    let shared = Arc::new(Mutex::new(std::mem::take(state)));
+    let one = |part| run_shared(part, settings, lock, &shared, opts, now);
+    let (dns, ports) = tokio::join!(one(RenewPart::Dns), one(RenewPart::Ports));
+    // An order needs the name published and the ports forwarded (the CA resolves the name and
+    // connects to it), so the certificate comes after both; when nothing is due its decision
+    // is local (the stored certificate), so waiting costs the no-op nothing.
+    let cert = one(RenewPart::Cert).await;
+    *state = std::mem::take(&mut *lock_shared(&shared));
     let mut reports = vec![];
     let mut notices = vec![];
-    for part in PARTS {
-        if !configured(part) {
-            reports.push(PartReport {
-                part,
-                result: "not-configured",
-                changes: vec![],
-                error: None,
-                hint: None,
-                exit_code: 0,
-            });
-            continue;
-        }
-        let (report, notice) = run_part(part, settings, lock, state, opts, now);
-        notices.extend(notice);
+    for (report, notice) in [dns, ports, cert] {
         reports.push(report);
+        notices.extend(notice);
     }
-    if let Some(expiry) = parts::cert_expiry(settings, state) {
+    if let Some(expiry) = crate::acme::store::cert_expiry(settings) {
         let days = (expiry - now).div_euclid(86_400);
         if days < notify::CERT_WARN_DAYS {
             notices.push(Notice::new(
@@ -117,6 +197,7 @@ pub fn run(
             ));
         }
     }
+    let config = settings.config.as_ref();
     let mut notifications = vec![];
     if !opts.dry_run
         && let Some(n) = config.and_then(|c| c.notify.as_ref())
@@ -124,25 +205,9 @@ pub fn run(
         let name = config.map(|c| c.name.to_string()).unwrap_or_default();
         notifications = notify::dispatch(n, &name, &notices, &mut state.renew, now);
     }
-    let exit_code = reports.iter().map(|r| r.exit_code).max().unwrap_or(0);
+    let exit_code = ExitStatus::worst_of(reports.iter().map(|r| r.exit_code));
     if !opts.dry_run {
-        let changes: usize = reports.iter().map(|r| r.changes.len()).sum();
-        let failed: Vec<&str> = reports
-            .iter()
-            .filter(|r| r.exit_code != 0)
-            .map(|r| r.part)
-            .collect();
-        state.runs += 1;
-        state.last_run = Some(RunRecord {
-            command: "renew".into(),
-            at: now,
-            ok: exit_code == 0,
-            summary: match (changes, failed.is_empty()) {
-                (0, true) => "nothing was due".into(),
-                (n, true) => format!("{n} change(s)"),
-                (n, false) => format!("{n} change(s); failed: {}", failed.join(", ")),
-            },
-        });
+        record_run(state, &reports, exit_code, now);
     }
     RenewReport {
         parts: reports,
@@ -153,133 +218,153 @@ pub fn run(
     }
 }
 
+/// The run's line in `state.last_run`.
+fn record_run(state: &mut State, reports: &[PartReport], exit_code: ExitStatus, now: i64) {
+    let changes: usize = reports.iter().map(|r| r.changes.len()).sum();
+    let failed: Vec<&str> = reports
+        .iter()
+        .filter(|r| !r.exit_code.is_success())
+        .map(|r| r.part.as_str())
+        .collect();
+    state.runs += 1;
+    state.last_run = Some(RunRecord {
+        command: "renew".into(),
+        at: now,
+        ok: exit_code.is_success(),
+        summary: match (changes, failed.is_empty()) {
+            (0, true) => "nothing was due".into(),
+            (n, true) => format!("{n} change(s)"),
+            (n, false) => format!("{n} change(s); failed: {}", failed.join(", ")),
+        },
+    });
+}
+
+/// One part of a concurrent run: it works on its own copy of the state and, as it ends, folds
+/// its section and its record into the shared state and writes it (one atomic write, under
+/// the one lock), so what it did is on disk even if another part is still running.
+async fn run_shared(
+    part: RenewPart,
+    settings: &Settings,
+    lock: &StateLock,
+    shared: &Arc<Mutex<State>>,
+    opts: RunOptions,
+    now: i64,
+) -> (PartReport, Option<Notice>) {
+    if !part.is_configured(settings) {
+        return (PartReport::new(part, "not-configured", vec![]), None);
+    }
+    let mut mine = lock_shared(shared).clone();
+    let outcome = match lock.merging(shared.clone(), part.section()) {
+        Ok(part_lock) => parts::renew(part, settings, &part_lock, &mut mine, opts).await,
+        Err(e) => Outcome::Failed(e),
+    };
+    let mut state = lock_shared(shared);
+    (part.section())(&mut state, &mine);
+    let record = state.renew.parts.entry(part.to_string()).or_default();
+    let result = decide(part, outcome, record, opts, now);
+    if !opts.dry_run
+        && let Err(e) = lock.save(&state)
+    {
+        // The caller saves again at the end and reports a failure there.
+        tracing::warn!("{part}: cannot record the result yet: {}", e.message());
+    }
+    result
+}
+
 /// Renew one part and record how it fared in `state.renew`; a failure also yields the notice
-/// for the notify command.
-pub fn run_part(
-    part: &'static str,
+/// for the notify command. (Setup runs the parts one by one through this.)
+pub async fn run_part(
+    part: RenewPart,
     settings: &Settings,
     lock: &StateLock,
     state: &mut State,
     opts: RunOptions,
     now: i64,
 ) -> (PartReport, Option<Notice>) {
-    let outcome = match part {
-        "dns" => parts::dns(settings, lock, state, opts),
-        "ports" => parts::ports(settings, lock, state, opts),
-        _ => parts::cert(settings, lock, state, opts),
-    };
+    let outcome = parts::renew(part, settings, lock, state, opts).await;
     let record = state.renew.parts.entry(part.to_string()).or_default();
-    if !opts.dry_run {
+    decide(part, outcome, record, opts, now)
+}
+
+/// What an outcome means: the part's report, its record (untouched by a dry run), and the
+/// notice a failure sends.
+fn decide(
+    part: RenewPart,
+    outcome: Outcome,
+    record: &mut PartRecord,
+    opts: RunOptions,
+    now: i64,
+) -> (PartReport, Option<Notice>) {
+    let record = if opts.dry_run {
+        // Work on a throw-away copy: a dry run records nothing.
+        &mut record.clone()
+    } else {
         record.last_attempt = Some(now);
-    }
+        record
+    };
     match outcome {
-        Outcome::NothingDue | Outcome::Changed(_) => {
-            let changes = match outcome {
-                Outcome::Changed(c) => c,
-                _ => vec![],
-            };
-            if !opts.dry_run {
-                record.last_success = Some(now);
-                record.error = None;
-                record.latched = false;
-                if !changes.is_empty() {
-                    record.last_change = Some(now);
-                }
-            }
-            let report = PartReport {
-                part,
-                result: if changes.is_empty() {
-                    "nothing-due"
-                } else {
-                    "changed"
-                },
-                changes,
-                error: None,
-                hint: None,
-                exit_code: 0,
-            };
-            (report, None)
-        }
+        Outcome::NothingDue => (succeeded(part, vec![], record, now), None),
+        Outcome::Changed(changes) => (succeeded(part, changes, record, now), None),
         Outcome::Partly(changes, e) => {
-            if !opts.dry_run {
-                record.error = Some(e.message().to_string());
-                record.latched = e.kind() == ErrorKind::NeedsUser;
-                record.last_change = Some(now);
-            }
-            let report = PartReport {
-                part,
-                result: "failed",
-                changes,
-                error: Some(e.message().to_string()),
-                hint: e.hint_text().map(str::to_string),
-                exit_code: e.exit_code(),
-            };
-            (
-                report,
-                Some(Notice::new(Reason::RenewFailed, part, e.message())),
-            )
+            record.error = Some(e.message().to_string());
+            record.latched = e.kind() == ErrorKind::NeedsUser;
+            record.last_change = Some(now);
+            let notice = Notice::new(Reason::RenewFailed, part.as_str(), e.message());
+            (failed(part, "failed", changes, &e), Some(notice))
         }
         Outcome::Failed(e) | Outcome::Latched(e) => {
             let latched = e.kind() == ErrorKind::NeedsUser;
-            if !opts.dry_run {
-                record.error = Some(e.message().to_string());
-                record.latched = latched;
-            }
-            let reason = if latched {
-                Reason::Latched
+            record.error = Some(e.message().to_string());
+            record.latched = latched;
+            let (result, reason) = if latched {
+                ("latched", Reason::Latched)
             } else {
-                Reason::RenewFailed
+                ("failed", Reason::RenewFailed)
             };
-            let report = PartReport {
-                part,
-                result: if latched { "latched" } else { "failed" },
-                changes: vec![],
-                error: Some(e.message().to_string()),
-                hint: e.hint_text().map(str::to_string),
-                exit_code: e.exit_code(),
-            };
-            (report, Some(Notice::new(reason, part, e.message())))
+            let notice = Notice::new(reason, part.as_str(), e.message());
+            (failed(part, result, vec![], &e), Some(notice))
         }
         Outcome::Waiting(why) => {
-            let report = PartReport {
-                part,
-                result: "waiting",
-                changes: vec![],
-                error: record.error.clone().or(Some(why)),
-                hint: None,
-                exit_code: 0,
-            };
-            (report, None)
-        }
-        Outcome::Unavailable(why) => {
-            if !opts.dry_run {
-                record.error = Some(why.clone());
-            }
-            let report = PartReport {
-                part,
-                result: "unavailable",
-                changes: vec![],
-                error: Some(why),
-                hint: Some("this direkt was built without that part; use a full build".into()),
-                exit_code: 1,
-            };
+            let mut report = PartReport::new(part, "waiting", vec![]);
+            report.error = record.error.clone().or(Some(why));
             (report, None)
         }
     }
 }
 
-/// The first error of a run as an [`Error`] (for the caller's exit code and message).
-pub fn first_error(r: &RenewReport) -> Option<Error> {
-    r.parts.iter().find(|p| p.exit_code != 0).map(|p| {
-        let msg = format!("{}: {}", p.part, p.error.clone().unwrap_or_default());
-        let e = match p.exit_code {
-            4 => Error::needs_user(msg),
-            2 => Error::usage(msg),
-            _ => Error::failed(msg),
-        };
-        match &p.hint {
-            Some(h) => e.hint(h.clone()),
-            None => e,
-        }
-    })
+fn succeeded(
+    part: RenewPart,
+    changes: Vec<String>,
+    record: &mut PartRecord,
+    now: i64,
+) -> PartReport {
+    record.last_success = Some(now);
+    record.error = None;
+    record.latched = false;
+    if !changes.is_empty() {
+        record.last_change = Some(now);
+    }
+    let result = if changes.is_empty() {
+        "nothing-due"
+    } else {
+        "changed"
+    };
+    PartReport::new(part, result, changes)
 }
+
+fn failed(
+    part: RenewPart,
+    result: &'static str,
+    changes: Vec<String>,
+    e: &crate::error::Error,
+) -> PartReport {
+    PartReport {
+        error: Some(e.message().to_string()),
+        hint: e.hint_text().map(str::to_string),
+        exit_code: e.exit_status(),
+        ..PartReport::new(part, result, changes)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,11 +1,9 @@
-//! The seam between the whole job (`renew`, `setup`, `status`, `report`) and the parts
-//! (`ddns`, `portmap`, `acme`, `doctor`): one function per part and question, each calling the
-//! part's library. A part missing from this build says so; it never pretends to succeed.
-
-use serde_json::Value;
+//! The seam between `renew` and its parts (`ddns`, `portmap`, `acme`): one function per part,
+//! each calling the part's library and saying in plain words what it changed.
 
 use crate::config::Settings;
 use crate::error::Error;
+use crate::renew::RenewPart;
 use crate::state::{State, StateLock};
 
 /// What renewing one part did.
@@ -24,8 +22,6 @@ pub enum Outcome {
     /// An earlier failure is backing off: nothing tried now (silent, exit 0; the record keeps
     /// the error until a later run succeeds).
     Waiting(String),
-    /// This build has no such part.
-    Unavailable(String),
 }
 
 /// Options every part gets.
@@ -39,18 +35,37 @@ pub struct RunOptions {
     pub explicit: bool,
 }
 
+/// Renew one part.
+pub async fn renew(
+    part: RenewPart,
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
+    match part {
+        RenewPart::Dns => dns(settings, lock, state, o).await,
+        RenewPart::Ports => ports(settings, lock, state, o).await,
+        RenewPart::Cert => cert(settings, lock, state, o).await,
+    }
+}
+
 /// Keep the DNS name on the public address: a request to the provider only when the agreed
 /// public address differs from the one last published (or a rare forced refresh).
-pub fn dns(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+pub async fn dns(
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
     use crate::ddns::update::Action;
     let opts = crate::ddns::UpdateOptions {
         force: o.force,
         dry_run: o.dry_run,
     };
-    let report = match crate::commands::block_on(crate::ddns::update(settings, lock, state, &opts))
-    {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) | Err(e) => return failed(e),
+    let report = match crate::ddns::update(settings, lock, state, &opts).await {
+        Ok(r) => r,
+        Err(e) => return failed(e),
     };
     let mut lines = vec![];
     for f in &report.families {
@@ -86,7 +101,12 @@ fn failed(e: Error) -> Outcome {
 
 /// Keep the router's port mappings: each is checked on the router; missing ones (a router
 /// restart) are re-created and said so, leases running out are extended quietly.
-pub fn ports(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+pub async fn ports(
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
     use crate::portmap::{self, Action, PortsOptions};
     if o.dry_run {
         // Decide from the state alone: no request to the router.
@@ -113,9 +133,9 @@ pub fn ports(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpt
         force: o.force,
         ..PortsOptions::default()
     };
-    let report = match crate::commands::block_on(portmap::refresh(settings, lock, state, &opts)) {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) | Err(e) => return failed(e),
+    let report = match portmap::refresh(settings, lock, state, &opts).await {
+        Ok(r) => r,
+        Err(e) => return failed(e),
     };
     let via = |m: &portmap::MappingOutcome| m.via.map(|v| format!(" by {v}")).unwrap_or_default();
     let to = |m: &portmap::MappingOutcome| {
@@ -147,7 +167,12 @@ pub fn ports(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpt
 }
 
 /// Keep the certificate valid: an order only when due (no request to the CA otherwise).
-pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOptions) -> Outcome {
+pub async fn cert(
+    settings: &Settings,
+    lock: &StateLock,
+    state: &mut State,
+    o: RunOptions,
+) -> Outcome {
     use crate::acme::{self, CertAction, CertOptions};
     if o.dry_run {
         return match acme::show(settings) {
@@ -165,16 +190,14 @@ pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpti
         force: o.force,
         ..CertOptions::default()
     };
-    let result = crate::commands::block_on(async {
-        if o.explicit {
-            acme::issue(settings, lock, state, &opts).await
-        } else {
-            acme::renew_if_due(settings, lock, state, &opts).await
-        }
-    });
+    let result = if o.explicit {
+        acme::issue(settings, lock, state, &opts).await
+    } else {
+        acme::renew_if_due(settings, lock, state, &opts).await
+    };
     let report = match result {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) | Err(e) => return failed(e),
+        Ok(r) => r,
+        Err(e) => return failed(e),
     };
     let until = report
         .certificate
@@ -212,106 +235,4 @@ pub fn cert(settings: &Settings, lock: &StateLock, state: &mut State, o: RunOpti
         );
     }
     Outcome::Changed(vec![line])
-}
-
-/// The certificate's notAfter (Unix time), from the stored certificate (the truth on disk).
-pub fn cert_expiry(settings: &Settings, _state: &State) -> Option<i64> {
-    let name = settings.config.as_ref()?.name.to_string();
-    crate::acme::CertStore::new(&settings.paths.state_dir)
-        .read(&name)
-        .ok()
-        .flatten()
-        .map(|s| s.info.not_after)
-}
-
-/// Per family (`ipv4`, `ipv6`): when the current address was published.
-pub fn published(state: &State) -> Vec<(String, i64)> {
-    let mut out = vec![];
-    if let Some(p) = &state.ddns.ipv4 {
-        out.push(("ipv4".to_string(), p.at));
-    }
-    if let Some(p) = &state.ddns.ipv6 {
-        out.push(("ipv6".to_string(), p.at));
-    }
-    out
-}
-
-/// Per mapping: (family, protocol, external port, lease end).
-pub fn leases(state: &State) -> Vec<(String, String, u16, i64)> {
-    state
-        .ports
-        .mappings
-        .iter()
-        .filter_map(|r| {
-            let family = match r.family {
-                crate::portmap::Family::Ipv4 => "ipv4",
-                crate::portmap::Family::Ipv6 => "ipv6",
-            };
-            r.expires_at.map(|t| {
-                (
-                    family.to_string(),
-                    r.protocol.to_string(),
-                    r.external_port,
-                    t,
-                )
-            })
-        })
-        .collect()
-}
-
-/// Per part: whether the part's own state says it is latched.
-pub fn latched(settings: &Settings, state: &State) -> Vec<(String, bool)> {
-    let mut out = vec![];
-    if settings.config.as_ref().is_some_and(|c| c.ddns.is_some()) {
-        out.push(("dns".to_string(), state.ddns.latch.is_some()));
-    }
-    if settings.config.as_ref().is_some_and(|c| c.cert.is_some()) {
-        out.push(("cert".to_string(), state.cert.latch.is_some()));
-    }
-    if settings.config.as_ref().is_some_and(|c| c.ports.is_some()) {
-        out.push(("ports".to_string(), false));
-    }
-    out
-}
-
-/// Check the DNS provider's credentials before setup goes on: add and remove a TXT value at
-/// `_acme-challenge.<name>` (what DNS-01 needs anyway; the A record is not touched). Providers
-/// without TXT support (dyndns2) are checked by publishing the address itself.
-pub fn check_credentials(settings: &Settings) -> Result<(), Error> {
-    use crate::ddns::Failure;
-    let config = settings.require()?;
-    let provider = crate::ddns::provider_from_settings(settings)?;
-    let fqdn = format!("_acme-challenge.{}", config.name);
-    let value = "direkt-setup-credentials-check";
-    let result = crate::commands::block_on(async {
-        match provider.set_txt(&fqdn, value).await {
-            Ok(()) => provider.remove_txt(&fqdn, value).await.map(|_| true),
-            Err(e) if e.failure == Failure::Unsupported => Ok(false),
-            Err(e) => Err(e),
-        }
-    })?;
-    match result {
-        Ok(true) => Ok(()),
-        Ok(false) => {
-            let lock = crate::state::StateDir::new(&settings.paths.state_dir)
-                .lock(crate::state::DEFAULT_LOCK_WAIT)?;
-            let mut state = lock.load()?;
-            let opts = crate::ddns::UpdateOptions {
-                force: true,
-                dry_run: false,
-            };
-            let report = crate::commands::block_on(crate::ddns::update(
-                settings, &lock, &mut state, &opts,
-            ))??;
-            report.result()
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Doctor's verdict: (passed, one-line verdict, JSON).
-pub fn doctor(settings: &Settings) -> Option<(bool, String, Value)> {
-    let report = crate::doctor::run(settings, &crate::doctor::DoctorOptions::default());
-    let json = serde_json::to_value(&report).ok()?;
-    Some((!report.failed(), report.verdict.summary, json))
 }

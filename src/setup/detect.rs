@@ -20,18 +20,15 @@ pub struct Findings {
 }
 
 /// Look at the network: gateway, mapping protocol, public address, CGNAT.
-pub fn detect(settings: &Settings) -> Findings {
+pub async fn detect(settings: &Settings) -> Findings {
     use crate::ip::{Verdict, detect};
     let mut f = Findings::default();
     let Some(config) = settings.config.as_ref() else {
         return f;
     };
     let opts = crate::portmap::DiscoverOptions::default();
-    let Ok((detection, discovery)) = crate::commands::block_on(async {
-        tokio::join!(detect(config, vec![]), crate::portmap::discover(&opts))
-    }) else {
-        return f;
-    };
+    let (detection, discovery) =
+        tokio::join!(detect(config, vec![]), crate::portmap::discover(&opts));
     match discovery {
         Ok(d) => {
             f.gateway = Some(d.gateway.address.to_string());
