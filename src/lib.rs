@@ -4,31 +4,43 @@
 //! runs the command; every command lives in `commands/` and calls into the job and domain
 //! modules.
 
-pub mod acme;
+// The public surface is deliberate: what an embedding program (a box vendor's UI calling
+// `setup`, `doctor`, `status`) and the integration tests need. Everything else is
+// `pub(crate)`, so the compiler reports dead code. Layers point down only (see README,
+// Architecture).
+
+// CLI glue.
 pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod ddns;
-pub mod doctor;
-pub mod error;
-pub mod fsutil;
+pub(crate) mod commands;
 pub mod generate;
-pub mod ip;
-pub mod lab;
-pub mod metrics;
-pub mod net;
-pub mod notify;
-pub mod output;
-pub mod portmap;
-pub mod probe;
-pub mod prompt;
-pub mod renew;
-pub mod report;
-pub mod runtime;
-pub mod schedule;
+
+// Jobs: whole tasks across domains; they decide, they do not print.
+pub mod doctor;
+pub(crate) mod renew;
+pub(crate) mod report;
+pub(crate) mod schedule;
 pub mod setup;
-pub mod state;
 pub mod status;
+
+// Domains.
+pub mod acme;
+pub mod ddns;
+pub(crate) mod ip;
+pub mod lab;
+pub(crate) mod portmap;
+pub(crate) mod probe;
+
+// Core.
+pub mod config;
+pub mod error;
+pub(crate) mod fsutil;
+pub(crate) mod metrics;
+pub(crate) mod net;
+pub(crate) mod notify;
+pub(crate) mod output;
+pub(crate) mod prompt;
+pub(crate) mod runtime;
+pub(crate) mod state;
 
 use std::process::ExitCode;
 

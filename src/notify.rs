@@ -63,7 +63,7 @@ impl Notice {
 /// What happened to one notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "outcome", content = "detail")]
-pub enum Sent {
+pub enum Delivery {
     Sent,
     /// Already sent within the last day.
     Suppressed,
@@ -77,11 +77,11 @@ pub struct Notification {
     #[serde(flatten)]
     pub notice: Notice,
     #[serde(flatten)]
-    pub sent: Sent,
+    pub sent: Delivery,
 }
 
 impl Notification {
-    fn new(n: &Notice, sent: Sent) -> Notification {
+    fn new(n: &Notice, sent: Delivery) -> Notification {
         Notification {
             notice: n.clone(),
             sent,
@@ -106,16 +106,16 @@ pub fn dispatch(
             .get(&key)
             .is_some_and(|&at| now - at < MIN_INTERVAL_SECS && at <= now)
         {
-            out.push(Notification::new(n, Sent::Suppressed));
+            out.push(Notification::new(n, Delivery::Suppressed));
             continue;
         }
         let timeout = config.timeout.0;
         match run_command(&config.command, name, n, timeout) {
             Ok(()) => {
                 state.notified.insert(key, now);
-                out.push(Notification::new(n, Sent::Sent));
+                out.push(Notification::new(n, Delivery::Sent));
             }
-            Err(why) => out.push(Notification::new(n, Sent::Failed(why))),
+            Err(why) => out.push(Notification::new(n, Delivery::Failed(why))),
         }
     }
     out
@@ -176,18 +176,18 @@ mod tests {
         let mut st = RenewState::default();
         let n = [Notice::new(Reason::Latched, "dns", "bad credentials")];
         let r = dispatch(&cfg, "box.example.org", &n, &mut st, 1_000_000);
-        assert_eq!(r[0].sent, Sent::Sent);
+        assert_eq!(r[0].sent, Delivery::Sent);
         let r = dispatch(&cfg, "box.example.org", &n, &mut st, 1_000_000 + 3600);
-        assert_eq!(r[0].sent, Sent::Suppressed);
+        assert_eq!(r[0].sent, Delivery::Suppressed);
         // A different reason is not held back by the first.
         let other = [Notice::new(Reason::CertExpiring, "cert", "9 days left")];
         assert_eq!(
             dispatch(&cfg, "b.example.org", &other, &mut st, 1_000_100)[0].sent,
-            Sent::Sent
+            Delivery::Sent
         );
         // A day later the first is sent again.
         let r = dispatch(&cfg, "box.example.org", &n, &mut st, 1_000_000 + 86_400);
-        assert_eq!(r[0].sent, Sent::Sent);
+        assert_eq!(r[0].sent, Delivery::Sent);
         let text = std::fs::read_to_string(&log).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
@@ -205,13 +205,13 @@ mod tests {
         let mut st = RenewState::default();
         let n = [Notice::new(Reason::RenewFailed, "cert", "CA down")];
         let r = dispatch(&config("exit 3".into()), "b.example.org", &n, &mut st, 10);
-        assert!(matches!(&r[0].sent, Sent::Failed(m) if m.contains("failed")));
+        assert!(matches!(&r[0].sent, Delivery::Failed(m) if m.contains("failed")));
         assert!(st.notified.is_empty());
         let mut cfg = config("sleep 5".into());
         cfg.timeout = HumanDuration(Duration::from_millis(200));
         let t = Instant::now();
         let r = dispatch(&cfg, "b.example.org", &n, &mut st, 10);
-        assert!(matches!(&r[0].sent, Sent::Failed(m) if m.contains("did not finish")));
+        assert!(matches!(&r[0].sent, Delivery::Failed(m) if m.contains("did not finish")));
         assert!(t.elapsed() < Duration::from_secs(4));
     }
 }

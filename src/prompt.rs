@@ -4,7 +4,9 @@
 //! prompts, and a scripted one for unit tests. Because there is only this seam, `--yes` cannot
 //! miss a prompt.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+#[cfg(test)]
+use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::config::Secret;
@@ -293,10 +295,6 @@ impl AnswersPrompter {
         }
     }
 
-    pub fn asked(&self) -> &BTreeSet<String> {
-        &self.asked
-    }
-
     fn take(&mut self, key: &str) -> Option<Answer> {
         self.asked.insert(key.to_string());
         self.answers.get(key).cloned()
@@ -405,12 +403,14 @@ impl Prompter for AnswersPrompter {
 
 /// Answers given in order, each naming the key it expects; a question out of order fails the
 /// test with both keys. `None` takes the default.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct ScriptedPrompter {
     script: VecDeque<(String, Option<String>)>,
     pub asked: Vec<String>,
 }
 
+#[cfg(test)]
 impl ScriptedPrompter {
     pub fn new<'a>(script: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Self {
         ScriptedPrompter {
@@ -442,6 +442,7 @@ impl ScriptedPrompter {
     }
 }
 
+#[cfg(test)]
 impl Prompter for ScriptedPrompter {
     fn input(&mut self, q: Question, default: Option<&str>, validate: Validate) -> Result<String> {
         let v = match self.next(q.key)? {

@@ -61,7 +61,7 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
         }
     }
     for n in &report.notifications {
-        if let crate::notify::Sent::Failed(why) = &n.sent {
+        if let crate::notify::Delivery::Failed(why) = &n.sent {
             eprintln!(
                 "{} notify ({}): {why}",
                 p.paint(Style::Yellow, "warning:"),

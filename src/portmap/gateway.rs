@@ -71,21 +71,3 @@ pub fn default_gateway6() -> Option<Gateway6> {
         local_address,
     })
 }
-
-/// Whether `ip` is a link-local IPv6 address (fe80::/10), which needs a scope to be reached.
-pub fn is_link_local6(ip: &Ipv6Addr) -> bool {
-    (ip.segments()[0] & 0xffc0) == 0xfe80
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn link_local_is_fe80_slash_10() {
-        assert!(is_link_local6(&"fe80::1".parse().unwrap()));
-        assert!(is_link_local6(&"febf::1".parse().unwrap()));
-        assert!(!is_link_local6(&"fec0::1".parse().unwrap()));
-        assert!(!is_link_local6(&"2001:db8::1".parse().unwrap()));
-    }
-}

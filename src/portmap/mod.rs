@@ -685,7 +685,6 @@ pub enum Presence {
 #[allow(async_fn_in_trait)]
 pub trait PortMapper {
     fn method(&self) -> Method;
-    fn gateway(&self) -> IpAddr;
     async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError>;
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError>;
     async fn presence(&self, record: &MappingRecord) -> Result<Presence, MapError>;
@@ -694,9 +693,6 @@ pub trait PortMapper {
 impl PortMapper for UpnpGateway {
     fn method(&self) -> Method {
         UpnpGateway::method(self)
-    }
-    fn gateway(&self) -> IpAddr {
-        self.igd.addr.ip()
     }
     async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError> {
         let internal = SocketAddr::new(req.client, req.internal_port);
@@ -752,9 +748,6 @@ impl PortMapper for PmpMapper {
     fn method(&self) -> Method {
         self.method
     }
-    fn gateway(&self) -> IpAddr {
-        self.gateway.into()
-    }
     async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError> {
         // PCP and NAT-PMP have no permanent mappings: a day is their practical maximum.
         let lifetime = if req.lease == 0 { 86_400 } else { req.lease };
@@ -799,12 +792,6 @@ impl PortMapper for Mapper<'_> {
         match self {
             Mapper::Upnp(u) => PortMapper::method(*u),
             Mapper::Pmp(p) => p.method(),
-        }
-    }
-    fn gateway(&self) -> IpAddr {
-        match self {
-            Mapper::Upnp(u) => PortMapper::gateway(*u),
-            Mapper::Pmp(p) => p.gateway(),
         }
     }
     async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError> {
@@ -896,9 +883,6 @@ pub struct PortsReport {
 pub type RefreshReport = PortsReport;
 
 impl PortsReport {
-    pub fn ok(&self) -> bool {
-        self.mappings.iter().all(MappingOutcome::ok)
-    }
     pub fn first_error(&self) -> Option<Error> {
         self.mappings.iter().find_map(MappingOutcome::to_error)
     }

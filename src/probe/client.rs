@@ -15,7 +15,6 @@ pub struct ProbeClient {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bind {
-    Any,
     V4,
     V6,
 }
@@ -31,16 +30,11 @@ impl ProbeClient {
         }
         let mut b = crate::net::http::builder(timeout).redirect(reqwest::redirect::Policy::none());
         b = match bind {
-            Bind::Any => b,
             Bind::V4 => b.local_address(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             Bind::V6 => b.local_address(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
         };
         let http = b.build().failed(|| "cannot build the HTTP client".into())?;
         Ok(ProbeClient { base, http })
-    }
-
-    pub fn base(&self) -> &str {
-        &self.base
     }
 
     /// `GET /v1/ip`: the address the probe sees this box coming from.

@@ -226,6 +226,7 @@ impl Shared {
     }
 
     /// How many sources are remembered (for tests of the bound).
+    #[cfg(test)]
     pub fn tracked_sources(&self) -> usize {
         self.sources.lock().expect("sources lock").len()
     }

@@ -157,12 +157,6 @@ pub struct RenewReport {
     pub exit_code: ExitStatus,
 }
 
-impl RenewReport {
-    pub fn changed(&self) -> bool {
-        self.parts.iter().any(|p| !p.changes.is_empty())
-    }
-}
-
 /// Renew every configured part that is due, record how each fared, and notify. DNS and the
 /// port mappings run at once (each waits on its own network peers), the certificate after
 /// them; every part runs even when another failed; the worst exit code wins.
