@@ -80,13 +80,31 @@ fn pem_certs(pem: &str) -> Vec<Vec<u8>> {
 }
 
 /// Problems common to a certificate on disk and a served one.
-fn judge(f: &CertFacts, want: &[String], now: i64) -> Vec<(Status, String)> {
+/// Why a certificate check is not a pass, for the summary's one word and the fix; the text is
+/// for people only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    Expired,
+    Mismatched,
+    /// The web server serves an older certificate than the one on disk (never reloaded).
+    Stale,
+    Faulty,
+}
+
+type Problem = (Status, Cause, String);
+
+fn judge(f: &CertFacts, want: &[String], now: i64) -> Vec<Problem> {
     let mut p = vec![];
     if f.not_after_unix <= now {
-        p.push((Status::Fail, format!("it expired on {}", f.not_after)));
+        p.push((
+            Status::Fail,
+            Cause::Expired,
+            format!("it expired on {}", f.not_after),
+        ));
     } else if f.not_after_unix - now < 14 * 86400 {
         p.push((
             Status::Warn,
+            Cause::Faulty,
             format!(
                 "it expires in {} days ({})",
                 (f.not_after_unix - now) / 86400,
@@ -102,6 +120,7 @@ fn judge(f: &CertFacts, want: &[String], now: i64) -> Vec<(Status, String)> {
         let m: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
         p.push((
             Status::Fail,
+            Cause::Mismatched,
             format!(
                 "it does not match {}: it is for {}",
                 m.join(", "),
@@ -116,6 +135,7 @@ fn judge(f: &CertFacts, want: &[String], now: i64) -> Vec<(Status, String)> {
     if f.self_signed {
         p.push((
             Status::Fail,
+            Cause::Faulty,
             "it is self-signed: browsers will warn every visitor".into(),
         ));
     }
@@ -168,6 +188,7 @@ pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
     if parsed.len() < 2 && !f.self_signed {
         problems.push((
             Status::Warn,
+            Cause::Faulty,
             "the file has no intermediate certificate: some clients cannot verify it".into(),
         ));
     }
@@ -175,6 +196,7 @@ pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
         if w[0].issuer != w[1].subject {
             problems.push((
                 Status::Fail,
+                Cause::Faulty,
                 format!(
                     "the chain is broken: \"{}\" is not issued by \"{}\"",
                     w[0].subject, w[1].subject
@@ -191,19 +213,25 @@ pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
                 if !ok {
                     problems.push((
                         Status::Fail,
+                        Cause::Faulty,
                         "the private key does not belong to the certificate".into(),
                     ));
                 }
                 Some(ok)
             }
             Err(e) => {
-                problems.push((Status::Warn, format!("cannot read the certificate: {e}")));
+                problems.push((
+                    Status::Warn,
+                    Cause::Faulty,
+                    format!("cannot read the certificate: {e}"),
+                ));
                 None
             }
         },
         Err(e) => {
             problems.push((
                 Status::Fail,
+                Cause::Faulty,
                 format!("the private key is missing ({}: {e})", key_path.display()),
             ));
             None
@@ -215,7 +243,7 @@ pub async fn disk(ctx: &Ctx<'_>) -> CheckResult {
         .detail("chain_length", chain.len())
 }
 
-fn result(id: &str, what: &str, problems: Vec<(Status, String)>, f: &CertFacts) -> CheckResult {
+fn result(id: &str, what: &str, problems: Vec<Problem>, f: &CertFacts) -> CheckResult {
     let worst = problems.iter().map(|p| p.0).max();
     let r = match worst {
         None => CheckResult::pass(
@@ -228,14 +256,11 @@ fn result(id: &str, what: &str, problems: Vec<(Status, String)>, f: &CertFacts) 
             ),
         ),
         Some(s) => {
-            let msgs: Vec<String> = problems
-                .iter()
-                .filter(|p| p.0 == s)
-                .map(|p| p.1.clone())
-                .collect();
-            let cause = if msgs.iter().any(|m| m.contains("expired")) {
+            let worst: Vec<&Problem> = problems.iter().filter(|p| p.0 == s).collect();
+            let msgs: Vec<String> = worst.iter().map(|p| p.2.clone()).collect();
+            let cause = if worst.iter().any(|p| p.1 == Cause::Expired) {
                 "expired"
-            } else if msgs.iter().any(|m| m.contains("does not match")) {
+            } else if worst.iter().any(|p| p.1 == Cause::Mismatched) {
                 "mismatched"
             } else {
                 "faulty"
@@ -299,6 +324,7 @@ pub async fn served(ctx: &Ctx<'_>) -> CheckResult {
     {
         problems.push((
             Status::Fail,
+            Cause::Faulty,
             "from outside, port 443 shows a different certificate than this box serves: another host answers".into(),
         ));
     }
@@ -312,16 +338,18 @@ pub async fn served(ctx: &Ctx<'_>) -> CheckResult {
     {
         problems.push((
             Status::Warn,
+            Cause::Stale,
             "it is not the certificate direkt has on disk: the web server still serves an older one".into(),
         ));
     }
+    let stale = problems.iter().any(|p| p.1 == Cause::Stale);
     let mut r = result(
         id,
         &format!("the certificate served on port 443 (seen by {seen_by})"),
         problems,
         &f,
     );
-    if r.status == Status::Warn && r.summary.contains("older one") {
+    if r.status == Status::Warn && stale {
         r = r.fix("reload the web server after each renewal: set [cert] deploy_hook (e.g. \"systemctl reload nginx\")");
     }
     r.detail("seen_by", seen_by)
