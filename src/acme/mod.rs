@@ -190,6 +190,36 @@ pub async fn issue(
     run(settings, lock, state, opts, true).await
 }
 
+/// Whether the stored certificate and state alone show that nothing is due: then `renew` runs
+/// the certificate part beside the others, since it will make no request. Anything else — no
+/// certificate, changed names, key or CA, due, an ARI window to fetch, `--force` — is `false`,
+/// and the part waits for DNS and the port mappings (an order needs both).
+pub fn surely_not_due(settings: &Settings, state: &State, force: bool, now: i64) -> bool {
+    let Some(config) = settings.config.as_ref() else {
+        return false;
+    };
+    let Ok(cert_cfg) = cert_config(config) else {
+        return false;
+    };
+    let Ok(Some(s)) = CertStore::new(&settings.paths.state_dir).read(config.name.as_str()) else {
+        return false;
+    };
+    let directory = client::directory_url(&cert_cfg.ca);
+    !force
+        && state
+            .cert
+            .directory
+            .as_deref()
+            .is_none_or(|d| d == directory)
+        && certinfo::key_matches(&s.info, &s.key_pem)
+        && same_names(&s.info.names, &wanted_names(config))
+        && s.info.key_type == certinfo::key_type_name(cert_cfg.key)
+        && matches!(
+            renewal::decide(now, &s.info, &state.cert),
+            Due::Later { .. }
+        )
+}
+
 /// What `direkt renew` calls: an order only when due, honouring back-off. With nothing due it
 /// makes no request to the CA (the decision comes from the stored certificate and state).
 pub async fn renew_if_due(
@@ -1274,6 +1304,38 @@ mod ari_tests {
             stored.to_string().as_bytes(),
         )
         .unwrap();
+    }
+
+    #[tokio::test]
+    async fn only_a_certificate_surely_not_due_runs_beside_the_other_parts() {
+        let now = now_unix();
+        let ca = fake_ca((now + 30 * 86400, now + 32 * 86400)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let settings = settings(dir.path(), &ca);
+        let lock = StateDir::new(&settings.paths.state_dir)
+            .lock(crate::state::DEFAULT_LOCK_WAIT)
+            .unwrap();
+        let mut state = lock.load().unwrap();
+        assert!(
+            !surely_not_due(&settings, &state, false, now),
+            "no certificate yet: an order follows"
+        );
+        let (chain, key) = chain_with_aki("box.example.test");
+        CertStore::new(lock.dir().path())
+            .install("box.example.test", &chain, &key)
+            .unwrap();
+        state.cert.ari_supported = Some(false);
+        assert!(surely_not_due(&settings, &state, false, now));
+        assert!(!surely_not_due(&settings, &state, true, now), "--force");
+        state.cert.ari_supported = Some(true);
+        assert!(
+            !surely_not_due(&settings, &state, false, now),
+            "the CA's ARI window must be fetched first"
+        );
+        state.cert.ari_supported = Some(false);
+        state.cert.directory = Some("https://another-ca.example/dir".into());
+        assert!(!surely_not_due(&settings, &state, false, now), "another CA");
+        assert_eq!(ca.requests.load(Ordering::Relaxed), 0, "decided locally");
     }
 
     #[tokio::test]

@@ -158,8 +158,9 @@ pub struct RenewReport {
 }
 
 /// Renew every configured part that is due, record how each fared, and notify. DNS and the
-/// port mappings run at once (each waits on its own network peers), the certificate after
-/// them; every part runs even when another failed; the worst exit code wins.
+/// port mappings run at once (each waits on its own network peers), the certificate beside
+/// them when it is surely not due, else after them; every part runs even when another failed;
+/// the worst exit code wins.
 pub async fn run(
     settings: &Settings,
     lock: &StateLock,
@@ -169,11 +170,20 @@ pub async fn run(
 ) -> RenewReport {
     let shared = Arc::new(Mutex::new(std::mem::take(state)));
     let one = |part| run_shared(part, settings, lock, &shared, opts, now);
-    let (dns, ports) = tokio::join!(one(RenewPart::Dns), one(RenewPart::Ports));
     // An order needs the name published and the ports forwarded (the CA resolves the name and
-    // connects to it), so the certificate comes after both; when nothing is due its decision
-    // is local (the stored certificate), so waiting costs the no-op nothing.
-    let cert = one(RenewPart::Cert).await;
+    // connects to it), so a certificate that may be due comes after both; one that surely is
+    // not (a local decision from the stored certificate) runs beside them.
+    let cert_idle = crate::acme::surely_not_due(settings, &lock_shared(&shared), opts.force, now);
+    let (dns, ports, cert) = if cert_idle {
+        tokio::join!(
+            one(RenewPart::Dns),
+            one(RenewPart::Ports),
+            one(RenewPart::Cert)
+        )
+    } else {
+        let (dns, ports) = tokio::join!(one(RenewPart::Dns), one(RenewPart::Ports));
+        (dns, ports, one(RenewPart::Cert).await)
+    };
     *state = std::mem::take(&mut *lock_shared(&shared));
     let mut reports = vec![];
     let mut notices = vec![];
