@@ -1583,6 +1583,60 @@ pub async fn router_table(state: &State, opts: &DiscoverOptions) -> Result<Route
 mod tests {
     use super::*;
 
+    /// A read of the table records the epoch the discovery saw (PCP first, else NAT-PMP) for
+    /// UPnP mappings only; a grant records none, so the next refresh reads the table once.
+    #[test]
+    fn a_read_keeps_the_epoch_and_a_grant_does_not() {
+        let gw = Gateway {
+            address: "192.168.77.1".parse().unwrap(),
+            interface: "eth0".into(),
+            local_address: "192.168.77.10".parse().unwrap(),
+        };
+        let info = |epoch| pcp::PmpInfo {
+            epoch,
+            external_address: None,
+        };
+        let both = discovery_from(gw.clone(), None, Some(Ok(info(7))), Some(Ok(info(9))), None);
+        let c = confirmation(&both, Method::UpnpIgd2).unwrap();
+        assert_eq!((c.epoch_via, c.epoch), (Method::Pcp, 7));
+        assert!(confirmation(&both, Method::Pcp).is_none());
+        let natpmp = discovery_from(gw.clone(), None, None, Some(Ok(info(9))), None);
+        let c = confirmation(&natpmp, Method::UpnpIgd1).unwrap();
+        assert_eq!((c.epoch_via, c.epoch), (Method::NatPmp, 9));
+        let silent = discovery_from(gw, None, None, None, None);
+        assert!(confirmation(&silent, Method::UpnpIgd2).is_none());
+
+        let target = Target {
+            spec: spec("443"),
+            family: Family::Ipv4,
+            lease: 3600,
+        };
+        let grant = MapGrant {
+            lease: 3600,
+            external_address: None,
+            nonce: None,
+            epoch: None,
+        };
+        let mut previous = granted_record(
+            &both,
+            &target,
+            (BOX, GW),
+            Method::UpnpIgd2,
+            grant.clone(),
+            None,
+        );
+        previous.confirmed = confirmation(&both, Method::UpnpIgd2);
+        let again = granted_record(
+            &both,
+            &target,
+            (BOX, GW),
+            Method::UpnpIgd2,
+            grant,
+            Some(&previous),
+        );
+        assert_eq!(again.confirmed, None);
+    }
+
     fn spec(s: &str) -> PortSpec {
         s.parse().unwrap()
     }
