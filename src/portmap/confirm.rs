@@ -107,10 +107,14 @@ fn lookup(epochs: &[(EpochSource, Option<u32>)], source: EpochSource) -> Option<
 }
 
 /// Where a record's epoch is asked: PCP/NAT-PMP mappings their own protocol, UPnP mappings the
-/// protocol that answered at their last read.
-fn epoch_source(r: &MappingRecord) -> Option<EpochSource> {
+/// protocol that answered at their last read, if that read is recent enough to matter.
+fn epoch_source(r: &MappingRecord, now: i64) -> Option<EpochSource> {
     let via = if r.via.is_upnp() {
-        r.confirmed.as_ref()?.epoch_via
+        let c = r.confirmed.as_ref()?;
+        if !(0..READ_AGAIN_AFTER).contains(&(now - c.at)) {
+            return None;
+        }
+        c.epoch_via
     } else {
         r.via
     };
@@ -171,8 +175,14 @@ pub(super) async fn confirm_recorded(
     now: i64,
 ) -> Option<Confirmed> {
     let records = recorded(state, targets, now)?;
-    let epochs = epochs(records.iter().filter_map(|r| epoch_source(r)).collect()).await;
-    let epoch_for = |r: &MappingRecord| epoch_source(r).and_then(|s| lookup(&epochs, s));
+    let epochs = epochs(
+        records
+            .iter()
+            .filter_map(|r| epoch_source(r, now))
+            .collect(),
+    )
+    .await;
+    let epoch_for = |r: &MappingRecord| epoch_source(r, now).and_then(|s| lookup(&epochs, s));
 
     // PCP/NAT-PMP: the epoch alone decides (they cannot be asked for one mapping).
     for r in records.iter().filter(|r| !r.via.is_upnp()) {
@@ -207,13 +217,12 @@ pub(super) async fn confirm_recorded(
         .iter()
         .map(|r| {
             let mut r = (*r).clone();
-            if let Some((epoch_via, epoch)) = epoch_now {
-                r.confirmed = Some(Confirmation {
-                    at: now,
-                    epoch,
-                    epoch_via,
-                });
-            }
+            // Without an epoch now, the old one must not vouch for this read.
+            r.confirmed = epoch_now.map(|(epoch_via, epoch)| Confirmation {
+                at: now,
+                epoch,
+                epoch_via,
+            });
             r
         })
         .collect();
@@ -275,6 +284,29 @@ mod tests {
         assert!(!kept_by_epoch(Some(&c), None, 10_100));
         // A read "in the future" (the clock went back): not trusted.
         assert!(!kept_by_epoch(Some(&c), Some(500), 9_000));
+    }
+
+    /// A UPnP mapping's epoch is asked only when its last read is recent enough to count, so a
+    /// gateway that went silent on PCP costs no wait once the read is too old anyway.
+    #[test]
+    fn the_epoch_is_asked_where_it_was_answered_and_only_while_the_read_counts() {
+        let mut r: MappingRecord = serde_json::from_value(serde_json::json!({
+            "external_port": 443, "internal_port": 443, "protocol": "tcp", "family": "ipv4",
+            "internal_client": "192.168.77.10", "gateway": "192.168.77.1", "via": "upnp-igd2",
+            "lease": 3600, "granted": 3600, "created_at": 0, "renewed_at": 0,
+            "expires_at": 3600, "epoch": 4,
+        }))
+        .unwrap();
+        let (gw, client) = (r.gateway, r.internal_client);
+        assert_eq!(epoch_source(&r, 100), None);
+        r.confirmed = Some(read_at(100, 50));
+        assert_eq!(epoch_source(&r, 200), Some((Method::NatPmp, gw, client)));
+        assert_eq!(epoch_source(&r, 100 + READ_AGAIN_AFTER), None);
+        r.via = Method::Pcp;
+        assert_eq!(
+            epoch_source(&r, 100 + READ_AGAIN_AFTER),
+            Some((Method::Pcp, gw, client))
+        );
     }
 
     #[tokio::test]
