@@ -81,34 +81,9 @@ impl Peer {
             IpAddr::V6(Ipv6Addr::UNSPECIFIED)
         });
         let socket_err = |source| UdpError::Socket { peer, source };
-        // Binding and connecting a UDP socket never wait: done on the std socket directly.
-        let sock = std::net::UdpSocket::bind((local, 0)).map_err(socket_err)?;
-        sock.connect(peer).map_err(socket_err)?;
-        sock.set_nonblocking(true).map_err(socket_err)?;
-        let sock = UdpSocket::from_std(sock).map_err(socket_err)?;
+        let sock = UdpSocket::bind((local, 0)).await.map_err(socket_err)?;
+        sock.connect(peer).await.map_err(socket_err)?;
         Ok(Peer { sock, peer })
-    }
-
-    /// Send the first copy now. Tokio learns that a new socket is writable only at its next
-    /// look at the kernel's events, which a single-threaded runtime takes after every other task
-    /// has had its turn (~1 ms on a busy start-up); a fresh UDP socket takes a datagram at once,
-    /// so it is handed to the kernel directly (on a duplicate of the descriptor), and through
-    /// tokio only if the kernel says it would block.
-    async fn send_first(&self, request: &[u8]) -> std::io::Result<()> {
-        use std::os::fd::AsFd;
-        let now = self
-            .sock
-            .as_fd()
-            .try_clone_to_owned()
-            .map(std::net::UdpSocket::from)
-            .and_then(|s| s.send(request));
-        match now {
-            Ok(_) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                self.sock.send(request).await.map(|_| ())
-            }
-            Err(e) => Err(e),
-        }
     }
 
     /// Send `request` (and copies of it per `resend`) until `accept` takes an answer or
@@ -129,7 +104,7 @@ impl Peer {
         let deadline = start + timeout;
         let mut copies = resend_offsets(timeout, resend).into_iter();
         let mut next_copy = copies.next().map(|d| start + d);
-        self.send_first(request).await.map_err(io)?;
+        self.sock.send(request).await.map_err(io)?;
         let mut buf = vec![0u8; 4096];
         loop {
             let until = next_copy.unwrap_or(deadline).min(deadline);
@@ -344,30 +319,5 @@ mod tests {
         .unwrap_err();
         assert!(matches!(e, UdpError::Refused(_)), "{e}");
         assert!(start.elapsed() < Duration::from_secs(1));
-    }
-
-    /// The request is on the wire after the exchange's first poll, not one turn of the runtime
-    /// later (when the other tasks of a busy start-up have run).
-    #[tokio::test]
-    async fn the_first_copy_leaves_on_the_first_poll() {
-        use futures_util::FutureExt;
-        let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        server
-            .set_read_timeout(Some(Duration::from_millis(500)))
-            .unwrap();
-        let addr = server.local_addr().unwrap();
-        let pending = exchange(
-            addr,
-            None,
-            b"now",
-            Duration::from_secs(2),
-            Resend::Never,
-            ok_answer,
-        )
-        .now_or_never();
-        assert!(pending.is_none(), "answered without a server reply");
-        let mut buf = [0u8; 16];
-        let n = server.recv(&mut buf).expect("the request was not sent");
-        assert_eq!(&buf[..n], b"now");
     }
 }
