@@ -370,6 +370,12 @@ zone:
 
 /// miniupnpd on the router: LAN lan0, WAN wan0; it learns its public address by STUN (it refuses
 /// to forward for a "reserved" WAN address otherwise, see lab-notes).
+///
+/// `system_uptime=yes` stays although it makes the PCP/NAT-PMP epoch the host's uptime, so a
+/// daemon restarted by a test does not move it back: tests/lab_ports.rs expects a PCP mapping to
+/// come back as "extended" (the epoch shows no restart) after such a restart. The UPnP mappings
+/// those tests restart under were granted seconds before, and `ports refresh` reads the table
+/// once after every grant before the epoch alone may vouch for a mapping (portmap::confirm).
 pub fn miniupnpd_config(
     run: &RunDir,
     upnp: bool,

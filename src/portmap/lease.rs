@@ -50,6 +50,22 @@ pub struct MappingRecord {
     /// instead of a new search.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upnp_service: Option<super::upnp::WanService>,
+    /// UPnP: the last read of the router's table that showed this mapping, with the gateway's
+    /// PCP/NAT-PMP epoch then; lets a refresh keep it without SOAP for a while (see
+    /// `portmap::READ_AGAIN_AFTER`). A new grant clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<Confirmation>,
+}
+
+/// A read of the router's table (UPnP `GetSpecificPortMappingEntry`) that showed a mapping, and
+/// the epoch the gateway's PCP or NAT-PMP server reported at that moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// Unix seconds.
+    pub at: i64,
+    pub epoch: u32,
+    /// The protocol that reported the epoch (PCP or NAT-PMP): asked again the same way.
+    pub epoch_via: Method,
 }
 
 impl MappingRecord {
@@ -152,6 +168,7 @@ mod tests {
             pcp_nonce: None,
             epoch: None,
             upnp_service: None,
+            confirmed: None,
         }
     }
 
@@ -199,6 +216,7 @@ mod tests {
         let r = record(3600, 5);
         let text = serde_json::to_string(&r).unwrap();
         assert!(!text.contains("pcp_nonce"));
+        assert!(!text.contains("confirmed"));
         assert_eq!(serde_json::from_str::<MappingRecord>(&text).unwrap(), r);
     }
 }

@@ -7,6 +7,7 @@
 //! NAT-PMP. [`add`], [`refresh`] and [`remove`] work on the state's record of what direkt
 //! created, so nobody else's mapping is ever touched.
 
+mod confirm;
 pub mod gateway;
 pub mod http;
 pub mod lease;
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+pub use self::confirm::READ_AGAIN_AFTER;
 pub use self::gateway::{Gateway, Gateway6};
 pub use self::lease::{Family, LeaseDecision, MappingRecord, PortsState, lease_decision};
 pub use self::upnp::RouterEntry;
@@ -1009,11 +1011,14 @@ async fn still_there(
             Ok(Some(Action::Extended))
         }
         Presence::Present => {
-            // Recorded before direkt kept the service: keep it now, for the cheap check.
+            // Recorded before direkt kept the service: keep it now, for the cheap check; and
+            // this read of the router's table with the gateway's epoch, for the cheaper one.
             let service = upnp_service(d, mapper.method());
-            if r.upnp_service != service {
+            let confirmed = confirmation(d, mapper.method()).or(r.confirmed);
+            if r.upnp_service != service || r.confirmed != confirmed {
                 let mut updated = r.clone();
                 updated.upnp_service = service;
+                updated.confirmed = confirmed;
                 state.ports.upsert(updated);
                 if let Err(e) = lock.save(state) {
                     tracing::debug!("could not save the UPnP service: {}", e.message());
@@ -1022,6 +1027,24 @@ async fn still_there(
             Ok(None)
         }
     }
+}
+
+/// A UPnP mapping just read from the router's table, with the gateway's epoch as the discovery
+/// saw it (PCP first, else NAT-PMP); `None` when neither answered or `via` is not UPnP.
+fn confirmation(d: &Discovery, via: Method) -> Option<lease::Confirmation> {
+    if !via.is_upnp() {
+        return None;
+    }
+    let (epoch_via, info) = match (&d.pcp, &d.natpmp) {
+        (Some(p), _) => (Method::Pcp, p),
+        (None, Some(n)) => (Method::NatPmp, n),
+        (None, None) => return None,
+    };
+    Some(lease::Confirmation {
+        at: now_unix(),
+        epoch: info.epoch,
+        epoch_via,
+    })
 }
 
 /// The record of a mapping the router granted: `previous` is the record it replaces.
@@ -1054,6 +1077,9 @@ fn granted_record(
         pcp_nonce: grant.nonce,
         epoch: grant.epoch,
         upnp_service: upnp_service(d, via),
+        // A grant says the router accepted it, not that it kept it: the next refresh reads
+        // the table once before the epoch alone may vouch for it.
+        confirmed: None,
     }
 }
 
@@ -1272,6 +1298,32 @@ pub fn refresh_targets(settings: &Settings, state: &State) -> Vec<Target> {
     out
 }
 
+/// Keep the new [`lease::Confirmation`]s of mappings just read from the router's table. Only a
+/// shortcut for later runs: a failed save costs the next run a SOAP call, nothing else.
+fn remember_reads(lock: &StateLock, state: &mut State, read: Vec<MappingRecord>) {
+    let changed: Vec<MappingRecord> = read
+        .into_iter()
+        .filter(|r| {
+            state
+                .ports
+                .find(r.external_port, r.protocol, r.family)
+                .is_none_or(|old| old.confirmed != r.confirmed)
+        })
+        .collect();
+    if changed.is_empty() {
+        return;
+    }
+    for r in changed {
+        state.ports.upsert(r);
+    }
+    if let Err(e) = lock.save(state) {
+        tracing::debug!(
+            "could not save when the router last confirmed its mappings: {}",
+            e.message()
+        );
+    }
+}
+
 /// `ports refresh` (and what `renew` calls): every mapping direkt should hold is checked on the
 /// router; missing ones are re-created, those with less than half their lease left are
 /// extended, the others are left alone. Each change is saved to the state at once.
@@ -1287,12 +1339,15 @@ pub async fn refresh(
     }
     if !opts.force
         && opts.discover.gateway.is_none()
-        && let Some(mappings) = confirm_recorded(state, &targets, now_unix()).await
+        && let Some(confirmed) = confirm::confirm_recorded(state, &targets, now_unix()).await
     {
+        let mappings = confirmed.mappings;
         tracing::debug!(
-            "{} mapping(s) confirmed on the router, no discovery",
-            mappings.len()
+            "{} mapping(s) confirmed on the router ({} read from its table), no discovery",
+            mappings.len(),
+            confirmed.read.len()
         );
+        remember_reads(lock, state, confirmed.read);
         return Ok(PortsReport {
             gateway: state
                 .ports
@@ -1305,92 +1360,6 @@ pub async fn refresh(
         });
     }
     map_all(lock, state, &targets, opts, opts.force).await
-}
-
-/// The common path of [`refresh`] (cron): every target is recorded as configured (same
-/// internal port), on the gateway and local address this box still has, and no lease is due.
-/// Then one SOAP call per UPnP mapping, to the service recorded with it, and one datagram per
-/// PCP/NAT-PMP gateway (an epoch that went back shows a restart) confirm them: no SSDP search,
-/// no description, no new mapping. `None` as soon as anything is off or unsure; the caller then
-/// does the whole refresh.
-async fn confirm_recorded(
-    state: &State,
-    targets: &[Target],
-    now: i64,
-) -> Option<Vec<MappingOutcome>> {
-    let v4 = gateway::default_gateway().map(|g| (IpAddr::from(g.address), g.local_address.into()));
-    let v6 = if targets.iter().any(|t| t.family == Family::Ipv6) {
-        gateway::default_gateway6().map(|g| (IpAddr::from(g.address), g.local_address.into()))
-    } else {
-        None
-    };
-    let mut records = Vec::with_capacity(targets.len());
-    for t in targets {
-        let r = state
-            .ports
-            .find(t.spec.external, t.spec.protocol, t.family)?;
-        let (gw, local): (IpAddr, IpAddr) = match t.family {
-            Family::Ipv4 => v4?,
-            Family::Ipv6 => v6?,
-        };
-        if r.gateway != gw
-            || r.internal_client != local
-            || r.internal_port != t.spec.internal
-            || lease_decision(r, now) == LeaseDecision::Extend
-        {
-            return None;
-        }
-        records.push(r);
-    }
-    // Each PCP/NAT-PMP gateway is asked once, whatever the number of its mappings.
-    let mut pmp: Vec<(Method, IpAddr, IpAddr)> = records
-        .iter()
-        .filter(|r| !r.via.is_upnp())
-        .map(|r| (r.via, r.gateway, r.internal_client))
-        .collect();
-    pmp.sort();
-    pmp.dedup();
-    let epochs = futures_util::future::join_all(pmp.iter().map(|&(via, gw, client)| async move {
-        let info = match (via, gw) {
-            (Method::NatPmp, IpAddr::V4(g)) => pcp::probe_natpmp(g, PMP_DEADLINE).await,
-            _ => pcp::probe_pcp(gw, client, PMP_DEADLINE).await,
-        };
-        info.ok().map(|i| i.epoch)
-    }));
-    let entries = futures_util::future::join_all(records.iter().map(|r| async move {
-        let service = r.upnp_service.as_ref().filter(|_| r.via.is_upnp())?;
-        // Only ever the gateway itself, whatever the state file says.
-        let (addr, _) = http::split_url(&service.control_url).ok()?;
-        if addr.ip() != r.gateway {
-            return None;
-        }
-        upnp::entry(service, r.external_port, r.protocol).await.ok()
-    }));
-    let (epochs, entries) = tokio::join!(epochs, entries);
-    let mut out = Vec::with_capacity(records.len());
-    for ((t, r), entry) in targets.iter().zip(&records).zip(entries) {
-        let confirmed = if r.via.is_upnp() {
-            entry.flatten().is_some_and(|e| {
-                e.internal_client == r.internal_client.to_string()
-                    && e.internal_port == r.internal_port
-            })
-        } else {
-            let i = pmp
-                .iter()
-                .position(|k| *k == (r.via, r.gateway, r.internal_client))?;
-            let elapsed = (now - r.renewed_at).max(0) as u64;
-            match (epochs[i], r.epoch) {
-                (Some(epoch), Some(then)) => !pcp::gateway_restarted(then, elapsed, epoch),
-                _ => false,
-            }
-        };
-        if !confirmed {
-            return None;
-        }
-        let internal = SocketAddr::new(r.internal_client, r.internal_port).to_string();
-        out.push(outcome(t, Action::Kept, Some(r.via), Some(r), internal));
-    }
-    Some(out)
 }
 
 /// Forget a removed mapping and save the state; the outcome says if saving failed.
@@ -1598,6 +1567,60 @@ pub async fn router_table(state: &State, opts: &DiscoverOptions) -> Result<Route
 mod tests {
     use super::*;
 
+    /// A read of the table records the epoch the discovery saw (PCP first, else NAT-PMP) for
+    /// UPnP mappings only; a grant records none, so the next refresh reads the table once.
+    #[test]
+    fn a_read_keeps_the_epoch_and_a_grant_does_not() {
+        let gw = Gateway {
+            address: "192.168.77.1".parse().unwrap(),
+            interface: "eth0".into(),
+            local_address: "192.168.77.10".parse().unwrap(),
+        };
+        let info = |epoch| pcp::PmpInfo {
+            epoch,
+            external_address: None,
+        };
+        let both = discovery_from(gw.clone(), None, Some(Ok(info(7))), Some(Ok(info(9))), None);
+        let c = confirmation(&both, Method::UpnpIgd2).unwrap();
+        assert_eq!((c.epoch_via, c.epoch), (Method::Pcp, 7));
+        assert!(confirmation(&both, Method::Pcp).is_none());
+        let natpmp = discovery_from(gw.clone(), None, None, Some(Ok(info(9))), None);
+        let c = confirmation(&natpmp, Method::UpnpIgd1).unwrap();
+        assert_eq!((c.epoch_via, c.epoch), (Method::NatPmp, 9));
+        let silent = discovery_from(gw, None, None, None, None);
+        assert!(confirmation(&silent, Method::UpnpIgd2).is_none());
+
+        let target = Target {
+            spec: spec("443"),
+            family: Family::Ipv4,
+            lease: 3600,
+        };
+        let grant = MapGrant {
+            lease: 3600,
+            external_address: None,
+            nonce: None,
+            epoch: None,
+        };
+        let mut previous = granted_record(
+            &both,
+            &target,
+            (BOX, GW),
+            Method::UpnpIgd2,
+            grant.clone(),
+            None,
+        );
+        previous.confirmed = confirmation(&both, Method::UpnpIgd2);
+        let again = granted_record(
+            &both,
+            &target,
+            (BOX, GW),
+            Method::UpnpIgd2,
+            grant,
+            Some(&previous),
+        );
+        assert_eq!(again.confirmed, None);
+    }
+
     fn spec(s: &str) -> PortSpec {
         s.parse().unwrap()
     }
@@ -1741,6 +1764,7 @@ mod tests {
             pcp_nonce: Some([1, 2, 3]),
             epoch: Some(5),
             upnp_service: None,
+            confirmed: None,
         });
         let t = refresh_targets(&settings, &state);
         let names: Vec<String> = t
