@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-pub use self::confirm::READ_AGAIN_AFTER;
 pub use self::gateway::{Gateway, Gateway6};
 pub use self::lease::{Family, LeaseDecision, MappingRecord, PortsState, lease_decision};
 pub use self::upnp::RouterEntry;
