@@ -612,12 +612,20 @@ fn start_miniupnpd(
     upnp: bool,
 ) -> Result<std::thread::JoinHandle<Result<daemons::Daemon>>> {
     use daemons::{tcp_open, wait_ready};
+    // `-d` keeps miniupnpd in the foreground (the lab tracks its pid) but also logs every
+    // line to syslog; without a syslog daemon glibc falls back to /dev/console, 1-2 ms a line,
+    // which made each NAT-PMP/PCP answer take 3-4 ms instead of 0.05 ms. `ip netns exec` gives
+    // the daemon a mount namespace of its own, so /dev/null over /dev/console stays in it; the
+    // log file (stderr) keeps every line. `exec` keeps the pid.
     let mut d = daemons::spawn(
         run,
         router,
         "miniupnpd",
-        &prog("miniupnpd")?,
+        Path::new("/bin/sh"),
         &[
+            OsString::from("-c"),
+            OsString::from("mount --bind /dev/null /dev/console 2>/dev/null; exec \"$0\" \"$@\""),
+            prog("miniupnpd")?.into(),
             OsString::from("-d"),
             OsString::from("-f"),
             run.path("miniupnpd/miniupnpd.conf").into(),
