@@ -175,11 +175,13 @@ pub async fn run(
     // not (a local decision from the stored certificate) runs beside them.
     let cert_idle = crate::acme::surely_not_due(settings, &lock_shared(&shared), opts.force, now);
     let (dns, ports, cert) = if cert_idle {
-        tokio::join!(
-            one(RenewPart::Dns),
-            one(RenewPart::Ports),
-            one(RenewPart::Cert)
-        )
+        // The certificate part is local, synchronous work (read and parse the certificate,
+        // write the state): let the others' first requests reach the kernel before it runs.
+        let cert = async {
+            tokio::task::yield_now().await;
+            one(RenewPart::Cert).await
+        };
+        tokio::join!(one(RenewPart::Dns), one(RenewPart::Ports), cert)
     } else {
         let (dns, ports) = tokio::join!(one(RenewPart::Dns), one(RenewPart::Ports));
         (dns, ports, one(RenewPart::Cert).await)
