@@ -211,9 +211,7 @@ pub fn surely_not_due(settings: &Settings, state: &State, force: bool, now: i64)
             .directory
             .as_deref()
             .is_none_or(|d| d == directory)
-        && certinfo::key_matches(&s.info, &s.key_pem)
-        && same_names(&s.info.names, &wanted_names(config))
-        && s.info.key_type == certinfo::key_type_name(cert_cfg.key)
+        && reissue_reason(&s, cert_cfg, &wanted_names(config)).is_none()
         && matches!(
             renewal::decide(now, &s.info, &state.cert),
             Due::Later { .. }
@@ -417,6 +415,32 @@ impl Order {
     }
 }
 
+/// Why a stored certificate cannot be kept whatever its dates: its key does not match, or the
+/// config now wants other names or another key type.
+fn reissue_reason(
+    s: &store::StoredCert,
+    cert_cfg: &CertConfig,
+    names: &[String],
+) -> Option<String> {
+    let want_key = certinfo::key_type_name(cert_cfg.key);
+    if !certinfo::key_matches(&s.info, &s.key_pem) {
+        Some("the stored key does not match the stored certificate".into())
+    } else if !same_names(&s.info.names, names) {
+        Some(format!(
+            "the names changed (certificate has {}, config wants {})",
+            s.info.names.join(", "),
+            names.join(", ")
+        ))
+    } else if s.info.key_type != want_key {
+        Some(format!(
+            "the key type changed ({} -> {want_key})",
+            s.info.key_type
+        ))
+    } else {
+        None
+    }
+}
+
 /// What the stored certificate calls for: an order, or (`None`) nothing yet, with `report`
 /// saying why and when to look again. May ask the CA's ARI window (the session is kept).
 #[allow(clippy::too_many_arguments)]
@@ -431,28 +455,12 @@ async fn what_is_due(
     report: &mut CertReport,
     now: i64,
 ) -> Result<Option<Order>> {
-    let want_key = certinfo::key_type_name(cert_cfg.key);
     let s = match stored {
         None => return Ok(Order::issue("no certificate yet")),
-        Some(s) if !certinfo::key_matches(&s.info, &s.key_pem) => {
-            return Ok(Order::issue(
-                "the stored key does not match the stored certificate",
-            ));
-        }
-        Some(s) if !same_names(&s.info.names, &report.names) => {
-            return Ok(Order::issue(format!(
-                "the names changed (certificate has {}, config wants {})",
-                s.info.names.join(", "),
-                report.names.join(", ")
-            )));
-        }
-        Some(s) if s.info.key_type != want_key => {
-            return Ok(Order::issue(format!(
-                "the key type changed ({} -> {want_key})",
-                s.info.key_type
-            )));
-        }
-        Some(s) => s,
+        Some(s) => match reissue_reason(s, cert_cfg, &report.names) {
+            Some(why) => return Ok(Order::issue(why)),
+            None => s,
+        },
     };
     let info = &s.info;
     if opts.force {
