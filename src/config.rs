@@ -229,8 +229,11 @@ impl Default for IpConfig {
 
 /// The DNS provider. Which keys apply depends on `provider`; secrets (password, token, TSIG
 /// secret) are never here but in the secrets file, a `*_file` or the environment.
+///
+/// Not `deny_unknown_fields`: the keys of the providers added since (their registry `Key`s and
+/// `<secret>_file`) land in `extra`, and validation refuses any key the configured provider's
+/// description does not name (with its accepted keys), so a typo is still an error.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct DdnsConfig {
     /// A provider of the registry ([`crate::ddns::registry`]).
     pub provider: ProviderId,
@@ -255,6 +258,9 @@ pub struct DdnsConfig {
     pub password_file: Option<PathBuf>,
     pub token_file: Option<PathBuf>,
     pub tsig_secret_file: Option<PathBuf>,
+    /// Every other key: provider keys such as `endpoint` or `region`, `<secret>_file`.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, String>,
 }
 
 fn default_ttl() -> u32 {
@@ -276,6 +282,7 @@ impl DdnsConfig {
             password_file: None,
             token_file: None,
             tsig_secret_file: None,
+            extra: BTreeMap::new(),
         }
     }
 
@@ -286,7 +293,7 @@ impl DdnsConfig {
             "zone" => self.zone.as_ref().map(|z| z.to_string()),
             "username" => self.username.clone(),
             "key_name" => self.key_name.clone(),
-            _ => None,
+            other => self.extra.get(other).cloned(),
         }
     }
 
@@ -297,7 +304,12 @@ impl DdnsConfig {
             "zone" => self.zone = Some(value.parse()?),
             "username" => self.username = Some(value),
             "key_name" => self.key_name = Some(value),
-            other => return Err(format!("[ddns] has no key `{other}`")),
+            "provider" | "ttl" | "refresh" | "algorithm" => {
+                return Err(format!("[ddns] key `{key}` is not a provider key"));
+            }
+            other => {
+                self.extra.insert(other.to_string(), value);
+            }
         }
         Ok(())
     }
@@ -308,7 +320,7 @@ impl DdnsConfig {
             "password" => self.password_file.as_deref(),
             "token" => self.token_file.as_deref(),
             "tsig_secret" => self.tsig_secret_file.as_deref(),
-            _ => None,
+            other => self.extra.get(&format!("{other}_file")).map(Path::new),
         }
     }
 
@@ -319,7 +331,9 @@ impl DdnsConfig {
             "password" => self.password_file = None,
             "token" => self.token_file = None,
             "tsig_secret" => self.tsig_secret_file = None,
-            _ => {}
+            other => {
+                self.extra.remove(&format!("{other}_file"));
+            }
         }
     }
 }
@@ -913,7 +927,7 @@ impl Config {
     /// names the provider serves, and the name inside the zone.
     fn ddns_problems(&self, d: &DdnsConfig) -> Vec<Problem> {
         let spec = d.provider.spec();
-        let mut problems = vec![];
+        let mut problems = foreign_keys(d);
         // Missing keys first, then values the key's check refuses.
         for key in spec
             .keys
@@ -962,19 +976,55 @@ impl Config {
     }
 }
 
+/// `[ddns]` keys the configured provider does not read: a typo, a key of another provider, or a
+/// secret written into the main config.
+fn foreign_keys(d: &DdnsConfig) -> Vec<Problem> {
+    let spec = d.provider.spec();
+    let accepted = spec.accepted_keys();
+    let typed = [
+        ("username", d.username.is_some()),
+        ("key_name", d.key_name.is_some()),
+        ("password_file", d.password_file.is_some()),
+        ("token_file", d.token_file.is_some()),
+        ("tsig_secret_file", d.tsig_secret_file.is_some()),
+    ];
+    let set = typed
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(k, _)| *k)
+        .chain(d.extra.keys().map(String::as_str));
+    let mut problems = vec![];
+    for key in set.filter(|k| !accepted.iter().any(|a| a == k)) {
+        let hint = secret_key_hint(&format!("unknown field `{key}`")).unwrap_or_else(|| {
+            format!(
+                "provider {} reads: provider, ttl, refresh, {}",
+                spec.name,
+                accepted.join(", ")
+            )
+        });
+        let message = if is_secret_name(key) {
+            format!("`{key}` is a secret and does not go in the main config")
+        } else {
+            format!("provider {} has no key `{key}`", spec.name)
+        };
+        problems.push(Problem::new(&["ddns", key], message).hint(hint));
+    }
+    problems
+}
+
+/// A key that names a secret: the ACME ones, or any DNS provider's.
+fn is_secret_name(field: &str) -> bool {
+    ["secret", "eab_hmac_key", "key_secret"].contains(&field)
+        || crate::ddns::PROVIDERS
+            .iter()
+            .any(|p| p.secret(field).is_some())
+}
+
 /// serde says "unknown field `token`" when a secret is put into the main config: say where it
 /// belongs instead.
 fn secret_key_hint(message: &str) -> Option<String> {
-    let secretish = [
-        "password",
-        "token",
-        "secret",
-        "tsig_secret",
-        "eab_hmac_key",
-        "key_secret",
-    ];
     let field = message.strip_prefix("unknown field `")?.split('`').next()?;
-    secretish.contains(&field).then(|| {
+    is_secret_name(field).then(|| {
         format!(
             "secrets do not go in the main config: put `{field}` in the secrets file \
              (secrets.toml beside the config, mode 0600), or name a file with `{field}_file`, or \
@@ -1273,6 +1323,44 @@ mod tests {
         assert!(c.ip.ipv4);
         assert_eq!(c.ip.quorum, 2);
         assert_eq!(c.doctor.deadline.0, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_ddns_key_the_provider_does_not_read_names_the_key_and_the_accepted_ones() {
+        let base =
+            "name = \"box.example.org\"\n[ddns]\nprovider = \"desec\"\nzone = \"example.org\"\n";
+        // A key of another provider (typed), a typo (extra), each at its line.
+        for (line, key) in [("username = \"me\"", "username"), ("zoen = \"x\"", "zoen")] {
+            let e = parse(&format!("{base}{line}\n")).unwrap_err();
+            let m = e.message();
+            assert_eq!(e.exit_code(), 2);
+            assert!(m.contains(&format!("ddns.{key}")), "{m}");
+            assert!(m.contains(":5:1"), "{m}");
+            assert!(m.contains("provider desec has no key"), "{m}");
+            let h = e.hint_text().unwrap();
+            assert!(h.contains("zone") && h.contains("token_file"), "{h}");
+        }
+        // A secret in the main config says where it goes.
+        let e = parse(&format!("{base}token = \"abc\"\n")).unwrap_err();
+        assert!(e.message().contains("is a secret"), "{}", e.message());
+        assert!(e.hint_text().unwrap().contains("secrets file"));
+        assert!(!e.message().contains("abc") && !e.hint_text().unwrap().contains("abc"));
+    }
+
+    #[test]
+    fn provider_keys_beyond_the_typed_ones_round_trip() {
+        let mut d = DdnsConfig::new("desec".parse().unwrap());
+        d.set("endpoint", "ovh-eu".into()).unwrap();
+        assert_eq!(d.get("endpoint").as_deref(), Some("ovh-eu"));
+        d.extra.insert("api_secret_file".into(), "/run/s".into());
+        assert_eq!(d.secret_file("api_secret"), Some(Path::new("/run/s")));
+        d.clear_secret_file("api_secret");
+        assert_eq!(d.secret_file("api_secret"), None);
+        assert!(d.set("ttl", "5".into()).is_err());
+        let text = toml::to_string(&d).unwrap();
+        assert!(text.contains("endpoint = \"ovh-eu\""), "{text}");
+        let back: DdnsConfig = toml::from_str(&text).unwrap();
+        assert_eq!(back.get("endpoint").as_deref(), Some("ovh-eu"));
     }
 
     #[test]

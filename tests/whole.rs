@@ -147,7 +147,7 @@ fn report_redacts_every_secret_and_is_private() {
     env.write_config(&format!(
         "name = \"box.example.org\"\n[ip]\necho = [\"https://me:{url_pass}@echo.example.org/ip\"]\n\
          [ddns]\nprovider = \"rfc2136\"\nserver = \"192.0.2.53:53\"\nzone = \"example.org\"\nkey_name = \"ddns-key\"\n\
-         token_file = \"{}\"\n",
+         tsig_secret_file = \"{}\"\n",
         env.path("token").display()
     ));
     std::fs::write(env.path("token"), format!("{token_in_file}\n")).unwrap();

@@ -24,11 +24,11 @@ pub const SPEC: Spec = Spec {
     summary: "cloudflare: a zone at Cloudflare, with an API token",
     help: HELP,
     keys: &[registry::ZONE],
-    secret: SecretKey {
-        name: "token",
-        prompt: "API token",
-        help: HELP,
-    },
+    secrets: &[SecretKey {
+            name: "token",
+            prompt: "API token",
+            help: HELP,
+    }],
     records: &[RecordType::A, RecordType::Aaaa, RecordType::Txt],
     docs: "https://developers.cloudflare.com/api/resources/dns/subresources/records/",
     name_suffix: None,

@@ -23,11 +23,11 @@ pub const SPEC: Spec = Spec {
     summary: "desec: deSEC (dedyn.io names or your own domain), with a token",
     help: HELP,
     keys: &[registry::ZONE],
-    secret: SecretKey {
-        name: "token",
-        prompt: "API token",
-        help: HELP,
-    },
+    secrets: &[SecretKey {
+            name: "token",
+            prompt: "API token",
+            help: HELP,
+    }],
     records: &[RecordType::A, RecordType::Aaaa, RecordType::Txt],
     docs: "https://desec.readthedocs.io/en/latest/dns/rrsets.html",
     name_suffix: None,

@@ -19,11 +19,11 @@ pub const SPEC: Spec = Spec {
     summary: "duckdns: a name under duckdns.org, with the account token",
     help: "The token shown at the top of duckdns.org after you sign in.",
     keys: &[],
-    secret: SecretKey {
-        name: "token",
-        prompt: "API token",
-        help: "The token shown at the top of duckdns.org after you sign in.",
-    },
+    secrets: &[SecretKey {
+            name: "token",
+            prompt: "API token",
+            help: "The token shown at the top of duckdns.org after you sign in.",
+    }],
     records: &[RecordType::A, RecordType::Aaaa, RecordType::Txt],
     docs: "https://www.duckdns.org/spec.jsp",
     name_suffix: Some(".duckdns.org"),

@@ -43,11 +43,11 @@ pub const SPEC: Spec = Spec {
             hint: "the user name the DNS service gave you",
         },
     ],
-    secret: SecretKey {
-        name: "password",
-        prompt: "Password",
-        help: "",
-    },
+    secrets: &[SecretKey {
+            name: "password",
+            prompt: "Password",
+            help: "",
+    }],
     records: &[RecordType::A, RecordType::Aaaa],
     docs: "https://help.dyn.com/remote-access-api/perform-update/",
     name_suffix: None,

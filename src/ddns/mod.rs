@@ -210,20 +210,40 @@ pub fn no_provider() -> Error {
     ))
 }
 
-/// The provider's secret (the one its description names), or a usage error saying where to
-/// put it.
+/// The provider's main secret (the first its description names), or a usage error saying
+/// where to put it.
 pub(crate) fn require_secret(
     settings: &Settings,
     ddns: &DdnsConfig,
 ) -> Result<crate::config::Secret> {
-    let (key, file) = secret_key(ddns);
-    settings.secrets.require("ddns", key, file)
+    require_named_secret(settings, ddns, ddns.provider.spec().secrets[0].name)
 }
 
-/// Which secret the provider needs, and the `*_file` that may hold it.
-pub fn secret_key(ddns: &DdnsConfig) -> (&'static str, Option<&std::path::Path>) {
-    let key = ddns.provider.spec().secret.name;
-    (key, ddns.secret_file(key))
+/// The provider's secret `key` (one its description names), or a usage error saying where to
+/// put it.
+pub(crate) fn require_named_secret(
+    settings: &Settings,
+    ddns: &DdnsConfig,
+    key: &str,
+) -> Result<crate::config::Secret> {
+    settings.secrets.require("ddns", key, ddns.secret_file(key))
+}
+
+/// Every secret the provider has that is set (name and value), in its description's order.
+pub fn secrets_of(
+    ddns: &DdnsConfig,
+    settings: &Settings,
+) -> Result<Vec<(&'static str, crate::config::Secret)>> {
+    let mut out = vec![];
+    for s in ddns.provider.spec().secrets {
+        if let Some(v) = settings
+            .secrets
+            .get("ddns", s.name, ddns.secret_file(s.name))?
+        {
+            out.push((s.name, v));
+        }
+    }
+    Ok(out)
 }
 
 /// The shared part of HTTP providers: one lazily built client (no start-up cost when nothing

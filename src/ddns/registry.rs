@@ -105,7 +105,7 @@ pub struct Key {
     pub hint: &'static str,
 }
 
-/// The provider's one secret.
+/// One of the provider's secrets.
 #[derive(Debug, Clone, Copy)]
 pub struct SecretKey {
     /// The key under `[ddns]` in the secrets file (`DIREKT_DDNS_<KEY>` in the environment).
@@ -129,7 +129,8 @@ pub struct Spec {
     /// Where to get the credentials, which permission they need.
     pub help: &'static str,
     pub keys: &'static [Key],
-    pub secret: SecretKey,
+    /// Its secrets, the main one first (most providers have one; OVH and Route 53 more).
+    pub secrets: &'static [SecretKey],
     pub records: &'static [RecordType],
     pub docs: &'static str,
     /// Names this provider serves end in this (DuckDNS); the config refuses other names and the
@@ -144,6 +145,27 @@ pub struct Spec {
 impl Spec {
     pub fn writes(&self, r: RecordType) -> bool {
         self.records.contains(&r)
+    }
+
+    /// The key, if this provider reads `[ddns] <name>`.
+    pub fn key(&self, name: &str) -> Option<&'static Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    /// The secret, if this provider has one called `name`.
+    pub fn secret(&self, name: &str) -> Option<&'static SecretKey> {
+        self.secrets.iter().find(|k| k.name == name)
+    }
+
+    /// Every `[ddns]` key this provider accepts besides `provider`, `ttl` and `refresh`: its
+    /// keys, `server` (an API base URL override for API providers) and `<secret>_file`.
+    pub fn accepted_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.keys.iter().map(|k| k.name.to_string()).collect();
+        if self.key("server").is_none() {
+            keys.push("server".into());
+        }
+        keys.extend(self.secrets.iter().map(|s| format!("{}_file", s.name)));
+        keys
     }
 }
 
@@ -257,7 +279,7 @@ pub fn listing() -> Vec<Listing> {
             title: s.title,
             kind: s.kind,
             records: s.records,
-            secrets: vec![s.secret.name],
+            secrets: s.secrets.iter().map(|x| x.name).collect(),
             keys: s.keys.iter().map(|k| k.name).collect(),
             docs: s.docs,
         })
@@ -385,7 +407,9 @@ mod tests {
             let config = Config::parse(&text, std::path::Path::new("x.toml"))
                 .unwrap_or_else(|e| panic!("{}: {e}\n{text}", spec.name));
             let mut secrets = Secrets::default();
-            secrets.set("ddns", spec.secret.name, Secret::new("c2VjcmV0"));
+            for secret in spec.secrets {
+                secrets.set("ddns", secret.name, Secret::new("c2VjcmV0"));
+            }
             let ddns = config.ddns.clone().unwrap();
             let settings = Settings {
                 paths: Paths {
@@ -405,7 +429,11 @@ mod tests {
             };
             let e = (spec.build)(&ddns, &bare).err().expect("no secret");
             assert_eq!(e.exit_code(), 2, "{}", spec.name);
-            assert!(e.message().contains(spec.secret.name), "{}", e.message());
+            assert!(
+                e.message().contains(spec.secrets[0].name),
+                "{}",
+                e.message()
+            );
         }
     }
 }

@@ -60,11 +60,11 @@ pub const SPEC: Spec = Spec {
             hint: "use the key's name as the server knows it, e.g. key_name = \"ddns-key\"",
         },
     ],
-    secret: SecretKey {
-        name: "tsig_secret",
-        prompt: "TSIG secret (base64)",
-        help: "",
-    },
+    secrets: &[SecretKey {
+            name: "tsig_secret",
+            prompt: "TSIG secret (base64)",
+            help: "",
+    }],
     records: &[Rr::A, Rr::Aaaa, Rr::Txt],
     docs: "https://www.rfc-editor.org/rfc/rfc2136",
     name_suffix: None,

@@ -177,14 +177,17 @@ impl UpdateReport {
 /// Fingerprint of what the published records depend on: the name, `[ddns]` and the secret (so
 /// fixing a wrong password lifts the latch too). Only a truncated hash is stored.
 pub fn config_hash(config: &Config, ddns: &DdnsConfig, settings: &Settings) -> Result<String> {
-    let (key, file) = super::secret_key(ddns);
-    let secret = settings.secrets.get("ddns", key, file)?;
+    let secrets = super::secrets_of(ddns, settings)?;
     let mut h = Sha256::new();
     h.update(config.name.as_str().as_bytes());
     h.update([0]);
     h.update(serde_json::to_vec(ddns).unwrap_or_default());
     h.update([0]);
-    if let Some(s) = &secret {
+    // One secret hashes as it always did, so an upgrade does not look like a config change.
+    for (i, (_, s)) in secrets.iter().enumerate() {
+        if i > 0 {
+            h.update([0]);
+        }
         h.update(s.expose().as_bytes());
     }
     let d = h.finalize();

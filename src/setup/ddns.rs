@@ -92,11 +92,13 @@ pub(super) fn questions(
         )));
     }
     let secrets = secret_question(p, cx, name, &ddns)?;
-    ddns.clear_secret_file(spec.secret.name);
+    for secret in spec.secrets {
+        ddns.clear_secret_file(secret.name);
+    }
     Ok((ddns, secrets))
 }
 
-/// The provider's secret, validated with the provider before going on (asked again on a
+/// The provider's secrets, validated with the provider before going on (asked again on a
 /// terminal when refused).
 fn secret_question(
     p: &mut dyn Prompter,
@@ -104,24 +106,28 @@ fn secret_question(
     name: &DomainName,
     ddns: &DdnsConfig,
 ) -> Result<Vec<SecretEntry>> {
-    let secret_key = ddns.provider.spec().secret;
-    let skey = secret_key.name;
-    let answer_key = format!("ddns.{skey}");
-    let mut current_secret = match cx.given.get(&answer_key) {
-        Some(Answer::Secret(s)) => Some(s.clone()),
-        Some(Answer::Text(s)) => Some(Secret::new(s.clone())),
-        _ => (cx.current_secret)("ddns", skey),
-    };
+    let keys = ddns.provider.spec().secrets;
+    let mut current: Vec<Option<Secret>> = keys
+        .iter()
+        .map(|k| match cx.given.get(&format!("ddns.{}", k.name)) {
+            Some(Answer::Secret(s)) => Some(s.clone()),
+            Some(Answer::Text(s)) => Some(Secret::new(s.clone())),
+            _ => (cx.current_secret)("ddns", k.name),
+        })
+        .collect();
     let mut probe = base_config(name, cx.current);
     let mut candidate = ddns.clone();
-    candidate.clear_secret_file(skey);
+    for k in keys {
+        candidate.clear_secret_file(k.name);
+    }
     probe.ddns = Some(candidate);
     loop {
-        let secret = p.password(
-            q(&answer_key, secret_key.prompt, secret_key.help),
-            current_secret.as_ref(),
-        )?;
-        let secrets = vec![("ddns".to_string(), skey.to_string(), secret)];
+        let mut secrets = vec![];
+        for (k, cur) in keys.iter().zip(&current) {
+            let answer_key = format!("ddns.{}", k.name);
+            let secret = p.password(q(&answer_key, k.prompt, k.help), cur.as_ref())?;
+            secrets.push(("ddns".to_string(), k.name.to_string(), secret));
+        }
         match (cx.check_credentials)(&probe, &secrets) {
             Ok(()) => return Ok(secrets),
             Err(e) if p.interactive() => {
@@ -133,7 +139,7 @@ fn secret_question(
                 if !again {
                     return Err(e);
                 }
-                current_secret = None;
+                current = vec![None; keys.len()];
             }
             Err(e) => return Err(e),
         }

@@ -422,7 +422,12 @@ pub const PROVIDER: &str = "ddns.provider";
 pub fn answer_keys() -> Vec<String> {
     let mut keys: Vec<String> = vec![NAME.key.into(), ALIASES.into(), PROVIDER.into()];
     for spec in PROVIDERS {
-        for k in spec.keys.iter().map(|k| k.name).chain([spec.secret.name]) {
+        for k in spec
+            .keys
+            .iter()
+            .map(|k| k.name)
+            .chain(spec.secrets.iter().map(|s| s.name))
+        {
             keys.push(format!("ddns.{k}"));
         }
     }
@@ -449,7 +454,7 @@ pub fn answer_keys() -> Vec<String> {
 pub fn secret_keys() -> Vec<String> {
     let mut keys: Vec<String> = PROVIDERS
         .iter()
-        .map(|s| format!("ddns.{}", s.secret.name))
+        .flat_map(|s| s.secrets.iter().map(|k| format!("ddns.{}", k.name)))
         .collect();
     let mut seen = std::collections::BTreeSet::new();
     keys.retain(|k| seen.insert(k.clone()));
