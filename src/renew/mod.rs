@@ -246,8 +246,10 @@ fn record_run(state: &mut State, reports: &[PartReport], exit_code: ExitStatus, 
 }
 
 /// One part of a concurrent run: it works on its own copy of the state and, as it ends, folds
-/// its section and its record into the shared state and writes it (one atomic write, under
-/// the one lock), so what it did is on disk even if another part is still running.
+/// its section and its record into the shared state. A part that changed or failed something
+/// writes it at once (one atomic write, under the one lock), so what it did is on disk even if
+/// another part is still running; one with nothing due leaves it to the run's closing write
+/// (a crash in between loses only a "last looked at" time), so a no-op run writes once.
 async fn run_shared(
     part: RenewPart,
     settings: &Settings,
@@ -267,8 +269,10 @@ async fn run_shared(
     let mut state = lock_shared(shared);
     (part.section())(&mut state, &mine);
     let record = state.renew.parts.entry(part.to_string()).or_default();
+    let write_now = outcome.must_be_recorded_at_once();
     let result = decide(part, outcome, record, opts, now);
     if !opts.dry_run
+        && write_now
         && let Err(e) = lock.save(&state)
     {
         // The caller saves again at the end and reports a failure there.

@@ -24,6 +24,15 @@ pub enum Outcome {
     Waiting(String),
 }
 
+impl Outcome {
+    /// Whether this outcome must reach the disk as soon as the part ends: something changed
+    /// outside (a record, a mapping, a certificate) or a failure or latch to remember. Nothing
+    /// due and waiting change nothing but "last looked at" times.
+    pub fn must_be_recorded_at_once(&self) -> bool {
+        !matches!(self, Outcome::NothingDue | Outcome::Waiting(_))
+    }
+}
+
 /// Options every part gets.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {

@@ -170,3 +170,14 @@ async fn unconfigured_parts_run_nothing_and_exit_0() {
     let last = state.last_run.unwrap();
     assert_eq!((last.ok, last.summary.as_str()), (true, "nothing was due"));
 }
+
+#[test]
+fn only_a_change_or_a_failure_is_written_before_the_run_ends() {
+    let e = || Error::failed("x");
+    assert!(!Outcome::NothingDue.must_be_recorded_at_once());
+    assert!(!Outcome::Waiting("backing off".into()).must_be_recorded_at_once());
+    assert!(Outcome::Changed(vec!["a".into()]).must_be_recorded_at_once());
+    assert!(Outcome::Failed(e()).must_be_recorded_at_once());
+    assert!(Outcome::Partly(vec![], e()).must_be_recorded_at_once());
+    assert!(Outcome::Latched(e()).must_be_recorded_at_once());
+}
