@@ -37,6 +37,8 @@ const LAB_PROGRAMS: &[&str] = &[
     "upnpc",
     "natpmpc",
     "openssl",
+    // tests/lab_ddns.rs: a box clock days ahead (libfaketime).
+    "faketime",
 ];
 
 /// (cfg flag, program) for tests that need one host tool.

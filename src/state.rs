@@ -41,6 +41,26 @@ pub struct State {
     pub renew: crate::renew::RenewState,
 }
 
+impl State {
+    /// Clamp every stored "not before" time (the DNS and certificate back-offs, the CA's ARI
+    /// Retry-After) to [`MAX_STORED_WAIT`] from `now`; true when one was cut.
+    pub fn clamp_waits(&mut self, now: i64) -> bool {
+        let mut waits: Vec<&mut i64> = [&mut self.ddns.backoff, &mut self.cert.backoff]
+            .into_iter()
+            .flatten()
+            .map(|b| &mut b.until)
+            .collect();
+        waits.extend(self.cert.ari.as_mut().map(|a| &mut a.retry_after));
+        let mut cut = false;
+        for t in waits {
+            let clamped = clamp_wait(*t, now);
+            cut |= clamped != *t;
+            *t = clamped;
+        }
+        cut
+    }
+}
+
 /// What the last state-changing run did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
@@ -67,6 +87,27 @@ pub struct Backoff {
     pub failures: u32,
     pub until: i64,
     pub reason: String,
+}
+
+/// The longest any stored wait (a back-off, a CA's ARI Retry-After) may reach from now. Stored
+/// times are clamped to it when read, so a clock that was ahead when the time was written (and
+/// has since been set back) cannot stretch a wait past it.
+pub const MAX_STORED_WAIT: i64 = 86_400;
+
+/// `until`, clamped to [`MAX_STORED_WAIT`] from `now`.
+pub fn clamp_wait(until: i64, now: i64) -> i64 {
+    until.min(now.saturating_add(MAX_STORED_WAIT))
+}
+
+impl Backoff {
+    /// The back-off as it counts now (its end clamped), or None when it is over.
+    pub fn active(&self, now: i64) -> Option<Backoff> {
+        let until = clamp_wait(self.until, now);
+        (until > now).then(|| Backoff {
+            until,
+            ..self.clone()
+        })
+    }
 }
 
 pub fn now_unix() -> i64 {
@@ -205,11 +246,19 @@ impl StateLock {
     }
 
     /// The current state, or a fresh one when none was written yet.
+    /// Stored waits are clamped to [`MAX_STORED_WAIT`] from now here, under the lock, so the
+    /// next write anchors them: a back-off written while the clock was days ahead ends at most a
+    /// day after the clock was put right.
     pub fn load(&self) -> Result<State> {
-        Ok(self.dir.read()?.unwrap_or_else(|| State {
+        let mut state = self.dir.read()?.unwrap_or_else(|| State {
             version: STATE_VERSION,
             ..State::default()
-        }))
+        });
+        if state.clamp_waits(now_unix()) {
+            // Rare (the clock was set back): anchor the clamp now, whatever the run writes.
+            self.write_state(&state)?;
+        }
+        Ok(state)
     }
 
     /// The lock for one of several jobs that run at once, each on its own copy of the state
@@ -298,6 +347,32 @@ fn parse_state(bytes: &[u8], file: &Path) -> Result<State> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_written_under_a_clock_ahead_is_clamped_to_a_day() {
+        let b = Backoff {
+            failures: 3,
+            until: 1_000 + 2 * 86_400 + 600,
+            reason: "x".into(),
+        };
+        // The clock is back to the truth (2 days earlier than when it was written).
+        assert_eq!(b.active(1_000).unwrap().until, 1_000 + MAX_STORED_WAIT);
+        // A normal back-off is untouched, and an ended one is over.
+        let short = Backoff {
+            until: 1_600,
+            ..b.clone()
+        };
+        assert_eq!(short.active(1_000).unwrap().until, 1_600);
+        assert!(short.active(1_600).is_none());
+        // Loading anchors the clamp, so the wait ends a day after the first run, not never.
+        let mut st = State::default();
+        st.ddns.backoff = Some(b.clone());
+        st.cert.backoff = Some(b);
+        st.clamp_waits(1_000);
+        st.clamp_waits(1_000 + 3600);
+        assert_eq!(st.ddns.backoff.unwrap().until, 1_000 + MAX_STORED_WAIT);
+        assert_eq!(st.cert.backoff.unwrap().until, 1_000 + MAX_STORED_WAIT);
+    }
 
     #[test]
     fn missing_state_reads_as_none_then_saves_and_loads() {

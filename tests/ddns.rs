@@ -688,3 +688,31 @@ fn a_long_unchanged_address_is_refreshed_and_a_backoff_with_nothing_due_exits_0(
     assert_eq!(r.json()["families"][0]["action"], "skipped");
     assert_eq!(server.count(), 3);
 }
+
+/// A back-off written while the clock was days ahead is clamped to a day from the first run
+/// after the clock was put right (and anchored there), not kept until the wrong date.
+#[test]
+fn a_backoff_from_a_clock_days_ahead_waits_at_most_a_day() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let (server, reply) = dyndns2_server((500, "911"));
+    let env = dyndns2_env(&sources, &server, "");
+    env.run(&["ddns", "update"]).code(1);
+    assert_eq!(server.count(), 1);
+    // Move the stored back-off 3 days out, as a clock 3 days ahead would have written it.
+    let path = env.state_dir().join("state.json");
+    let mut st = state(&env);
+    let until = st["ddns"]["backoff"]["until"].as_i64().unwrap();
+    st["ddns"]["backoff"]["until"] = json!(until + 3 * 86_400);
+    std::fs::write(&path, serde_json::to_vec(&st).unwrap()).unwrap();
+    *reply.lock().unwrap() = (200, "good 203.0.113.2".into());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let j = env.run(&["ddns", "update", "--json"]).json();
+    assert_eq!(server.count(), 1, "asked the provider while backing off");
+    let shown = j["backoff"]["until"].as_i64().unwrap();
+    assert!(shown <= now + 86_400 + 5, "shown {shown}, now {now}: {j}");
+    let stored = state(&env)["ddns"]["backoff"]["until"].as_i64().unwrap();
+    assert!(stored <= now + 86_400 + 5, "stored {stored}, now {now}");
+}

@@ -337,3 +337,33 @@ fn a_forged_gateway_answer_on_the_lan_blocks_publishing_and_names_both_answers()
     assert_eq!(dig(&lab, "box.example.test", "A"), "");
     drop(responder);
 }
+
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn a_clock_two_days_ahead_is_named_with_the_measured_skew() {
+    let lab = Lab::up("direct");
+    // libfaketime moves the box's clock 2 days ahead; Knot answers BADTIME with its own time.
+    let bin = support::bin();
+    let config = lab.config();
+    let r = lab.exec(
+        "box",
+        &[
+            "faketime",
+            "-f",
+            "+2d",
+            bin.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "ddns",
+            "update",
+        ],
+    );
+    r.code(1)
+        .stderr_has("BADTIME")
+        .stderr_has("this box's clock is 2 d 0 h ahead of the server's")
+        .stderr_has("NTP")
+        .lacks(&lab.tsig_secret());
+    // With the clock right the record goes out at once (BADTIME is no reason to back off).
+    lab.box_direkt(&["ddns", "update"]).code(0);
+    assert_eq!(dig(&lab, "box.example.test", "A"), "203.0.113.2");
+}

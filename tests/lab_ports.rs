@@ -202,6 +202,10 @@ fn assert_kept_without_discovery(lab: &Lab) {
     assert!(!mappings.is_empty(), "{j}");
     assert!(mappings.iter().all(|m| m["action"] == "kept"), "{j}");
     assert!(j["discovery_ms"].is_null(), "a discovery ran: {j}");
+    // Without --json a refresh that changed nothing is silent, like renew.
+    let quiet = lab.box_direkt(&["ports", "refresh"]);
+    quiet.code(0);
+    assert_eq!(quiet.stdout.trim(), "", "refresh printed: {}", quiet.stdout);
 }
 
 #[test]

@@ -273,8 +273,7 @@ async fn run(
     // A recent failure: wait (cron runs come often), unless the user asked explicitly.
     if !explicit
         && !opts.force
-        && let Some(b) = &state.cert.backoff
-        && b.until > now
+        && let Some(b) = state.cert.backoff.as_ref().and_then(|b| b.active(now))
     {
         report.action = CertAction::BackingOff;
         report.why = format!(
@@ -1042,7 +1041,7 @@ pub fn show(settings: &Settings) -> Result<ShowReport> {
             .cert
             .backoff
             .as_ref()
-            .filter(|b| b.until > now)
+            .and_then(|b| b.active(now))
             .map(|b| certinfo::rfc3339(b.until)),
         latched: state.cert.latch.as_ref().map(|l| l.reason.clone()),
         last_result: state.cert.last_result.clone(),

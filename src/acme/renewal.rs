@@ -70,7 +70,8 @@ impl AriWindow {
         let end = end.max(start);
         let chosen = match previous {
             Some(p) if p.cert_id == cert_id && p.start == start && p.end == end => p.chosen,
-            _ if end <= now => now,
+            // RFC 9773 §4.2: a window that has already begun means renew now.
+            _ if start <= now => now,
             _ => {
                 let lo = start.max(now);
                 if end > lo {
@@ -146,14 +147,15 @@ pub fn decide(now: i64, cert: &CertInfo, state: &CertState) -> Due {
                         replaces,
                     };
                 }
-                if now < w.retry_after {
+                let retry_after = crate::state::clamp_wait(w.retry_after, now);
+                if now < retry_after {
                     return Due::Later {
                         why: format!(
                             "the CA's renewal window (ARI) starts {}; renewal is planned for {}",
                             super::certinfo::rfc3339(w.start),
                             super::certinfo::rfc3339(w.chosen)
                         ),
-                        next: w.chosen.min(w.retry_after),
+                        next: w.chosen.min(retry_after),
                     };
                 }
                 return Due::AskAri {
@@ -321,6 +323,34 @@ mod tests {
     }
 
     #[test]
+    fn an_ari_retry_after_written_under_a_clock_ahead_waits_at_most_a_day() {
+        let c = cert(0, 90);
+        let now = 10 * DAY;
+        let mut w = AriWindow::new("aki.serial", 60 * DAY, 62 * DAY, now, 3600, None, None);
+        // Written when the clock was 3 days ahead.
+        w.retry_after = now + 3 * DAY;
+        let st = CertState {
+            ari_supported: Some(true),
+            ari: Some(w),
+            ..Default::default()
+        };
+        match decide(now, &c, &st) {
+            Due::Later { next, .. } => assert_eq!(next, now + DAY),
+            other => panic!("{other:?}"),
+        }
+        // Loading the state anchors the clamp: a day later the CA is asked again.
+        let mut state = crate::state::State {
+            cert: st,
+            ..Default::default()
+        };
+        state.clamp_waits(now);
+        assert!(matches!(
+            decide(now + DAY, &c, &state.cert),
+            Due::AskAri { .. }
+        ));
+    }
+
+    #[test]
     fn ari_window_math() {
         let now = 1000;
         // A window in the past means now.
@@ -330,10 +360,13 @@ mod tests {
         assert_eq!(w.retry_after, now + 3600);
         let w = AriWindow::new("x", 0, 10, now, 10 * DAY, None, None);
         assert_eq!(w.retry_after, now + DAY);
-        // A window that started already: pick between now and its end.
+        // A window that started already means now too (RFC 9773 §4.2), not a pick later in it.
+        let w = AriWindow::new("x", 500, 5000, now, 3600, None, None);
+        assert_eq!(w.chosen, now);
+        // A future window: a uniform pick inside it.
         for _ in 0..50 {
-            let w = AriWindow::new("x", 500, 5000, now, 3600, None, None);
-            assert!((now..5000).contains(&w.chosen), "{}", w.chosen);
+            let w = AriWindow::new("x", 1500, 5000, now, 3600, None, None);
+            assert!((1500..5000).contains(&w.chosen), "{}", w.chosen);
         }
         // An unchanged window keeps its pick; a moved one is picked again.
         let a = AriWindow::new("x", 2000, 900_000, now, 3600, None, None);

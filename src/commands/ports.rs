@@ -227,7 +227,18 @@ async fn refresh(
     if report.mappings.is_empty() && !json {
         p.status("No mappings to refresh: none configured ([ports] forward) and none added.");
     }
-    finish(&report, json, p, None)
+    // Like renew, silent when nothing changed: a kept mapping is no news (`--json` and
+    // `ports list` show them all).
+    let changes = PortsReport {
+        mappings: report
+            .mappings
+            .iter()
+            .filter(|m| json || m.action != Action::Kept)
+            .cloned()
+            .collect(),
+        ..report
+    };
+    finish(&changes, json, p, None)
 }
 
 async fn remove(

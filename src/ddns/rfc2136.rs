@@ -249,8 +249,51 @@ impl Rfc2136 {
             }
             _ => {}
         }
+        if tsig_error == Some(TsigError::BadTime) {
+            let skew = tsig.as_ref().and_then(|t| server_skew(t, now));
+            return Err(bad_time(self.server, skew));
+        }
         classify(rcode, tsig_error, &self.key_name, &self.zone, self.server)
     }
+}
+
+/// BADTIME, with how far this box's clock is off when the server said its own time.
+fn bad_time(server: SocketAddr, skew: Option<i64>) -> ProviderError {
+    let by = match skew {
+        Some(d) if d > 0 => format!("this box's clock is {} behind the server's", human_secs(d)),
+        Some(d) => format!("this box's clock is {} ahead of the server's", human_secs(-d)),
+        None => format!("the clocks differ by more than {FUDGE} s"),
+    };
+    ProviderError::transient(format!(
+        "DNS server {server} rejected the update: {by} (BADTIME; it accepts {FUDGE} s)"
+    ))
+    .with_hint("set the clock (NTP, e.g. `timedatectl set-ntp true`); the next run retries")
+}
+
+/// `3 d 4 h`, `2 h 5 min`, `12 min 5 s`, `42 s`: a clock difference in words, rounded to its
+/// smaller unit (the answer's own delay makes the last second meaningless).
+fn human_secs(s: i64) -> String {
+    match s {
+        s if s >= 86_400 - 1800 => {
+            let h = (s + 1800) / 3600;
+            format!("{} d {} h", h / 24, h % 24)
+        }
+        s if s >= 3600 - 30 => {
+            let m = (s + 30) / 60;
+            format!("{} h {} min", m / 60, m % 60)
+        }
+        s if s >= 60 => format!("{} min {} s", s / 60, s % 60),
+        s => format!("{s} s"),
+    }
+}
+
+/// RFC 8945 §5.2.3: a BADTIME answer carries the server's current time in "Other Data" (48
+/// bits, seconds since the epoch); the skew is that minus our time when we signed.
+fn server_skew(tsig: &hickory_proto::rr::rdata::tsig::TSIG, signed_at: u64) -> Option<i64> {
+    let other: [u8; 6] = tsig.other.as_slice().try_into().ok()?;
+    let mut be = [0u8; 8];
+    be[2..].copy_from_slice(&other);
+    Some(u64::from_be_bytes(be) as i64 - signed_at as i64)
 }
 
 /// Map the server's answer to success, latch or backoff.
@@ -279,10 +322,7 @@ fn classify(
                  update policy lets the key change this name in zone {zone}"
             ),
         )),
-        (_, Some(TsigError::BadTime)) => Err(ProviderError::transient(format!(
-            "DNS server {server} rejected the update: the clocks differ by more than {FUDGE} s (BADTIME)"
-        ))
-        .with_hint("set the clock (NTP); the next run retries")),
+        (_, Some(TsigError::BadTime)) => Err(bad_time(server, None)),
         (ResponseCode::NotAuth, _) => Err(ProviderError::latch(
             format!("DNS server {server} refused the update: not authorized (NOTAUTH)"),
             format!(
@@ -451,6 +491,27 @@ mod tests {
         let e = c(ResponseCode::NotAuth, Some(TsigError::BadSig)).unwrap_err();
         assert!(e.message.contains("BADSIG"), "{}", e.message);
         assert!(e.hint.unwrap().contains("ddns-key"));
+    }
+
+    #[test]
+    fn badtime_names_the_measured_skew_from_the_servers_time() {
+        use hickory_proto::rr::rdata::tsig::{TSIG, TsigAlgorithm as A};
+        let signed_at = 1_700_000_000u64;
+        let server_now = signed_at - 2 * 86_400 - 3600; // we are 2 d 1 h ahead
+        let mut t = TSIG::new(A::HmacSha256, signed_at, 300, vec![], 0, Some(TsigError::BadTime), vec![]);
+        t.other = server_now.to_be_bytes()[2..].to_vec();
+        let skew = server_skew(&t, signed_at).unwrap();
+        assert_eq!(skew, -(2 * 86_400 + 3600));
+        let e = bad_time(SERVER.parse().unwrap(), Some(skew));
+        assert!(e.message.contains("2 d 1 h ahead"), "{}", e.message);
+        assert!(bad_time(SERVER.parse().unwrap(), Some(42)).message.contains("42 s behind"));
+        // The answer's delay does not turn 2 days into "1 d 23 h".
+        assert_eq!(human_secs(2 * 86_400 - 1), "2 d 0 h");
+        assert_eq!(human_secs(3600 + 59), "1 h 1 min");
+        // No time in the answer: the old wording.
+        t.other = vec![];
+        assert_eq!(server_skew(&t, signed_at), None);
+        assert!(bad_time(SERVER.parse().unwrap(), None).message.contains("more than 300 s"));
     }
 
     #[test]

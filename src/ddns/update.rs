@@ -240,12 +240,7 @@ pub async fn update(
     if run.latched() {
         return Ok(run.report);
     }
-    run.backing_off = run
-        .ds
-        .backoff
-        .as_ref()
-        .filter(|b| b.until > run.now)
-        .cloned();
+    run.backing_off = run.ds.backoff.as_ref().and_then(|b| b.active(run.now));
     run.report.backoff = run.backing_off.clone();
 
     let detection: Detection = ip::detect(config, vec![]).await;
