@@ -2,7 +2,7 @@
 //! runs never write at once, and versioned so a newer direkt reads an older state.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, Write};
+use std::io::Read;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -58,6 +58,50 @@ impl State {
             *t = clamped;
         }
         cut
+    }
+}
+
+/// The stamp a `renew` that found nothing due leaves instead of rewriting `state.json`.
+pub const NOTHING_DUE_STAMP: &str = "renew-nothing-due";
+
+impl State {
+    /// Fold in a `renew` at `at` that found nothing due for `parts`: the last run, and those
+    /// parts' last attempt and success (parts with an error or latch keep theirs).
+    pub fn fold_nothing_due(&mut self, at: i64, parts: &[String]) {
+        if self.last_run.as_ref().is_some_and(|r| r.at >= at) {
+            return;
+        }
+        self.last_run = Some(RunRecord {
+            command: "renew".into(),
+            at,
+            ok: true,
+            summary: "nothing was due".into(),
+        });
+        for part in parts {
+            if let Some(rec) = self.renew.parts.get_mut(part)
+                && rec.error.is_none()
+                && !rec.latched
+            {
+                rec.last_attempt = rec.last_attempt.max(Some(at));
+                rec.last_success = rec.last_success.max(Some(at));
+            }
+        }
+    }
+
+    /// Whether `self` differs from `before` only in what a run that found nothing due moves:
+    /// the run count, the last run and the parts' last attempt and success.
+    pub fn only_run_times_differ(&self, before: &State) -> bool {
+        fn without_times(s: &State) -> State {
+            let mut s = s.clone();
+            s.runs = 0;
+            s.last_run = None;
+            for rec in s.renew.parts.values_mut() {
+                rec.last_attempt = None;
+                rec.last_success = None;
+            }
+            s
+        }
+        without_times(self) == without_times(before)
     }
 }
 
@@ -141,13 +185,34 @@ impl StateDir {
     pub fn read(&self) -> Result<Option<State>> {
         let file = self.state_file();
         match std::fs::read(&file) {
-            Ok(bytes) => parse_state(&bytes, &file).map(Some),
+            Ok(bytes) => {
+                let mut state = parse_state(&bytes, &file)?;
+                if let Some((at, parts)) = self.nothing_due_stamp() {
+                    state.fold_nothing_due(at, &parts);
+                }
+                Ok(Some(state))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(
                 Error::failed(format!("cannot read state {}: {e}", file.display()))
                     .hint("check the state directory's permissions (--state-dir)"),
             ),
         }
+    }
+
+    /// The last `renew` that found nothing due and so wrote no state (see
+    /// [`StateLock::stamp_nothing_due`]): its time (the stamp's mtime) and the parts it looked
+    /// at (the stamp's text; none when a crash left it empty).
+    fn nothing_due_stamp(&self) -> Option<(i64, Vec<String>)> {
+        let path = self.path.join(NOTHING_DUE_STAMP);
+        let at = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs() as i64;
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        Some((at, text.split_whitespace().map(String::from).collect()))
     }
 
     /// Take the lock, waiting up to `wait` for another run to finish.
@@ -209,9 +274,13 @@ impl StateDir {
             std::thread::sleep(Duration::from_millis(25));
         }
         // Record who holds the lock, for the message a waiting run prints.
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = write!(file, "{}", std::process::id());
+        // The holder's pid, padded to a fixed width and written in place: truncating the file
+        // on every run costs an ext4 journal commit (milliseconds on a busy disk).
+        let pid = format!("{:<10}\n", std::process::id());
+        if file.metadata().is_ok_and(|m| m.len() > pid.len() as u64) {
+            let _ = file.set_len(0);
+        }
+        let _ = std::os::unix::fs::FileExt::write_all_at(&file, pid.as_bytes(), 0);
         fsutil::remove_stale_temps(&self.path);
         Ok(StateLock {
             _file: file,
@@ -301,6 +370,25 @@ impl StateLock {
             Error::failed(format!("cannot write state {}: {e}", file.display()))
                 .hint("check free disk space and the state directory's permissions")
         })
+    }
+
+    /// Record a `renew` that found nothing due for `parts` without rewriting `state.json`:
+    /// the stamp's mtime is set to now (its text names the parts, rewritten only when they
+    /// change). No fsync: a crash loses at most this "last looked at" time, never the state.
+    pub fn stamp_nothing_due(&self, parts: &[&str]) -> Result<()> {
+        let path = self.dir.path.join(NOTHING_DUE_STAMP);
+        let text = parts.join(" ");
+        let io = |e: std::io::Error| Error::failed(format!("cannot write {}: {e}", path.display()));
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            let tmp = fsutil::temp_path(&path);
+            std::fs::write(&tmp, &text).map_err(io)?;
+            std::fs::rename(&tmp, &path).map_err(io)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .map_err(io)?;
+        file.set_modified(std::time::SystemTime::now()).map_err(io)
     }
 
     /// Write any file in the state directory atomically (0600), under this lock.

@@ -716,3 +716,37 @@ fn a_backoff_from_a_clock_days_ahead_waits_at_most_a_day() {
     let stored = state(&env)["ddns"]["backoff"]["until"].as_i64().unwrap();
     assert!(stored <= now + 86_400 + 5, "stored {stored}, now {now}");
 }
+
+/// A cron `renew` that finds nothing due does not rewrite state.json (no fsync'd write every
+/// few minutes); its time still reaches `status` and the part's last success.
+#[test]
+fn a_renew_with_nothing_due_leaves_state_json_alone_and_status_still_sees_it() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let (server, reply) = dyndns2_server((200, "good 203.0.113.2"));
+    let env = dyndns2_env(&sources, &server, "");
+    env.run(&["renew"]).code(0).stdout_has("203.0.113.2");
+    let path = env.state_dir().join("state.json");
+    let written = std::fs::read(&path).unwrap();
+    let first = state(&env)["last_run"]["at"].as_i64().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let r = env.run(&["renew"]);
+    r.code(0);
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", ""));
+    assert_eq!(server.count(), 1);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        written,
+        "state.json was rewritten"
+    );
+    let st = env.run(&["status", "--json"]).code(0).json();
+    let at = st["state"]["last_run"]["at"].as_i64().unwrap();
+    assert!(at > first, "last run {at} not after {first}: {st}");
+    assert_eq!(st["state"]["last_run"]["ok"], true);
+    assert_eq!(st["state"]["renew"]["parts"]["dns"]["last_success"], at);
+    // A run that changes something writes state.json again, the stamp's time included.
+    *reply.lock().unwrap() = (200, "good 203.0.113.3".into());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    env.run(&["renew", "--force"]).code(0);
+    assert_ne!(std::fs::read(&path).unwrap(), written);
+    assert!(state(&env)["last_run"]["at"].as_i64().unwrap() > at);
+}

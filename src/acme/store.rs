@@ -53,11 +53,13 @@ pub struct StoredCert {
 /// notice and `status`.
 pub fn cert_expiry(settings: &crate::config::Settings) -> Option<i64> {
     let name = settings.config.as_ref()?.name.to_string();
-    CertStore::new(&settings.paths.state_dir)
-        .read(&name)
+    let store = CertStore::new(&settings.paths.state_dir);
+    store.live_version(&name)?;
+    // The leaf alone: no need to read the key (renew asks this on every run).
+    let fullchain = fs::read_to_string(store.paths(&name).fullchain).ok()?;
+    certinfo::parse_leaf_pem(&fullchain)
         .ok()
-        .flatten()
-        .map(|s| s.info.not_after)
+        .map(|info| info.not_after)
 }
 
 impl CertStore {

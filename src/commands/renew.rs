@@ -33,9 +33,10 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
         dry_run: args.dry_run,
         explicit: false,
     };
+    let before = state.clone();
     let report = renew::run(&settings, &lock, &mut state, opts, now_unix()).await;
     if !args.dry_run {
-        lock.save(&state)?;
+        renew::record(&lock, &before, &state, &report)?;
     }
     drop(lock);
     if args.json {

@@ -224,6 +224,35 @@ pub async fn run(
     }
 }
 
+/// Write what the run did: `state.json` when anything but the run's times changed, else (a
+/// cron run that found nothing due, the common case) only the nothing-due stamp, which
+/// `StateDir::read` folds back in: no fsync'd rewrite of the whole state every few minutes.
+pub fn record(
+    lock: &StateLock,
+    before: &State,
+    after: &State,
+    report: &RenewReport,
+) -> crate::error::Result<()> {
+    let quiet = report.exit_code.is_success()
+        && report.parts.iter().all(|r| r.changes.is_empty())
+        && report.notifications.is_empty()
+        && after.only_run_times_differ(before)
+        && lock.dir().state_file().exists();
+    if quiet {
+        let looked: Vec<&str> = report
+            .parts
+            .iter()
+            .filter(|r| r.result == "nothing-due")
+            .map(|r| r.part.as_str())
+            .collect();
+        match lock.stamp_nothing_due(&looked) {
+            Ok(()) => return Ok(()),
+            Err(e) => tracing::debug!("no stamp, writing the state: {}", e.message()),
+        }
+    }
+    lock.save(after)
+}
+
 /// The run's line in `state.last_run`.
 fn record_run(state: &mut State, reports: &[PartReport], exit_code: ExitStatus, now: i64) {
     let changes: usize = reports.iter().map(|r| r.changes.len()).sum();
