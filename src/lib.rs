@@ -56,6 +56,15 @@ pub fn main_entry() -> ExitCode {
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = e.print();
+            if e.use_stderr() && json_requested() {
+                let msg = e.render().to_string();
+                let msg = msg
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ");
+                Printer::plain().json_failure(&error::Error::usage(msg.to_string()));
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -71,9 +80,22 @@ pub fn main_entry() -> ExitCode {
         Err(err) => {
             tracing::debug!(?err, "command failed");
             printer.error(&err);
+            if json_requested() {
+                printer.json_failure(&err);
+            }
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// Whether the command line asks for JSON (`--json` before any `--`): then every exit prints
+/// one JSON document, a failure included. Read from the raw arguments so that it holds also
+/// when clap refuses them.
+fn json_requested() -> bool {
+    std::env::args()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
 }
 
 /// Quiet by default (warnings of direkt only); `-v` info, `-vv` debug, `-vvv` trace;

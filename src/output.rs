@@ -15,6 +15,8 @@ pub struct Printer {
     pub verbose: u8,
     /// stderr is a terminal (spinners and prompts are allowed).
     pub interactive: bool,
+    /// A JSON document went to stdout (shared by clones), so a failure adds no second one.
+    json_printed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +42,7 @@ impl Printer {
             quiet: global.quiet,
             verbose: global.verbose,
             interactive: std::io::stderr().is_terminal(),
+            json_printed: Default::default(),
         }
     }
 
@@ -50,6 +53,7 @@ impl Printer {
             quiet: false,
             verbose: 0,
             interactive: false,
+            json_printed: Default::default(),
         }
     }
 
@@ -77,7 +81,25 @@ impl Printer {
     /// A JSON document on stdout.
     pub fn json<T: serde::Serialize>(&self, value: &T) {
         let text = serde_json::to_string_pretty(value).expect("JSON encoding of plain data");
+        self.json_printed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         self.data(&text);
+    }
+
+    /// The failure as the one JSON document of a `--json` run that ended before printing its
+    /// own: `{"error": {"kind", "message", "hint"}, "exit_code"}`.
+    pub fn json_failure(&self, err: &Error) {
+        if self.json_printed.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        self.json(&serde_json::json!({
+            "error": {
+                "kind": err.kind(),
+                "message": err.message(),
+                "hint": err.hint_text(),
+            },
+            "exit_code": err.exit_code(),
+        }));
     }
 
     /// A status note on stderr; silenced by `-q`.

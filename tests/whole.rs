@@ -281,3 +281,42 @@ fn renew_failure_runs_the_notify_command_once_a_day_and_exits_1() {
     // -q silences change lines, never errors.
     env.run(&["renew", "-q"]).code(1).stderr_has("error: dns:");
 }
+
+/// `--json` means one JSON document on stdout on every exit, a failure included, with the error
+/// and the exit code (scripts parse stdout whatever happened).
+#[test]
+fn every_json_command_prints_one_document_also_when_it_fails() {
+    let env = Env::new();
+    let check = |args: &[&str], code: i32, needle: &str| {
+        let r = env.run(args);
+        r.code(code);
+        let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: stdout is not one JSON document ({e}): {}",
+                r.stdout
+            )
+        });
+        assert_eq!(j["exit_code"], code, "{args:?}: {j}");
+        let msg = j["error"]["message"].as_str().unwrap_or_default();
+        assert!(msg.contains(needle), "{args:?}: {j}");
+    };
+    // No config at all.
+    for cmd in [
+        &["renew", "--json"][..],
+        &["ddns", "update", "--json"],
+        &["cert", "renew", "--json"],
+    ] {
+        check(cmd, 2, "no configuration");
+    }
+    // A config without the part asked for, a bad config, and a flag clap refuses.
+    env.write_config("name = \"box.example.org\"\n");
+    check(&["ddns", "update", "--json"], 2, "DNS provider");
+    env.write_config("name = \"box.example.org\"\n[ip]\nquorom = 2\n");
+    check(&["status", "--json"], 2, "ip.quorom");
+    check(&["doctor", "--json"], 2, "ip.quorom");
+    check(&["renew", "--json", "--bogus"], 2, "--bogus");
+    // Without --json a failure prints nothing on stdout.
+    let r = env.run(&["renew"]);
+    r.code(2);
+    assert_eq!(r.stdout, "");
+}
