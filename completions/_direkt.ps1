@@ -638,6 +638,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
         'direkt;probe-server' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'At most this many connections at once (further ones wait)')
+            [CompletionResult]::new('--max-connections-per-source', '--max-connections-per-source', [CompletionResultType]::ParameterName, 'At most this many connections at once from one source address (IPv6: its /64); more are answered 429 and closed at once')
             [CompletionResult]::new('--allow-ports', '--allow-ports', [CompletionResultType]::ParameterName, 'Ports a connect-back check may target, e.g. 80,443,1024-65535')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Requests one source address (IPv6: its /64) may make per minute')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests one source may make at once before the per-minute rate applies')

@@ -2154,7 +2154,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__probe__subcmd__server)
-            opts="-v -q -h -V --listen --max-connections --allow-ports --rate --burst --max-checks --check-timeout --tls-cert --tls-key --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --listen --max-connections --max-connections-per-source --allow-ports --rate --burst --max-checks --check-timeout --tls-cert --tls-key --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2165,6 +2165,10 @@ _direkt() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections-per-source)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

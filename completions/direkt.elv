@@ -580,6 +580,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;probe-server'= {
             cand --listen 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)'
             cand --max-connections 'At most this many connections at once (further ones wait)'
+            cand --max-connections-per-source 'At most this many connections at once from one source address (IPv6: its /64); more are answered 429 and closed at once'
             cand --allow-ports 'Ports a connect-back check may target, e.g. 80,443,1024-65535'
             cand --rate 'Requests one source address (IPv6: its /64) may make per minute'
             cand --burst 'Requests one source may make at once before the per-minute rate applies'

@@ -459,6 +459,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l listen -d 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-connections -d 'At most this many connections at once (further ones wait)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-connections-per-source -d 'At most this many connections at once from one source address (IPv6: its /64); more are answered 429 and closed at once' -r
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l allow-ports -d 'Ports a connect-back check may target, e.g. 80,443,1024-65535' -r
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l rate -d 'Requests one source address (IPv6: its /64) may make per minute' -r
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l burst -d 'Requests one source may make at once before the per-minute rate applies' -r

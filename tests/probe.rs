@@ -365,3 +365,71 @@ fn bad_flags_are_usage_errors() {
     .code(2)
     .stderr_has("--check-timeout");
 }
+
+/// One source holding 300 slow connections (headers never finished) cannot make another source
+/// wait: it gets its share (16), the rest are answered 429 and closed at once; a second source's
+/// requests are all answered within 500 ms meanwhile. Error answers say `Connection: close`.
+#[test]
+fn one_slow_source_cannot_delay_another() {
+    let probe = start_probe(&[]);
+    rt().block_on(async {
+        let opens = (0..300u32).map(|_| async move {
+            let sock = TcpSocket::new_v4().unwrap();
+            sock.bind("127.0.0.7:0".parse().unwrap()).unwrap();
+            match tokio::time::timeout(Duration::from_secs(2), sock.connect(probe.addr)).await {
+                Ok(Ok(mut s)) => {
+                    let _ = s.write_all(b"GET /v1/ip HTTP/1.1\r\nHost: x\r\n").await;
+                    Some(s)
+                }
+                _ => None,
+            }
+        });
+        let mut slow: Vec<_> = futures_util::future::join_all(opens).await;
+        assert!(
+            slow.iter().filter(|s| s.is_some()).count() >= 250,
+            "the flood did not happen"
+        );
+        // Those over the share were answered 429 with Connection: close and closed.
+        let mut refused = 0;
+        for s in slow.iter_mut().flatten() {
+            let mut buf = vec![0u8; 512];
+            if let Ok(Ok(n)) =
+                tokio::time::timeout(Duration::from_millis(20), s.read(&mut buf)).await
+                && n > 0
+            {
+                let head = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+                assert!(head.starts_with("http/1.1 429"), "{head}");
+                assert!(head.contains("connection: close"), "{head}");
+                refused += 1;
+            }
+        }
+        assert!(refused >= 250, "only {refused} of the flood were refused");
+        let mut worst = Duration::ZERO;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let (st, _, body) = tokio::time::timeout(
+                Duration::from_secs(2),
+                http(probe.addr, "127.0.0.8", "GET", "/v1/ip", ""),
+            )
+            .await
+            .expect("the other source was not answered within 2 s");
+            assert_eq!(st, 200, "{body}");
+            worst = worst.max(t.elapsed());
+        }
+        assert!(
+            worst < Duration::from_millis(500),
+            "slowest answer {worst:?}"
+        );
+        // A rate-limited answer ends the connection and says so.
+        let mut head429 = String::new();
+        for _ in 0..40 {
+            let (st, head, _) = http(probe.addr, "127.0.0.8", "GET", "/v1/ip", "").await;
+            if st == 429 {
+                head429 = head.to_ascii_lowercase();
+                break;
+            }
+        }
+        assert!(head429.contains("connection: close"), "{head429}");
+        drop(slow);
+    });
+}

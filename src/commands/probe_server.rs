@@ -25,6 +25,11 @@ pub struct ProbeServerArgs {
     #[arg(long, default_value_t = 256, value_name = "N")]
     pub max_connections: usize,
 
+    /// At most this many connections at once from one source address (IPv6: its /64); more
+    /// are answered 429 and closed at once
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub max_connections_per_source: usize,
+
     /// Ports a connect-back check may target, e.g. 80,443,1024-65535
     #[arg(long, default_value_t = PortSet::default(), value_name = "PORTS")]
     pub allow_ports: PortSet,
@@ -61,6 +66,7 @@ pub async fn run(args: &ProbeServerArgs) -> Result<ExitCode> {
     }
     let limits = Limits {
         max_connections: args.max_connections.max(1),
+        max_connections_per_source: args.max_connections_per_source.max(1),
         allowed_ports: args.allow_ports.clone(),
         per_minute: args.rate.max(1),
         burst: args.burst.max(1),

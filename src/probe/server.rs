@@ -35,6 +35,9 @@ use crate::probe::api::{
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_connections: usize,
+    /// Connections one source (IPv6: its /64) may hold at once, well below `max_connections`,
+    /// so one source's slow connections cannot make another wait.
+    pub max_connections_per_source: usize,
     pub header_timeout: Duration,
     pub connection_timeout: Duration,
     /// Connect-back checks running at once, over all sources.
@@ -57,6 +60,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_connections: 256,
+            max_connections_per_source: 16,
             header_timeout: Duration::from_secs(5),
             connection_timeout: Duration::from_secs(30),
             max_checks: 64,
@@ -138,6 +142,7 @@ struct Source {
     tokens: f64,
     last: Instant,
     checks: usize,
+    connections: usize,
 }
 
 pub struct Shared {
@@ -182,7 +187,9 @@ impl Shared {
         if !map.contains_key(&key) && map.len() >= self.limits.max_sources {
             // Forget sources whose bucket has refilled completely: they hold no information.
             map.retain(|_, s| {
-                s.checks > 0 || s.tokens + now.duration_since(s.last).as_secs_f64() * rate < burst
+                s.checks > 0
+                    || s.connections > 0
+                    || s.tokens + now.duration_since(s.last).as_secs_f64() * rate < burst
             });
             if map.len() >= self.limits.max_sources {
                 return Admit::Limited(60);
@@ -192,6 +199,7 @@ impl Shared {
             tokens: burst,
             last: now,
             checks: 0,
+            connections: 0,
         });
         s.tokens = (s.tokens + now.duration_since(s.last).as_secs_f64() * rate).min(burst);
         s.last = now;
@@ -201,6 +209,29 @@ impl Shared {
         } else {
             Admit::Limited(((cost - s.tokens) / rate).ceil() as u64)
         }
+    }
+
+    /// A connection slot for `ip`'s source, or None when that source holds its share.
+    fn open_connection(self: &Arc<Self>, ip: IpAddr) -> Option<ConnectionSlot> {
+        let key = source_key(ip);
+        let mut map = self.sources.lock().expect("sources lock");
+        if !map.contains_key(&key) && map.len() >= self.limits.max_sources {
+            return None;
+        }
+        let s = map.entry(key).or_insert(Source {
+            tokens: self.limits.burst.max(1) as f64,
+            last: Instant::now(),
+            checks: 0,
+            connections: 0,
+        });
+        if s.connections >= self.limits.max_connections_per_source.max(1) {
+            return None;
+        }
+        s.connections += 1;
+        Some(ConnectionSlot {
+            shared: self.clone(),
+            key,
+        })
     }
 
     fn begin_check(&self, ip: IpAddr) -> bool {
@@ -232,6 +263,31 @@ impl Shared {
     }
 }
 
+/// A source's share of the connections, given back when the connection ends.
+struct ConnectionSlot {
+    shared: Arc<Shared>,
+    key: IpAddr,
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        if let Some(s) = self
+            .shared
+            .sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(&self.key)
+        {
+            s.connections = s.connections.saturating_sub(1);
+        }
+    }
+}
+
+/// What a source over its connection share gets before the connection is closed.
+const BUSY: &[u8] = b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n\
+Retry-After: 1\r\nConnection: close\r\nContent-Length: 67\r\n\r\n\
+{\"error\":\"too many connections from your address\",\"retry_after\":1}\n";
+
 fn json_response(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(body)));
     *resp.status_mut() = status;
@@ -251,6 +307,9 @@ fn error_response(
     })
     .expect("JSON of plain data");
     let mut r = json_response(status, body);
+    // Every error answer ends the connection, and says so (hyper closes after it).
+    r.headers_mut()
+        .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
     if let Some(s) = retry_after
         && let Ok(v) = HeaderValue::from_str(&s.to_string())
     {
@@ -627,12 +686,26 @@ pub async fn accept_loop(
         let Ok(permit) = permits.clone().acquire_owned().await else {
             return;
         };
-        let (stream, peer) = crate::net::tcp::accept(&listener).await;
+        let (mut stream, peer) = crate::net::tcp::accept(&listener).await;
         let _ = stream.set_nodelay(true);
+        let Some(slot) = shared.open_connection(peer.ip()) else {
+            // Over its share: answered and closed at once, holding no slot (plain text: the
+            // request is not even read; TLS listeners just close).
+            drop(permit);
+            if tls.is_none() {
+                tokio::spawn(async move {
+                    use tokio::io::AsyncWriteExt;
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(1), stream.write_all(BUSY)).await;
+                });
+            }
+            continue;
+        };
         let shared = shared.clone();
         let tls = tls.clone();
         tokio::spawn(async move {
             let _permit = permit;
+            let _slot = slot;
             let limits = shared.limits.clone();
             let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                 let shared = shared.clone();
