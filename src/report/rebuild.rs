@@ -1,0 +1,831 @@
+//! A customer's report rebuilt in the lab (`direkt lab up --from-report`, `direkt lab replay`):
+//! which lab scenario reproduces the customer's network, judged from doctor's facts in the
+//! report; the lab box's config, from the customer's; what the lab cannot reproduce; and the
+//! lab's verdict set beside the report's. [`read`], [`plan`] and [`compare`] are pure functions
+//! of their input; [`replay`] runs doctor in the lab.
+//!
+//! This is a job (it combines doctor's results with the lab domain), so the lab itself never
+//! needs to know doctor.
+
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::{ChallengeKind, HumanDuration, KeyType, PortSpec};
+use crate::doctor::{CheckId, CheckResult, DoctorReport, Status, Verdict};
+use crate::error::{Error, Result};
+use crate::lab::{self, BoxCert, BoxSettings, Scenario};
+use crate::portmap::Method;
+
+const HINT: &str = "pass a file written by `direkt report` (or `direkt doctor --json`)";
+
+/// A report as read: a `direkt report` bundle, or a bare `doctor --json` document.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerReport {
+    /// Doctor's results, when the report has them.
+    pub doctor: Option<DoctorReport>,
+    /// Why there are none (`--no-doctor`, ...).
+    pub no_doctor: Option<String>,
+    /// The (redacted) config, as JSON.
+    pub config: Option<Value>,
+    /// The state, as JSON.
+    pub state: Option<Value>,
+    /// A `direkt report` bundle (else a bare doctor document).
+    pub bundle: bool,
+    pub direkt_version: Option<String>,
+    pub format: Option<u64>,
+}
+
+/// Read a report. Not JSON, or neither a report nor doctor's results: exit 2, naming the file
+/// and, for bad JSON, the line and column.
+pub fn read(text: &str, origin: &str) -> Result<CustomerReport> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let full = e.to_string();
+        let what = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(w, _)| w);
+        Error::usage(format!(
+            "{origin}: not valid JSON at line {}, column {}: {what}",
+            e.line(),
+            e.column()
+        ))
+        .hint(HINT)
+    })?;
+    let Some(obj) = value.as_object() else {
+        return Err(
+            Error::usage(format!("{origin}: not a direkt report (not a JSON object)")).hint(HINT),
+        );
+    };
+    let bundle = ["report_format", "doctor", "config", "versions"]
+        .iter()
+        .any(|k| obj.contains_key(*k));
+    if !bundle {
+        if !obj.contains_key("checks") {
+            return Err(Error::usage(format!(
+                "{origin}: neither a direkt report nor doctor results (no `doctor`, `config` or `checks`)"
+            ))
+            .hint(HINT));
+        }
+        return Ok(CustomerReport {
+            doctor: Some(DoctorReport::from_value(value, origin)?),
+            ..CustomerReport::default()
+        });
+    }
+    let present = |k: &str| obj.get(k).filter(|v| !v.is_null()).cloned();
+    let (doctor, no_doctor) = match present("doctor") {
+        Some(d) if d.get("checks").is_some() => (Some(DoctorReport::from_value(d, origin)?), None),
+        Some(d) => (None, Some(skipped_reason(&d))),
+        None => (None, Some("the report has no `doctor` part".to_string())),
+    };
+    Ok(CustomerReport {
+        doctor,
+        no_doctor,
+        config: present("config"),
+        state: present("state"),
+        bundle: true,
+        direkt_version: value
+            .pointer("/versions/direkt")
+            .and_then(Value::as_str)
+            .map(String::from),
+        format: value.get("report_format").and_then(Value::as_u64),
+    })
+}
+
+fn skipped_reason(d: &Value) -> String {
+    let why = ["skipped", "unavailable"]
+        .iter()
+        .find_map(|k| d.get(*k).and_then(Value::as_str));
+    match why {
+        Some(w) => format!("the report has no doctor results ({w})"),
+        None => "the report's `doctor` part holds no checks".to_string(),
+    }
+}
+
+/// A setup step the customer's state shows done, repeated in the lab box before doctor runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    DdnsUpdate,
+    PortsAdd,
+    CertIssue,
+}
+
+impl Step {
+    /// direkt's arguments for it.
+    pub fn args(self) -> &'static [&'static str] {
+        match self {
+            Step::DdnsUpdate => &["ddns", "update"],
+            Step::PortsAdd => &["ports", "add"],
+            Step::CertIssue => &["cert", "issue"],
+        }
+    }
+    pub fn what(self) -> &'static str {
+        match self {
+            Step::DdnsUpdate => "publish the DNS record",
+            Step::PortsAdd => "forward the ports",
+            Step::CertIssue => "issue the certificate",
+        }
+    }
+}
+
+/// How the lab rebuilds the customer's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rebuild {
+    pub scenario: Scenario,
+    /// Why this scenario, from the report's facts.
+    pub why: Vec<String>,
+    /// The customer's settings the lab box takes over (mapped into the lab).
+    pub carried: Vec<String>,
+    /// What the lab puts in place of the customer's (DNS provider, CA, name).
+    pub replaced: Vec<String>,
+    /// What the lab cannot reproduce.
+    pub not_reproduced: Vec<String>,
+    /// Facts the report lacks (an older direkt, a bare doctor document).
+    pub missing: Vec<String>,
+    /// What `lab replay` does in the box before doctor, as the customer's state shows done.
+    pub steps: Vec<Step>,
+    #[serde(skip)]
+    pub box_settings: BoxSettings,
+}
+
+/// The scenario and the box config that reproduce `report`, and what they leave out.
+pub fn plan(report: &CustomerReport) -> Rebuild {
+    let mut r = Rebuild {
+        scenario: Scenario::Direct,
+        why: vec![],
+        carried: vec![],
+        replaced: vec![],
+        not_reproduced: vec![],
+        missing: vec![],
+        steps: vec![],
+        box_settings: BoxSettings::default(),
+    };
+    if report.bundle {
+        if report.format.is_none() {
+            r.missing
+                .push("the report format (`report_format`; an older direkt)".into());
+        }
+        if report.direkt_version.is_none() {
+            r.missing
+                .push("the direkt version (`versions.direkt`)".into());
+        }
+    } else {
+        r.missing.push(
+            "a bare doctor document: no config and no state; the lab box uses the lab's defaults"
+                .into(),
+        );
+    }
+    let facts = match &report.doctor {
+        Some(d) => Facts::of(d),
+        None => {
+            r.missing.push(format!(
+                "{}: nothing tells the customer's network; scenario direct by default",
+                report.no_doctor.as_deref().unwrap_or("no doctor results")
+            ));
+            Facts::default()
+        }
+    };
+    r.missing.extend(facts.missing.iter().cloned());
+    choose_scenario(&facts, report.doctor.is_some(), &mut r);
+    router_model(&facts, &mut r);
+    match &report.config {
+        Some(c) => map_config(c, &mut r),
+        None => {
+            if report.bundle {
+                r.missing
+                    .push("the customer's config: the lab box uses the lab's defaults".into());
+            }
+            if let Some(name) = report.doctor.as_ref().and_then(|d| d.name.as_deref()) {
+                r.replaced
+                    .push(format!("name {name} -> {} (the lab zone)", lab::BOX_NAME));
+            }
+            r.box_settings.ipv6 = None;
+        }
+    }
+    r.steps = steps(report, &r.box_settings, &mut r.missing);
+    r
+}
+
+/// What doctor's checks in the report say about the network.
+#[derive(Debug, Default, Clone)]
+struct Facts {
+    /// Evidence of carrier-grade NAT (nat.cgnat failed).
+    cgnat: Option<String>,
+    /// The router's WAN address, as it reported it.
+    wan: Option<IpAddr>,
+    double_nat: bool,
+    /// Port-mapping protocols the router answered; None: not recorded.
+    offered: Option<Vec<Method>>,
+    isp_blocks_80: bool,
+    /// A public IPv6 address seen from outside.
+    ipv6: Option<String>,
+    /// The router's UPnP friendly name and SERVER string.
+    router: Vec<String>,
+    missing: Vec<String>,
+}
+
+fn check(d: &DoctorReport, id: CheckId) -> Option<&CheckResult> {
+    d.checks.iter().find(|c| c.id == id.to_string())
+}
+
+impl Facts {
+    fn of(d: &DoctorReport) -> Facts {
+        let mut f = Facts::default();
+        if let Some(c) = check(d, CheckId::NatCgnat).filter(|c| c.status == Status::Fail) {
+            f.cgnat = Some(c.summary.clone());
+        }
+        f.double_nat = check(d, CheckId::NatDouble).is_some_and(|c| c.status == Status::Fail);
+        f.wan = [CheckId::GatewayWan, CheckId::NatCgnat, CheckId::NatDouble]
+            .iter()
+            .filter_map(|id| check(d, *id))
+            .find_map(|c| c.detail_str("wan").and_then(|w| w.parse().ok()));
+        match check(d, CheckId::GatewayFound) {
+            Some(g) => f.read_gateway(g),
+            None => f
+                .missing
+                .push("gateway.found: which port-mapping protocols the router offers".into()),
+        }
+        let http = CheckId::reach(crate::config::Protocol::Tcp, false, 80);
+        f.isp_blocks_80 = check(d, http).is_some_and(|c| {
+            c.status == Status::Fail
+                && c.details.get("isp_block").and_then(Value::as_bool) == Some(true)
+        });
+        f.ipv6 = check(d, CheckId::PublicIpv6)
+            .filter(|c| matches!(c.status, Status::Pass | Status::Warn))
+            .and_then(|c| c.detail_str("address").map(String::from));
+        if check(d, CheckId::PublicIpv6).is_none() {
+            f.missing
+                .push("public.ipv6: whether the line has IPv6".into());
+        }
+        f
+    }
+
+    fn read_gateway(&mut self, g: &CheckResult) {
+        match g.details.get("offered").and_then(Value::as_array) {
+            Some(list) => {
+                let methods: Vec<Method> = list
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(|m| m.parse().ok())
+                    .collect();
+                self.offered = Some(methods);
+            }
+            // An older doctor said no more than pass or fail.
+            None if g.status == Status::Fail => self.offered = Some(vec![]),
+            None => self
+                .missing
+                .push("gateway.found: which port-mapping protocols the router offers".into()),
+        }
+        for key in ["upnp_device", "upnp_server"] {
+            if let Some(s) = g.detail_str(key) {
+                self.router.push(s.to_string());
+            }
+        }
+        let upnp = self
+            .offered
+            .as_ref()
+            .is_some_and(|m| m.iter().any(|m| m.is_upnp()));
+        if upnp && !g.details.contains_key("upnp_server") {
+            self.missing
+                .push("the router's model (this report's direkt does not record it)".into());
+        }
+    }
+
+    /// Every scenario the facts point at, root cause first (the order of doctor's chain of
+    /// causes), each with its evidence.
+    fn candidates(&self) -> Vec<(Scenario, String)> {
+        let mut c = vec![];
+        let wan = self.wan.map(|w| w.to_string());
+        let wan = wan.as_deref().unwrap_or("(not reported)");
+        if let Some(why) = &self.cgnat {
+            c.push((
+                Scenario::Cgnat,
+                format!("router WAN {wan} in the report ({why})"),
+            ));
+        }
+        if self.double_nat {
+            c.push((
+                Scenario::DoubleNat,
+                format!(
+                    "router WAN {wan} in the report is a private address behind another router"
+                ),
+            ));
+        }
+        match self.offered.as_deref() {
+            Some([]) => c.push((
+                Scenario::NoPortmap,
+                "the router offered no port mapping in the report (neither UPnP nor NAT-PMP/PCP)"
+                    .into(),
+            )),
+            Some(m) if !m.iter().any(|m| m.is_upnp()) => c.push((
+                Scenario::NoUpnp,
+                format!("the router offered {} but no UPnP in the report", list(m)),
+            )),
+            Some(m) if m.contains(&Method::UpnpIgd1) && !m.contains(&Method::UpnpIgd2) => c.push((
+                Scenario::Igdv1,
+                format!(
+                    "the router offered {} (UPnP IGDv1 only) in the report",
+                    list(m)
+                ),
+            )),
+            _ => {}
+        }
+        if self.isp_blocks_80 {
+            c.push((
+                Scenario::Port80Blocked,
+                "reach.tcp.80 in the report: the ISP blocks inbound port 80 (443 works)".into(),
+            ));
+        }
+        if let Some(v6) = &self.ipv6 {
+            c.push((
+                Scenario::DualStack,
+                format!("public IPv6 {v6} in the report"),
+            ));
+        }
+        c
+    }
+
+    /// DS-Lite: shared IPv4 (a carrier NAT, or the B4 address 192.0.0.0/29 on the WAN) with
+    /// IPv6 of its own.
+    fn ds_lite(&self) -> bool {
+        let b4 = matches!(self.wan, Some(IpAddr::V4(v4)) if v4.octets()[..3] == [192, 0, 0] && v4.octets()[3] < 8);
+        self.cgnat.is_some() && (b4 || self.ipv6.is_some())
+    }
+}
+
+fn list(m: &[Method]) -> String {
+    m.iter()
+        .map(|m| m.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn choose_scenario(f: &Facts, have_doctor: bool, r: &mut Rebuild) {
+    let mut cands = f.candidates();
+    let ds_lite = f.ds_lite();
+    if ds_lite {
+        r.not_reproduced.push(format!(
+            "DS-Lite (IPv4 shared through the provider's AFTR, IPv6 of its own{}): no lab \
+             scenario yet; the closest, cgnat, has no IPv6, so reachability over IPv6 is not \
+             reproduced",
+            f.ipv6
+                .as_ref()
+                .map(|a| format!(", {a}"))
+                .unwrap_or_default()
+        ));
+        cands.retain(|(s, _)| *s != Scenario::DualStack);
+    }
+    let Some((first, why)) = cands.first().cloned() else {
+        if have_doctor {
+            let wan = f
+                .wan
+                .map(|w| format!("router WAN {w} is the public address, "))
+                .unwrap_or_default();
+            r.why.push(format!(
+                "{wan}no carrier NAT, no double NAT, port mapping with UPnP IGDv2, port 80 open and no IPv6 in the report: scenario direct"
+            ));
+        }
+        return;
+    };
+    r.scenario = first;
+    r.why.push(format!("{why}: scenario {first}"));
+    for (other, why) in &cands[1..] {
+        r.not_reproduced.push(format!(
+            "also {why} (scenario {other}): a lab has one scenario; this one is {first}"
+        ));
+    }
+}
+
+fn router_model(f: &Facts, r: &mut Rebuild) {
+    if f.router.is_empty() {
+        return;
+    }
+    let model = f.router.join(", ");
+    if f.router
+        .iter()
+        .any(|s| s.to_ascii_lowercase().contains("fritz"))
+    {
+        r.not_reproduced.push(format!(
+            "the router is a FRITZ!Box ({model}): the lab's router is miniupnpd; the FRITZ!Box's \
+             per-device permission for port shares and its IGDv2 IPv6 pinholes are not emulated"
+        ));
+    } else if !f
+        .router
+        .iter()
+        .any(|s| s.to_ascii_lowercase().contains("miniupnpd"))
+    {
+        r.not_reproduced.push(format!(
+            "the router model ({model}): the lab's router is miniupnpd, not this model's UPnP implementation"
+        ));
+    }
+}
+
+/// Take over the customer's config, with the name, DNS provider and CA replaced by the lab's.
+fn map_config(c: &Value, r: &mut Rebuild) {
+    for key in ["aliases", "ip", "ddns", "ports", "cert"] {
+        if c.get(key).is_none() {
+            r.missing.push(format!(
+                "config.{key} (not in this report's format): the lab's default"
+            ));
+        }
+    }
+    if let Some(name) = c.get("name").and_then(Value::as_str) {
+        r.replaced
+            .push(format!("name {name} -> {} (the lab zone)", lab::BOX_NAME));
+    }
+    map_aliases(c, r);
+    map_ip(c, r);
+    map_ddns(c, r);
+    map_ports(c, r);
+    map_cert(c, r);
+    if c.get("notify").is_some_and(|n| !n.is_null()) {
+        r.not_reproduced
+            .push("the notify command (not configured in the lab box)".into());
+    }
+}
+
+/// Each alias becomes a name in the lab zone (CNAME to the box): its first label where that is
+/// free, else `aliasN`.
+pub fn alias_label(alias: &str, index: usize, taken: &[String]) -> String {
+    let first = alias.split('.').next().unwrap_or_default();
+    if lab::box_config::usable_alias_label(first) && !taken.iter().any(|t| t == first) {
+        first.to_string()
+    } else {
+        format!("alias{}", index + 1)
+    }
+}
+
+fn map_aliases(c: &Value, r: &mut Rebuild) {
+    let aliases: Vec<&str> = c
+        .get("aliases")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut labels: Vec<String> = vec![];
+    for (i, a) in aliases.iter().enumerate() {
+        let l = alias_label(a, i, &labels);
+        r.carried
+            .push(format!("alias {a} -> {l}.{} (CNAME to the box)", lab::ZONE));
+        labels.push(l);
+    }
+    r.box_settings.aliases = labels;
+}
+
+fn map_ip(c: &Value, r: &mut Rebuild) {
+    let Some(ip) = c.get("ip").filter(|v| v.is_object()) else {
+        return;
+    };
+    let flag = |k: &str| ip.get(k).and_then(Value::as_bool);
+    let s = &mut r.box_settings;
+    s.ipv4 = flag("ipv4").unwrap_or(true);
+    s.gateway = flag("gateway").unwrap_or(true);
+    let want6 = flag("ipv6").unwrap_or(false);
+    s.ipv6 = Some(want6 && r.scenario.ipv6());
+    if want6 && !r.scenario.ipv6() {
+        r.not_reproduced.push(format!(
+            "IPv6 ([ip] ipv6 = true): the lab's {} scenario has no IPv6, so the box has it off",
+            r.scenario
+        ));
+    }
+    let mut carried = format!(
+        "[ip] ipv4 = {}, ipv6 = {}, gateway = {}",
+        s.ipv4,
+        s.ipv6_in(r.scenario),
+        s.gateway
+    );
+    if let Some(q) = ip.get("quorum").and_then(Value::as_u64) {
+        // The lab has two independent address sources (STUN, the probe server).
+        let q = q.clamp(1, 2) as usize;
+        s.quorum = Some(q);
+        carried.push_str(&format!(", quorum = {q}"));
+        if ip.get("quorum").and_then(Value::as_u64) > Some(2) {
+            r.not_reproduced
+                .push("[ip] quorum above 2: the lab has two address sources, quorum 2".into());
+        }
+    }
+    r.carried.push(carried);
+    r.replaced.push(
+        "address sources ([ip] stun, probe, echo) -> the lab's STUN and probe servers".into(),
+    );
+}
+
+fn map_ddns(c: &Value, r: &mut Rebuild) {
+    match c.get("ddns").filter(|v| v.is_object()) {
+        Some(d) => {
+            let provider = d.get("provider").and_then(Value::as_str).unwrap_or("?");
+            r.replaced.push(format!(
+                "DNS provider {provider} -> the lab's Knot (RFC 2136 with TSIG, zone {}, the lab's own key)",
+                lab::ZONE
+            ));
+            if provider != "rfc2136" {
+                r.not_reproduced.push(format!(
+                    "the DNS provider {provider}'s own behaviour (its API answers, rate limits, propagation)"
+                ));
+            }
+        }
+        None if c.get("ddns").is_some() => {
+            r.box_settings.ddns = false;
+            r.carried
+                .push("no [ddns]: none in the lab box either".into());
+        }
+        None => {}
+    }
+}
+
+fn map_ports(c: &Value, r: &mut Rebuild) {
+    let Some(p) = c.get("ports") else { return };
+    if p.is_null() {
+        r.box_settings.forward = None;
+        r.carried
+            .push("no [ports]: none in the lab box either".into());
+        return;
+    }
+    let mut forward = vec![];
+    for item in p
+        .get("forward")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = match item {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match text.parse::<PortSpec>() {
+            Ok(spec) => forward.push(spec),
+            Err(e) => r
+                .missing
+                .push(format!("[ports] forward entry left out: {e}")),
+        }
+    }
+    let list: Vec<String> = forward.iter().map(|s| s.to_string()).collect();
+    r.carried
+        .push(format!("[ports] forward = [{}]", list.join(", ")));
+    r.box_settings.forward = Some(forward);
+    r.box_settings.lease = p
+        .get("lease")
+        .and_then(Value::as_str)
+        .and_then(|l| l.parse::<HumanDuration>().ok());
+    if let Some(l) = r.box_settings.lease {
+        r.carried.push(format!("[ports] lease = {l}"));
+    }
+}
+
+fn map_cert(c: &Value, r: &mut Rebuild) {
+    let Some(cert) = c.get("cert") else { return };
+    if cert.is_null() {
+        r.box_settings.cert = None;
+        r.carried
+            .push("no [cert]: none in the lab box either".into());
+        return;
+    }
+    let challenges: Vec<ChallengeKind> = cert
+        .get("challenges")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let key: KeyType = cert
+        .get("key")
+        .and_then(|k| serde_json::from_value(k.clone()).ok())
+        .unwrap_or_default();
+    let reuse_key = cert.get("reuse_key").and_then(Value::as_bool) == Some(true);
+    let names: Vec<&str> = challenges.iter().map(|c| c.as_str()).collect();
+    r.carried.push(format!(
+        "[cert] challenges = [{}], key = {}, reuse_key = {reuse_key}",
+        names.join(", "),
+        serde_json::to_value(key)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    ));
+    r.box_settings.cert = Some(BoxCert {
+        challenges,
+        key,
+        reuse_key,
+    });
+    let ca = cert
+        .get("ca")
+        .and_then(Value::as_str)
+        .unwrap_or("letsencrypt");
+    r.replaced.push(format!(
+        "CA {ca} -> the lab's Pebble (its own account and email)"
+    ));
+    // A report made in a lab already names the lab's CA.
+    if !ca.contains(lab::addr::PEBBLE) {
+        r.not_reproduced.push(format!(
+            "the customer's CA {ca} (its rate limits, CAA policy, validation from several places)"
+        ));
+    }
+    for (key, what) in [
+        (
+            "webroot",
+            "webroot (HTTP-01 through the customer's web server)",
+        ),
+        ("profile", "ACME profile (Pebble 2.4 has none)"),
+        ("eab_kid", "external account binding"),
+        ("deploy_hook", "deploy hook (not run in the lab)"),
+    ] {
+        if cert.get(key).is_some_and(|v| !v.is_null()) {
+            r.not_reproduced.push(format!("[cert] {what}"));
+        }
+    }
+}
+
+/// The setup steps the customer's state shows done, for the parts the lab box has.
+fn steps(report: &CustomerReport, s: &BoxSettings, missing: &mut Vec<String>) -> Vec<Step> {
+    let Some(state) = &report.state else {
+        if report.bundle {
+            missing.push(
+                "the customer's state: `lab replay` runs doctor before anything is published, forwarded or issued"
+                    .into(),
+            );
+        }
+        return vec![];
+    };
+    let set = |p: &str| state.pointer(p).is_some_and(|v| !v.is_null());
+    let mut out = vec![];
+    if s.ddns && (set("/ddns/ipv4/address") || set("/ddns/ipv6/address")) {
+        out.push(Step::DdnsUpdate);
+    }
+    let mapped = state
+        .pointer("/ports/mappings")
+        .and_then(Value::as_array)
+        .is_some_and(|m| !m.is_empty());
+    if s.forward.is_some() && mapped {
+        out.push(Step::PortsAdd);
+    }
+    if s.cert.is_some() && set("/cert/current") {
+        out.push(Step::CertIssue);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replay: doctor in the lab box beside the report's
+
+/// One check whose outcome differs between the report and the lab.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckDiff {
+    pub id: String,
+    /// Its status in the report (None: not there).
+    pub report: Option<Status>,
+    pub lab: Option<Status>,
+    pub report_summary: Option<String>,
+    pub lab_summary: Option<String>,
+}
+
+/// The lab's verdict beside the report's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// Both verdicts name the same check as the root cause (or both have none).
+    pub same_root_cause: bool,
+    pub report: Verdict,
+    pub lab: Verdict,
+    /// Checks whose status differs, or that only one side ran.
+    pub differences: Vec<CheckDiff>,
+}
+
+pub fn compare(report: &DoctorReport, lab: &DoctorReport) -> Comparison {
+    let mut differences = vec![];
+    let find = |d: &DoctorReport, id: &str| d.checks.iter().find(|c| c.id == id).cloned();
+    let mut ids: Vec<&str> = lab.checks.iter().map(|c| c.id.as_str()).collect();
+    for c in &report.checks {
+        if !ids.contains(&c.id.as_str()) {
+            ids.push(&c.id);
+        }
+    }
+    for id in ids {
+        let (a, b) = (find(report, id), find(lab, id));
+        if a.as_ref().map(|c| c.status) != b.as_ref().map(|c| c.status) {
+            differences.push(CheckDiff {
+                id: id.to_string(),
+                report: a.as_ref().map(|c| c.status),
+                lab: b.as_ref().map(|c| c.status),
+                report_summary: a.map(|c| c.summary),
+                lab_summary: b.map(|c| c.summary),
+            });
+        }
+    }
+    Comparison {
+        same_root_cause: report.verdict.cause == lab.verdict.cause,
+        report: report.verdict.clone(),
+        lab: lab.verdict.clone(),
+        differences,
+    }
+}
+
+/// What a lab built from a report keeps for `lab replay` (`from-report.json` in its run dir).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stored {
+    /// The report file as given.
+    pub file: String,
+    pub scenario: Scenario,
+    /// The report's doctor results.
+    pub doctor: Option<DoctorReport>,
+    pub steps: Vec<Step>,
+}
+
+impl Stored {
+    pub fn new(file: &str, report: &CustomerReport, plan: &Rebuild) -> Stored {
+        Stored {
+            file: file.to_string(),
+            scenario: plan.scenario,
+            doctor: report.doctor.clone(),
+            steps: plan.steps.clone(),
+        }
+    }
+}
+
+/// One setup step as run in the lab box.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRun {
+    pub step: Step,
+    pub exit_code: i32,
+    /// The end of its error output when it failed (as the customer's may have).
+    pub error: Option<String>,
+}
+
+/// `lab replay`: the steps (once per lab), doctor in the box, and the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Replay {
+    pub lab: String,
+    pub scenario: Scenario,
+    pub report_file: String,
+    /// Setup steps run now (empty when an earlier replay ran them).
+    pub steps: Vec<StepRun>,
+    /// None when the report had no doctor results.
+    pub comparison: Option<Comparison>,
+    pub lab_doctor: DoctorReport,
+}
+
+const PREPARED: &str = "from-report.prepared";
+
+/// Run doctor in the box of lab `name`, built by `lab up --from-report`, and set its verdict
+/// beside the report's.
+pub fn replay(name: &str) -> Result<Replay> {
+    let run = lab::RunDir::for_name(name);
+    let path = run.path(lab::FROM_REPORT_FILE);
+    let info = lab::status(name)?;
+    let text = std::fs::read(&path).map_err(|_| {
+        Error::usage(format!("lab `{name}` was not built from a report")).hint(format!(
+            "build one with `direkt lab down --name {name}` and `direkt lab up --name {name} --from-report FILE`"
+        ))
+    })?;
+    let stored: Stored = serde_json::from_slice(&text)
+        .map_err(|e| Error::failed(format!("reading {}: {e}", path.display())))?;
+    let mut steps = vec![];
+    if !run.path(PREPARED).exists() {
+        for step in &stored.steps {
+            steps.push(run_step(name, *step)?);
+        }
+        crate::fsutil::write_atomic(&run.path(PREPARED), b"", 0o644)?;
+    }
+    let out = in_box(name, &["doctor", "--json"])?;
+    let origin = format!("doctor in lab `{name}`");
+    let lab_doctor = DoctorReport::from_json_text(&String::from_utf8_lossy(&out.stdout), &origin)
+        .map_err(|_| {
+        Error::failed(format!(
+            "doctor in lab `{name}` gave no results (exit {}): {}",
+            out.status.code().unwrap_or(-1),
+            tail(&out.stderr)
+        ))
+    })?;
+    Ok(Replay {
+        lab: name.to_string(),
+        scenario: info.scenario.parse().unwrap_or(stored.scenario),
+        report_file: stored.file,
+        steps,
+        comparison: stored.doctor.as_ref().map(|d| compare(d, &lab_doctor)),
+        lab_doctor,
+    })
+}
+
+fn in_box(name: &str, args: &[&str]) -> Result<std::process::Output> {
+    let argv: Vec<String> = std::iter::once("direkt")
+        .chain(args.iter().copied())
+        .map(String::from)
+        .collect();
+    let mut cmd = lab::command_in(name, lab::Role::Box, &argv)?;
+    cmd.output()
+        .map_err(|e| Error::failed(format!("cannot run direkt in lab `{name}`: {e}")))
+}
+
+fn run_step(name: &str, step: Step) -> Result<StepRun> {
+    let out = in_box(name, step.args())?;
+    let code = out.status.code().unwrap_or(-1);
+    Ok(StepRun {
+        step,
+        exit_code: code,
+        error: (code != 0).then(|| tail(&out.stderr)),
+    })
+}
+
+fn tail(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(2)..].join(" / ")
+}
