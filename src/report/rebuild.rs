@@ -829,3 +829,363 @@ fn tail(bytes: &[u8]) -> String {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     lines[lines.len().saturating_sub(2)..].join(" / ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::addr;
+    use crate::net::nat::NatClass;
+    use serde_json::json;
+
+    const MINIUPNPD: &str = "Debian/12 UPnP/1.1 MiniUPnPd/2.3.1";
+
+    fn doctor(checks: Vec<CheckResult>) -> DoctorReport {
+        DoctorReport {
+            version: 1,
+            name: Some("nas.customer.example".into()),
+            started_at: String::new(),
+            elapsed_ms: 0,
+            deadline_ms: 5000,
+            verdict: crate::doctor::verdict::choose(&checks),
+            checks,
+        }
+    }
+
+    /// What doctor sees in `sc`, derived from what the scenario builds (its upstream NAT,
+    /// port-mapping service, blocked port and IPv6), the way the checks judge it.
+    fn facts_of(sc: Scenario) -> Vec<CheckResult> {
+        let wan: IpAddr = sc
+            .upstream()
+            .map_or(addr::ROUTER_WAN, |u| u.router_wan)
+            .parse()
+            .unwrap();
+        let public: IpAddr = sc
+            .upstream()
+            .map_or(addr::ROUTER_WAN, |u| u.wan)
+            .parse()
+            .unwrap();
+        let mut offered = vec![];
+        if let Some(pm) = sc.port_mapping() {
+            if pm.upnp {
+                let m = if pm.igd_v1_only {
+                    Method::UpnpIgd1
+                } else {
+                    Method::UpnpIgd2
+                };
+                offered.push(m.to_string());
+            }
+            offered.extend([Method::Pcp.to_string(), Method::NatPmp.to_string()]);
+        }
+        let found = if offered.is_empty() {
+            CheckResult::fail("gateway.found", "no port-mapping service on the router")
+        } else {
+            CheckResult::pass("gateway.found", "router found").detail("upnp_server", MINIUPNPD)
+        };
+        let class = NatClass::of(wan, Some(public));
+        let fail_if = |b: bool, id: &str| {
+            if b {
+                CheckResult::fail(id, format!("{id}: WAN {wan}, seen {public}"))
+            } else {
+                CheckResult::pass(id, "fine")
+            }
+            .detail("wan", wan)
+        };
+        let v6 = if sc.ipv6() {
+            CheckResult::pass("public.ipv6", "seen").detail("address", addr::BOX6)
+        } else {
+            CheckResult::skip("public.ipv6", "IPv6 is not in use")
+        };
+        let http = if sc.blocks_port_80() {
+            CheckResult::fail("reach.tcp.80", "blocked by the ISP").detail("isp_block", true)
+        } else {
+            CheckResult::pass("reach.tcp.80", "open")
+        };
+        vec![
+            found.detail("offered", offered.clone()),
+            fail_if(false, "gateway.wan"),
+            fail_if(class == NatClass::Cgnat, "nat.cgnat"),
+            fail_if(class == NatClass::DoubleNat, "nat.double"),
+            v6,
+            CheckResult::pass("reach.tcp.443", "open"),
+            http,
+        ]
+    }
+
+    fn customer_config(ipv6: bool) -> Value {
+        json!({
+            "name": "nas.customer.example",
+            "aliases": ["www.customer.example", "cloud.customer.example", "www.other.example", "box.customer.example"],
+            "ip": {"ipv4": true, "ipv6": ipv6, "quorum": 3, "gateway": true,
+                   "stun": ["stun.l.google.com:19302"], "probe": [], "echo": ["https://api.ipify.org"]},
+            "ddns": {"provider": "cloudflare", "zone": "customer.example", "token_file": null},
+            "ports": {"forward": ["8443:443/tcp", "80/tcp", "51820/udp"], "lease": "2h"},
+            "cert": {"ca": "letsencrypt", "challenges": ["dns-01", "http-01"], "key": "rsa2048",
+                     "reuse_key": true, "deploy_hook": "systemctl reload nginx", "webroot": null},
+            "doctor": {"deadline": "5s"},
+            "notify": null
+        })
+    }
+
+    fn bundle(checks: Vec<CheckResult>, config: Value) -> String {
+        json!({
+            "report_format": 1,
+            "versions": {"direkt": "0.1.0"},
+            "config": config,
+            "state": {"ddns": {"ipv4": {"address": "198.51.100.7"}}, "ports": {"mappings": [{"external_port": 443}]}, "cert": {"current": null}},
+            "doctor": doctor(checks),
+        })
+        .to_string()
+    }
+
+    fn plan_of(text: &str) -> Rebuild {
+        plan(&read(text, "r.json").unwrap())
+    }
+
+    fn box_config(r: &Rebuild) -> crate::config::Config {
+        let run = lab::RunDir::for_name("dk");
+        let text = lab::box_config_text(&run, r.scenario, &r.box_settings);
+        crate::config::Config::parse(&text, std::path::Path::new("/x/direkt.toml"))
+            .unwrap_or_else(|e| panic!("{e:?}\n{text}"))
+    }
+
+    #[test]
+    fn every_scenario_is_chosen_from_the_facts_doctor_records_in_it() {
+        for sc in Scenario::ALL {
+            let r = plan_of(&bundle(facts_of(sc), customer_config(sc.ipv6())));
+            assert_eq!(r.scenario, sc, "{r:#?}");
+            assert!(
+                r.why.last().unwrap().ends_with(&format!("scenario {sc}")),
+                "{r:#?}"
+            );
+            // One condition each: nothing else was seen.
+            assert!(
+                !r.not_reproduced.iter().any(|l| l.starts_with("also")),
+                "{r:#?}"
+            );
+            assert_eq!(box_config(&r).ip.ipv6, sc.ipv6(), "{sc}");
+            // A bare doctor document gives the same scenario, with less carried over.
+            let bare = serde_json::to_string(&doctor(facts_of(sc))).unwrap();
+            let b = plan_of(&bare);
+            assert_eq!(b.scenario, sc);
+            assert!(b.carried.is_empty());
+            assert!(
+                b.missing.iter().any(|m| m.contains("bare doctor document")),
+                "{b:#?}"
+            );
+            assert_eq!(b.box_settings, BoxSettings::default());
+            box_config(&b);
+        }
+    }
+
+    #[test]
+    fn the_root_cause_wins_and_the_other_conditions_are_listed() {
+        let mut checks = facts_of(Scenario::Cgnat);
+        let igdv1 = facts_of(Scenario::Igdv1);
+        checks[0] = igdv1[0].clone();
+        checks.push(CheckResult::pass("public.ipv6", "seen").detail("address", "2001:db8::1"));
+        checks.retain(|c| c.id != "public.ipv6" || c.status == Status::Pass);
+        let r = plan_of(&bundle(checks, customer_config(false)));
+        assert_eq!(r.scenario, Scenario::Cgnat);
+        assert!(
+            r.why[0].starts_with("router WAN 100.64.0.2 in the report"),
+            "{r:#?}"
+        );
+        let nr = r.not_reproduced.join("\n");
+        // CGNAT with IPv6 of its own is DS-Lite, said once, not as a second scenario.
+        assert!(nr.contains("DS-Lite") && nr.contains("2001:db8::1"), "{nr}");
+        assert!(!nr.contains("scenario dual-stack"), "{nr}");
+        assert!(
+            nr.contains("UPnP IGDv1 only") && nr.contains("scenario igdv1"),
+            "{nr}"
+        );
+    }
+
+    #[test]
+    fn ds_lite_by_its_b4_address_and_a_fritzbox_are_named() {
+        let checks = vec![
+            CheckResult::pass("gateway.found", "found")
+                .detail("offered", vec!["UPnP IGDv2"])
+                .detail("upnp_device", "FRITZ!Box 7590")
+                .detail(
+                    "upnp_server",
+                    "FRITZ!Box 7590 UPnP/1.0 AVM FRITZ!Box 7590 154.07.57",
+                ),
+            CheckResult::pass("gateway.wan", "wan").detail("wan", "192.0.0.2"),
+            CheckResult::fail("nat.cgnat", "behind CGNAT").detail("wan", "192.0.0.2"),
+            CheckResult::skip("public.ipv6", "not in use"),
+        ];
+        let r = plan_of(&serde_json::to_string(&doctor(checks)).unwrap());
+        assert_eq!(r.scenario, Scenario::Cgnat);
+        let nr = r.not_reproduced.join("\n");
+        assert!(nr.contains("DS-Lite"), "{nr}");
+        assert!(
+            nr.contains("FRITZ!Box 7590") && nr.contains("per-device permission"),
+            "{nr}"
+        );
+        // Another router model than miniupnpd is named too; miniupnpd itself is not.
+        let other = vec![
+            CheckResult::pass("gateway.found", "found")
+                .detail("offered", vec!["UPnP IGDv2"])
+                .detail("upnp_server", "Linux UPnP/1.0 Zyxel/1.0"),
+        ];
+        let r = plan_of(&serde_json::to_string(&doctor(other)).unwrap());
+        assert!(
+            r.not_reproduced.iter().any(|l| l.contains("Zyxel")),
+            "{r:#?}"
+        );
+        let r = plan_of(&serde_json::to_string(&doctor(facts_of(Scenario::Direct))).unwrap());
+        assert!(
+            !r.not_reproduced.iter().any(|l| l.contains("router")),
+            "{r:#?}"
+        );
+    }
+
+    #[test]
+    fn the_customers_config_is_mapped_into_the_lab() {
+        let r = plan_of(&bundle(facts_of(Scenario::Cgnat), customer_config(true)));
+        let c = box_config(&r);
+        assert_eq!(c.name.as_str(), lab::BOX_NAME);
+        let aliases: Vec<&str> = c.aliases.iter().map(|a| a.as_str()).collect();
+        assert_eq!(
+            aliases,
+            [
+                "www.example.test",
+                "cloud.example.test",
+                "alias3.example.test",
+                "alias4.example.test"
+            ]
+        );
+        let ports: Vec<String> = c
+            .ports
+            .as_ref()
+            .unwrap()
+            .forward
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(ports, ["8443:443/tcp", "80/tcp", "51820/udp"]);
+        assert_eq!(c.ports.unwrap().lease.to_string(), "2h");
+        let cert = c.cert.unwrap();
+        assert_eq!(
+            cert.challenges,
+            [ChallengeKind::Dns01, ChallengeKind::Http01]
+        );
+        assert_eq!(cert.key, KeyType::Rsa2048);
+        assert!(cert.reuse_key && cert.deploy_hook.is_none());
+        assert!(cert.ca.as_str().contains(addr::PEBBLE));
+        assert_eq!(c.ddns.unwrap().provider.to_string(), "rfc2136");
+        assert_eq!(c.ip.quorum, 2);
+        // The customer's IPv6 cannot be had in cgnat: off, and said.
+        assert!(!c.ip.ipv6);
+        let said = |v: &[String], s: &str| v.iter().any(|l| l.contains(s));
+        assert!(
+            said(&r.replaced, "DNS provider cloudflare -> the lab's Knot"),
+            "{r:#?}"
+        );
+        assert!(
+            said(&r.replaced, "CA letsencrypt -> the lab's Pebble"),
+            "{r:#?}"
+        );
+        assert!(
+            said(&r.replaced, "name nas.customer.example -> box.example.test"),
+            "{r:#?}"
+        );
+        for s in [
+            "cloudflare's own behaviour",
+            "CA letsencrypt",
+            "deploy hook",
+            "IPv6",
+            "quorum",
+        ] {
+            assert!(said(&r.not_reproduced, s), "{s}: {r:#?}");
+        }
+        assert_eq!(r.steps, [Step::DdnsUpdate, Step::PortsAdd]);
+        // No config section means none in the lab box either.
+        let mut bare = customer_config(false);
+        bare["ports"] = Value::Null;
+        bare["cert"] = Value::Null;
+        let r = plan_of(&bundle(facts_of(Scenario::Direct), bare));
+        let c = box_config(&r);
+        assert!(c.ports.is_none() && c.cert.is_none());
+        assert_eq!(r.steps, [Step::DdnsUpdate]);
+    }
+
+    #[test]
+    fn a_report_of_an_older_direkt_still_works_and_says_what_is_missing() {
+        let old = json!({
+            "config": {"name": "nas.customer.example", "ports": {"forward": [443]}},
+            "doctor": {
+                "verdict": {"status": "fail", "summary": "Behind CGNAT"},
+                "checks": [
+                    {"id": "nat.cgnat", "status": "fail", "summary": "behind CGNAT: router WAN 100.64.1.9"},
+                    {"id": "gateway.found", "status": "pass", "summary": "router found"},
+                    {"id": "some.future.check", "status": "pass", "summary": "?"}
+                ]
+            }
+        });
+        let r = plan_of(&old.to_string());
+        assert_eq!(r.scenario, Scenario::Cgnat);
+        let missing = r.missing.join("\n");
+        for s in [
+            "report format",
+            "direkt version",
+            "port-mapping protocols",
+            "public.ipv6",
+            "config.aliases",
+            "config.cert",
+            "customer's state",
+        ] {
+            assert!(missing.contains(s), "{s}: {missing}");
+        }
+        assert_eq!(box_config(&r).ports.unwrap().forward.len(), 1);
+        // A report made with --no-doctor: the lab's default scenario, said why.
+        let r =
+            plan_of(&json!({"report_format": 1, "doctor": {"skipped": "--no-doctor"}}).to_string());
+        assert_eq!(r.scenario, Scenario::Direct);
+        assert!(
+            r.missing.iter().any(|m| m.contains("--no-doctor")),
+            "{r:#?}"
+        );
+    }
+
+    #[test]
+    fn bad_input_is_a_usage_error_naming_the_file_and_the_position() {
+        let e = read(
+            "{\n  \"doctor\": {\n    \"checks\": [,]\n",
+            "/tmp/cust.json",
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let m = e.to_string();
+        assert!(
+            m.contains("/tmp/cust.json") && m.contains("line 3, column 16"),
+            "{m}"
+        );
+        for not_a_report in ["[1, 2]", "{\"hello\": 1}"] {
+            let e = read(not_a_report, "x.json").unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{not_a_report}");
+            assert!(e.to_string().contains("x.json"), "{e}");
+        }
+        let e = read("{\"doctor\": {\"checks\": 3}}", "y.json").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn the_comparison_names_the_root_causes_and_the_checks_that_differ() {
+        let report = doctor(facts_of(Scenario::Cgnat));
+        let same = compare(&report, &report.clone());
+        assert!(same.same_root_cause && same.differences.is_empty());
+        let mut lab_checks = facts_of(Scenario::Cgnat);
+        lab_checks.push(CheckResult::fail("cert.disk", "no certificate"));
+        lab_checks.retain(|c| c.id != "reach.tcp.443");
+        let c = compare(&report, &doctor(lab_checks));
+        assert!(c.same_root_cause, "{c:#?}");
+        let ids: Vec<&str> = c.differences.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["cert.disk", "reach.tcp.443"]);
+        assert_eq!(c.differences[0].report, None);
+        assert_eq!(c.differences[1].lab, None);
+        let c = compare(&report, &doctor(facts_of(Scenario::NoPortmap)));
+        assert!(!c.same_root_cause);
+        assert_eq!(c.lab.cause.as_deref(), Some("gateway.found"));
+    }
+}
