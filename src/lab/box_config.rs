@@ -136,8 +136,15 @@ pub fn box_config_text(run: &RunDir, sc: Scenario, s: &BoxSettings) -> String {
         ));
     }
     if let Some(forward) = &s.forward {
-        let list: Vec<String> = forward.iter().map(|p| p.to_string()).collect();
-        t.push_str(&format!("\n[ports]\nforward = [{}]\n", quoted(&list)));
+        // `443` for a plain TCP port (as the lab always wrote it), else `"8443:443/tcp"`.
+        let list: Vec<String> = forward
+            .iter()
+            .map(|p| match p.protocol {
+                crate::config::Protocol::Tcp if p.external == p.internal => p.external.to_string(),
+                _ => format!("\"{p}\""),
+            })
+            .collect();
+        t.push_str(&format!("\n[ports]\nforward = [{}]\n", list.join(", ")));
         if let Some(lease) = s.lease {
             t.push_str(&format!("lease = \"{lease}\"\n"));
         }
