@@ -50,9 +50,39 @@ fn round_trip(scenario: &str) {
         "{scenario}: {:#}",
         report["doctor"]["verdict"]
     );
+    // Doctor records the router's own name for itself where UPnP answers, so the rebuild can
+    // tell a router model the lab does not emulate.
+    let found = report["doctor"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "gateway.found")
+        .unwrap();
+    let upnp = !["no-upnp", "no-portmap"].contains(&scenario);
+    assert_eq!(
+        found["details"]["upnp_server"]
+            .as_str()
+            .is_some_and(|s| s.contains("MiniUPnPd")),
+        upnp,
+        "{found:#}"
+    );
     let (lab, replay) = rebuild(&file);
     let info = lab.info_at_start();
     assert_eq!(info["scenario"], scenario, "{:#}", info["from_report"]);
+    // Made by this direkt in the lab: nothing is missing, nothing left unreproduced but the
+    // conditions the scenario itself stands for.
+    assert_eq!(
+        info["from_report"]["missing"],
+        serde_json::json!([]),
+        "{:#}",
+        info["from_report"]
+    );
+    assert_eq!(
+        info["from_report"]["not_reproduced"],
+        serde_json::json!([]),
+        "{:#}",
+        info["from_report"]
+    );
     let from = &info["from_report"];
     assert_eq!(from["file"], file.to_str().unwrap());
     let why = from["why"][0].as_str().unwrap();
