@@ -150,19 +150,8 @@ fn read_report(file: &Path) -> Result<(Rebuild, (lab::FromReport, Vec<u8>))> {
     })?;
     let report = rebuild::read(&text, &origin)?;
     let plan = rebuild::plan(&report);
-    let stored = rebuild::Stored::new(&origin, &report, &plan);
-    let doc = serde_json::to_vec_pretty(&stored).expect("plain data");
-    let remember = lab::FromReport {
-        file: origin,
-        stored: PathBuf::new(),
-        why: plan.why.clone(),
-        carried: plan.carried.clone(),
-        replaced: plan.replaced.clone(),
-        not_reproduced: plan.not_reproduced.clone(),
-        missing: plan.missing.clone(),
-        steps: plan.steps.iter().map(|s| s.what().to_string()).collect(),
-    };
-    Ok((plan, (remember, doc)))
+    let remember = plan.remember(&origin, &report);
+    Ok((plan, remember))
 }
 
 fn up(a: &UpArgs, p: &Printer) -> Result<ExitCode> {

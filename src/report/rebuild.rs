@@ -233,7 +233,7 @@ impl Facts {
     fn of(d: &DoctorReport) -> Facts {
         let mut f = Facts::default();
         if let Some(c) = check(d, CheckId::NatCgnat).filter(|c| c.status == Status::Fail) {
-            f.cgnat = Some(c.summary.clone());
+            f.cgnat = Some(cgnat_evidence(c));
         }
         f.double_nat = check(d, CheckId::NatDouble).is_some_and(|c| c.status == Status::Fail);
         f.wan = [CheckId::GatewayWan, CheckId::NatCgnat, CheckId::NatDouble]
@@ -299,10 +299,7 @@ impl Facts {
         let wan = self.wan.map(|w| w.to_string());
         let wan = wan.as_deref().unwrap_or("(not reported)");
         if let Some(why) = &self.cgnat {
-            c.push((
-                Scenario::Cgnat,
-                format!("router WAN {wan} in the report ({why})"),
-            ));
+            c.push((Scenario::Cgnat, why.clone()));
         }
         if self.double_nat {
             c.push((
@@ -351,6 +348,26 @@ impl Facts {
     fn ds_lite(&self) -> bool {
         let b4 = matches!(self.wan, Some(IpAddr::V4(v4)) if v4.octets()[..3] == [192, 0, 0] && v4.octets()[3] < 8);
         self.cgnat.is_some() && (b4 || self.ipv6.is_some())
+    }
+}
+
+/// nat.cgnat's evidence in a few words: the two addresses, or the box's own CGNAT address.
+fn cgnat_evidence(c: &CheckResult) -> String {
+    match (
+        c.detail_str("wan"),
+        c.detail_str("public"),
+        c.detail_str("local"),
+    ) {
+        (Some(wan), Some(public), _) => {
+            format!("router WAN {wan} in the report, but the internet sees {public} (nat.cgnat)")
+        }
+        (Some(wan), None, _) => {
+            format!("router WAN {wan} in the report is a carrier-grade NAT address (nat.cgnat)")
+        }
+        (None, _, Some(local)) => format!(
+            "the box's own address {local} in the report is a carrier-grade NAT address (nat.cgnat)"
+        ),
+        _ => format!("nat.cgnat in the report: {}", c.summary),
     }
 }
 
@@ -729,14 +746,29 @@ pub struct Stored {
     pub steps: Vec<Step>,
 }
 
-impl Stored {
-    pub fn new(file: &str, report: &CustomerReport, plan: &Rebuild) -> Stored {
-        Stored {
+impl Rebuild {
+    /// What the lab remembers of `report` (read from `file`): the summary `lab status` shows,
+    /// and the document `lab replay` reads.
+    pub fn remember(&self, file: &str, report: &CustomerReport) -> (lab::FromReport, Vec<u8>) {
+        let stored = Stored {
             file: file.to_string(),
-            scenario: plan.scenario,
+            scenario: self.scenario,
             doctor: report.doctor.clone(),
-            steps: plan.steps.clone(),
-        }
+            steps: self.steps.clone(),
+        };
+        let summary = lab::FromReport {
+            file: file.to_string(),
+            // Set by the lab to where it keeps the document.
+            stored: Default::default(),
+            why: self.why.clone(),
+            carried: self.carried.clone(),
+            replaced: self.replaced.clone(),
+            not_reproduced: self.not_reproduced.clone(),
+            missing: self.missing.clone(),
+            steps: self.steps.iter().map(|s| s.what().to_string()).collect(),
+        };
+        let doc = serde_json::to_vec_pretty(&stored).expect("plain data");
+        (summary, doc)
     }
 }
 
@@ -889,6 +921,7 @@ mod tests {
                 CheckResult::pass(id, "fine")
             }
             .detail("wan", wan)
+            .detail("public", public)
         };
         let v6 = if sc.ipv6() {
             CheckResult::pass("public.ipv6", "seen").detail("address", addr::BOX6)
@@ -987,7 +1020,9 @@ mod tests {
         let r = plan_of(&bundle(checks, customer_config(false)));
         assert_eq!(r.scenario, Scenario::Cgnat);
         assert!(
-            r.why[0].starts_with("router WAN 100.64.0.2 in the report"),
+            r.why[0].starts_with(
+                "router WAN 100.64.0.2 in the report, but the internet sees 203.0.113.100"
+            ),
             "{r:#?}"
         );
         let nr = r.not_reproduced.join("\n");
