@@ -397,10 +397,11 @@ fn choose_scenario(f: &Facts, have_doctor: bool, r: &mut Rebuild) {
         if have_doctor {
             let wan = f
                 .wan
-                .map(|w| format!("router WAN {w} is the public address, "))
+                .map(|w| format!("router WAN {w} in the report is the public address; "))
                 .unwrap_or_default();
             r.why.push(format!(
-                "{wan}no carrier NAT, no double NAT, port mapping with UPnP IGDv2, port 80 open and no IPv6 in the report: scenario direct"
+                "{wan}no carrier or double NAT, no missing port mapping, no blocked port 80 and \
+                 no IPv6 in the report: scenario direct"
             ));
         }
         return;
