@@ -202,6 +202,9 @@ _direkt() {
             direkt__subcmd__help__subcmd__lab,loopback)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__loopback"
                 ;;
+            direkt__subcmd__help__subcmd__lab,replay)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__replay"
+                ;;
             direkt__subcmd__help__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__scenarios"
                 ;;
@@ -250,6 +253,9 @@ _direkt() {
             direkt__subcmd__lab,loopback)
                 cmd="direkt__subcmd__lab__subcmd__loopback"
                 ;;
+            direkt__subcmd__lab,replay)
+                cmd="direkt__subcmd__lab__subcmd__replay"
+                ;;
             direkt__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__scenarios"
                 ;;
@@ -273,6 +279,9 @@ _direkt() {
                 ;;
             direkt__subcmd__lab__subcmd__help,loopback)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__loopback"
+                ;;
+            direkt__subcmd__lab__subcmd__help,replay)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__replay"
                 ;;
             direkt__subcmd__lab__subcmd__help,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__scenarios"
@@ -1156,7 +1165,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab)
-            opts="up down exec status scenarios demo loopback"
+            opts="up down exec status scenarios replay demo loopback"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1212,6 +1221,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab__subcmd__loopback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1478,7 +1501,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios demo loopback help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios replay demo loopback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1602,7 +1625,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help)
-            opts="up down exec status scenarios demo loopback help"
+            opts="up down exec status scenarios replay demo loopback help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1672,6 +1695,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help__subcmd__loopback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1761,6 +1798,36 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__lab__subcmd__replay)
+            opts="-v -q -h -V --name --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__lab__subcmd__scenarios)
             opts="-v -q -h -V --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1818,7 +1885,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__up)
-            opts="-v -q -h -V --name --scenario --pebble-nonce-reject --install --json --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --name --scenario --from-report --pebble-nonce-reject --install --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1830,6 +1897,10 @@ _direkt() {
                     ;;
                 --scenario)
                     COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    return 0
+                    ;;
+                --from-report)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pebble-nonce-reject)

@@ -440,6 +440,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand replay 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -447,6 +448,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;lab;up'= {
             cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
             cand --scenario 'Network condition to build'
+            cand --from-report 'Rebuild a customer''s network and setup from their `direkt report` (or `doctor --json`): the scenario and the box config come from it'
             cand --pebble-nonce-reject 'Percentage of nonces Pebble rejects with badNonce (clients must retry)'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
@@ -520,6 +522,21 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;lab;replay'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON: `same_root_cause`, both verdicts, `differences`, the steps run and the lab''s full doctor results'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'direkt;lab;demo'= {
             cand --name 'Lab name (prefix of its namespaces)'
             cand --scenario 'Network condition to run the demo in'
@@ -557,6 +574,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand replay 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -570,6 +588,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;lab;help;status'= {
         }
         &'direkt;lab;help;scenarios'= {
+        }
+        &'direkt;lab;help;replay'= {
         }
         &'direkt;lab;help;demo'= {
         }
@@ -824,6 +844,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand exec 'Run a command inside the lab (default: in the box, with the lab''s resolver)'
             cand status 'Show every address, URL and file of a running lab'
             cand scenarios 'List the scenarios `lab up --scenario` knows'
+            cand replay 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
         }
@@ -836,6 +857,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;lab;status'= {
         }
         &'direkt;help;lab;scenarios'= {
+        }
+        &'direkt;help;lab;replay'= {
         }
         &'direkt;help;lab;demo'= {
         }

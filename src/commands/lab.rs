@@ -1,12 +1,14 @@
 //! `direkt lab ...`: build, inspect, use and tear down the namespace lab (see `crate::lab`).
 
 use std::os::unix::process::CommandExt;
-use std::process::{Command, ExitCode};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::error::{Error, Result};
-use crate::lab::{self, LabInfo, Role, Scenario, UpOptions, netns, packages};
+use crate::lab::{self, LabInfo, Role, Scenario, UpOptions, packages};
 use crate::output::{Printer, Style};
+use crate::report::rebuild::{self, Rebuild, Replay};
 
 #[derive(Debug, clap::Args)]
 pub struct LabArgs {
@@ -26,6 +28,9 @@ pub enum LabCommand {
     Status(StatusArgs),
     /// List the scenarios `lab up --scenario` knows
     Scenarios(ScenariosArgs),
+    /// Run doctor in the box of a lab built with `lab up --from-report` and set its verdict
+    /// beside the report's: same root cause or not, and the checks that differ
+    Replay(ReplayArgs),
     /// The whole job in one command: lab up, unattended setup in the box, doctor, the
     /// certificate, lab down
     Demo(crate::commands::lab_demo::DemoArgs),
@@ -59,6 +64,10 @@ pub struct UpArgs {
     /// Network condition to build
     #[arg(long, value_enum, default_value_t = Scenario::Direct, value_name = "NAME")]
     pub scenario: Scenario,
+    /// Rebuild a customer's network and setup from their `direkt report` (or `doctor --json`):
+    /// the scenario and the box config come from it
+    #[arg(long, value_name = "FILE", conflicts_with = "scenario")]
+    pub from_report: Option<PathBuf>,
     /// Percentage of nonces Pebble rejects with badNonce (clients must retry)
     #[arg(long, default_value_t = 0, value_name = "PCT", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub pebble_nonce_reject: u8,
@@ -103,6 +112,16 @@ pub struct StatusArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub name: NameArg,
+    /// Print JSON: `same_root_cause`, both verdicts, `differences`, the steps run and the
+    /// lab's full doctor results
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ScenariosArgs {
     /// Print JSON
     #[arg(long)]
@@ -116,13 +135,28 @@ pub async fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
         LabCommand::Exec(a) => exec(a),
         LabCommand::Status(a) => status(a, p),
         LabCommand::Scenarios(a) => scenarios(a, p),
+        LabCommand::Replay(a) => replay(a, p),
         LabCommand::Demo(a) => crate::commands::lab_demo::run(a, p),
         LabCommand::Loopback(a) => lab::loopback::run(a.wan, &a.lan_if).map(|()| ExitCode::SUCCESS),
     }
 }
 
+/// The customer's report, read and planned before anything is created.
+fn read_report(file: &Path) -> Result<(Rebuild, (lab::FromReport, Vec<u8>))> {
+    let origin = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Error::usage(format!("cannot read {origin}: {e}"))
+            .hint("pass a file written by `direkt report` (or `direkt doctor --json`)")
+    })?;
+    let report = rebuild::read(&text, &origin)?;
+    let plan = rebuild::plan(&report);
+    let remember = plan.remember(&origin, &report);
+    Ok((plan, remember))
+}
+
 fn up(a: &UpArgs, p: &Printer) -> Result<ExitCode> {
     lab::validate_name(&a.name.name)?;
+    let from = a.from_report.as_deref().map(read_report).transpose()?;
     lab::preflight()?;
     let required = packages::missing(packages::REQUIRED);
     let clients = packages::missing(packages::CLIENTS);
@@ -144,10 +178,16 @@ fn up(a: &UpArgs, p: &Printer) -> Result<ExitCode> {
         return Err(packages::missing_error(&still));
     }
     let start = Instant::now();
+    let (scenario, box_settings, from_report) = match from {
+        Some((plan, remember)) => (plan.scenario, plan.box_settings, Some(remember)),
+        None => (a.scenario, lab::BoxSettings::default(), None),
+    };
     let info = lab::up(&UpOptions {
         name: a.name.name.clone(),
-        scenario: a.scenario,
+        scenario,
         nonce_reject: a.pebble_nonce_reject,
+        box_settings,
+        from_report,
     })?;
     p.status(&format!(
         "lab {} ({}) is up in {:.2} s",
@@ -187,42 +227,13 @@ fn down(a: &DownArgs, p: &Printer) -> Result<ExitCode> {
 }
 
 fn exec(a: &ExecArgs) -> Result<ExitCode> {
-    let name = &a.name.name;
-    lab::validate_name(name)?;
+    lab::validate_name(&a.name.name)?;
     lab::preflight()?;
-    let ns = lab::ns_name(name, a.host);
-    if !netns::exists(&ns) {
-        let why = if netns::exists(&lab::ns_name(name, Role::Inet)) {
-            format!(
-                "lab `{name}` has no {} namespace in this scenario",
-                a.host.name()
-            )
-        } else {
-            format!("no lab named `{name}` is up")
-        };
-        return Err(Error::usage(why).hint(format!(
-            "see `direkt lab status --name {name}`, or start one with `direkt lab up --name {name}`"
-        )));
-    }
-    let program = if a.cmd[0] == "direkt" {
-        std::env::current_exe()?.into_os_string()
-    } else {
-        a.cmd[0].clone().into()
-    };
-    let mut cmd = Command::new("ip");
-    cmd.args(["netns", "exec", &ns])
-        .arg(program)
-        .args(&a.cmd[1..]);
-    let box_config = lab::RunDir::for_name(name).path("box/direkt.toml");
-    if a.host == Role::Box && box_config.exists() {
-        // Inside the box, a bare `direkt ...` uses the lab's box config, never the host's.
-        cmd.env("DIREKT_CONFIG", &box_config)
-            .env_remove("DIREKT_STATE_DIR");
-    }
-    cmd.env("DIREKT_LAB_NAME", name);
+    let mut cmd = lab::command_in(&a.name.name, a.host, &a.cmd)?;
     let err = cmd.exec();
     Err(Error::failed(format!(
-        "cannot run `ip netns exec {ns}`: {err}"
+        "cannot run `ip netns exec {}`: {err}",
+        lab::ns_name(&a.name.name, a.host)
     )))
 }
 
@@ -377,5 +388,132 @@ pub fn render(i: &LabInfo, p: &Printer) -> String {
         })
         .collect();
     o.push(format!("{} {}", b("Daemons:"), daemons.join("; ")));
+    if let Some(f) = &i.from_report {
+        o.extend(render_from_report(f, &i.name, p));
+    }
+    o.join("\n")
+}
+
+/// What a lab built from a report took over, replaced and could not reproduce.
+fn render_from_report(f: &lab::FromReport, name: &str, p: &Printer) -> Vec<String> {
+    let mut o = vec![format!(
+        "{} {}",
+        p.paint(Style::Bold, "Built from report:"),
+        f.file
+    )];
+    for (title, lines) in [
+        ("why", &f.why),
+        ("carried over", &f.carried),
+        ("replaced by the lab's", &f.replaced),
+        ("could not reproduce", &f.not_reproduced),
+        ("missing from the report", &f.missing),
+    ] {
+        if !lines.is_empty() {
+            o.push(format!("  {title}:"));
+            o.extend(lines.iter().map(|l| format!("    - {l}")));
+        }
+    }
+    let steps = if f.steps.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (first, as the customer's state shows done: {})",
+            f.steps.join(", ")
+        )
+    };
+    o.push(format!("  compare: direkt lab replay --name {name}{steps}"));
+    o
+}
+
+fn replay(a: &ReplayArgs, p: &Printer) -> Result<ExitCode> {
+    lab::validate_name(&a.name.name)?;
+    lab::preflight()?;
+    let r = rebuild::replay(&a.name.name)?;
+    if a.json {
+        p.json(&r);
+    } else {
+        p.data(&render_replay(&r, p));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verdict_line(v: &crate::doctor::Verdict) -> String {
+    format!(
+        "{} {} [{}]",
+        v.status.symbol(),
+        v.summary,
+        v.cause.as_deref().unwrap_or("no failing check")
+    )
+}
+
+/// The lab's verdict beside the report's, and the checks that differ.
+fn render_replay(r: &Replay, p: &Printer) -> String {
+    let b = |s: &str| p.paint(Style::Bold, s);
+    let mut o = vec![format!(
+        "{} lab {} (scenario {}), built from {}",
+        b("Replay:"),
+        r.lab,
+        r.scenario,
+        r.report_file
+    )];
+    for s in &r.steps {
+        let how = match &s.error {
+            None => "done".to_string(),
+            Some(e) => format!("exit {}: {e}", s.exit_code),
+        };
+        o.push(format!("  ran `direkt {}`: {how}", s.step.args().join(" ")));
+    }
+    let Some(c) = &r.comparison else {
+        o.push(format!(
+            "{} {}",
+            b("Lab:"),
+            verdict_line(&r.lab_doctor.verdict)
+        ));
+        o.push("The report has no doctor results to compare with.".into());
+        return o.join("\n");
+    };
+    o.push(format!("{}  {}", b("Report:"), verdict_line(&c.report)));
+    o.push(format!("{}     {}", b("Lab:"), verdict_line(&c.lab)));
+    o.push(if c.same_root_cause {
+        format!(
+            "{} {}",
+            b("Same root cause:"),
+            c.lab
+                .cause
+                .as_deref()
+                .unwrap_or("none (no check failed or warned)")
+        )
+    } else {
+        format!(
+            "{} the report names {}, the lab {}",
+            b("Different root cause:"),
+            c.report.cause.as_deref().unwrap_or("none"),
+            c.lab.cause.as_deref().unwrap_or("none")
+        )
+    });
+    if c.differences.is_empty() {
+        o.push("Every check ended the same.".into());
+    } else {
+        o.push(format!(
+            "{} ({}):",
+            b("Checks that differ"),
+            c.differences.len()
+        ));
+        let st = |s: Option<crate::doctor::Status>| {
+            s.map_or("-".to_string(), |s| format!("{s:?}").to_lowercase())
+        };
+        for d in &c.differences {
+            o.push(format!(
+                "  {:<22} report {:<5} lab {:<5} {}",
+                d.id,
+                st(d.report),
+                st(d.lab),
+                d.lab_summary
+                    .as_deref()
+                    .or(d.report_summary.as_deref())
+                    .unwrap_or("")
+            ));
+        }
+    }
     o.join("\n")
 }

@@ -41,6 +41,8 @@ pub fn run(a: &DemoArgs, p: &Printer) -> Result<ExitCode> {
         name: a.name.clone(),
         scenario: a.scenario,
         nonce_reject: 0,
+        box_settings: lab::BoxSettings::default(),
+        from_report: None,
     })?;
     p.status(&format!(
         "      router {} (NAT, UPnP/NAT-PMP/PCP), box {}, DNS {} (zone {}), ACME CA {}: up in {:.1} s",

@@ -113,7 +113,11 @@ pub async fn found(ctx: &Ctx<'_>) -> CheckResult {
             ),
         )
     };
+    // The router's own description of itself, so support can tell which model it is.
+    let upnp = v.discovery.as_ref().and_then(|d| d.upnp.as_ref());
     r.detail("gateway", v.address)
+        .detail("upnp_device", upnp.and_then(|u| u.friendly_name.as_deref()))
+        .detail("upnp_server", upnp.and_then(|u| u.server.as_deref()))
         .detail("offered", &v.offered)
         .detail("chosen", &v.protocol)
         .detail("not_found", &v.failures)

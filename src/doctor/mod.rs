@@ -183,6 +183,11 @@ impl DoctorReport {
             Some(d) if d.get("checks").is_some() => d.clone(),
             _ => value,
         };
+        Self::from_value(doc, origin)
+    }
+
+    /// Read doctor's JSON (`doctor --json`, or the `doctor` part of a report).
+    pub fn from_value(doc: Value, origin: &str) -> Result<DoctorReport> {
         if doc.get("checks").is_none() {
             return Err(Error::usage(format!(
                 "{origin} holds no doctor results (no `checks`, no `doctor.checks`)"

@@ -284,7 +284,8 @@ pub fn pebble_config(run: &RunDir) -> String {
 }
 
 /// The zone file: SOA, NS and the lab's service names. `box` itself is left to direkt.
-pub fn zone_file(ipv6: bool) -> String {
+/// The lab zone; each alias label is a CNAME to the box.
+pub fn zone_file(ipv6: bool, aliases: &[&str]) -> String {
     let mut z = String::from(
         "$ORIGIN example.test.\n$TTL 60\n\
          @ SOA ns1 hostmaster 1 3600 600 86400 60\n\
@@ -305,10 +306,21 @@ pub fn zone_file(ipv6: bool) -> String {
         let _ = writeln!(z, "probe AAAA {}", addr::PROBE6);
         let _ = writeln!(z, "whoami AAAA {}", addr::PROBE6);
     }
+    for a in aliases {
+        let _ = writeln!(z, "{a} CNAME box");
+    }
     z
 }
 
-pub fn knot_config(run: &RunDir, tsig_secret: &str, ipv6: bool) -> String {
+/// The owner names the box's TSIG key may update: the box, its ACME challenge name, and the
+/// challenge name of each alias.
+pub fn updatable_labels(aliases: &[&str]) -> Vec<String> {
+    let mut out = vec!["box".to_string(), "_acme-challenge.box".to_string()];
+    out.extend(aliases.iter().map(|a| format!("_acme-challenge.{a}")));
+    out
+}
+
+pub fn knot_config(run: &RunDir, tsig_secret: &str, ipv6: bool, aliases: &[&str]) -> String {
     let k = |p: &str| run.path(&format!("knot/{p}")).display().to_string();
     let mut listen = format!("{}@53", addr::DNS);
     if ipv6 {
@@ -345,7 +357,7 @@ acl:
     update-type: [A, AAAA, TXT]
     update-owner: name
     update-owner-match: equal
-    update-owner-name: [box, _acme-challenge.box]
+    update-owner-name: [{owners}]
 
 template:
   - id: default
@@ -365,6 +377,7 @@ zone:
         zones = k("zones"),
         key = super::TSIG_KEY_NAME,
         zone = super::ZONE,
+        owners = updatable_labels(aliases).join(", "),
     )
 }
 

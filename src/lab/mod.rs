@@ -14,6 +14,7 @@
 //! Everything a lab generates lives in `/run/direkt-lab/<p>/`; `lab.json` there is what
 //! `direkt lab status --json` prints.
 
+pub mod box_config;
 pub mod daemons;
 pub mod loopback;
 pub mod netns;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Context, Error, Result};
 use crate::fsutil::write_atomic;
 
+pub use box_config::{BoxCert, BoxSettings, box_config_text};
 pub use scenario::Scenario;
 
 /// Parent of every lab's run directory.
@@ -166,6 +168,30 @@ pub struct LabInfo {
     /// Probe server URLs (address echo at `GET /v1/ip`).
     pub probe: Vec<String>,
     pub daemons: Vec<DaemonInfo>,
+    /// The customer report the lab was built from (`lab up --from-report`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_report: Option<FromReport>,
+}
+
+/// What a lab built from a customer's report remembers of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FromReport {
+    /// The report file as it was given.
+    pub file: String,
+    /// The lab's copy of what `lab replay` needs (in the run directory).
+    pub stored: PathBuf,
+    /// Why the scenario was chosen.
+    pub why: Vec<String>,
+    /// The customer's settings the box config takes over.
+    pub carried: Vec<String>,
+    /// What the lab puts in place of the customer's (name, DNS provider, CA).
+    pub replaced: Vec<String>,
+    /// What of the customer's network and setup the lab does not reproduce.
+    pub not_reproduced: Vec<String>,
+    /// Facts the report lacks.
+    pub missing: Vec<String>,
+    /// What `lab replay` does in the box before doctor runs.
+    pub steps: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -281,7 +307,15 @@ pub struct UpOptions {
     pub name: String,
     pub scenario: Scenario,
     pub nonce_reject: u8,
+    /// The box's config choices.
+    pub box_settings: BoxSettings,
+    /// Built from a customer's report: what to remember, and the document to keep (written to
+    /// `FromReport::stored`).
+    pub from_report: Option<(FromReport, Vec<u8>)>,
 }
+
+/// Where a lab keeps the customer report it was built from.
+pub const FROM_REPORT_FILE: &str = "from-report.json";
 
 /// Build the lab. On any failure everything already created is torn down again.
 pub fn up(opts: &UpOptions) -> Result<LabInfo> {
@@ -339,6 +373,7 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     crate::fsutil::create_dir(&run.path("box/state"), 0o700)?;
 
     // Files first: they cost nothing and the daemons need them at once.
+    let aliases = opts.box_settings.alias_labels();
     let tsig_secret = {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>())
@@ -350,12 +385,12 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     )?;
     write_atomic(
         &run.path("knot/knot.conf"),
-        daemons::knot_config(run, &tsig_secret, sc.ipv6()).as_bytes(),
+        daemons::knot_config(run, &tsig_secret, sc.ipv6(), &aliases).as_bytes(),
         0o600,
     )?;
     write_atomic(
         &run.path(&format!("knot/zones/{ZONE}.zone")),
-        daemons::zone_file(sc.ipv6()).as_bytes(),
+        daemons::zone_file(sc.ipv6(), &aliases).as_bytes(),
         0o644,
     )?;
     daemons::write_pebble_tls(run)?;
@@ -374,7 +409,14 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
         )?;
     }
     let box_config = run.path("box/direkt.toml");
-    write_atomic(&box_config, box_config_text(run, sc).as_bytes(), 0o644)?;
+    write_atomic(
+        &box_config,
+        box_config_text(run, sc, &opts.box_settings).as_bytes(),
+        0o644,
+    )?;
+    if let Some((_, doc)) = &opts.from_report {
+        write_atomic(&run.path(FROM_REPORT_FILE), doc, 0o644)?;
+    }
     write_atomic(
         &run.path("box/secrets.toml"),
         format!("[ddns]\ntsig_secret = \"{tsig_secret}\"\n").as_bytes(),
@@ -392,62 +434,6 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     let json = serde_json::to_vec_pretty(&info).expect("plain data");
     write_atomic(&run.path("lab.json"), &json, 0o644)?;
     Ok(info)
-}
-
-/// The config `direkt` uses inside the box (schema of src/config.rs).
-pub fn box_config_text(run: &RunDir, sc: Scenario) -> String {
-    let mut probe = vec![format!("http://{}", addr::PROBE)];
-    let mut prefixes = vec!["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"];
-    let mut v6 = String::new();
-    if sc.ipv6() {
-        probe.push(format!("http://[{}]", addr::PROBE6));
-        prefixes.push("2001:db8::/32");
-        v6 = "ipv6 = true\nipv6_interface = \"eth0\"\n".into();
-    }
-    let list = |v: &[String]| {
-        v.iter()
-            .map(|s| format!("\"{s}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let prefixes: Vec<String> = prefixes.iter().map(|s| s.to_string()).collect();
-    format!(
-        "# Written by `direkt lab up` (lab scenario {sc}). Use it inside the lab:\n\
-         #   direkt lab exec -- direkt --config {config} status\n\
-         name = \"{BOX_NAME}\"\n\
-         state_dir = \"{state}\"\n\
-         \n\
-         [ip]\n\
-         {v6}\
-         stun = [\"{stun}:3478\"]\n\
-         probe = [{probe}]\n\
-         echo = []\n\
-         # documentation prefixes count as public inside the lab only\n\
-         public_prefixes = [{prefixes}]\n\
-         \n\
-         [ddns]\n\
-         provider = \"rfc2136\"\n\
-         server = \"{dns}:53\"\n\
-         zone = \"{ZONE}\"\n\
-         key_name = \"{TSIG_KEY_NAME}\"\n\
-         \n\
-         [ports]\n\
-         forward = [443, 80]\n\
-         \n\
-         [cert]\n\
-         ca = \"https://{pebble}:14000/dir\"\n\
-         ca_bundle = \"{ca}\"\n\
-         accept_tos = true\n\
-         email = \"admin@{ZONE}\"\n",
-        config = run.path("box/direkt.toml").display(),
-        state = run.path("box/state").display(),
-        stun = addr::STUN1,
-        probe = list(&probe),
-        prefixes = list(&prefixes),
-        dns = addr::DNS,
-        pebble = addr::PEBBLE,
-        ca = run.path("ca.pem").display(),
-    )
 }
 
 /// Start every daemon at once, then wait for each (concurrently, each from inside its own
@@ -748,11 +734,18 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
             tsig_key_name: TSIG_KEY_NAME.into(),
             tsig_algorithm: TSIG_ALGORITHM.into(),
             tsig_secret_file: run.path("tsig.key"),
-            updatable: vec![BOX_NAME.into(), format!("_acme-challenge.{BOX_NAME}")],
+            updatable: daemons::updatable_labels(&opts.box_settings.alias_labels())
+                .iter()
+                .map(|l| format!("{l}.{ZONE}"))
+                .collect(),
         },
         stun,
         probe,
         daemons,
+        from_report: opts.from_report.as_ref().map(|(f, _)| FromReport {
+            stored: run.path(FROM_REPORT_FILE),
+            ..f.clone()
+        }),
     }
 }
 
@@ -807,6 +800,45 @@ pub fn status(name: &str) -> Result<LabInfo> {
         d.running = Some(netns::alive(d.pid as i32));
     }
     Ok(info)
+}
+
+/// `ip netns exec <ns> CMD...` for namespace `role` of lab `name` (the lab's resolver comes
+/// with it); `direkt` as the program is this binary, and in the box it uses the lab's box
+/// config. Fails (exit 2) when that namespace does not exist.
+pub fn command_in(name: &str, role: Role, argv: &[String]) -> Result<std::process::Command> {
+    validate_name(name)?;
+    let ns = ns_name(name, role);
+    if !netns::exists(&ns) {
+        let why = if netns::exists(&ns_name(name, Role::Inet)) {
+            format!(
+                "lab `{name}` has no {} namespace in this scenario",
+                role.name()
+            )
+        } else {
+            format!("no lab named `{name}` is up")
+        };
+        return Err(Error::usage(why).hint(format!(
+            "see `direkt lab status --name {name}`, or start one with `direkt lab up --name {name}`"
+        )));
+    }
+    let Some((first, rest)) = argv.split_first() else {
+        return Err(Error::usage("no command given"));
+    };
+    let program: OsString = if first == "direkt" {
+        std::env::current_exe()?.into_os_string()
+    } else {
+        first.into()
+    };
+    let mut cmd = std::process::Command::new("ip");
+    cmd.args(["netns", "exec", &ns]).arg(program).args(rest);
+    let box_config = RunDir::for_name(name).path("box/direkt.toml");
+    if role == Role::Box && box_config.exists() {
+        // Inside the box, a bare `direkt ...` uses the lab's box config, never the host's.
+        cmd.env("DIREKT_CONFIG", &box_config)
+            .env_remove("DIREKT_STATE_DIR");
+    }
+    cmd.env("DIREKT_LAB_NAME", name);
+    Ok(cmd)
 }
 
 /// What `lab down` removed.
@@ -926,19 +958,5 @@ mod tests {
         });
         let pids = netns::pids_in(&[me.unwrap()]);
         assert!(pids.contains(&(std::process::id() as i32)));
-    }
-
-    #[test]
-    fn box_config_passes_direkt_validation() {
-        for sc in Scenario::ALL {
-            let run = RunDir::for_name("dk");
-            let text = box_config_text(&run, sc);
-            let c = crate::config::Config::parse(&text, Path::new("/x/direkt.toml"))
-                .unwrap_or_else(|e| panic!("{sc}: {e:?}\n{text}"));
-            assert_eq!(c.name.as_str(), BOX_NAME);
-            assert_eq!(c.ip.ipv6, sc.ipv6());
-            assert!(c.ip.echo.is_empty());
-            assert_eq!(c.state_dir.unwrap(), run.path("box/state"));
-        }
     }
 }

@@ -49,6 +49,22 @@ impl std::fmt::Display for Method {
     }
 }
 
+impl std::str::FromStr for Method {
+    type Err = String;
+    /// The spelling of [`Display`](std::fmt::Display) (doctor's `offered`, saved reports).
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        [
+            Method::UpnpIgd2,
+            Method::UpnpIgd1,
+            Method::Pcp,
+            Method::NatPmp,
+        ]
+        .into_iter()
+        .find(|m| m.to_string() == s)
+        .ok_or_else(|| format!("unknown port-mapping protocol `{s}`"))
+    }
+}
+
 impl Method {
     pub fn is_upnp(self) -> bool {
         matches!(self, Method::UpnpIgd2 | Method::UpnpIgd1)

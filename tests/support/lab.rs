@@ -20,7 +20,8 @@
 //!   build runs as root with those programs on PATH, and always under `CI`; without it the
 //!   attribute above lists the test as `ignored, <reason>`. A test that runs and still lacks
 //!   root fails in `Lab::up` (nothing is skipped silently).
-//! - `Lab::builder("direct").nonce_reject(30).up()` for options.
+//! - `Lab::builder("direct").nonce_reject(30).up()` for options;
+//!   `Lab::from_report(path).up()` rebuilds a customer's report (`lab up --from-report`).
 //! - `lab.info()` is `direkt lab status --json` (addresses, URLs, files, daemon pids);
 //!   the path helpers (`config()`, `ca_bundle()`, `pebble_root()`, `tsig_secret()`, ...) read it.
 //! - Labs left by a test process that was killed (no Drop) are torn down by the next test run.
@@ -44,6 +45,7 @@ pub struct Lab {
 pub struct LabBuilder {
     scenario: String,
     nonce_reject: u8,
+    from_report: Option<PathBuf>,
 }
 
 impl LabBuilder {
@@ -75,11 +77,14 @@ impl LabBuilder {
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
         let nonce = self.nonce_reject.to_string();
+        let mut cmd = clean_cmd();
+        cmd.args(["lab", "up", "--json", "--name", &name]);
+        match &self.from_report {
+            Some(file) => cmd.arg("--from-report").arg(file),
+            None => cmd.args(["--scenario", &self.scenario]),
+        };
         let run = Run::from(
-            clean_cmd()
-                .args(["lab", "up", "--json", "--name", &name, "--scenario"])
-                .arg(&self.scenario)
-                .args(["--pebble-nonce-reject", &nonce])
+            cmd.args(["--pebble-nonce-reject", &nonce])
                 .output()
                 .expect("run direkt lab up"),
         );
@@ -87,8 +92,14 @@ impl LabBuilder {
             // up cleans after itself, but make sure before failing the test.
             let _ = clean_cmd().args(["lab", "down", "--name", &name]).output();
             panic!(
-                "direkt lab up --scenario {} failed ({}):\n{}\n{}",
-                self.scenario, run.code, run.stdout, run.stderr
+                "direkt lab up {} failed ({}):\n{}\n{}",
+                match &self.from_report {
+                    Some(f) => format!("--from-report {}", f.display()),
+                    None => format!("--scenario {}", self.scenario),
+                },
+                run.code,
+                run.stdout,
+                run.stderr
             );
         }
         Lab {
@@ -103,6 +114,16 @@ impl Lab {
         LabBuilder {
             scenario: scenario.to_string(),
             nonce_reject: 0,
+            from_report: None,
+        }
+    }
+
+    /// A lab rebuilt from a customer's report: `lab up --from-report FILE`.
+    pub fn from_report(file: &std::path::Path) -> LabBuilder {
+        LabBuilder {
+            scenario: String::new(),
+            nonce_reject: 0,
+            from_report: Some(file.to_path_buf()),
         }
     }
 

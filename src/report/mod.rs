@@ -3,6 +3,10 @@
 //! tree; passwords in URLs and PEM private keys are cut out of every string; and finally every
 //! known secret value (secrets file, `*_file`, environment) is replaced wherever it appears in
 //! the finished text.
+//!
+//! `rebuild`: a report rebuilt in the lab (`lab up --from-report`, `lab replay`).
+
+pub(crate) mod rebuild;
 
 use serde_json::Value;
 
