@@ -169,17 +169,30 @@ pub async fn run(
     now: i64,
 ) -> RenewReport {
     let shared = Arc::new(Mutex::new(std::mem::take(state)));
-    let one = |part| run_shared(part, settings, lock, &shared, opts, now);
+    let one = |part| run_shared(part, settings, lock, &shared, opts, now, None);
     // An order needs the name published and the ports forwarded (the CA resolves the name and
     // connects to it), so a certificate that may be due comes after both; one that surely is
     // not (a local decision from the stored certificate) runs beside them.
     let cert_idle = crate::acme::surely_not_due(settings, &lock_shared(&shared), opts.force, now);
+    // Surely not due and not latched: that decision is the part's whole outcome (the part
+    // would read and parse the same certificate again to reach it).
+    let cert_known =
+        (cert_idle && lock_shared(&shared).cert.latch.is_none()).then_some(Outcome::NothingDue);
     let (dns, ports, cert) = if cert_idle {
-        // The certificate part is local, synchronous work (read and parse the certificate,
-        // write the state): let the others' first requests reach the kernel before it runs.
+        // The certificate part is local, synchronous work: let the others' first requests
+        // reach the kernel before it runs.
         let cert = async {
             tokio::task::yield_now().await;
-            one(RenewPart::Cert).await
+            run_shared(
+                RenewPart::Cert,
+                settings,
+                lock,
+                &shared,
+                opts,
+                now,
+                cert_known,
+            )
+            .await
         };
         tokio::join!(one(RenewPart::Dns), one(RenewPart::Ports), cert)
     } else {
@@ -286,14 +299,16 @@ async fn run_shared(
     shared: &Arc<Mutex<State>>,
     opts: RunOptions,
     now: i64,
+    known: Option<Outcome>,
 ) -> (PartReport, Option<Notice>) {
     if !part.is_configured(settings) {
         return (PartReport::new(part, "not-configured", vec![]), None);
     }
     let mut mine = lock_shared(shared).clone();
-    let outcome = match lock.merging(shared.clone(), part.section()) {
-        Ok(part_lock) => parts::renew(part, settings, &part_lock, &mut mine, opts).await,
-        Err(e) => Outcome::Failed(e),
+    let outcome = match (known, lock.merging(shared.clone(), part.section())) {
+        (Some(outcome), _) => outcome,
+        (None, Ok(part_lock)) => parts::renew(part, settings, &part_lock, &mut mine, opts).await,
+        (None, Err(e)) => Outcome::Failed(e),
     };
     let mut state = lock_shared(shared);
     (part.section())(&mut state, &mine);
