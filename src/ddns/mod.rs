@@ -40,6 +40,7 @@ providers! {
     cloudflare,
     desec,
     duckdns,
+    exec,
 }
 
 pub use registry::{ProviderId, Spec};
