@@ -8,8 +8,15 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::fake::FakeSources;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use support::fake::{FakeHttp, FakeSources, Req, Resp};
 use support::{Env, Run, chmod};
+
+const TOKEN: &str = "tok-Sekr1t-7c6b5a49";
+
+type Shared<T> = Arc<Mutex<T>>;
 
 fn secrets(env: &Env, key: &str, value: &str) {
     let p = env.path("secrets.toml");
@@ -58,6 +65,108 @@ fn swap_sources(env: &Env, sources: &FakeSources) {
         sources.ip_section(),
         &text[end..]
     ));
+}
+
+/// A config for an API provider at `server`, with `keys` under `[ddns]` and the token `TOKEN`.
+fn api_env(sources: &FakeSources, provider: &str, server: &str, keys: &str, name: &str) -> Env {
+    let env = Env::new();
+    env.write_config(&format!(
+        "name = \"{name}\"\n{}\n[ddns]\nprovider = \"{provider}\"\nserver = \"{server}\"\n{keys}",
+        sources.ip_section()
+    ));
+    secrets(&env, "token", TOKEN);
+    env
+}
+
+/// The same config without address sources (for library calls).
+fn library_env(provider: &str, server: &str, keys: &str, name: &str) -> Env {
+    let env = Env::new();
+    env.write_config(&format!(
+        "name = \"{name}\"\n[ddns]\nprovider = \"{provider}\"\nserver = \"{server}\"\n{keys}"
+    ));
+    secrets(&env, "token", TOKEN);
+    env
+}
+
+/// A fake API: its state as JSON, and an answer that replaces every answer while set.
+struct Fake {
+    http: FakeHttp,
+    store: Shared<Value>,
+    fail: Shared<Option<Resp>>,
+}
+
+impl Fake {
+    fn start(initial: Value, handler: fn(&Req, &mut Value) -> Resp) -> Fake {
+        let store = Arc::new(Mutex::new(initial));
+        let fail = Arc::new(Mutex::new(None::<Resp>));
+        let (s, f) = (store.clone(), fail.clone());
+        let http = FakeHttp::start(move |r: &Req| {
+            if let Some(resp) = f.lock().unwrap().clone() {
+                return resp;
+            }
+            handler(r, &mut s.lock().unwrap())
+        });
+        Fake { http, store, fail }
+    }
+
+    fn get(&self, key: &str) -> Value {
+        self.store.lock().unwrap()[key].clone()
+    }
+
+    fn methods(&self) -> Vec<String> {
+        self.http.all().iter().map(|r| r.method.clone()).collect()
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Each documented error answer, from a fresh state: direkt's exit code, latch or backoff, the
+/// provider's words in the message, a Retry-After honoured, and never the token.
+fn error_classes(env: &Env, fake: &Fake, cases: &[(Resp, i32, &str)]) {
+    for (resp, code, needle) in cases {
+        let _ = std::fs::remove_dir_all(env.state_dir());
+        *fake.fail.lock().unwrap() = Some(resp.clone());
+        let r = env.run(&["ddns", "update", "-vv"]);
+        assert_eq!(r.code, *code, "HTTP {}: {}", resp.status, r.stderr);
+        r.lacks(TOKEN).stderr_has(needle).stderr_has("hint:");
+        assert_eq!(latched(env), *code == 4, "HTTP {}", resp.status);
+        assert_eq!(backing_off(env), *code == 1, "HTTP {}", resp.status);
+        let asked = resp
+            .headers
+            .iter()
+            .find(|(k, _)| k == "Retry-After")
+            .map(|(_, v)| v.parse::<i64>().unwrap());
+        if let Some(secs) = asked {
+            let until = state(env)["ddns"]["backoff"]["until"].as_i64().unwrap();
+            assert!(until >= now() + secs - 5, "Retry-After {secs} not honoured");
+        }
+    }
+    *fake.fail.lock().unwrap() = None;
+    let _ = std::fs::remove_dir_all(env.state_dir());
+}
+
+/// A wrong token: refused (exit 4), latched (the next run sends nothing), never printed.
+fn refused_token(env: &Env, fake: &Fake, needle: &str) {
+    let _ = std::fs::remove_dir_all(env.state_dir());
+    secrets(env, "token", "wrong-Sekr1t-token");
+    let before = fake.http.count();
+    env.run(&["ddns", "update", "-vv"])
+        .code(4)
+        .stderr_has(needle)
+        .lacks("wrong-Sekr1t-token");
+    assert!(latched(env));
+    let sent = fake.http.count();
+    assert!(sent > before);
+    env.run(&["ddns", "update", "-vv"])
+        .code(4)
+        .lacks("wrong-Sekr1t-token");
+    assert_eq!(fake.http.count(), sent, "a request while latched");
+    secrets(env, "token", TOKEN);
 }
 
 fn latched(env: &Env) -> bool {
@@ -310,4 +419,234 @@ fn exec_bad_input_is_a_usage_error_naming_the_key() {
     std::fs::remove_file(env.path("secrets.toml")).unwrap();
     exec_update(&env, &[]).code(0);
     assert!(!script.last().iter().any(|l| l.starts_with("DIREKT_SECRET")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// dynv6
+
+/// A fake of dynv6's REST API v2 from its OpenAPI document (https://dynv6.github.io/api-spec/,
+/// github.com/dynv6/api-spec): `GET /zones/by-name/{name}`, `PATCH /zones/{id}`,
+/// `GET|POST /zones/{id}/records`, `PATCH|DELETE /zones/{id}/records/{recordID}` (204), Bearer
+/// token, errors as `ErrorResponse` `{"error": {"name", "message", "fields"}}`.
+fn dynv6() -> Fake {
+    Fake::start(
+        json!({"zone": {"id": 4711, "name": "example.dynv6.net", "ipv4address": "", "ipv6prefix": ""},
+               "records": [], "next": 1}),
+        |r, st| {
+            let err = |status: u16, name: &str, message: &str| {
+                Resp::json(status, json!({"error": {"name": name, "message": message}}))
+            };
+            if r.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+                return err(401, "Unauthorized", "invalid or missing token");
+            }
+            let base = "/api/v2/zones/4711";
+            let path = r.path().to_string();
+            match (r.method.as_str(), path.as_str()) {
+                ("GET", "/api/v2/zones/by-name/example.dynv6.net") => {
+                    Resp::json(200, st["zone"].clone())
+                }
+                ("GET", p) if p.starts_with("/api/v2/zones/by-name/") => {
+                    err(404, "NotFound", "zone not found")
+                }
+                ("PATCH", p) if p == base => {
+                    for (k, v) in r.json().as_object().unwrap() {
+                        st["zone"][k] = v.clone();
+                    }
+                    Resp::json(200, st["zone"].clone())
+                }
+                ("GET", p) if p == format!("{base}/records") => {
+                    Resp::json(200, st["records"].clone())
+                }
+                ("POST", p) if p == format!("{base}/records") => {
+                    let mut x = r.json();
+                    let t = x["type"].as_str().unwrap_or("");
+                    if !["A", "AAAA", "CNAME", "MX", "SPF", "TXT"].contains(&t)
+                        || x["name"].is_null()
+                        || x["data"].is_null()
+                    {
+                        return Resp::json(
+                            422,
+                            json!({"error": {"name": "ValidationError", "message": "validation failed",
+                                             "fields": [{"name": "type", "message": "is invalid"}]}}),
+                        );
+                    }
+                    x["id"] = st["next"].clone();
+                    x["zoneID"] = json!(4711);
+                    st["next"] = json!(st["next"].as_i64().unwrap() + 1);
+                    st["records"].as_array_mut().unwrap().push(x.clone());
+                    Resp::json(200, x)
+                }
+                (m, p) if p.starts_with(&format!("{base}/records/")) => {
+                    let id: i64 = p.rsplit('/').next().unwrap().parse().unwrap();
+                    let recs = st["records"].as_array_mut().unwrap();
+                    let Some(i) = recs.iter().position(|x| x["id"] == id) else {
+                        return err(404, "NotFound", "record not found");
+                    };
+                    match m {
+                        "DELETE" => {
+                            recs.remove(i);
+                            Resp::text(204, "")
+                        }
+                        "PATCH" => {
+                            for (k, v) in r.json().as_object().unwrap() {
+                                recs[i][k] = v.clone();
+                            }
+                            Resp::json(200, recs[i].clone())
+                        }
+                        _ => Resp::json(200, recs[i].clone()),
+                    }
+                }
+                _ => err(404, "NotFound", "not found"),
+            }
+        },
+    )
+}
+
+fn of_type(records: &Value, name: &str, t: &str) -> Vec<Value> {
+    records
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["name"] == name && x["type"] == t)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn dynv6_creates_changes_and_leaves_unchanged_records_alone() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = dynv6();
+    // Another family's record that must survive.
+    fake.store.lock().unwrap()["records"] =
+        json!([{"id": 900, "name": "box", "type": "AAAA", "data": "2001:db8::1"}]);
+    let env = api_env(
+        &sources,
+        "dynv6",
+        &format!("{}/api/v2", fake.http.url()),
+        "zone = \"example.dynv6.net\"\n",
+        "box.example.dynv6.net",
+    );
+    env.run(&["ddns", "update", "-vv"]).code(0).lacks(TOKEN);
+    let post = fake.http.last();
+    assert_eq!(post.method, "POST");
+    assert_eq!(post.path(), "/api/v2/zones/4711/records");
+    assert_eq!(
+        post.json(),
+        json!({"name": "box", "type": "A", "data": "203.0.113.2"})
+    );
+    assert_eq!(
+        post.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    // Unchanged: nothing sent.
+    let n = fake.http.count();
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(fake.http.count(), n);
+    // A stray second A record, and a new address: the first is patched, the stray deleted.
+    fake.store.lock().unwrap()["records"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": 901, "name": "box", "type": "A", "data": "198.51.100.9"}));
+    drop(sources);
+    let sources = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    swap_sources(&env, &sources);
+    env.run(&["ddns", "update"]).code(0);
+    let recs = fake.get("records");
+    let a = of_type(&recs, "box", "A");
+    assert_eq!(a.len(), 1, "{recs}");
+    assert_eq!(a[0]["data"], "203.0.113.7");
+    assert_eq!(of_type(&recs, "box", "AAAA")[0]["data"], "2001:db8::1");
+    assert!(fake.methods().contains(&"PATCH".to_string()));
+    assert!(fake.methods().contains(&"DELETE".to_string()));
+}
+
+#[test]
+fn dynv6_the_zone_name_itself_is_the_zone_address() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = dynv6();
+    let env = api_env(
+        &sources,
+        "dynv6",
+        &format!("{}/api/v2", fake.http.url()),
+        "zone = \"example.dynv6.net\"\n",
+        "example.dynv6.net",
+    );
+    env.run(&["ddns", "update"]).code(0);
+    let req = fake.http.last();
+    assert_eq!(
+        (req.method.as_str(), req.path()),
+        ("PATCH", "/api/v2/zones/4711")
+    );
+    assert_eq!(req.json(), json!({"ipv4address": "203.0.113.2"}));
+    assert_eq!(fake.get("zone")["ipv4address"], "203.0.113.2");
+    assert_eq!(fake.get("zone")["ipv6prefix"], "");
+}
+
+#[test]
+fn dynv6_txt_verify_and_errors() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = dynv6();
+    let server = format!("{}/api/v2", fake.http.url());
+    let keys = "zone = \"example.dynv6.net\"\n";
+    let env = library_env("dynv6", &server, keys, "box.example.dynv6.net");
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.dynv6.net";
+    rt.block_on(p.set_txt(fqdn, "one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "two")).unwrap();
+    rt.block_on(p.remove_txt(fqdn, "one")).unwrap();
+    let txt = of_type(&fake.get("records"), "_acme-challenge.box", "TXT");
+    assert_eq!(txt.len(), 1);
+    assert_eq!(txt[0]["data"], "two");
+    // verify: one GET, nothing written.
+    let (n, before) = (fake.http.count(), fake.get("records"));
+    let what = rt.block_on(p.verify("box.example.dynv6.net")).unwrap();
+    assert!(what.contains("example.dynv6.net"), "{what}");
+    assert_eq!(fake.http.count(), n + 1);
+    assert_eq!(fake.http.last().method, "GET");
+    assert_eq!(fake.get("records"), before);
+    // A zone the token cannot see.
+    let other = library_env(
+        "dynv6",
+        &server,
+        "zone = \"other.dynv6.net\"\n",
+        "box.other.dynv6.net",
+    );
+    let e = rt
+        .block_on(provider(&other).verify("box.other.dynv6.net"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+
+    let env = api_env(&sources, "dynv6", &server, keys, "box.example.dynv6.net");
+    let e =
+        |s: u16, name: &str, m: &str| Resp::json(s, json!({"error": {"name": name, "message": m}}));
+    error_classes(
+        &env,
+        &fake,
+        &[
+            (e(401, "Unauthorized", "invalid token"), 4, "invalid token"),
+            (
+                e(403, "Forbidden", "token not valid for zone"),
+                4,
+                "not valid for zone",
+            ),
+            (e(404, "NotFound", "zone not found"), 4, "zone not found"),
+            (
+                Resp::json(
+                    422,
+                    json!({"error": {"name": "ValidationError", "message": "validation failed",
+                    "fields": [{"name": "data", "message": "is not a valid address"}]}}),
+                ),
+                4,
+                "data: is not a valid address",
+            ),
+            (
+                e(429, "TooManyRequests", "slow down").header("Retry-After", "7200"),
+                1,
+                "slow down",
+            ),
+            (Resp::text(503, "<html>maintenance</html>"), 1, "HTTP 503"),
+        ],
+    );
+    refused_token(&env, &fake, "invalid or missing token");
 }

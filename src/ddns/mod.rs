@@ -41,6 +41,7 @@ providers! {
     desec,
     duckdns,
     exec,
+    dynv6,
 }
 
 pub use registry::{ProviderId, Spec};
