@@ -650,3 +650,209 @@ fn dynv6_txt_verify_and_errors() {
     );
     refused_token(&env, &fake, "invalid or missing token");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Vultr
+
+/// A fake of Vultr API v2 DNS from https://www.vultr.com/api/#tag/dns: `GET /v2/domains/{d}`
+/// (`{"domain": {..}}`), `GET /v2/domains/{d}/records` (`{"records": [..], "meta": {"total",
+/// "links": {"next", "prev"}}}`, paged by cursor; this fake pages 2 records at a time whatever
+/// `per_page` says, so the cursor is followed), `POST` (201 `{"record": {..}}`), `PATCH` and
+/// `DELETE /records/{id}` (204); errors `{"error": "..", "status": N}`.
+fn vultr() -> Fake {
+    Fake::start(json!({"records": [], "next": 1}), |r, st| {
+        let err = |status: u16, m: &str| Resp::json(status, json!({"error": m, "status": status}));
+        if r.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+            return err(401, "Invalid API token.");
+        }
+        let base = "/v2/domains/example.test";
+        let path = r.path().to_string();
+        match (r.method.as_str(), path.as_str()) {
+            ("GET", p) if p == base => Resp::json(
+                200,
+                json!({"domain": {"domain": "example.test", "date_created": "2024-01-01T00:00:00+00:00", "dns_sec": "disabled"}}),
+            ),
+            ("GET", p) if p == format!("{base}/records") => {
+                assert_eq!(r.query("per_page").as_deref(), Some("500"));
+                let all = st["records"].as_array().unwrap().clone();
+                let from: usize = r
+                    .query("cursor")
+                    .map(|c| c.trim_start_matches('c').parse().unwrap())
+                    .unwrap_or(0);
+                let page: Vec<Value> = all.iter().skip(from).take(2).cloned().collect();
+                let next = if from + 2 < all.len() {
+                    format!("c{}", from + 2)
+                } else {
+                    String::new()
+                };
+                Resp::json(
+                    200,
+                    json!({"records": page, "meta": {"total": all.len(), "links": {"next": next, "prev": ""}}}),
+                )
+            }
+            ("POST", p) if p == format!("{base}/records") => {
+                let mut x = r.json();
+                if x["name"].is_null() || x["type"].is_null() || x["data"].is_null() {
+                    return err(400, "Missing name, type or data");
+                }
+                x["id"] = json!(format!("rec-{}", st["next"]));
+                x["priority"] = json!(0);
+                st["next"] = json!(st["next"].as_i64().unwrap() + 1);
+                st["records"].as_array_mut().unwrap().push(x.clone());
+                Resp::json(201, json!({"record": x}))
+            }
+            (m, p) if p.starts_with(&format!("{base}/records/")) => {
+                let id = p.rsplit('/').next().unwrap().to_string();
+                let recs = st["records"].as_array_mut().unwrap();
+                let Some(i) = recs.iter().position(|x| x["id"] == id.as_str()) else {
+                    return err(404, "Invalid record.");
+                };
+                match m {
+                    "DELETE" => {
+                        recs.remove(i);
+                        Resp::text(204, "")
+                    }
+                    "PATCH" => {
+                        for (k, v) in r.json().as_object().unwrap() {
+                            recs[i][k] = v.clone();
+                        }
+                        Resp::text(204, "")
+                    }
+                    _ => err(405, "Method not allowed"),
+                }
+            }
+            _ => err(404, "Invalid domain."),
+        }
+    })
+}
+
+#[test]
+fn vultr_creates_changes_pages_and_leaves_unchanged_records_alone() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = vultr();
+    // Other records, more than a page, incl. the other family at the same name.
+    fake.store.lock().unwrap()["records"] = json!([
+        {"id": "mx1", "type": "MX", "name": "", "data": "mail.example.test", "priority": 10, "ttl": 300},
+        {"id": "www", "type": "A", "name": "www", "data": "198.51.100.1", "priority": 0, "ttl": 300},
+        {"id": "six", "type": "AAAA", "name": "box", "data": "2001:db8::1", "priority": 0, "ttl": 300},
+    ]);
+    let server = format!("{}/v2", fake.http.url());
+    let env = api_env(
+        &sources,
+        "vultr",
+        &server,
+        "zone = \"example.test\"\nttl = 600\n",
+        "box.example.test",
+    );
+    env.run(&["ddns", "update", "-vv"]).code(0).lacks(TOKEN);
+    let post = fake.http.last();
+    assert_eq!(
+        (post.method.as_str(), post.path()),
+        ("POST", "/v2/domains/example.test/records")
+    );
+    assert_eq!(
+        post.json(),
+        json!({"name": "box", "type": "A", "data": "203.0.113.2", "ttl": 600})
+    );
+    // Both pages were read before deciding.
+    assert!(
+        fake.http
+            .all()
+            .iter()
+            .any(|r| r.query("cursor").as_deref() == Some("c2"))
+    );
+    let n = fake.http.count();
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(fake.http.count(), n, "unchanged sends nothing");
+
+    // A stray second A at the name, and a new address.
+    fake.store.lock().unwrap()["records"].as_array_mut().unwrap().push(
+        json!({"id": "stray", "type": "A", "name": "box", "data": "198.51.100.9", "priority": 0, "ttl": 300}),
+    );
+    drop(sources);
+    let sources = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    swap_sources(&env, &sources);
+    env.run(&["ddns", "update"]).code(0);
+    let recs = fake.get("records");
+    let a = of_type(&recs, "box", "A");
+    assert_eq!(a.len(), 1, "{recs}");
+    assert_eq!(a[0]["data"], "203.0.113.7");
+    assert_eq!(of_type(&recs, "box", "AAAA").len(), 1);
+    assert_eq!(of_type(&recs, "www", "A")[0]["data"], "198.51.100.1");
+    let patch = fake
+        .http
+        .all()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap();
+    assert_eq!(patch.json(), json!({"data": "203.0.113.7", "ttl": 600}));
+}
+
+#[test]
+fn vultr_txt_verify_and_errors() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = vultr();
+    let server = format!("{}/v2", fake.http.url());
+    let keys = "zone = \"example.test\"\n";
+    let env = library_env("vultr", &server, keys, "box.example.test");
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.test";
+    rt.block_on(p.set_txt(fqdn, "one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "two")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "two")).unwrap();
+    rt.block_on(p.remove_txt(fqdn, "one")).unwrap();
+    let txt = of_type(&fake.get("records"), "_acme-challenge.box", "TXT");
+    assert_eq!(txt.len(), 1);
+    assert_eq!(txt[0]["data"], "\"two\"");
+    let (n, before) = (fake.http.count(), fake.get("records"));
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains("example.test"), "{what}");
+    assert_eq!(fake.http.count(), n + 1);
+    let last = fake.http.last();
+    assert_eq!(
+        (last.method.as_str(), last.path()),
+        ("GET", "/v2/domains/example.test")
+    );
+    assert_eq!(fake.get("records"), before);
+    let other = library_env(
+        "vultr",
+        &server,
+        "zone = \"other.test\"\n",
+        "box.other.test",
+    );
+    let e = rt
+        .block_on(provider(&other).verify("box.other.test"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("Invalid domain."), "{e:?}");
+
+    let env = api_env(&sources, "vultr", &server, keys, "box.example.test");
+    let e = |s: u16, m: &str| Resp::json(s, json!({"error": m, "status": s}));
+    error_classes(
+        &env,
+        &fake,
+        &[
+            (
+                e(401, "Unauthorized IP address: 203.0.113.2"),
+                4,
+                "Unauthorized IP address",
+            ),
+            (e(403, "Forbidden"), 4, "Forbidden"),
+            (e(404, "Invalid domain."), 4, "Invalid domain."),
+            (
+                e(400, "Unable to create record: invalid data"),
+                4,
+                "invalid data",
+            ),
+            (
+                e(429, "Rate limit reached").header("Retry-After", "3600"),
+                1,
+                "Rate limit reached",
+            ),
+            (e(500, "Internal server error"), 1, "Internal server error"),
+            (Resp::text(503, "Service Unavailable"), 1, "HTTP 503"),
+        ],
+    );
+    refused_token(&env, &fake, "Invalid API token.");
+}

@@ -42,6 +42,7 @@ providers! {
     duckdns,
     exec,
     dynv6,
+    vultr,
 }
 
 pub use registry::{ProviderId, Spec};
