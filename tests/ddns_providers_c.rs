@@ -856,3 +856,236 @@ fn vultr_txt_verify_and_errors() {
     );
     refused_token(&env, &fake, "Invalid API token.");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bunny DNS
+
+/// A fake of the bunny.net DNS zone API from https://docs.bunny.net/reference/dnszonepublic_index
+/// (list: `GET /dnszone?page&perPage&search` → `{"Items": [zone with "Records"], "CurrentPage",
+/// "TotalItems", "HasMoreItems"}`; add record `PUT /dnszone/{id}/records` → 201 record; update
+/// `POST /dnszone/{id}/records/{rid}` → 204; delete `DELETE` → 204; header `AccessKey`; record
+/// types as numbers; errors `{"ErrorKey", "Field", "Message"}`, 401 for a bad key). This fake
+/// lists one zone per page, so the paging is followed.
+fn bunny() -> Fake {
+    Fake::start(
+        json!({"zones": [
+            {"Id": 1, "Domain": "aexample.test", "Records": []},
+            {"Id": 2, "Domain": "example.test", "Records": []},
+        ], "next": 100}),
+        |r, st| {
+            if r.header("accesskey") != Some(TOKEN) {
+                return Resp::text(401, "Unauthorized");
+            }
+            let bad = |m: &str| {
+                Resp::json(
+                    400,
+                    json!({"ErrorKey": "dnszone.record.invalid", "Field": "Value", "Message": m}),
+                )
+            };
+            let path = r.path().to_string();
+            match (r.method.as_str(), path.as_str()) {
+                ("GET", "/dnszone") => {
+                    let search = r.query("search").unwrap_or_default();
+                    let page: usize = r.query("page").unwrap().parse().unwrap();
+                    let hits: Vec<Value> = st["zones"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|z| z["Domain"].as_str().unwrap().contains(&search))
+                        .cloned()
+                        .collect();
+                    let item: Vec<Value> = hits.iter().skip(page - 1).take(1).cloned().collect();
+                    Resp::json(
+                        200,
+                        json!({"Items": item, "CurrentPage": page, "TotalItems": hits.len(),
+                               "HasMoreItems": page < hits.len()}),
+                    )
+                }
+                ("PUT", "/dnszone/2/records") => {
+                    let mut x = r.json();
+                    if x["Type"].as_i64().is_none() || x["Value"].as_str().is_none() {
+                        return bad("The record value is invalid.");
+                    }
+                    x["Id"] = st["next"].clone();
+                    st["next"] = json!(st["next"].as_i64().unwrap() + 1);
+                    st["zones"][1]["Records"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(x.clone());
+                    Resp::json(201, x)
+                }
+                (m, p) if p.starts_with("/dnszone/2/records/") => {
+                    let id: i64 = p.rsplit('/').next().unwrap().parse().unwrap();
+                    let recs = st["zones"][1]["Records"].as_array_mut().unwrap();
+                    let Some(i) = recs.iter().position(|x| x["Id"] == id) else {
+                        return Resp::json(
+                            404,
+                            json!({"ErrorKey": "dnszone.record.not_found", "Field": "Id", "Message": "The record was not found."}),
+                        );
+                    };
+                    match m {
+                        "DELETE" => {
+                            recs.remove(i);
+                            Resp::text(204, "")
+                        }
+                        "POST" => {
+                            for (k, v) in r.json().as_object().unwrap() {
+                                recs[i][k] = v.clone();
+                            }
+                            Resp::text(204, "")
+                        }
+                        _ => Resp::text(405, ""),
+                    }
+                }
+                _ => Resp::json(
+                    404,
+                    json!({"ErrorKey": "not_found", "Field": "", "Message": "Not found"}),
+                ),
+            }
+        },
+    )
+}
+
+fn bunny_records(fake: &Fake, name: &str, t: i64) -> Vec<Value> {
+    fake.store.lock().unwrap()["zones"][1]["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["Name"] == name && x["Type"] == t)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn bunny_creates_changes_and_leaves_unchanged_records_alone() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = bunny();
+    fake.store.lock().unwrap()["zones"][1]["Records"] =
+        json!([{"Id": 50, "Type": 1, "Name": "box", "Value": "2001:db8::1", "Ttl": 300}]);
+    let env = api_env(
+        &sources,
+        "bunny",
+        &fake.http.url(),
+        "zone = \"example.test\"\n",
+        "box.example.test",
+    );
+    env.run(&["ddns", "update", "-vv"]).code(0).lacks(TOKEN);
+    let put = fake.http.last();
+    assert_eq!(
+        (put.method.as_str(), put.path()),
+        ("PUT", "/dnszone/2/records")
+    );
+    assert_eq!(
+        put.json(),
+        json!({"Type": 0, "Name": "box", "Value": "203.0.113.2", "Ttl": 300})
+    );
+    assert_eq!(put.header("accesskey"), Some(TOKEN));
+    assert!(
+        fake.http
+            .all()
+            .iter()
+            .any(|r| r.query("page").as_deref() == Some("2"))
+    );
+    let n = fake.http.count();
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(fake.http.count(), n, "unchanged sends nothing");
+
+    fake.store.lock().unwrap()["zones"][1]["Records"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"Id": 51, "Type": 0, "Name": "box", "Value": "198.51.100.9", "Ttl": 300}));
+    drop(sources);
+    let sources = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    swap_sources(&env, &sources);
+    env.run(&["ddns", "update"]).code(0);
+    let a = bunny_records(&fake, "box", 0);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0]["Value"], "203.0.113.7");
+    assert_eq!(bunny_records(&fake, "box", 1).len(), 1);
+    let post = fake
+        .http
+        .all()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    assert_eq!(post.path(), format!("/dnszone/2/records/{}", a[0]["Id"]));
+    assert!(fake.methods().contains(&"DELETE".to_string()));
+}
+
+#[test]
+fn bunny_txt_verify_and_errors() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = bunny();
+    let keys = "zone = \"example.test\"\n";
+    let env = library_env("bunny", &fake.http.url(), keys, "box.example.test");
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.test";
+    rt.block_on(p.set_txt(fqdn, "one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "two")).unwrap();
+    rt.block_on(p.remove_txt(fqdn, "one")).unwrap();
+    let txt = bunny_records(&fake, "_acme-challenge.box", 3);
+    assert_eq!(txt.len(), 1);
+    assert_eq!(txt[0]["Value"], "two");
+    let before = fake.store.lock().unwrap().clone();
+    let n = fake.http.count();
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains("example.test"), "{what}");
+    assert!(fake.http.all()[n..].iter().all(|r| r.method == "GET"));
+    assert_eq!(*fake.store.lock().unwrap(), before);
+    let other = library_env(
+        "bunny",
+        &fake.http.url(),
+        "zone = \"other.test\"\n",
+        "box.other.test",
+    );
+    let e = rt
+        .block_on(provider(&other).verify("box.other.test"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("no DNS zone other.test"), "{e:?}");
+
+    let env = api_env(
+        &sources,
+        "bunny",
+        &fake.http.url(),
+        keys,
+        "box.example.test",
+    );
+    let e = |s: u16, key: &str, m: &str| {
+        Resp::json(s, json!({"ErrorKey": key, "Field": "Value", "Message": m}))
+    };
+    error_classes(
+        &env,
+        &fake,
+        &[
+            (Resp::text(401, "Unauthorized"), 4, "refused the API key"),
+            (e(403, "forbidden", "Access denied"), 4, "Access denied"),
+            (
+                e(
+                    400,
+                    "dnszone.record.invalid",
+                    "The record value is invalid.",
+                ),
+                4,
+                "The record value is invalid.",
+            ),
+            (
+                e(
+                    404,
+                    "dnszone.not_found",
+                    "The requested DNS zone was not found",
+                ),
+                4,
+                "was not found",
+            ),
+            (
+                e(429, "rate_limit", "Too many requests").header("Retry-After", "5400"),
+                1,
+                "Too many requests",
+            ),
+            (Resp::text(500, ""), 1, "HTTP 500"),
+        ],
+    );
+    refused_token(&env, &fake, "refused the API key");
+}

@@ -43,6 +43,7 @@ providers! {
     exec,
     dynv6,
     vultr,
+    bunny,
 }
 
 pub use registry::{ProviderId, Spec};
