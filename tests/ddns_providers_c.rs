@@ -350,17 +350,18 @@ fn exec_timeout_kills_the_program_and_the_next_run_retries() {
     let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
     let script = Script::new();
     script.exit("sleep");
-    let env = exec_env(Some(&sources), &script.path, "timeout = \"300ms\"\n");
+    let env = exec_env(Some(&sources), &script.path, "timeout = \"1s\"\n");
     let start = std::time::Instant::now();
     let r = exec_update(&env, &[]);
-    assert!(start.elapsed() < std::time::Duration::from_secs(5));
-    r.code(1).stderr_has("ran longer than 300 ms");
+    // The program sleeps 20 s; it was killed after 1 s.
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    r.code(1).stderr_has("ran longer than 1000 ms");
     assert!(!latched(&env));
     assert!(!backing_off(&env));
-    // Transient: the next run starts it again.
+    // Transient: the next run starts it again, and this time it succeeds.
     script.exit("0");
     exec_update(&env, &[]).code(0);
-    assert_eq!(script.calls().len(), 2);
+    has(&script.last(), "DIREKT_ACTION=set");
 }
 
 #[test]
@@ -1088,4 +1089,264 @@ fn bunny_txt_verify_and_errors() {
         ],
     );
     refused_token(&env, &fake, "refused the API key");
+}
+
+// ---------------------------------------------------------------------------------------------
+// ipv64
+
+/// A form body's field, decoded.
+fn form_field(r: &Req, key: &str) -> Option<String> {
+    Req {
+        method: String::new(),
+        target: format!("/?{}", r.body),
+        headers: vec![],
+        body: String::new(),
+    }
+    .query(key)
+}
+
+/// A fake of the ipv64.net API from https://ipv64.net/dyndns_updater_api and
+/// https://apidoc.ipv64.net: everything at `/api` with `Authorization: Bearer`; `GET
+/// ?get_domains` → `{"subdomains": {"<domain>": {"records": [{"record_id", "content", "ttl",
+/// "type", "praefix", ..}]}}, "info": "success", "status": "200 OK"}`; `POST` form
+/// `add_record=<domain>&praefix&type&content` → 201 `{"info": "success", "status": "201
+/// Created", "add_record": "<domain>"}` (400 "dns record already there"); `DELETE` form
+/// `del_record=..` → 202; a bad key → 401 `{"status": "401 Unauthorized", "info":
+/// "Unauthorized"}`.
+fn ipv64() -> Fake {
+    Fake::start(
+        json!({"subdomains": {"me.ipv64.net": {"updates": 0, "wildcard": 1, "domain_update_hash": "hash", "records": []},
+                              "other.home64.de": {"records": []}}, "next": 1}),
+        |r, st| {
+            if r.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+                return Resp::json(
+                    401,
+                    json!({"status": "401 Unauthorized", "info": "Unauthorized"}),
+                );
+            }
+            if r.path() != "/api" {
+                return Resp::json(404, json!({"status": "404 Not Found", "info": "error"}));
+            }
+            match r.method.as_str() {
+                "GET" if r.target.ends_with("?get_domains") => {
+                    let mut v = json!({"subdomains": st["subdomains"].clone()});
+                    v["info"] = json!("success");
+                    v["status"] = json!("200 OK");
+                    v["add_domain"] = json!("get_domains");
+                    Resp::json(200, v)
+                }
+                m @ ("POST" | "DELETE") => {
+                    assert_eq!(
+                        r.header("content-type"),
+                        Some("application/x-www-form-urlencoded")
+                    );
+                    let call = if m == "POST" {
+                        "add_record"
+                    } else {
+                        "del_record"
+                    };
+                    let domain = form_field(r, call).unwrap_or_default();
+                    let (p, t, c) = (
+                        form_field(r, "praefix").unwrap_or_default(),
+                        form_field(r, "type").unwrap_or_default(),
+                        form_field(r, "content").unwrap_or_default(),
+                    );
+                    let Some(recs) = st["subdomains"][&domain]["records"].as_array_mut() else {
+                        return Resp::json(
+                            403,
+                            json!({"info": "error", "status": "403 Forbidden", call: call}),
+                        );
+                    };
+                    let at = recs.iter().position(|x| {
+                        x["praefix"] == p.as_str()
+                            && x["type"] == t.as_str()
+                            && x["content"] == c.as_str()
+                    });
+                    match (m, at) {
+                        ("POST", Some(_)) => Resp::json(
+                            400,
+                            json!({"info": "error", "status": "400 Bad Request", "add_record": "dns record already there"}),
+                        ),
+                        ("POST", None) => {
+                            recs.push(json!({"record_id": recs.len() + 100, "content": c, "ttl": 60, "type": t, "praefix": p}));
+                            Resp::json(
+                                201,
+                                json!({"info": "success", "status": "201 Created", "add_record": domain}),
+                            )
+                        }
+                        (_, Some(i)) => {
+                            recs.remove(i);
+                            Resp::json(
+                                202,
+                                json!({"info": "success", "status": "202 Accepted", "del_record": "del_record"}),
+                            )
+                        }
+                        (_, None) => Resp::json(
+                            400,
+                            json!({"info": "error", "status": "400 Bad Request", "del_record": "dns record not found"}),
+                        ),
+                    }
+                }
+                _ => Resp::json(400, json!({"info": "error", "status": "400 Bad Request"})),
+            }
+        },
+    )
+}
+
+fn ipv64_records(fake: &Fake, praefix: &str, t: &str) -> Vec<String> {
+    fake.store.lock().unwrap()["subdomains"]["me.ipv64.net"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["praefix"] == praefix && x["type"] == t)
+        .map(|x| x["content"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn ipv64_adds_before_it_removes_and_leaves_unchanged_records_alone() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = ipv64();
+    fake.store.lock().unwrap()["subdomains"]["me.ipv64.net"]["records"] = json!([
+        {"record_id": 1, "content": "2001:db8::1", "ttl": 60, "type": "AAAA", "praefix": ""},
+        {"record_id": 2, "content": "198.51.100.9", "ttl": 60, "type": "A", "praefix": ""},
+    ]);
+    let env = api_env(
+        &sources,
+        "ipv64",
+        &fake.http.url(),
+        "zone = \"me.ipv64.net\"\n",
+        "me.ipv64.net",
+    );
+    env.run(&["ddns", "update", "-vv"]).code(0).lacks(TOKEN);
+    let calls: Vec<(String, Option<String>, Option<String>)> = fake
+        .http
+        .all()
+        .iter()
+        .map(|r| {
+            (
+                r.method.clone(),
+                form_field(r, "content"),
+                form_field(r, "type"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("GET".to_string(), None, None),
+            (
+                "POST".to_string(),
+                Some("203.0.113.2".into()),
+                Some("A".into())
+            ),
+            (
+                "DELETE".to_string(),
+                Some("198.51.100.9".into()),
+                Some("A".into())
+            ),
+        ]
+    );
+    let post = &fake.http.all()[1];
+    assert_eq!(
+        form_field(post, "add_record").as_deref(),
+        Some("me.ipv64.net")
+    );
+    assert_eq!(form_field(post, "praefix").as_deref(), Some(""));
+    assert_eq!(ipv64_records(&fake, "", "A"), ["203.0.113.2"]);
+    assert_eq!(ipv64_records(&fake, "", "AAAA"), ["2001:db8::1"]);
+    let n = fake.http.count();
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(fake.http.count(), n, "unchanged sends nothing");
+    // A new address: added, the old one removed.
+    drop(sources);
+    let sources = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    swap_sources(&env, &sources);
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(ipv64_records(&fake, "", "A"), ["203.0.113.7"]);
+}
+
+#[test]
+fn ipv64_txt_verify_and_errors() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = ipv64();
+    let keys = "zone = \"me.ipv64.net\"\n";
+    let env = library_env("ipv64", &fake.http.url(), keys, "box.me.ipv64.net");
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.me.ipv64.net";
+    rt.block_on(p.set_txt(fqdn, "one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "two")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "two")).unwrap();
+    rt.block_on(p.remove_txt(fqdn, "one")).unwrap();
+    rt.block_on(p.remove_txt(fqdn, "one")).unwrap();
+    assert_eq!(ipv64_records(&fake, "_acme-challenge.box", "TXT"), ["two"]);
+    let before = fake.store.lock().unwrap().clone();
+    let n = fake.http.count();
+    let what = rt.block_on(p.verify("box.me.ipv64.net")).unwrap();
+    assert!(what.contains("me.ipv64.net"), "{what}");
+    assert_eq!(fake.http.count(), n + 1);
+    assert_eq!(fake.http.last().method, "GET");
+    assert_eq!(*fake.store.lock().unwrap(), before);
+    let other = library_env(
+        "ipv64",
+        &fake.http.url(),
+        "zone = \"not-mine.ipv64.net\"\n",
+        "not-mine.ipv64.net",
+    );
+    let e = rt
+        .block_on(provider(&other).verify("not-mine.ipv64.net"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("no domain not-mine.ipv64.net"), "{e:?}");
+
+    let env = api_env(
+        &sources,
+        "ipv64",
+        &fake.http.url(),
+        keys,
+        "box.me.ipv64.net",
+    );
+    let e =
+        |s: u16, status: &str, info: &str| Resp::json(s, json!({"info": info, "status": status}));
+    error_classes(
+        &env,
+        &fake,
+        &[
+            (
+                e(401, "401 Unauthorized", "Unauthorized"),
+                4,
+                "401 Unauthorized",
+            ),
+            (
+                Resp::json(
+                    403,
+                    json!({"info": "error", "status": "403 Forbidden", "del_record": "del_record"}),
+                ),
+                4,
+                "403 Forbidden",
+            ),
+            (
+                Resp::json(
+                    400,
+                    json!({"info": "error", "status": "400 Bad Request", "add_record": "dns record already there"}),
+                ),
+                4,
+                "dns record already there",
+            ),
+            (
+                e(429, "429 Too Many Requests", "API limit reached").header("Retry-After", "86400"),
+                1,
+                "API limit reached",
+            ),
+            // The status in the body counts when the HTTP status is 200.
+            (
+                e(200, "429 Too Many Requests", "Updateintervall overcommited"),
+                1,
+                "overcommited",
+            ),
+            (Resp::text(502, "Bad Gateway"), 1, "HTTP 502"),
+        ],
+    );
+    refused_token(&env, &fake, "Unauthorized");
 }

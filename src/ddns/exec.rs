@@ -225,7 +225,8 @@ impl Exec {
             reaped: false,
         };
         let mut stderr = child.stderr.take();
-        // Read stderr beside the wait; a daemon the program leaves may hold the pipe open.
+        // Read stderr beside the wait; a daemon the program leaves may hold the pipe open, so
+        // after the exit it gets at most a second more.
         let reader = tokio::spawn(async move {
             let mut buf = Vec::new();
             if let Some(e) = stderr.as_mut() {
@@ -254,7 +255,7 @@ impl Exec {
                 reader.abort();
                 vec![]
             }
-            _ => tokio::time::timeout(Duration::from_millis(200), reader)
+            _ => tokio::time::timeout(Duration::from_secs(1), reader)
                 .await
                 .ok()
                 .and_then(|r| r.ok())

@@ -44,6 +44,7 @@ providers! {
     dynv6,
     vultr,
     bunny,
+    ipv64,
 }
 
 pub use registry::{ProviderId, Spec};
