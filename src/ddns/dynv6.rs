@@ -26,7 +26,13 @@ pub const SPEC: Spec = Spec {
     kind: Kind::Api,
     summary: "dynv6: a dynv6.net (or own) zone at dynv6.com, with an HTTP token",
     help: HELP,
-    keys: &[registry::ZONE],
+    keys: &[registry::Key {
+        prompt: "dynv6 zone (e.g. me.dynv6.net)",
+        help: "The zone as dynv6.com lists it: often the name itself (me.dynv6.net), or the zone \
+               a name such as box.me.dynv6.net is under.",
+        default: registry::Builtin::None,
+        ..registry::ZONE
+    }],
     secrets: &[SecretKey {
         name: "token",
         prompt: "HTTP token",

@@ -47,7 +47,8 @@ const HELP: &str = "The absolute path of a program that writes the records (run 
      DIREKT_SECRET from its environment; see the README, \"The exec provider\").";
 
 const SECRET_HELP: &str = "Optional: a credential the program needs (an API token), handed to it \
-     as DIREKT_SECRET in its environment, never on its command line.";
+     as DIREKT_SECRET in its environment, never on its command line. The setup wizard asks for \
+     one; a program that needs none may be given any placeholder.";
 
 /// The program's exit codes (sysexits.h) that mean something particular.
 pub const EX_USAGE: i32 = 64;

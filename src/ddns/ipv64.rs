@@ -28,7 +28,10 @@ pub const SPEC: Spec = Spec {
     summary: "ipv64: an ipv64.net / home64.de domain, with the account API key",
     help: HELP,
     keys: &[registry::Key {
-        help: "The ipv64 domain, e.g. me.ipv64.net (the name itself or a name under it).",
+        prompt: "ipv64 domain (e.g. me.ipv64.net)",
+        help: "The domain as ipv64.net lists it: often the name itself (me.ipv64.net), or the \
+               domain a name such as box.me.ipv64.net is under.",
+        default: registry::Builtin::None,
         ..registry::ZONE
     }],
     secrets: &[SecretKey {

@@ -40,11 +40,11 @@ providers! {
     cloudflare,
     desec,
     duckdns,
-    exec,
     dynv6,
     vultr,
     bunny,
     ipv64,
+    exec,
 }
 
 pub use registry::{ProviderId, Spec};
