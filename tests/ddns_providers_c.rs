@@ -1350,3 +1350,42 @@ fn ipv64_txt_verify_and_errors() {
     );
     refused_token(&env, &fake, "Unauthorized");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bad input, for every API provider here: exit 2 naming the field, nothing sent.
+
+#[test]
+fn api_providers_refuse_a_missing_zone_or_token_and_a_foreign_key() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let fake = FakeHttp::start(|_| Resp::text(500, "no request may arrive"));
+    for provider in ["dynv6", "vultr", "bunny", "ipv64"] {
+        let base = format!(
+            "name = \"box.example.test\"\n{}\n[ddns]\nprovider = \"{provider}\"\nserver = \"{}\"\n",
+            sources.ip_section(),
+            fake.url()
+        );
+        // No zone.
+        let env = Env::new();
+        env.write_config(&base);
+        secrets(&env, "token", TOKEN);
+        env.run(&["ddns", "update"])
+            .code(2)
+            .stderr_has("zone")
+            .lacks(TOKEN);
+        // No token.
+        let env = Env::new();
+        env.write_config(&format!("{base}zone = \"example.test\"\n"));
+        env.run(&["ddns", "update"]).code(2).stderr_has("token");
+        // A key of another provider.
+        let env = Env::new();
+        env.write_config(&format!(
+            "{base}zone = \"example.test\"\ncommand = \"/bin/true\"\n"
+        ));
+        secrets(&env, "token", TOKEN);
+        env.run(&["ddns", "update"])
+            .code(2)
+            .stderr_has("command")
+            .stderr_has(provider);
+    }
+    assert_eq!(fake.count(), 0);
+}
