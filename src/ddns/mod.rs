@@ -40,6 +40,11 @@ providers! {
     cloudflare,
     desec,
     duckdns,
+    dynv6,
+    vultr,
+    bunny,
+    ipv64,
+    exec,
 }
 
 pub use registry::{ProviderId, Spec};
