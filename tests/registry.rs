@@ -17,7 +17,8 @@ fn ddns_providers_json_lists_the_five_providers_with_their_fields() {
     let list = run.json();
     let list = list.as_array().expect("a list");
     let names: Vec<&str> = list.iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, PROVIDERS);
+    // The first five, and every provider added since (other tests name those).
+    assert_eq!(&names[..5], PROVIDERS);
     for p in list {
         let name = p["name"].as_str().unwrap();
         let kind = p["kind"]

@@ -40,6 +40,7 @@ providers! {
     cloudflare,
     desec,
     duckdns,
+    hetzner,
 }
 
 pub use registry::{ProviderId, Spec};

@@ -1,0 +1,506 @@
+//! The API providers hetzner, porkbun, ionos, netcup and inwx driven through the built binary
+//! (`direkt ddns update` with `[ddns] server` pointing at a local fake) and through the library
+//! (TXT for DNS-01, `verify`). Each fake is written from the provider's public API document
+//! named above it: it checks method, path, credentials and body, and answers with the
+//! documented bodies, error bodies included. Nothing here contacts a real provider.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use support::fake::{FakeHttp, FakeSources, Req, Resp};
+use support::{Env, chmod};
+
+const TOKEN: &str = "tok-Sekr1t-0a1b2c3d";
+
+type Shared<T> = Arc<Mutex<T>>;
+
+fn shared<T>(v: T) -> Shared<T> {
+    Arc::new(Mutex::new(v))
+}
+
+/// `secrets.toml` with these `[ddns]` secrets.
+fn secrets(env: &Env, pairs: &[(&str, &str)]) {
+    let p = env.path("secrets.toml");
+    let mut text = "[ddns]\n".to_string();
+    for (k, v) in pairs {
+        text.push_str(&format!("{k} = \"{v}\"\n"));
+    }
+    std::fs::write(&p, text).unwrap();
+    chmod(&p, 0o600);
+}
+
+/// A config for `provider` at the fake `server`, the address sources from `sources` (or none,
+/// for library calls), and `keys` (more `[ddns]` lines).
+fn config(sources: Option<&FakeSources>, provider: &str, server: &str, keys: &str) -> String {
+    format!(
+        "name = \"box.example.test\"\n{}\n[ddns]\nprovider = \"{provider}\"\nserver = \"{server}\"\n{keys}",
+        sources.map(|s| s.ip_section()).unwrap_or_default()
+    )
+}
+
+fn api_env(sources: &FakeSources, provider: &str, server: &str, keys: &str) -> Env {
+    let env = Env::new();
+    env.write_config(&config(Some(sources), provider, server, keys));
+    env
+}
+
+/// Point the env's address sources at `sources` (the box's address changed).
+fn move_to(env: &Env, sources: &FakeSources) {
+    let text = std::fs::read_to_string(env.config()).unwrap();
+    let start = text.find("[ip]").unwrap();
+    let end = text.find("[ddns]").unwrap();
+    let new = format!(
+        "{}{}\n{}",
+        &text[..start],
+        sources.ip_section(),
+        &text[end..]
+    );
+    env.write_config(&new);
+}
+
+fn state(env: &Env) -> Value {
+    let text = std::fs::read_to_string(env.state_dir().join("state.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn settings_of(env: &Env) -> direkt::config::Settings {
+    use clap::Parser;
+    let cli = direkt::cli::Cli::try_parse_from([
+        "direkt",
+        "--config",
+        env.config().to_str().unwrap(),
+        "--state-dir",
+        env.state_dir().to_str().unwrap(),
+        "status",
+    ])
+    .unwrap();
+    direkt::config::Settings::load(&cli.global).unwrap()
+}
+
+fn provider(env: &Env) -> Box<dyn direkt::ddns::Provider> {
+    direkt::ddns::provider_from_settings(&settings_of(env)).unwrap()
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// One documented error answer and what direkt must make of it.
+struct Case {
+    what: &'static str,
+    resp: Resp,
+    exit: i32,
+    latched: bool,
+    backoff: bool,
+    says: &'static str,
+}
+
+/// Run `ddns update --force` against each case (the fake answers `fail` to every request) and
+/// check exit code, latch/backoff state, the message and that no secret is printed.
+fn check_cases(env: &Env, fail: &Shared<Option<Resp>>, cases: Vec<Case>, hidden: &[&str]) {
+    for c in cases {
+        *fail.lock().unwrap() = Some(c.resp.clone());
+        let r = env.run(&["ddns", "update", "--force", "-vv"]);
+        assert_eq!(r.code, c.exit, "{}: {}", c.what, r.stderr);
+        r.stderr_has(c.says);
+        for h in hidden {
+            r.lacks(h);
+        }
+        let st = state(env);
+        assert_eq!(
+            !st["ddns"]["latch"].is_null(),
+            c.latched,
+            "{}: {st}",
+            c.what
+        );
+        assert_eq!(
+            !st["ddns"]["backoff"].is_null(),
+            c.backoff,
+            "{}: {st}",
+            c.what
+        );
+    }
+    *fail.lock().unwrap() = None;
+}
+
+fn case(what: &'static str, resp: Resp, exit: i32, says: &'static str) -> Case {
+    Case {
+        what,
+        resp,
+        exit,
+        latched: exit == 4,
+        backoff: false,
+        says,
+    }
+}
+
+fn backoff(what: &'static str, resp: Resp, says: &'static str) -> Case {
+    Case {
+        what,
+        resp,
+        exit: 1,
+        latched: false,
+        backoff: true,
+        says,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hetzner Cloud API, zones and RRSets:
+// https://docs.hetzner.cloud/reference/cloud#zone-rrsets and #zone-rrset-actions (Bearer token;
+// changes answer an `action` that is `running` and is polled at GET /zones/actions/{id};
+// errors `{"error": {"code", "message", "details"}}`).
+
+struct FakeHetzner {
+    http: FakeHttp,
+    /// RRSets: `{"name", "type", "ttl", "records": [{"value"}]}`.
+    sets: Shared<Vec<Value>>,
+    fail: Shared<Option<Resp>>,
+    /// The status an action reaches when polled.
+    action_ends: Shared<&'static str>,
+}
+
+fn h_error(status: u16, code: &str, message: &str) -> Resp {
+    Resp::json(
+        status,
+        json!({"error": {"code": code, "message": message, "details": {}}}),
+    )
+}
+
+fn h_action(id: usize, command: &str, status: &str) -> Value {
+    let error = if status == "error" {
+        json!({"code": "action_failed", "message": "Action failed"})
+    } else {
+        Value::Null
+    };
+    json!({"id": id, "command": command, "status": status, "progress": 0,
+           "started": "2026-01-01T00:00:00+00:00", "finished": null,
+           "resources": [{"id": 42, "type": "zone"}], "error": error})
+}
+
+fn hetzner() -> FakeHetzner {
+    let sets = shared(Vec::<Value>::new());
+    let fail = shared(None::<Resp>);
+    let action_ends = shared("success");
+    let (s, f, ends) = (sets.clone(), fail.clone(), action_ends.clone());
+    let actions = shared(Vec::<String>::new());
+    let http = FakeHttp::start(move |r: &Req| {
+        if let Some(resp) = f.lock().unwrap().clone() {
+            return resp;
+        }
+        if r.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+            return h_error(401, "unauthorized", "unable to authenticate");
+        }
+        hetzner_route(
+            r,
+            &mut s.lock().unwrap(),
+            &mut actions.lock().unwrap(),
+            *ends.lock().unwrap(),
+        )
+    });
+    FakeHetzner {
+        http,
+        sets,
+        fail,
+        action_ends,
+    }
+}
+
+fn hetzner_route(r: &Req, sets: &mut Vec<Value>, actions: &mut Vec<String>, ends: &str) -> Resp {
+    let zone = "/v1/zones/example.test";
+    let path = r.path().to_string();
+    let mut new_action = |command: &str| {
+        actions.push(command.to_string());
+        h_action(actions.len(), command, "running")
+    };
+    if r.method == "GET" && path == zone {
+        return Resp::json(
+            200,
+            json!({"zone": {"id": 42, "name": "example.test", "mode": "primary", "ttl": 3600, "status": "ok"}}),
+        );
+    }
+    if let Some(id) = path.strip_prefix("/v1/zones/actions/") {
+        let id: usize = id.parse().unwrap();
+        let command = actions[id - 1].clone();
+        return Resp::json(200, json!({"action": h_action(id, &command, ends)}));
+    }
+    if r.method == "POST" && path == format!("{zone}/rrsets") {
+        let body = r.json();
+        assert!(
+            body["name"].is_string() && body["type"].is_string() && body["ttl"].is_u64(),
+            "{body}"
+        );
+        if sets
+            .iter()
+            .any(|x| x["name"] == body["name"] && x["type"] == body["type"])
+        {
+            return h_error(409, "uniqueness_error", "rrset already exists");
+        }
+        sets.push(body.clone());
+        return Resp::json(
+            201,
+            json!({"rrset": body, "action": new_action("create_rrset")}),
+        );
+    }
+    let Some(rest) = path.strip_prefix(&format!("{zone}/rrsets/")) else {
+        return h_error(404, "not_found", "not found");
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let (name, rtype) = (parts[0], parts[1]);
+    let idx = sets
+        .iter()
+        .position(|x| x["name"] == name && x["type"] == rtype);
+    match (r.method.as_str(), &parts[2..], idx) {
+        ("GET", [], Some(i)) => Resp::json(200, json!({"rrset": sets[i]})),
+        ("GET", [], None) => h_error(404, "not_found", "rrset not found"),
+        ("POST", ["actions", "set_records"], Some(i)) => {
+            sets[i]["records"] = r.json()["records"].clone();
+            Resp::json(201, json!({"action": new_action("set_rrset_records")}))
+        }
+        ("POST", ["actions", "add_records"], Some(i)) => {
+            for x in r.json()["records"].as_array().unwrap() {
+                sets[i]["records"].as_array_mut().unwrap().push(x.clone());
+            }
+            Resp::json(201, json!({"action": new_action("add_rrset_records")}))
+        }
+        ("POST", ["actions", "remove_records"], Some(i)) => {
+            let gone = r.json()["records"].clone();
+            let recs = sets[i]["records"].as_array_mut().unwrap();
+            recs.retain(|x| !gone.as_array().unwrap().contains(x));
+            if recs.is_empty() {
+                sets.remove(i);
+            }
+            Resp::json(201, json!({"action": new_action("remove_rrset_records")}))
+        }
+        _ => h_error(404, "not_found", "rrset not found"),
+    }
+}
+
+fn hetzner_server(f: &FakeHetzner) -> String {
+    format!("{}/v1", f.http.url())
+}
+
+#[test]
+fn hetzner_creates_changes_waits_for_actions_and_leaves_the_other_family() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let h = hetzner();
+    // An AAAA set that must stay as it is.
+    h.sets.lock().unwrap().push(
+        json!({"name": "box", "type": "AAAA", "ttl": 300, "records": [{"value": "2001:db8::1"}]}),
+    );
+    let env = api_env(
+        &sources,
+        "hetzner",
+        &hetzner_server(&h),
+        "zone = \"example.test\"\n",
+    );
+    secrets(&env, &[("token", TOKEN)]);
+    env.run(&["ddns", "update", "-vv"]).code(0).lacks(TOKEN);
+    let reqs = h.http.all();
+    let what: Vec<String> = reqs
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path()))
+        .collect();
+    assert_eq!(
+        what,
+        [
+            "GET /v1/zones/example.test/rrsets/box/A",
+            "POST /v1/zones/example.test/rrsets",
+            "GET /v1/zones/actions/1",
+        ]
+    );
+    assert_eq!(
+        reqs[1].json(),
+        json!({"name": "box", "type": "A", "ttl": 300, "records": [{"value": "203.0.113.2"}]})
+    );
+    assert_eq!(reqs[1].header("content-type"), Some("application/json"));
+
+    // Unchanged: no request at all.
+    let j = env.run(&["ddns", "update", "--json"]).code(0).json();
+    assert_eq!(j["families"][0]["action"], "unchanged");
+    assert_eq!(h.http.count(), 3);
+
+    // A new address: set_records on the existing set, then the action is polled.
+    let sources = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    move_to(&env, &sources);
+    env.run(&["ddns", "update"]).code(0);
+    let last = &h.http.all()[3..];
+    assert_eq!(last[1].method, "POST");
+    assert_eq!(
+        last[1].path(),
+        "/v1/zones/example.test/rrsets/box/A/actions/set_records"
+    );
+    assert_eq!(
+        last[1].json(),
+        json!({"records": [{"value": "203.0.113.7"}]})
+    );
+    assert_eq!(last[2].path(), "/v1/zones/actions/2");
+    let sets = h.sets.lock().unwrap().clone();
+    assert_eq!(sets.len(), 2);
+    assert_eq!(sets[0]["records"], json!([{"value": "2001:db8::1"}]));
+    assert_eq!(sets[1]["records"], json!([{"value": "203.0.113.7"}]));
+}
+
+#[test]
+fn hetzner_txt_for_dns01_and_verify_through_the_library() {
+    let h = hetzner();
+    let env = Env::new();
+    env.write_config(&config(
+        None,
+        "hetzner",
+        &hetzner_server(&h),
+        "zone = \"example.test\"\n",
+    ));
+    secrets(&env, &[("token", TOKEN)]);
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.test";
+    rt.block_on(p.set_txt(fqdn, "token-one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    let set = h.sets.lock().unwrap()[0].clone();
+    assert_eq!(set["name"], "_acme-challenge.box");
+    assert_eq!(set["ttl"], 60);
+    assert_eq!(
+        set["records"],
+        json!([{"value": "\"token-one\""}, {"value": "\"token-two\""}])
+    );
+    let n = h.http.count();
+    rt.block_on(p.remove_txt(fqdn, "token-one")).unwrap();
+    let reqs = &h.http.all()[n..];
+    assert_eq!(
+        reqs[1].path(),
+        "/v1/zones/example.test/rrsets/_acme-challenge.box/TXT/actions/remove_records"
+    );
+    assert_eq!(
+        reqs[1].json(),
+        json!({"records": [{"value": "\"token-one\""}]})
+    );
+    assert_eq!(
+        h.sets.lock().unwrap()[0]["records"],
+        json!([{"value": "\"token-two\""}])
+    );
+    rt.block_on(p.remove_txt(fqdn, "token-two")).unwrap();
+    assert!(h.sets.lock().unwrap().is_empty());
+
+    // verify reads the zone, nothing else.
+    let n = h.http.count();
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains("zone example.test"), "{what}");
+    assert_eq!(h.http.count(), n + 1);
+    assert_eq!(h.http.last().method, "GET");
+    assert_eq!(h.http.last().path(), "/v1/zones/example.test");
+
+    // A refused token: latch, and the message never holds it.
+    secrets(&env, &[("token", "wrong-token-value")]);
+    let e = rt
+        .block_on(provider(&env).verify("box.example.test"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("unable to authenticate"), "{e:?}");
+    assert!(!format!("{e:?}").contains("wrong-token-value"));
+}
+
+#[test]
+fn hetzner_maps_every_documented_error_and_a_failed_action() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let h = hetzner();
+    let env = api_env(
+        &sources,
+        "hetzner",
+        &hetzner_server(&h),
+        "zone = \"example.test\"\n",
+    );
+    secrets(&env, &[("token", TOKEN)]);
+    let cases = vec![
+        backoff(
+            "rate limit",
+            h_error(
+                429,
+                "rate_limit_exceeded",
+                "limit of 3600 requests per hour reached",
+            )
+            .header("RateLimit-Reset", "1767225600"),
+            "rate_limit_exceeded",
+        ),
+        backoff(
+            "maintenance",
+            h_error(503, "maintenance", "maintenance"),
+            "maintenance",
+        ),
+        backoff(
+            "server error",
+            h_error(500, "server_error", "error within the API backend"),
+            "server_error",
+        ),
+        case(
+            "locked",
+            h_error(423, "locked", "another action is running"),
+            1,
+            "locked",
+        ),
+        case(
+            "zone mode",
+            h_error(
+                422,
+                "incorrect_zone_mode",
+                "This operation is not supported for this Zone's mode.",
+            ),
+            4,
+            "not supported for this Zone's mode",
+        ),
+        case(
+            "invalid",
+            h_error(400, "invalid_input", "invalid input in field 'ttl'"),
+            4,
+            "invalid input in field",
+        ),
+        case(
+            "read-only token",
+            h_error(
+                403,
+                "token_readonly",
+                "The token is only allowed to perform GET requests",
+            ),
+            4,
+            "Read & Write",
+        ),
+        case(
+            "no zone",
+            h_error(404, "not_found", "zone not found"),
+            4,
+            "no zone example.test",
+        ),
+        case(
+            "refused token",
+            h_error(401, "unauthorized", "unable to authenticate"),
+            4,
+            "unable to authenticate",
+        ),
+    ];
+    check_cases(&env, &h.fail, cases, &[TOKEN]);
+
+    // A change whose action ends in `error` backs off.
+    *h.action_ends.lock().unwrap() = "error";
+    env.run(&["ddns", "update", "--force"])
+        .code(1)
+        .stderr_has("action failed: action_failed");
+    *h.action_ends.lock().unwrap() = "success";
+
+    // A wrong token in the secrets: exit 4, latched, never printed; the next run sends nothing.
+    secrets(&env, &[("token", "wrong-token-value")]);
+    env.run(&["ddns", "update", "--force", "-vvv"])
+        .code(4)
+        .stderr_has("refused the API token")
+        .lacks("wrong-token-value");
+    let n = h.http.count();
+    env.run(&["ddns", "update"])
+        .code(4)
+        .lacks("wrong-token-value");
+    assert_eq!(h.http.count(), n);
+}
