@@ -504,3 +504,300 @@ fn hetzner_maps_every_documented_error_and_a_failed_action() {
         .lacks("wrong-token-value");
     assert_eq!(h.http.count(), n);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Porkbun API v3: https://porkbun.com/api/json/v3/documentation (every call a POST with
+// `apikey` and `secretapikey` in the JSON body; `{"status": "SUCCESS", ..}`, errors with an HTTP
+// error status and `{"status": "ERROR", "message": ..}`).
+
+const PB_KEY: &str = "pk1_Sekr1t-4f3e2d1c";
+const PB_SECRET: &str = "sk1_Sekr1t-9a8b7c6d";
+
+struct FakePorkbun {
+    http: FakeHttp,
+    /// Records as Porkbun lists them: `{"id", "name" (full name), "type", "content", "ttl"}`.
+    records: Shared<Vec<Value>>,
+    fail: Shared<Option<Resp>>,
+}
+
+fn pb_error(status: u16, message: &str) -> Resp {
+    Resp::json(status, json!({"status": "ERROR", "message": message}))
+}
+
+fn porkbun() -> FakePorkbun {
+    let records = shared(Vec::<Value>::new());
+    let fail = shared(None::<Resp>);
+    let (rec, f) = (records.clone(), fail.clone());
+    let next = shared(106926650u64);
+    let http = FakeHttp::start(move |r: &Req| {
+        if let Some(resp) = f.lock().unwrap().clone() {
+            return resp;
+        }
+        let body = r.json();
+        if r.method != "POST" || body["apikey"] != PB_KEY || body["secretapikey"] != PB_SECRET {
+            return pb_error(400, "Invalid API key. (002)");
+        }
+        let mut next = next.lock().unwrap();
+        porkbun_route(r.path(), &body, &mut rec.lock().unwrap(), &mut next)
+    });
+    FakePorkbun {
+        http,
+        records,
+        fail,
+    }
+}
+
+fn porkbun_route(path: &str, body: &Value, recs: &mut Vec<Value>, next: &mut u64) -> Resp {
+    let ok = |extra: Value| {
+        let mut v = json!({"status": "SUCCESS"});
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        Resp::json(200, v)
+    };
+    let Some(rest) = path.strip_prefix("/api/json/v3/") else {
+        return pb_error(404, "Invalid endpoint.");
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    let full = |domain: &str, sub: Option<&&str>| match sub {
+        Some(s) if !s.is_empty() => format!("{s}.{domain}"),
+        _ => domain.to_string(),
+    };
+    if parts.get(2).is_some_and(|d| *d != "example.test") {
+        return pb_error(400, "Domain is not opted in to API access.");
+    }
+    match parts.as_slice() {
+        ["ping"] => ok(json!({"yourIp": "203.0.113.2"})),
+        ["dns", "retrieveByNameType", d, t, sub @ ..] => {
+            let name = full(d, sub.first());
+            let list: Vec<Value> = recs
+                .iter()
+                .filter(|x| x["name"] == name.as_str() && x["type"] == *t)
+                .cloned()
+                .collect();
+            ok(json!({"cloudflare": "enabled", "records": list}))
+        }
+        ["dns", "create", d] => {
+            assert!(
+                body["ttl"].is_string() && body["content"].is_string(),
+                "{body}"
+            );
+            *next += 1;
+            let name = full(d, body["name"].as_str().as_ref());
+            recs.push(json!({"id": next.to_string(), "name": name, "type": body["type"],
+                             "content": body["content"], "ttl": body["ttl"], "prio": "0", "notes": ""}));
+            ok(json!({"id": *next}))
+        }
+        ["dns", "editByNameType", d, t, sub @ ..] => {
+            let name = full(d, sub.first());
+            for x in recs
+                .iter_mut()
+                .filter(|x| x["name"] == name.as_str() && x["type"] == *t)
+            {
+                x["content"] = body["content"].clone();
+                x["ttl"] = body["ttl"].clone();
+            }
+            ok(json!({}))
+        }
+        ["dns", "deleteByNameType", d, t, sub @ ..] => {
+            let name = full(d, sub.first());
+            recs.retain(|x| !(x["name"] == name.as_str() && x["type"] == *t));
+            ok(json!({}))
+        }
+        ["dns", "delete", _, id] => {
+            recs.retain(|x| x["id"] != *id);
+            ok(json!({}))
+        }
+        _ => pb_error(404, "Invalid endpoint."),
+    }
+}
+
+fn porkbun_env(sources: Option<&FakeSources>, p: &FakePorkbun) -> Env {
+    let env = Env::new();
+    let server = format!("{}/api/json/v3", p.http.url());
+    env.write_config(&config(
+        sources,
+        "porkbun",
+        &server,
+        "zone = \"example.test\"\n",
+    ));
+    secrets(&env, &[("api_key", PB_KEY), ("secret_api_key", PB_SECRET)]);
+    env
+}
+
+#[test]
+fn porkbun_creates_edits_and_leaves_the_other_family() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let p = porkbun();
+    p.records.lock().unwrap().push(
+        json!({"id": "1", "name": "box.example.test", "type": "AAAA",
+        "content": "2001:db8::1", "ttl": "600", "prio": "0", "notes": ""}),
+    );
+    let env = porkbun_env(Some(&sources), &p);
+    env.run(&["ddns", "update", "-vvv"])
+        .code(0)
+        .lacks(PB_KEY)
+        .lacks(PB_SECRET);
+    let reqs = p.http.all();
+    let paths: Vec<&str> = reqs.iter().map(|r| r.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/json/v3/dns/retrieveByNameType/example.test/A/box",
+            "/api/json/v3/dns/create/example.test",
+        ]
+    );
+    assert_eq!(
+        reqs[1].json(),
+        json!({"apikey": PB_KEY, "secretapikey": PB_SECRET, "name": "box", "type": "A",
+               "content": "203.0.113.2", "ttl": "600"})
+    );
+
+    // Unchanged: nothing sent.
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(p.http.count(), 2);
+
+    // Changed: editByNameType with the new content.
+    let moved = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    move_to(&env, &moved);
+    env.run(&["ddns", "update"]).code(0);
+    let last = p.http.last();
+    assert_eq!(
+        last.path(),
+        "/api/json/v3/dns/editByNameType/example.test/A/box"
+    );
+    assert_eq!(last.json()["content"], "203.0.113.7");
+    let recs = p.records.lock().unwrap().clone();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["content"], "2001:db8::1");
+    assert_eq!(recs[1]["content"], "203.0.113.7");
+
+    // Two A records (left by hand): both go, one with the address is created.
+    p.records
+        .lock()
+        .unwrap()
+        .push(json!({"id": "9", "name": "box.example.test", "type": "A",
+        "content": "198.51.100.9", "ttl": "600"}));
+    env.run(&["ddns", "update", "--force"]).code(0);
+    let a: Vec<Value> = p
+        .records
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|x| x["type"] == "A")
+        .cloned()
+        .collect();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0]["content"], "203.0.113.7");
+}
+
+#[test]
+fn porkbun_txt_for_dns01_and_verify_through_the_library() {
+    let p = porkbun();
+    let env = porkbun_env(None, &p);
+    let prov = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.test";
+    rt.block_on(prov.set_txt(fqdn, "token-one")).unwrap();
+    rt.block_on(prov.set_txt(fqdn, "token-two")).unwrap();
+    rt.block_on(prov.set_txt(fqdn, "token-two")).unwrap();
+    assert_eq!(p.records.lock().unwrap().len(), 2);
+    let create = p.http.all()[1].json();
+    assert_eq!(create["name"], "_acme-challenge.box");
+    assert_eq!(create["type"], "TXT");
+    assert_eq!(create["content"], "token-one");
+    rt.block_on(prov.remove_txt(fqdn, "token-one")).unwrap();
+    assert_eq!(
+        p.http.last().path(),
+        "/api/json/v3/dns/delete/example.test/106926651"
+    );
+    let recs = p.records.lock().unwrap().clone();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["content"], "token-two");
+
+    // verify: /ping and a read, nothing written.
+    let n = p.http.count();
+    let what = rt.block_on(prov.verify("box.example.test")).unwrap();
+    assert!(what.contains("example.test"), "{what}");
+    let paths: Vec<String> = p.http.all()[n..]
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/json/v3/ping",
+            "/api/json/v3/dns/retrieveByNameType/example.test/A/box"
+        ]
+    );
+    assert_eq!(p.records.lock().unwrap().len(), 1);
+
+    // Wrong keys: latch, never in the error.
+    secrets(
+        &env,
+        &[
+            ("api_key", "pk1_wrong"),
+            ("secret_api_key", "sk1_wrong-secret"),
+        ],
+    );
+    let e = rt
+        .block_on(provider(&env).verify("box.example.test"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("Invalid API key"), "{e:?}");
+    assert!(!format!("{e:?}").contains("sk1_wrong-secret"));
+}
+
+#[test]
+fn porkbun_maps_every_documented_error() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let p = porkbun();
+    let env = porkbun_env(Some(&sources), &p);
+    let cases = vec![
+        backoff(
+            "rate limit",
+            pb_error(429, "Too many requests.").header("Retry-After", "60"),
+            "Too many requests.",
+        ),
+        backoff(
+            "unavailable",
+            pb_error(503, "Service unavailable."),
+            "Service unavailable.",
+        ),
+        case(
+            "not opted in",
+            pb_error(400, "Domain is not opted in to API access."),
+            4,
+            "API ACCESS",
+        ),
+        case(
+            "invalid",
+            pb_error(400, "Invalid type."),
+            4,
+            "Invalid type.",
+        ),
+        case(
+            "bad keys",
+            pb_error(400, "Invalid API key. (002)"),
+            4,
+            "Invalid API key. (002)",
+        ),
+    ];
+    check_cases(&env, &p.fail, cases, &[PB_KEY, PB_SECRET]);
+
+    // Refused keys from the secrets: exit 4, latched, never printed; the next run sends nothing.
+    secrets(
+        &env,
+        &[
+            ("api_key", "pk1_wrong"),
+            ("secret_api_key", "sk1_wrong-secret"),
+        ],
+    );
+    env.run(&["ddns", "update", "--force", "-vvv"])
+        .code(4)
+        .stderr_has("refused the API keys")
+        .lacks("sk1_wrong-secret");
+    let n = p.http.count();
+    env.run(&["ddns", "update"]).code(4);
+    assert_eq!(p.http.count(), n);
+}

@@ -41,6 +41,7 @@ providers! {
     desec,
     duckdns,
     hetzner,
+    porkbun,
 }
 
 pub use registry::{ProviderId, Spec};
