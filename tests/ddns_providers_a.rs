@@ -801,3 +801,254 @@ fn porkbun_maps_every_documented_error() {
     env.run(&["ddns", "update"]).code(4);
     assert_eq!(p.http.count(), n);
 }
+
+// ---------------------------------------------------------------------------------------------
+// IONOS DNS API: https://developer.hosting.ionos.de/docs/dns (header `X-API-Key: prefix.secret`;
+// GET /v1/zones, GET /v1/zones/{zoneId}?recordName=&recordType=, PATCH /v1/zones/{zoneId}
+// replaces the records of each name and type given, DELETE /v1/zones/{zoneId}/records/{id};
+// errors `[{"code", "message"}]`).
+
+const IONOS_KEY: &str = "a1b2c3d4prefix.Sekr1t-ionos-secret";
+const IONOS_ZONE: &str = "f6821d2f-2ff3-4762-99bd-711733624a77";
+
+struct FakeIonos {
+    http: FakeHttp,
+    records: Shared<Vec<Value>>,
+    fail: Shared<Option<Resp>>,
+}
+
+fn ionos_error(status: u16, code: &str, message: &str) -> Resp {
+    Resp::json(status, json!([{"code": code, "message": message}]))
+}
+
+fn ionos() -> FakeIonos {
+    let records = shared(Vec::<Value>::new());
+    let fail = shared(None::<Resp>);
+    let (rec, f) = (records.clone(), fail.clone());
+    let next = shared(0u32);
+    let http = FakeHttp::start(move |r: &Req| {
+        if let Some(resp) = f.lock().unwrap().clone() {
+            return resp;
+        }
+        if r.header("x-api-key") != Some(IONOS_KEY) {
+            return ionos_error(
+                401,
+                "UNAUTHORIZED",
+                "The customer is not authorized to do this operation.",
+            );
+        }
+        let mut recs = rec.lock().unwrap();
+        let zone = format!("/dns/v1/zones/{IONOS_ZONE}");
+        match (r.method.as_str(), r.path()) {
+            ("GET", "/dns/v1/zones") => Resp::json(
+                200,
+                json!([{"id": "11af3414-ebba-11e9-8df5-66fbe8a334b4", "name": "other.test", "type": "NATIVE"},
+                       {"id": IONOS_ZONE, "name": "example.test", "type": "NATIVE"}]),
+            ),
+            ("GET", p) if p == zone => {
+                let name = r.query("recordName");
+                let rtype = r.query("recordType");
+                let list: Vec<Value> = recs
+                    .iter()
+                    .filter(|x| name.as_deref().is_none_or(|n| x["name"] == n))
+                    .filter(|x| rtype.as_deref().is_none_or(|t| x["type"] == t))
+                    .cloned()
+                    .collect();
+                Resp::json(
+                    200,
+                    json!({"id": IONOS_ZONE, "name": "example.test", "type": "NATIVE", "records": list}),
+                )
+            }
+            ("PATCH", p) if p == zone => {
+                let body = r.json();
+                let list = body.as_array().expect("a list of records");
+                for x in list {
+                    recs.retain(|y| !(y["name"] == x["name"] && y["type"] == x["type"]));
+                }
+                for x in list {
+                    assert!(
+                        x["name"].is_string() && x["content"].is_string() && x["ttl"].is_u64(),
+                        "{x}"
+                    );
+                    let mut x = x.clone();
+                    *next.lock().unwrap() += 1;
+                    x["id"] = json!(format!("rec-{}", next.lock().unwrap()));
+                    x["rootName"] = json!("example.test");
+                    recs.push(x);
+                }
+                Resp::text(200, "")
+            }
+            ("DELETE", p) if p.starts_with(&format!("{zone}/records/")) => {
+                let id = p.rsplit('/').next().unwrap();
+                let before = recs.len();
+                recs.retain(|x| x["id"] != id);
+                if recs.len() == before {
+                    return ionos_error(404, "RECORD_NOT_FOUND", "Record does not exist.");
+                }
+                Resp::text(200, "")
+            }
+            _ => ionos_error(404, "ZONE_NOT_FOUND", "Zone does not exist."),
+        }
+    });
+    FakeIonos {
+        http,
+        records,
+        fail,
+    }
+}
+
+fn ionos_env(sources: Option<&FakeSources>, f: &FakeIonos) -> Env {
+    let env = Env::new();
+    let server = format!("{}/dns", f.http.url());
+    env.write_config(&config(
+        sources,
+        "ionos",
+        &server,
+        "zone = \"example.test\"\n",
+    ));
+    secrets(&env, &[("api_key", IONOS_KEY)]);
+    env
+}
+
+#[test]
+fn ionos_replaces_the_records_of_the_name_and_leaves_the_other_family() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = ionos();
+    f.records.lock().unwrap().push(
+        json!({"id": "rec-aaaa", "name": "box.example.test", "type": "AAAA",
+        "content": "2001:db8::1", "ttl": 300, "disabled": false}),
+    );
+    let env = ionos_env(Some(&sources), &f);
+    env.run(&["ddns", "update", "-vvv"])
+        .code(0)
+        .lacks(IONOS_KEY);
+    let reqs = f.http.all();
+    let what: Vec<String> = reqs
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path()))
+        .collect();
+    let zone = format!("/dns/v1/zones/{IONOS_ZONE}");
+    assert_eq!(
+        what,
+        [
+            "GET /dns/v1/zones".to_string(),
+            format!("GET {zone}"),
+            format!("PATCH {zone}")
+        ]
+    );
+    assert_eq!(
+        reqs[1].query("recordName").as_deref(),
+        Some("box.example.test")
+    );
+    assert_eq!(reqs[1].query("recordType").as_deref(), Some("A"));
+    assert_eq!(
+        reqs[2].json(),
+        json!([{"name": "box.example.test", "type": "A", "content": "203.0.113.2", "ttl": 300, "disabled": false}])
+    );
+
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(f.http.count(), 3, "unchanged: nothing sent");
+
+    let moved = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    move_to(&env, &moved);
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(f.http.last().method, "PATCH");
+    let recs = f.records.lock().unwrap().clone();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["content"], "2001:db8::1");
+    assert_eq!(recs[1]["content"], "203.0.113.7");
+}
+
+#[test]
+fn ionos_txt_for_dns01_and_verify_through_the_library() {
+    let f = ionos();
+    let env = ionos_env(None, &f);
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.test";
+    rt.block_on(p.set_txt(fqdn, "token-one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    assert_eq!(
+        f.http.last().method,
+        "GET",
+        "a value already there is not sent again"
+    );
+    let txt: Vec<Value> = f
+        .records
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|x| x["content"].clone())
+        .collect();
+    assert_eq!(txt, [json!("token-one"), json!("token-two")]);
+    rt.block_on(p.remove_txt(fqdn, "token-one")).unwrap();
+    assert_eq!(f.http.last().method, "DELETE");
+    let recs = f.records.lock().unwrap().clone();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["content"], "token-two");
+
+    let n = f.http.count();
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains("zone example.test"), "{what}");
+    assert!(f.http.all()[n..].iter().all(|r| r.method == "GET"));
+    assert_eq!(f.records.lock().unwrap().len(), 1);
+
+    secrets(&env, &[("api_key", "prefix.wrong-secret")]);
+    let e = rt
+        .block_on(provider(&env).verify("box.example.test"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("UNAUTHORIZED"), "{e:?}");
+    assert!(!format!("{e:?}").contains("wrong-secret"));
+}
+
+#[test]
+fn ionos_maps_every_documented_error() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = ionos();
+    let env = ionos_env(Some(&sources), &f);
+    let cases = vec![
+        backoff(
+            "rate limit",
+            ionos_error(429, "TOO_MANY_REQUESTS", "Too many requests.").header("Retry-After", "30"),
+            "TOO_MANY_REQUESTS",
+        ),
+        backoff(
+            "server error",
+            Resp::json(500, json!([{"code": "INTERNAL_SERVER_ERROR"}])),
+            "INTERNAL_SERVER_ERROR",
+        ),
+        case(
+            "invalid",
+            ionos_error(400, "INVALID_RECORD", "Record is invalid."),
+            4,
+            "INVALID_RECORD: Record is invalid.",
+        ),
+        case(
+            "no zone",
+            ionos_error(404, "ZONE_NOT_FOUND", "Zone does not exist."),
+            4,
+            "ZONE_NOT_FOUND",
+        ),
+        case(
+            "refused key",
+            ionos_error(
+                401,
+                "UNAUTHORIZED",
+                "The customer is not authorized to do this operation.",
+            ),
+            4,
+            "UNAUTHORIZED",
+        ),
+    ];
+    check_cases(&env, &f.fail, cases, &[IONOS_KEY]);
+    secrets(&env, &[("api_key", "prefix.wrong-secret")]);
+    env.run(&["ddns", "update", "--force", "-vvv"])
+        .code(4)
+        .stderr_has("refused the API key")
+        .lacks("wrong-secret");
+    let n = f.http.count();
+    env.run(&["ddns", "update"]).code(4);
+    assert_eq!(f.http.count(), n);
+}

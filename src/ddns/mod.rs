@@ -42,6 +42,7 @@ providers! {
     duckdns,
     hetzner,
     porkbun,
+    ionos,
 }
 
 pub use registry::{ProviderId, Spec};
