@@ -1052,3 +1052,381 @@ fn ionos_maps_every_documented_error() {
     env.run(&["ddns", "update"]).code(4);
     assert_eq!(f.http.count(), n);
 }
+
+// ---------------------------------------------------------------------------------------------
+// netcup CCP DNS API: https://ccp.netcup.net/run/webservice/servers/endpoint.php (JSON variant
+// `endpoint.php?JSON`: POST `{"action", "param"}`; login -> apisessionid, infoDnsRecords,
+// updateDnsRecords with `dnsrecordset.dnsrecords` (id to change, deleterecord to delete),
+// logout; answers `{"status", "statuscode" (2000 ok), "shortmessage", "longmessage",
+// "responsedata"}`; 4001 when the session id is no longer valid).
+
+const NC_CUSTOMER: &str = "12345";
+const NC_KEY: &str = "nc-key-Sekr1t-7e6d5c";
+const NC_PASSWORD: &str = "nc-pass-Sekr1t-1a2b3c";
+
+struct FakeNetcup {
+    http: FakeHttp,
+    records: Shared<Vec<Value>>,
+    fail: Shared<Option<Resp>>,
+    /// Forget the session at the next this many infoDnsRecords (netcup ends sessions early).
+    expire_next: Shared<u32>,
+    /// Sessions still open.
+    sessions: Shared<Vec<String>>,
+}
+
+fn nc_answer(action: &str, status: &str, code: u32, short: &str, long: &str, data: Value) -> Resp {
+    Resp::json(
+        200,
+        json!({"serverrequestid": "YxTr4EzdbJ101T211zR4yzUEMVE", "clientrequestid": "",
+               "action": action, "status": status, "statuscode": code,
+               "shortmessage": short, "longmessage": long, "responsedata": data}),
+    )
+}
+
+fn nc_error(action: &str, code: u32, short: &str, long: &str) -> Resp {
+    nc_answer(action, "error", code, short, long, json!(""))
+}
+
+fn netcup() -> FakeNetcup {
+    let records = shared(Vec::<Value>::new());
+    let fail = shared(None::<Resp>);
+    let expire_next = shared(0u32);
+    let sessions = shared(Vec::<String>::new());
+    let (rec, f, exp, ses) = (
+        records.clone(),
+        fail.clone(),
+        expire_next.clone(),
+        sessions.clone(),
+    );
+    let next = shared(0u32);
+    let http = FakeHttp::start(move |r: &Req| {
+        assert_eq!(
+            (r.method.as_str(), r.target.as_str()),
+            ("POST", "/run/webservice/servers/endpoint.php?JSON")
+        );
+        let body = r.json();
+        let action = body["action"].as_str().unwrap_or("").to_string();
+        let p = &body["param"];
+        // A failure answers the action it names (an HTTP error answers every action).
+        let failing = f.lock().unwrap().clone().filter(|resp| {
+            let named = serde_json::from_str::<Value>(&resp.body)
+                .ok()
+                .map(|v| v["action"].clone());
+            named.is_none_or(|a| a == action.as_str())
+        });
+        if action == "login" {
+            if let Some(resp) = failing {
+                return resp;
+            }
+            if p["customernumber"] != NC_CUSTOMER
+                || p["apikey"] != NC_KEY
+                || p["apipassword"] != NC_PASSWORD
+            {
+                return nc_error(
+                    "login",
+                    4013,
+                    "Validation Error.",
+                    "The api key is invalid.",
+                );
+            }
+            *next.lock().unwrap() += 1;
+            let sid = format!("api-session-{}", next.lock().unwrap());
+            ses.lock().unwrap().push(sid.clone());
+            return nc_answer(
+                "login",
+                "success",
+                2000,
+                "Login successful",
+                "Session has been created successful.",
+                json!({"apisessionid": sid}),
+            );
+        }
+        let sid = p["apisessionid"].as_str().unwrap_or("").to_string();
+        let mut expire = exp.lock().unwrap();
+        if !ses.lock().unwrap().contains(&sid) || (*expire > 0 && action == "infoDnsRecords") {
+            *expire = expire.saturating_sub(1);
+            ses.lock().unwrap().retain(|s| *s != sid);
+            return nc_error(
+                &action,
+                4001,
+                "Api session id in invalid format",
+                "The session id is not in a valid format.",
+            );
+        }
+        assert_eq!(
+            (p["customernumber"].as_str(), p["apikey"].as_str()),
+            (Some(NC_CUSTOMER), Some(NC_KEY))
+        );
+        assert!(
+            p.get("apipassword").is_none(),
+            "the API password is sent at login only"
+        );
+        if action == "logout" {
+            ses.lock().unwrap().retain(|s| *s != sid);
+            return nc_answer(
+                "logout",
+                "success",
+                2000,
+                "Logout successful",
+                "Session has been terminated successful.",
+                json!(""),
+            );
+        }
+        if let Some(resp) = failing {
+            return resp;
+        }
+        if p["domainname"] != "example.test" {
+            return nc_error(
+                &action,
+                5029,
+                "Can not get DNS records for zone.",
+                "Domain not found.",
+            );
+        }
+        let mut recs = rec.lock().unwrap();
+        if action == "updateDnsRecords" {
+            netcup_update(
+                &mut recs,
+                &p["dnsrecordset"]["dnsrecords"],
+                &mut next.lock().unwrap(),
+            );
+        } else if action != "infoDnsRecords" {
+            return nc_error(&action, 4013, "Validation Error.", "Unknown action.");
+        }
+        nc_answer(
+            &action,
+            "success",
+            2000,
+            "DNS records found",
+            "DNS Records for this zone were found.",
+            json!({"apisessionid": sid, "dnsrecords": recs.clone()}),
+        )
+    });
+    FakeNetcup {
+        http,
+        records,
+        fail,
+        expire_next,
+        sessions,
+    }
+}
+
+fn netcup_update(recs: &mut Vec<Value>, changes: &Value, next: &mut u32) {
+    for c in changes.as_array().expect("dnsrecords") {
+        for k in ["hostname", "type", "destination"] {
+            assert!(c[k].is_string(), "{k} missing in {c}");
+        }
+        match c.get("id").and_then(|i| i.as_str()) {
+            Some(id) if c["deleterecord"] == true => recs.retain(|x| x["id"] != id),
+            Some(id) => {
+                let x = recs.iter_mut().find(|x| x["id"] == id).expect("a known id");
+                x["destination"] = c["destination"].clone();
+            }
+            None => {
+                *next += 1;
+                recs.push(
+                    json!({"id": format!("{}", 1000 + *next), "hostname": c["hostname"],
+                    "type": c["type"], "priority": "0", "destination": c["destination"],
+                    "deleterecord": false, "state": "yes"}),
+                );
+            }
+        }
+    }
+}
+
+fn netcup_env(sources: Option<&FakeSources>, f: &FakeNetcup) -> Env {
+    let env = Env::new();
+    let server = format!("{}/run/webservice/servers/endpoint.php?JSON", f.http.url());
+    env.write_config(&config(
+        sources,
+        "netcup",
+        &server,
+        &format!("zone = \"example.test\"\ncustomer_number = \"{NC_CUSTOMER}\"\n"),
+    ));
+    secrets(&env, &[("api_key", NC_KEY), ("api_password", NC_PASSWORD)]);
+    env
+}
+
+fn actions(f: &FakeNetcup, from: usize) -> Vec<String> {
+    f.http.all()[from..]
+        .iter()
+        .map(|r| r.json()["action"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn netcup_logs_in_changes_logs_out_and_leaves_the_other_family() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = netcup();
+    f.records.lock().unwrap().push(
+        json!({"id": "1", "hostname": "box", "type": "AAAA", "priority": "0",
+        "destination": "2001:db8::1", "deleterecord": false, "state": "yes"}),
+    );
+    let env = netcup_env(Some(&sources), &f);
+    env.run(&["ddns", "update", "-vvv"])
+        .code(0)
+        .lacks(NC_KEY)
+        .lacks(NC_PASSWORD);
+    assert_eq!(
+        actions(&f, 0),
+        ["login", "infoDnsRecords", "updateDnsRecords", "logout"]
+    );
+    let update = f.http.all()[2].json();
+    assert_eq!(
+        update["param"]["dnsrecordset"]["dnsrecords"],
+        json!([{"hostname": "box", "type": "A", "priority": "", "destination": "203.0.113.2", "deleterecord": false}])
+    );
+    assert_eq!(update["param"]["domainname"], "example.test");
+    assert!(f.sessions.lock().unwrap().is_empty(), "logged out");
+
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(f.http.count(), 4, "unchanged: nothing sent");
+
+    let moved = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    move_to(&env, &moved);
+    env.run(&["ddns", "update"]).code(0);
+    let change = &f.http.all()[6].json()["param"]["dnsrecordset"]["dnsrecords"][0];
+    assert_eq!(change["id"], "1002");
+    assert_eq!(change["destination"], "203.0.113.7");
+    let recs = f.records.lock().unwrap().clone();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["destination"], "2001:db8::1");
+    assert_eq!(recs[1]["destination"], "203.0.113.7");
+
+    // netcup forgets the session midway (4001): one new login, then it goes through.
+    *f.expire_next.lock().unwrap() = 1;
+    let n = f.http.count();
+    env.run(&["ddns", "update", "--force"]).code(0);
+    assert_eq!(
+        actions(&f, n),
+        [
+            "login",
+            "infoDnsRecords",
+            "login",
+            "infoDnsRecords",
+            "logout"
+        ]
+    );
+}
+
+#[test]
+fn netcup_txt_for_dns01_and_verify_through_the_library() {
+    let f = netcup();
+    let env = netcup_env(None, &f);
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.test";
+    rt.block_on(p.set_txt(fqdn, "token-one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    let n = f.http.count();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    assert_eq!(actions(&f, n), ["login", "infoDnsRecords", "logout"]);
+    let values: Vec<Value> = f
+        .records
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|x| x["destination"].clone())
+        .collect();
+    assert_eq!(values, [json!("token-one"), json!("token-two")]);
+    assert_eq!(
+        f.records.lock().unwrap()[0]["hostname"],
+        "_acme-challenge.box"
+    );
+    rt.block_on(p.remove_txt(fqdn, "token-one")).unwrap();
+    let del = &f.http.all()[f.http.count() - 2].json()["param"]["dnsrecordset"]["dnsrecords"][0];
+    assert_eq!(del["deleterecord"], true);
+    let values: Vec<Value> = f
+        .records
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|x| x["destination"].clone())
+        .collect();
+    assert_eq!(values, [json!("token-two")]);
+
+    let n = f.http.count();
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains("example.test"), "{what}");
+    assert_eq!(actions(&f, n), ["login", "infoDnsRecords", "logout"]);
+
+    secrets(
+        &env,
+        &[("api_key", NC_KEY), ("api_password", "wrong-password")],
+    );
+    let e = rt
+        .block_on(provider(&env).verify("box.example.test"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("4013"), "{e:?}");
+    assert!(!format!("{e:?}").contains("wrong-password"));
+}
+
+#[test]
+fn netcup_maps_every_documented_status() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = netcup();
+    let env = netcup_env(Some(&sources), &f);
+    let cases = vec![
+        backoff(
+            "http 503",
+            Resp::text(503, "Service Unavailable"),
+            "HTTP 503",
+        ),
+        backoff(
+            "internal",
+            nc_error(
+                "infoDnsRecords",
+                5000,
+                "Internal error.",
+                "Please try again later.",
+            ),
+            "5000",
+        ),
+        case(
+            "validation",
+            nc_error(
+                "infoDnsRecords",
+                4013,
+                "Validation Error.",
+                "Value in field domainname does not match requirements of type: domainname.",
+            ),
+            4,
+            "does not match requirements",
+        ),
+        case(
+            "no domain",
+            nc_error(
+                "infoDnsRecords",
+                5029,
+                "Can not get DNS records for zone.",
+                "Domain not found.",
+            ),
+            4,
+            "Domain not found.",
+        ),
+    ];
+    check_cases(&env, &f.fail, cases, &[NC_KEY, NC_PASSWORD]);
+    // The session expires twice in a row: transient (exit 1), neither latched nor backing off.
+    *f.expire_next.lock().unwrap() = 2;
+    env.run(&["ddns", "update", "--force"])
+        .code(1)
+        .stderr_has("status 4001");
+    let st = state(&env);
+    assert!(
+        st["ddns"]["latch"].is_null() && st["ddns"]["backoff"].is_null(),
+        "{st}"
+    );
+    secrets(
+        &env,
+        &[("api_key", NC_KEY), ("api_password", "wrong-password")],
+    );
+    env.run(&["ddns", "update", "--force", "-vvv"])
+        .code(4)
+        .stderr_has("netcup refused the login")
+        .lacks("wrong-password")
+        .lacks(NC_KEY);
+    let n = f.http.count();
+    env.run(&["ddns", "update"]).code(4);
+    assert_eq!(f.http.count(), n);
+}

@@ -43,6 +43,7 @@ providers! {
     hetzner,
     porkbun,
     ionos,
+    netcup,
 }
 
 pub use registry::{ProviderId, Spec};

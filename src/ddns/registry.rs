@@ -398,6 +398,7 @@ mod tests {
                     "192.0.2.53:53",
                     "https://example.org/nic/update",
                     "example.org",
+                    "12345",
                 ]
                 .into_iter()
                 .find(|v| (key.check)(v).is_ok())
