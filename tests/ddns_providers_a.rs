@@ -1430,3 +1430,405 @@ fn netcup_maps_every_documented_status() {
     env.run(&["ddns", "update"]).code(4);
     assert_eq!(f.http.count(), n);
 }
+
+// ---------------------------------------------------------------------------------------------
+// INWX DomRobot JSON-RPC API: https://www.inwx.de/en/help/apidoc (POST `{"method", "params"}`
+// to /jsonrpc/; account.login sets the `domrobot` session cookie, account.unlock takes the TOTP
+// `tan` of an account with 2FA (`resData.tfa` is then "GOOGLE-AUTH"), nameserver.info /
+// createRecord / updateRecord / deleteRecord, account.logout (1500); answers
+// `{"code", "msg", "resData"}`, 1000 ok, 2200 authentication error, 2303 object does not exist,
+// 2502 session limit exceeded).
+
+const INWX_USER: &str = "box-dns";
+const INWX_PASSWORD: &str = "inwx-pass-Sekr1t-5d4c3b";
+/// RFC 6238's SHA-1 test key, base32.
+const INWX_TOTP: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+struct FakeInwx {
+    http: FakeHttp,
+    records: Shared<Vec<Value>>,
+    fail: Shared<Option<Resp>>,
+    /// The account has 2FA.
+    tfa: Shared<bool>,
+}
+
+fn inwx_answer(code: u32, msg: &str, data: Value) -> Resp {
+    Resp::json(
+        200,
+        json!({"code": code, "msg": msg, "resData": data, "svTRID": "20260101-1234"}),
+    )
+}
+
+fn totp_now(offset: i64) -> String {
+    let key = totp_rs::Secret::Encoded(INWX_TOTP.into())
+        .to_bytes()
+        .unwrap();
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, key);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp.generate((now as i64 + offset) as u64)
+}
+
+fn inwx() -> FakeInwx {
+    let records = shared(Vec::<Value>::new());
+    let fail = shared(None::<Resp>);
+    let tfa = shared(false);
+    let (rec, f, t) = (records.clone(), fail.clone(), tfa.clone());
+    // Session id -> unlocked?
+    let sessions = shared(Vec::<(String, bool)>::new());
+    let next = shared(0u32);
+    let http = FakeHttp::start(move |r: &Req| {
+        assert_eq!((r.method.as_str(), r.path()), ("POST", "/jsonrpc/"));
+        let body = r.json();
+        let method = body["method"].as_str().unwrap_or("").to_string();
+        let p = &body["params"];
+        let mut ses = sessions.lock().unwrap();
+        if method == "account.login" {
+            if p["user"] != INWX_USER || p["pass"] != INWX_PASSWORD {
+                return inwx_answer(2200, "Authentication error", json!({}));
+            }
+            *next.lock().unwrap() += 1;
+            let sid = format!("sess{}", next.lock().unwrap());
+            let has_tfa = *t.lock().unwrap();
+            ses.push((sid.clone(), !has_tfa));
+            let tfa = if has_tfa { "GOOGLE-AUTH" } else { "0" };
+            return inwx_answer(
+                1000,
+                "Command completed successfully",
+                json!({"customerId": 12345, "accountId": 6789, "tfa": tfa}),
+            )
+            .header("Set-Cookie", &format!("domrobot={sid}; path=/; HttpOnly"));
+        }
+        let sid = r
+            .header("cookie")
+            .and_then(|c| c.strip_prefix("domrobot="))
+            .unwrap_or("")
+            .to_string();
+        let Some(i) = ses.iter().position(|(s, _)| *s == sid) else {
+            return inwx_answer(2200, "Authentication error", json!({}));
+        };
+        if method == "account.unlock" {
+            let tan = p["tan"].as_str().unwrap_or("");
+            if tan != totp_now(0) && tan != totp_now(-30) {
+                return inwx_answer(2200, "Authentication error", json!({}));
+            }
+            ses[i].1 = true;
+            return inwx_answer(1000, "Command completed successfully", json!({}));
+        }
+        if !ses[i].1 {
+            return inwx_answer(2200, "Authentication error", json!({}));
+        }
+        if method == "account.logout" {
+            ses.remove(i);
+            return inwx_answer(
+                1500,
+                "Command completed successfully; ending session",
+                json!({}),
+            );
+        }
+        if let Some(resp) = f.lock().unwrap().clone() {
+            return resp;
+        }
+        inwx_route(
+            &method,
+            p,
+            &mut rec.lock().unwrap(),
+            &mut next.lock().unwrap(),
+        )
+    });
+    FakeInwx {
+        http,
+        records,
+        fail,
+        tfa,
+    }
+}
+
+fn inwx_route(method: &str, p: &Value, recs: &mut Vec<Value>, next: &mut u32) -> Resp {
+    let done = |data: Value| inwx_answer(1000, "Command completed successfully", data);
+    match method {
+        "nameserver.info" => {
+            if p["domain"] != "example.test" {
+                return inwx_answer(2303, "Object does not exist", json!({}));
+            }
+            let list: Vec<Value> = recs
+                .iter()
+                .filter(|x| p.get("name").is_none_or(|n| x["name"] == *n))
+                .filter(|x| p.get("type").is_none_or(|t| x["type"] == *t))
+                .cloned()
+                .collect();
+            done(
+                json!({"roId": 777, "domain": "example.test", "count": list.len(), "record": list}),
+            )
+        }
+        "nameserver.createRecord" => {
+            assert_eq!(p["domain"], "example.test");
+            assert!(p["ttl"].as_u64().unwrap() >= 300, "{p}");
+            *next += 1;
+            let id = 10000 + *next;
+            recs.push(json!({"id": id, "name": p["name"], "type": p["type"], "content": p["content"], "ttl": p["ttl"], "prio": 0}));
+            done(json!({"id": id}))
+        }
+        "nameserver.updateRecord" => match recs.iter_mut().find(|x| x["id"] == p["id"]) {
+            Some(x) => {
+                x["content"] = p["content"].clone();
+                done(json!({}))
+            }
+            None => inwx_answer(2303, "Object does not exist", json!({})),
+        },
+        "nameserver.deleteRecord" => {
+            recs.retain(|x| x["id"] != p["id"]);
+            done(json!({}))
+        }
+        _ => inwx_answer(2000, "Unknown command", json!({})),
+    }
+}
+
+fn inwx_env(sources: Option<&FakeSources>, f: &FakeInwx) -> Env {
+    let env = Env::new();
+    let server = format!("{}/jsonrpc/", f.http.url());
+    env.write_config(&config(
+        sources,
+        "inwx",
+        &server,
+        &format!("zone = \"example.test\"\nusername = \"{INWX_USER}\"\n"),
+    ));
+    secrets(&env, &[("password", INWX_PASSWORD)]);
+    env
+}
+
+fn methods(f: &FakeInwx, from: usize) -> Vec<String> {
+    f.http.all()[from..]
+        .iter()
+        .map(|r| r.json()["method"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn inwx_logs_in_creates_updates_logs_out_and_leaves_the_other_family() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = inwx();
+    f.records
+        .lock()
+        .unwrap()
+        .push(json!({"id": 1, "name": "box.example.test", "type": "AAAA",
+        "content": "2001:db8::1", "ttl": 300, "prio": 0}));
+    let env = inwx_env(Some(&sources), &f);
+    env.run(&["ddns", "update", "-vvv"])
+        .code(0)
+        .lacks(INWX_PASSWORD);
+    assert_eq!(
+        methods(&f, 0),
+        [
+            "account.login",
+            "nameserver.info",
+            "nameserver.createRecord",
+            "account.logout"
+        ]
+    );
+    let reqs = f.http.all();
+    assert_eq!(
+        reqs[0].json()["params"],
+        json!({"user": INWX_USER, "pass": INWX_PASSWORD, "lang": "en"})
+    );
+    assert_eq!(reqs[1].header("cookie"), Some("domrobot=sess1"));
+    assert_eq!(
+        reqs[1].json()["params"],
+        json!({"domain": "example.test", "name": "box.example.test", "type": "A"})
+    );
+    assert_eq!(
+        reqs[2].json()["params"],
+        json!({"domain": "example.test", "name": "box.example.test", "type": "A", "content": "203.0.113.2", "ttl": 300})
+    );
+
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(f.http.count(), 4, "unchanged: nothing sent");
+
+    let moved = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    move_to(&env, &moved);
+    env.run(&["ddns", "update"]).code(0);
+    let update = f.http.all()[6].json();
+    assert_eq!(update["method"], "nameserver.updateRecord");
+    assert_eq!(
+        update["params"],
+        json!({"id": 10002, "content": "203.0.113.7", "ttl": 300})
+    );
+    let recs = f.records.lock().unwrap().clone();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["content"], "2001:db8::1");
+    assert_eq!(recs[1]["content"], "203.0.113.7");
+}
+
+#[test]
+fn inwx_txt_for_dns01_and_verify_through_the_library() {
+    let f = inwx();
+    let env = inwx_env(None, &f);
+    let p = provider(&env);
+    let rt = rt();
+    let fqdn = "_acme-challenge.box.example.test";
+    rt.block_on(p.set_txt(fqdn, "token-one")).unwrap();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    let n = f.http.count();
+    rt.block_on(p.set_txt(fqdn, "token-two")).unwrap();
+    assert_eq!(
+        methods(&f, n),
+        ["account.login", "nameserver.info", "account.logout"]
+    );
+    let values: Vec<Value> = f
+        .records
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|x| x["content"].clone())
+        .collect();
+    assert_eq!(values, [json!("token-one"), json!("token-two")]);
+    let one = f.records.lock().unwrap()[0]["id"].clone();
+    let n = f.http.count();
+    rt.block_on(p.remove_txt(fqdn, "token-one")).unwrap();
+    assert_eq!(
+        methods(&f, n),
+        [
+            "account.login",
+            "nameserver.info",
+            "nameserver.deleteRecord",
+            "account.logout"
+        ]
+    );
+    assert_eq!(f.http.all()[n + 2].json()["params"], json!({ "id": one }));
+    let values: Vec<Value> = f
+        .records
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|x| x["content"].clone())
+        .collect();
+    assert_eq!(values, [json!("token-two")]);
+
+    let n = f.http.count();
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains("example.test"), "{what}");
+    assert_eq!(
+        methods(&f, n),
+        ["account.login", "nameserver.info", "account.logout"]
+    );
+
+    secrets(&env, &[("password", "wrong-password")]);
+    let e = rt
+        .block_on(provider(&env).verify("box.example.test"))
+        .unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("2200 Authentication error"), "{e:?}");
+    assert!(!format!("{e:?}").contains("wrong-password"));
+}
+
+#[test]
+fn inwx_two_factor_login_unlocks_with_the_totp_of_the_shared_secret() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = inwx();
+    *f.tfa.lock().unwrap() = true;
+    let env = inwx_env(Some(&sources), &f);
+    // Without the shared secret: latched, saying what to do.
+    env.run(&["ddns", "update"])
+        .code(4)
+        .stderr_has("two-factor")
+        .stderr_has("sub-account");
+    assert_eq!(methods(&f, 0), ["account.login", "account.logout"]);
+    // With it: account.unlock with the current code, then the change.
+    secrets(
+        &env,
+        &[("password", INWX_PASSWORD), ("shared_secret", INWX_TOTP)],
+    );
+    let n = f.http.count();
+    env.run(&["ddns", "update", "-vvv"])
+        .code(0)
+        .lacks(INWX_TOTP)
+        .lacks(INWX_PASSWORD);
+    assert_eq!(
+        methods(&f, n),
+        [
+            "account.login",
+            "account.unlock",
+            "nameserver.info",
+            "nameserver.createRecord",
+            "account.logout"
+        ]
+    );
+    let tan = f.http.all()[n + 1].json()["params"]["tan"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(tan == totp_now(0) || tan == totp_now(-30), "{tan}");
+    assert_eq!(f.records.lock().unwrap().len(), 1);
+    // A shared secret that is not base32: latched, saying so.
+    secrets(
+        &env,
+        &[
+            ("password", INWX_PASSWORD),
+            ("shared_secret", "not base32 at all!"),
+        ],
+    );
+    env.run(&["ddns", "update", "--force"])
+        .code(4)
+        .stderr_has("not a base32 TOTP secret")
+        .lacks("not base32 at all!");
+}
+
+#[test]
+fn inwx_maps_every_documented_result_code() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = inwx();
+    let env = inwx_env(Some(&sources), &f);
+    let cases = vec![
+        backoff(
+            "session limit",
+            inwx_answer(
+                2502,
+                "Session limit exceeded; server closing connection",
+                json!({}),
+            ),
+            "2502",
+        ),
+        backoff(
+            "command failed",
+            inwx_answer(2400, "Command failed", json!({})),
+            "2400 Command failed",
+        ),
+        backoff(
+            "http 503",
+            Resp::text(503, "Service Unavailable"),
+            "HTTP 503",
+        ),
+        case(
+            "no domain",
+            inwx_answer(2303, "Object does not exist", json!({})),
+            4,
+            "2303 Object does not exist",
+        ),
+        case(
+            "syntax",
+            Resp::json(
+                200,
+                json!({"code": 2005, "msg": "Parameter value syntax error", "reason": "content"}),
+            ),
+            4,
+            "2005 Parameter value syntax error (content)",
+        ),
+        case(
+            "authorization",
+            inwx_answer(2201, "Authorization failed", json!({})),
+            4,
+            "2201 Authorization failed",
+        ),
+    ];
+    check_cases(&env, &f.fail, cases, &[INWX_PASSWORD]);
+    secrets(&env, &[("password", "wrong-password")]);
+    env.run(&["ddns", "update", "--force", "-vvv"])
+        .code(4)
+        .stderr_has("INWX refused the login")
+        .lacks("wrong-password");
+    let n = f.http.count();
+    env.run(&["ddns", "update"]).code(4);
+    assert_eq!(f.http.count(), n);
+}
