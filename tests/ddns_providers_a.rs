@@ -407,7 +407,7 @@ fn hetzner_txt_for_dns01_and_verify_through_the_library() {
 }
 
 #[test]
-fn hetzner_maps_every_documented_error_and_a_failed_action() {
+fn hetzner_maps_every_documented_error() {
     let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
     let h = hetzner();
     let env = api_env(
@@ -484,6 +484,36 @@ fn hetzner_maps_every_documented_error_and_a_failed_action() {
         ),
     ];
     check_cases(&env, &h.fail, cases, &[TOKEN]);
+}
+
+#[test]
+fn hetzner_waits_until_the_rate_limit_resets_and_backs_off_on_a_failed_action() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let h = hetzner();
+    let env = api_env(
+        &sources,
+        "hetzner",
+        &hetzner_server(&h),
+        "zone = \"example.test\"\n",
+    );
+    secrets(&env, &[("token", TOKEN)]);
+    // The rate limit's RateLimit-Reset (two hours ahead) sets the backoff.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    *h.fail.lock().unwrap() = Some(
+        h_error(429, "rate_limit_exceeded", "limit reached")
+            .header("RateLimit-Reset", &(now + 7200).to_string()),
+    );
+    env.run(&["ddns", "update", "--force"]).code(1);
+    let until = state(&env)["ddns"]["backoff"]["until"].as_u64().unwrap();
+    assert!(
+        until >= now + 7200 - 5,
+        "backoff until {until}, reset at {}",
+        now + 7200
+    );
+    *h.fail.lock().unwrap() = None;
 
     // A change whose action ends in `error` backs off.
     *h.action_ends.lock().unwrap() = "error";
@@ -1118,28 +1148,7 @@ fn netcup() -> FakeNetcup {
             if let Some(resp) = failing {
                 return resp;
             }
-            if p["customernumber"] != NC_CUSTOMER
-                || p["apikey"] != NC_KEY
-                || p["apipassword"] != NC_PASSWORD
-            {
-                return nc_error(
-                    "login",
-                    4013,
-                    "Validation Error.",
-                    "The api key is invalid.",
-                );
-            }
-            *next.lock().unwrap() += 1;
-            let sid = format!("api-session-{}", next.lock().unwrap());
-            ses.lock().unwrap().push(sid.clone());
-            return nc_answer(
-                "login",
-                "success",
-                2000,
-                "Login successful",
-                "Session has been created successful.",
-                json!({"apisessionid": sid}),
-            );
+            return netcup_login(p, &mut ses.lock().unwrap(), &mut next.lock().unwrap());
         }
         let sid = p["apisessionid"].as_str().unwrap_or("").to_string();
         let mut expire = exp.lock().unwrap();
@@ -1175,31 +1184,12 @@ fn netcup() -> FakeNetcup {
         if let Some(resp) = failing {
             return resp;
         }
-        if p["domainname"] != "example.test" {
-            return nc_error(
-                &action,
-                5029,
-                "Can not get DNS records for zone.",
-                "Domain not found.",
-            );
-        }
-        let mut recs = rec.lock().unwrap();
-        if action == "updateDnsRecords" {
-            netcup_update(
-                &mut recs,
-                &p["dnsrecordset"]["dnsrecords"],
-                &mut next.lock().unwrap(),
-            );
-        } else if action != "infoDnsRecords" {
-            return nc_error(&action, 4013, "Validation Error.", "Unknown action.");
-        }
-        nc_answer(
+        netcup_records(
             &action,
-            "success",
-            2000,
-            "DNS records found",
-            "DNS Records for this zone were found.",
-            json!({"apisessionid": sid, "dnsrecords": recs.clone()}),
+            p,
+            &sid,
+            &mut rec.lock().unwrap(),
+            &mut next.lock().unwrap(),
         )
     });
     FakeNetcup {
@@ -1209,6 +1199,63 @@ fn netcup() -> FakeNetcup {
         expire_next,
         sessions,
     }
+}
+
+/// `login`: a new session for the right customer number, API key and API password.
+fn netcup_login(p: &Value, sessions: &mut Vec<String>, next: &mut u32) -> Resp {
+    if p["customernumber"] != NC_CUSTOMER
+        || p["apikey"] != NC_KEY
+        || p["apipassword"] != NC_PASSWORD
+    {
+        return nc_error(
+            "login",
+            4013,
+            "Validation Error.",
+            "The api key is invalid.",
+        );
+    }
+    *next += 1;
+    let sid = format!("api-session-{next}");
+    sessions.push(sid.clone());
+    nc_answer(
+        "login",
+        "success",
+        2000,
+        "Login successful",
+        "Session has been created successful.",
+        json!({"apisessionid": sid}),
+    )
+}
+
+/// infoDnsRecords and updateDnsRecords of a logged-in session.
+fn netcup_records(
+    action: &str,
+    p: &Value,
+    sid: &str,
+    recs: &mut Vec<Value>,
+    next: &mut u32,
+) -> Resp {
+    if p["domainname"] != "example.test" {
+        return nc_error(
+            action,
+            5029,
+            "Can not get DNS records for zone.",
+            "Domain not found.",
+        );
+    }
+    if action == "updateDnsRecords" {
+        netcup_update(recs, &p["dnsrecordset"]["dnsrecords"], next);
+    } else if action != "infoDnsRecords" {
+        return nc_error(action, 4013, "Validation Error.", "Unknown action.");
+    }
+    nc_answer(
+        action,
+        "success",
+        2000,
+        "DNS records found",
+        "DNS Records for this zone were found.",
+        json!({"apisessionid": sid, "dnsrecords": recs.clone()}),
+    )
 }
 
 fn netcup_update(recs: &mut Vec<Value>, changes: &Value, next: &mut u32) {
@@ -1831,4 +1878,85 @@ fn inwx_maps_every_documented_result_code() {
     let n = f.http.count();
     env.run(&["ddns", "update"]).code(4);
     assert_eq!(f.http.count(), n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The registry and bad input
+
+#[test]
+fn ddns_providers_lists_the_five_with_records_secrets_and_docs() {
+    let env = Env::new();
+    let list = env.run(&["ddns", "providers", "--json"]).code(0).json();
+    let want: [(&str, &[&str]); 5] = [
+        ("hetzner", &["token"]),
+        ("porkbun", &["api_key", "secret_api_key"]),
+        ("ionos", &["api_key"]),
+        ("netcup", &["api_key", "api_password"]),
+        ("inwx", &["password", "shared_secret"]),
+    ];
+    for (name, secrets) in want {
+        let p = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not listed"));
+        assert_eq!(p["kind"], "api", "{name}");
+        assert_eq!(p["records"], json!(["A", "AAAA", "TXT"]), "{name}");
+        assert_eq!(p["secrets"], json!(secrets), "{name}");
+        assert!(
+            p["docs"].as_str().unwrap().starts_with("https://"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_key_or_secret_or_a_foreign_key_is_exit_2_naming_it_and_nothing_is_sent() {
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let f = netcup();
+    let server = format!("{}/run/webservice/servers/endpoint.php?JSON", f.http.url());
+    // No customer number.
+    let env = api_env(&sources, "netcup", &server, "zone = \"example.test\"\n");
+    secrets(&env, &[("api_key", NC_KEY), ("api_password", NC_PASSWORD)]);
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("customer_number");
+    // No API password.
+    let env = netcup_env(Some(&sources), &f);
+    secrets(&env, &[("api_key", NC_KEY)]);
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("ddns.api_password")
+        .lacks(NC_KEY);
+    // A customer number that is not one.
+    let env = api_env(
+        &sources,
+        "netcup",
+        &server,
+        "zone = \"example.test\"\ncustomer_number = \"abc\"\n",
+    );
+    secrets(&env, &[("api_key", NC_KEY), ("api_password", NC_PASSWORD)]);
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("customer_number");
+    // netcup's key given to Hetzner: refused, naming it and Hetzner's keys.
+    let env = api_env(
+        &sources,
+        "hetzner",
+        &server,
+        "zone = \"example.test\"\ncustomer_number = \"12345\"\n",
+    );
+    secrets(&env, &[("token", TOKEN)]);
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("customer_number")
+        .stderr_has("zone");
+    // Porkbun without its secret key.
+    let env = api_env(&sources, "porkbun", &server, "zone = \"example.test\"\n");
+    secrets(&env, &[("api_key", PB_KEY)]);
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("ddns.secret_api_key");
+    assert_eq!(f.http.count(), 0);
 }

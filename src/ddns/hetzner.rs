@@ -143,7 +143,15 @@ impl Hetzner {
         if let Some(b) = body {
             rb = rb.json(&b);
         }
-        self.http.send("Hetzner", rb).await
+        let (mut answer, headers) = self.http.send_with_headers("Hetzner", rb).await?;
+        if answer.status == 429 && answer.retry_after.is_none() {
+            answer.retry_after = until_reset(
+                headers
+                    .get("ratelimit-reset")
+                    .and_then(|v| v.to_str().ok()),
+            );
+        }
+        Ok(answer)
     }
 
     /// The records of `name`/`rtype`, `None` when there is no such RRSet.
@@ -203,6 +211,17 @@ impl Hetzner {
     }
 }
 
+/// Hetzner's rate limit (3600 requests an hour) says when it refills in `RateLimit-Reset`, a
+/// UNIX timestamp: the time until then.
+fn until_reset(reset: Option<&str>) -> Option<Duration> {
+    let reset: u64 = reset?.trim().parse().ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    (reset > now).then(|| Duration::from_secs(reset - now))
+}
+
 fn parse<T: serde::de::DeserializeOwned>(answer: &HttpAnswer) -> Result<T, ProviderError> {
     serde_json::from_str(&answer.body).map_err(|e| {
         ProviderError::transient(format!("Hetzner sent an answer direkt cannot read: {e}"))
@@ -237,7 +256,7 @@ fn truncate(s: &str) -> String {
 
 /// Map an answer by its documented error code: `unauthorized` (401) and `forbidden` /
 /// `token_readonly` (403) latch, `not_found` (404) latches (no such zone in the token's
-/// project), `rate_limit_exceeded` (429) and 5xx back off, `locked` / `conflict` (409) are
+/// project), `rate_limit_exceeded` (429, waiting until `RateLimit-Reset`) and 5xx back off, `locked` / `conflict` (409) are
 /// transient (another action runs), other 4xx (`invalid_input`, `incorrect_zone_mode`) latch
 /// with Hetzner's message.
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
@@ -438,6 +457,19 @@ mod tests {
         let e = action_failed(&a.action);
         assert_eq!(e.failure, Failure::Backoff);
         assert!(e.message.contains("set_rrset_records action failed: action_failed"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_rate_limit_reset_becomes_the_wait() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let d = until_reset(Some(&(now + 600).to_string())).unwrap();
+        assert!(d <= Duration::from_secs(600) && d >= Duration::from_secs(590), "{d:?}");
+        assert_eq!(until_reset(Some("1")), None);
+        assert_eq!(until_reset(Some("soon")), None);
+        assert_eq!(until_reset(None), None);
     }
 
     #[test]
