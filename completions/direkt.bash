@@ -2568,7 +2568,7 @@ _direkt() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns dynv6 vultr bunny ipv64 exec" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns hetzner porkbun ionos netcup inwx dynv6 vultr bunny ipv64 exec" -- "${cur}"))
                     return 0
                     ;;
                 --dns-server)

@@ -40,6 +40,11 @@ providers! {
     cloudflare,
     desec,
     duckdns,
+    hetzner,
+    porkbun,
+    ionos,
+    netcup,
+    inwx,
     dynv6,
     vultr,
     bunny,
@@ -289,6 +294,15 @@ impl HttpApi {
         what: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<HttpAnswer, ProviderError> {
+        Ok(self.send_with_headers(what, request).await?.0)
+    }
+
+    /// [`send`](Self::send), also giving the answer's headers (e.g. a session cookie).
+    pub async fn send_with_headers(
+        &self,
+        what: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(HttpAnswer, reqwest::header::HeaderMap), ProviderError> {
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let resp = request.send().await.map_err(|e| {
@@ -301,15 +315,19 @@ impl HttpApi {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
+        let headers = resp.headers().clone();
         let body = resp.text().await.map_err(|e| {
             ProviderError::transient(format!("{what}: {}", crate::ip::plain_reqwest_error(&e)))
         })?;
         tracing::debug!(provider = what, status, "provider answered");
-        Ok(HttpAnswer {
-            status,
-            retry_after,
-            body,
-        })
+        Ok((
+            HttpAnswer {
+                status,
+                retry_after,
+                body,
+            },
+            headers,
+        ))
     }
 
     pub fn requests(&self) -> u32 {

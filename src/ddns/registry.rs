@@ -400,6 +400,7 @@ mod tests {
                     "example.org",
                     "/usr/local/bin/dns-update",
                     "30s",
+                    "12345",
                 ]
                 .into_iter()
                 .find(|v| (key.check)(v).is_ok())
