@@ -40,6 +40,7 @@ providers! {
     cloudflare,
     desec,
     duckdns,
+    digitalocean,
 }
 
 pub use registry::{ProviderId, Spec};

@@ -1,0 +1,485 @@
+//! The API providers DigitalOcean, Gandi LiveDNS, Linode, AWS Route 53 and OVH, each driven
+//! through the built binary (`direkt ddns update` with `[ddns] server` pointing at a local fake)
+//! and through the library (TXT for DNS-01, `verify`). Every fake is written from the provider's
+//! public API documentation (named above each fake): it checks method, path, auth and body, and
+//! answers with the documented bodies, error bodies included. Nothing contacts a real provider.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use support::fake::{FakeHttp, FakeSources, Req, Resp};
+use support::{Env, chmod};
+
+const TOKEN: &str = "tok-Sekr1t-0a1b2c3d";
+const NAME: &str = "box.example.test";
+const ACME: &str = "_acme-challenge.box.example.test";
+
+type Shared<T> = Arc<Mutex<T>>;
+
+/// One record in a fake's zone, whatever the provider's own shape: `sub` is relative to the
+/// zone (`""` for the apex).
+#[derive(Debug, Clone, PartialEq)]
+struct Rec {
+    id: u64,
+    rtype: String,
+    sub: String,
+    value: String,
+    ttl: u64,
+}
+
+#[derive(Clone, Default)]
+struct Store(Shared<Vec<Rec>>);
+
+impl Store {
+    fn add(&self, rtype: &str, sub: &str, value: &str, ttl: u64) -> Rec {
+        let mut v = self.0.lock().unwrap();
+        let id = v.iter().map(|r| r.id).max().unwrap_or(1000) + 1;
+        let r = Rec {
+            id,
+            rtype: rtype.into(),
+            sub: sub.into(),
+            value: value.into(),
+            ttl,
+        };
+        v.push(r.clone());
+        r
+    }
+    fn find(&self, rtype: &str, sub: &str) -> Vec<Rec> {
+        let v = self.0.lock().unwrap();
+        v.iter()
+            .filter(|r| r.rtype == rtype && r.sub == sub)
+            .cloned()
+            .collect()
+    }
+    fn values(&self, rtype: &str, sub: &str) -> BTreeSet<String> {
+        self.find(rtype, sub).into_iter().map(|r| r.value).collect()
+    }
+    fn by_id(&self, id: u64) -> Option<Rec> {
+        self.0.lock().unwrap().iter().find(|r| r.id == id).cloned()
+    }
+    fn remove(&self, id: u64) -> bool {
+        let mut v = self.0.lock().unwrap();
+        let n = v.len();
+        v.retain(|r| r.id != id);
+        v.len() != n
+    }
+    fn set(&self, id: u64, value: &str) {
+        let mut v = self.0.lock().unwrap();
+        if let Some(r) = v.iter_mut().find(|r| r.id == id) {
+            r.value = value.into();
+        }
+    }
+    /// Replace the whole set of `rtype` at `sub` with `values`.
+    #[allow(dead_code)]
+    fn replace(&self, rtype: &str, sub: &str, values: &[String], ttl: u64) {
+        self.0
+            .lock()
+            .unwrap()
+            .retain(|r| !(r.rtype == rtype && r.sub == sub));
+        for v in values {
+            self.add(rtype, sub, v, ttl);
+        }
+    }
+    fn snapshot(&self) -> Vec<Rec> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// A running fake: its server, its zone, and an answer that overrides every other (to play
+/// the provider's error answers).
+struct Fake {
+    http: FakeHttp,
+    store: Store,
+    fail: Shared<Option<Resp>>,
+}
+
+impl Fake {
+    fn start(handler: impl Fn(&Req, &Store) -> Resp + Send + Sync + 'static) -> Fake {
+        let store = Store::default();
+        let fail = Arc::new(Mutex::new(None::<Resp>));
+        let (s, f) = (store.clone(), fail.clone());
+        let http = FakeHttp::start(move |r| match f.lock().unwrap().clone() {
+            Some(resp) => resp,
+            None => handler(r, &s),
+        });
+        Fake { http, store, fail }
+    }
+    fn writes(&self) -> usize {
+        self.http.all().iter().filter(|r| r.method != "GET").count()
+    }
+}
+
+/// How one provider is configured against its fake.
+struct Case {
+    provider: &'static str,
+    /// `[ddns] server`: the fake's URL plus the API's path prefix.
+    server: String,
+    /// More `[ddns]` lines (zone, keys).
+    keys: String,
+    secrets: Vec<(&'static str, &'static str)>,
+}
+
+impl Case {
+    fn config(&self, env: &Env, sources: Option<&FakeSources>) {
+        let ip = sources.map(|s| s.ip_section()).unwrap_or_default();
+        env.write_config(&format!(
+            "name = \"{NAME}\"\n{ip}\n[ddns]\nprovider = \"{}\"\nserver = \"{}\"\n{}",
+            self.provider, self.server, self.keys
+        ));
+    }
+    fn secrets(&self, env: &Env, secrets: &[(&str, &str)]) {
+        let p = env.path("secrets.toml");
+        let mut text = "[ddns]\n".to_string();
+        for (k, v) in secrets {
+            text.push_str(&format!("{k} = \"{v}\"\n"));
+        }
+        std::fs::write(&p, text).unwrap();
+        chmod(&p, 0o600);
+    }
+    fn env(&self, sources: Option<&FakeSources>) -> Env {
+        let env = Env::new();
+        self.config(&env, sources);
+        self.secrets(&env, &self.secrets);
+        env
+    }
+    #[track_caller]
+    fn lacks_secrets(&self, r: &support::Run) {
+        for (_, v) in &self.secrets {
+            r.lacks(v);
+        }
+    }
+}
+
+fn state(env: &Env) -> serde_json::Value {
+    let text = std::fs::read_to_string(env.state_dir().join("state.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn settings_of(env: &Env) -> direkt::config::Settings {
+    use clap::Parser;
+    let cli = direkt::cli::Cli::try_parse_from([
+        "direkt",
+        "--config",
+        env.config().to_str().unwrap(),
+        "--state-dir",
+        env.state_dir().to_str().unwrap(),
+        "status",
+    ])
+    .unwrap();
+    direkt::config::Settings::load(&cli.global).unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// One documented error answer and what it must lead to.
+struct ErrorCase {
+    answer: Resp,
+    /// 1 (backoff) or 4 (latch).
+    code: i32,
+    /// In stderr: the provider's own words.
+    says: &'static str,
+    /// For a backoff: at least this long (a `Retry-After` honoured).
+    at_least: i64,
+}
+
+fn backoff(answer: Resp, says: &'static str, at_least: i64) -> ErrorCase {
+    ErrorCase {
+        answer,
+        code: 1,
+        says,
+        at_least,
+    }
+}
+
+fn latch(answer: Resp, says: &'static str) -> ErrorCase {
+    ErrorCase {
+        answer,
+        code: 4,
+        says,
+        at_least: 0,
+    }
+}
+
+/// The whole life of a provider against its fake: create, unchanged (no request), change (the
+/// other family and other names untouched), TXT add/remove through the library, verify without
+/// a write, every documented error class, a refused credential (latched, never printed), and a
+/// missing secret (exit 2, nothing sent).
+fn life(case: &Case, fake: &Fake, errors: Vec<ErrorCase>, wrong: &[(&str, &str)]) {
+    // Records that must survive: the other family, another name, another TXT value.
+    fake.store.add("AAAA", "box", "2001:db8::1", 300);
+    fake.store.add("A", "www", "198.51.100.9", 300);
+    fake.store.add("TXT", "_acme-challenge.box", "keep-me", 300);
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let env = case.env(Some(&sources));
+
+    // Create.
+    let r = env.run(&["ddns", "update", "-vv"]);
+    r.code(0);
+    case.lacks_secrets(&r);
+    assert_eq!(fake.store.values("A", "box"), set(&["203.0.113.2"]));
+    let sent = fake.http.count();
+    assert!(sent > 0);
+
+    // Unchanged: no request at all.
+    let j = env.run(&["ddns", "update", "--json"]).code(0).json();
+    assert_eq!(j["families"][0]["action"], "unchanged", "{j}");
+    assert_eq!(j["provider_requests"], 0);
+    assert_eq!(fake.http.count(), sent);
+
+    // Change: exactly the new address, nothing else touched.
+    drop(sources);
+    let sources = FakeSources::saying("203.0.113.7", "203.0.113.7");
+    case.config(&env, Some(&sources));
+    env.run(&["ddns", "update"]).code(0);
+    assert_eq!(fake.store.values("A", "box"), set(&["203.0.113.7"]));
+    assert_eq!(fake.store.find("A", "box").len(), 1);
+    assert_eq!(fake.store.values("AAAA", "box"), set(&["2001:db8::1"]));
+    assert_eq!(fake.store.values("A", "www"), set(&["198.51.100.9"]));
+
+    txt_and_verify(&env, fake);
+    error_classes(case, &env, fake, errors);
+    refused(case, &env, fake, wrong);
+
+    // No secret: exit 2 naming it, nothing sent.
+    std::fs::remove_file(env.path("secrets.toml")).unwrap();
+    let before = fake.http.count();
+    env.run(&["ddns", "update", "--force"])
+        .code(2)
+        .stderr_has(&format!("ddns.{}", case.secrets[0].0));
+    assert_eq!(fake.http.count(), before);
+}
+
+fn set(v: &[&str]) -> BTreeSet<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// TXT for DNS-01 through the library keeps other values; verify writes nothing.
+fn txt_and_verify(env: &Env, fake: &Fake) {
+    let p = direkt::ddns::provider_from_settings(&settings_of(env)).unwrap();
+    let rt = runtime();
+    rt.block_on(p.set_txt(ACME, "token-one")).unwrap();
+    rt.block_on(p.set_txt(ACME, "token-two")).unwrap();
+    rt.block_on(p.set_txt(ACME, "token-two")).unwrap();
+    assert_eq!(
+        fake.store.values("TXT", "_acme-challenge.box"),
+        set(&["keep-me", "token-one", "token-two"])
+    );
+    assert_eq!(fake.store.find("TXT", "_acme-challenge.box").len(), 3);
+    rt.block_on(p.remove_txt(ACME, "token-one")).unwrap();
+    assert_eq!(
+        fake.store.values("TXT", "_acme-challenge.box"),
+        set(&["keep-me", "token-two"])
+    );
+    rt.block_on(p.remove_txt(ACME, "token-two")).unwrap();
+    assert_eq!(
+        fake.store.values("TXT", "_acme-challenge.box"),
+        set(&["keep-me"])
+    );
+
+    let (writes, zone) = (fake.writes(), fake.store.snapshot());
+    let what = rt.block_on(p.verify(NAME)).unwrap();
+    assert!(what.contains("no record changed"), "{what}");
+    assert_eq!(fake.writes(), writes, "verify wrote");
+    assert_eq!(fake.store.snapshot(), zone);
+}
+
+fn error_classes(case: &Case, env: &Env, fake: &Fake, errors: Vec<ErrorCase>) {
+    for e in errors {
+        *fake.fail.lock().unwrap() = Some(e.answer.clone());
+        let r = env.run(&["ddns", "update", "--force", "-vv"]);
+        assert_eq!(r.code, e.code, "{:?}: {}", e.answer, r.stderr);
+        r.stderr_has(e.says).stderr_has("hint:");
+        case.lacks_secrets(&r);
+        let st = state(env);
+        if e.code == 4 {
+            assert!(!st["ddns"]["latch"].is_null(), "{:?}: {st}", e.answer);
+        } else {
+            let until = st["ddns"]["backoff"]["until"].as_i64().unwrap();
+            assert!(until >= now() + e.at_least - 5, "{:?}: {st}", e.answer);
+            assert!(st["ddns"]["latch"].is_null(), "{st}");
+        }
+    }
+    *fake.fail.lock().unwrap() = None;
+}
+
+/// Wrong credentials: the provider's refusal latches (exit 4), the next run sends nothing, and
+/// no secret is ever printed.
+fn refused(case: &Case, env: &Env, fake: &Fake, wrong: &[(&str, &str)]) {
+    case.secrets(env, wrong);
+    let r = env.run(&["ddns", "update", "--force", "-vvv"]);
+    r.code(4).stderr_has("hint:");
+    case.lacks_secrets(&r);
+    for (_, v) in wrong {
+        r.lacks(v);
+    }
+    assert!(!state(env)["ddns"]["latch"].is_null());
+    let before = fake.http.count();
+    env.run(&["ddns", "update"]).code(4).stderr_has("--force");
+    assert_eq!(fake.http.count(), before);
+    case.secrets(env, &case.secrets);
+}
+
+fn bearer(r: &Req) -> bool {
+    r.header("authorization") == Some(&format!("Bearer {TOKEN}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// DigitalOcean, from https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records
+// (list with ?type=&name=<fqdn>, create 201 {"domain_record":..}, update PUT, delete 204; errors
+// {"id":..,"message":..}; 429 too_many_requests with Retry-After).
+
+fn digitalocean() -> Fake {
+    Fake::start(|r, store| {
+        if !bearer(r) {
+            return Resp::json(
+                401,
+                json!({"id": "unauthorized", "message": "Unable to authenticate you."}),
+            );
+        }
+        let Some(rest) = r.path().strip_prefix("/v2/domains/example.test") else {
+            return Resp::json(
+                404,
+                json!({"id": "not_found", "message": "The resource you requested could not be found."}),
+            );
+        };
+        let show = |x: &Rec| {
+            let name = if x.sub.is_empty() { "@" } else { &x.sub };
+            json!({"id": x.id, "type": x.rtype, "name": name, "data": x.value, "priority": null,
+                   "port": null, "ttl": x.ttl, "weight": null, "flags": null, "tag": null})
+        };
+        let invalid =
+            |m: &str| Resp::json(422, json!({"id": "unprocessable_entity", "message": m}));
+        match (r.method.as_str(), rest) {
+            ("GET", "") => Resp::json(
+                200,
+                json!({"domain": {"name": "example.test", "ttl": 1800, "zone_file": "..."}}),
+            ),
+            ("GET", "/records") => {
+                let fqdn = r.query("name").unwrap_or_default();
+                let t = r.query("type").unwrap_or_default();
+                let sub = fqdn.strip_suffix(".example.test").unwrap_or("?");
+                let recs: Vec<_> = store.find(&t, sub).iter().map(show).collect();
+                let n = recs.len();
+                Resp::json(
+                    200,
+                    json!({"domain_records": recs, "links": {}, "meta": {"total": n}}),
+                )
+            }
+            ("POST", "/records") => {
+                let b = r.json();
+                let (t, name, data) = (b["type"].as_str(), b["name"].as_str(), b["data"].as_str());
+                let (Some(t), Some(name), Some(data)) = (t, name, data) else {
+                    return invalid("type, name and data are required");
+                };
+                if name.contains("example.test") || b["ttl"].as_u64().unwrap_or(0) < 30 {
+                    return invalid("Name Only valid hostname characters are allowed");
+                }
+                let x = store.add(t, if name == "@" { "" } else { name }, data, 1800);
+                Resp::json(201, json!({"domain_record": show(&x)}))
+            }
+            ("PUT", p) | ("DELETE", p) if p.starts_with("/records/") => {
+                let id: u64 = p["/records/".len()..].parse().unwrap_or(0);
+                let Some(x) = store.by_id(id) else {
+                    return Resp::json(
+                        404,
+                        json!({"id": "not_found", "message": "The resource you requested could not be found."}),
+                    );
+                };
+                if r.method == "DELETE" {
+                    store.remove(id);
+                    return Resp::text(204, "");
+                }
+                let b = r.json();
+                if b["type"] != x.rtype.as_str() || b["data"].as_str().is_none() {
+                    return invalid("Data needs to be a valid address");
+                }
+                store.set(id, b["data"].as_str().unwrap());
+                Resp::json(
+                    200,
+                    json!({"domain_record": show(&store.by_id(id).unwrap())}),
+                )
+            }
+            _ => Resp::json(
+                404,
+                json!({"id": "not_found", "message": "The resource you requested could not be found."}),
+            ),
+        }
+    })
+}
+
+#[test]
+fn digitalocean_life() {
+    let fake = digitalocean();
+    let case = Case {
+        provider: "digitalocean",
+        server: fake.http.url(),
+        keys: "zone = \"example.test\"\n".into(),
+        secrets: vec![("token", TOKEN)],
+    };
+    let rl = json!({"id": "too_many_requests", "message": "API Rate limit exceeded."});
+    let errors = vec![
+        backoff(
+            Resp::json(429, rl)
+                .header("Retry-After", "7200")
+                .header("ratelimit-limit", "5000")
+                .header("ratelimit-remaining", "0"),
+            "API Rate limit exceeded.",
+            7200,
+        ),
+        backoff(
+            Resp::json(
+                500,
+                json!({"id": "server_error", "message": "Unexpected server-side error"}),
+            ),
+            "Unexpected server-side error",
+            30 * 60,
+        ),
+        latch(
+            Resp::json(
+                403,
+                json!({"id": "Forbidden", "message": "You are not authorized to perform this operation"}),
+            ),
+            "not authorized to perform",
+        ),
+        latch(
+            Resp::json(
+                422,
+                json!({"id": "unprocessable_entity", "message": "Name Only valid hostname characters are allowed"}),
+            ),
+            "Only valid hostname characters",
+        ),
+        latch(
+            Resp::json(
+                404,
+                json!({"id": "not_found", "message": "The resource you requested could not be found."}),
+            ),
+            "does not know domain example.test",
+        ),
+    ];
+    life(&case, &fake, errors, &[("token", "wrong-do-token-77")]);
+    // The wire: a PUT of the changed record, with the relative name and a TTL of at least 30.
+    let put = fake
+        .http
+        .all()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert_eq!(put.json()["name"], "box");
+    assert_eq!(put.json()["data"], "203.0.113.7");
+    assert!(put.json()["ttl"].as_u64().unwrap() >= 30);
+}
