@@ -73,7 +73,6 @@ impl Store {
         }
     }
     /// Replace the whole set of `rtype` at `sub` with `values`.
-    #[allow(dead_code)]
     fn replace(&self, rtype: &str, sub: &str, values: &[String], ttl: u64) {
         self.0
             .lock()
@@ -482,4 +481,184 @@ fn digitalocean_life() {
     assert_eq!(put.json()["name"], "box");
     assert_eq!(put.json()["data"], "203.0.113.7");
     assert!(put.json()["ttl"].as_u64().unwrap() >= 30);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gandi LiveDNS, from https://api.gandi.net/docs/livedns/ (record sets at
+// /livedns/domains/{fqdn}/records/{name}/{type}: GET 200 or 404, PUT 201 "DNS Record Created",
+// DELETE 204; errors {"code","message","object","cause"}; TXT values read back quoted).
+
+fn gandi_error(code: u16, message: &str, object: &str, cause: &str) -> Resp {
+    Resp::json(
+        code,
+        json!({"code": code, "message": message, "object": object, "cause": cause}),
+    )
+}
+
+fn gandi() -> Fake {
+    Fake::start(|r, store| {
+        if !bearer(r) {
+            return gandi_error(
+                401,
+                "The server could not verify that you authorized to access the document you requested.",
+                "HTTPUnauthorized",
+                "Unauthorized",
+            );
+        }
+        let not_found = || {
+            gandi_error(
+                404,
+                "The requested domain was not found",
+                "HTTPNotFound",
+                "Not Found",
+            )
+        };
+        let Some(rest) = r.path().strip_prefix("/v5/livedns/domains/example.test") else {
+            return not_found();
+        };
+        if rest.is_empty() && r.method == "GET" {
+            return Resp::json(
+                200,
+                json!({"fqdn": "example.test", "automatic_snapshots": true,
+                "domain_records_href": "https://api.gandi.net/v5/livedns/domains/example.test/records"}),
+            );
+        }
+        let parts: Vec<&str> = rest.trim_start_matches("/records/").split('/').collect();
+        if !rest.starts_with("/records/") || parts.len() != 2 {
+            return not_found();
+        }
+        let (sub, t) = (if parts[0] == "@" { "" } else { parts[0] }, parts[1]);
+        match r.method.as_str() {
+            "GET" => {
+                let values: Vec<String> = store
+                    .find(t, sub)
+                    .into_iter()
+                    .map(|x| {
+                        if t == "TXT" {
+                            format!("\"{}\"", x.value)
+                        } else {
+                            x.value
+                        }
+                    })
+                    .collect();
+                if values.is_empty() {
+                    return gandi_error(
+                        404,
+                        &format!("Can't find the DNS record {}/{t} in the zone", parts[0]),
+                        "dns-record",
+                        "Not Found",
+                    );
+                }
+                Resp::json(
+                    200,
+                    json!({"rrset_name": parts[0], "rrset_type": t, "rrset_ttl": 300,
+                    "rrset_values": values,
+                    "rrset_href": format!("https://api.gandi.net/v5/livedns/domains/example.test/records/{}/{t}", parts[0])}),
+                )
+            }
+            "PUT" => {
+                let b = r.json();
+                let ttl = b["rrset_ttl"].as_u64().unwrap_or(10800);
+                let values: Option<Vec<String>> = b["rrset_values"].as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .map(|v| v.trim_matches('"').to_string())
+                        .collect()
+                });
+                let Some(values) = values.filter(|v| !v.is_empty() && ttl >= 300) else {
+                    return Resp::json(
+                        400,
+                        json!({"code": 400, "message": "Validation error", "object": "dns-record",
+                        "cause": "Bad Request", "errors": [{"location": "body", "name": "rrset_values", "description": "required, and rrset_ttl at least 300"}]}),
+                    );
+                };
+                store.replace(t, sub, &values, ttl);
+                Resp::json(201, json!({"message": "DNS Record Created"}))
+            }
+            "DELETE" => {
+                store.replace(t, sub, &[], 0);
+                Resp::text(204, "")
+            }
+            _ => gandi_error(
+                405,
+                "Method Not Allowed",
+                "HTTPMethodNotAllowed",
+                "Method Not Allowed",
+            ),
+        }
+    })
+}
+
+#[test]
+fn gandi_life() {
+    let fake = gandi();
+    let case = Case {
+        provider: "gandi",
+        server: format!("{}/v5/livedns", fake.http.url()),
+        keys: "zone = \"example.test\"\n".into(),
+        secrets: vec![("token", TOKEN)],
+    };
+    let errors = vec![
+        backoff(
+            gandi_error(
+                429,
+                "Too Many Requests",
+                "HTTPTooManyRequests",
+                "Too Many Requests",
+            )
+            .header("Retry-After", "3600"),
+            "Too Many Requests",
+            3600,
+        ),
+        backoff(
+            gandi_error(
+                503,
+                "Service Unavailable",
+                "HTTPServiceUnavailable",
+                "Service Unavailable",
+            ),
+            "Service Unavailable",
+            30 * 60,
+        ),
+        latch(
+            gandi_error(
+                403,
+                "Access was denied to this resource.",
+                "HTTPForbidden",
+                "Forbidden",
+            ),
+            "Access was denied",
+        ),
+        latch(
+            Resp::json(
+                400,
+                json!({"code": 400, "message": "Validation error", "object": "dns-record", "cause": "Bad Request",
+                "errors": [{"location": "body", "name": "rrset_values", "description": "invalid IPv4 address"}]}),
+            ),
+            "rrset_values: invalid IPv4 address",
+        ),
+    ];
+    life(&case, &fake, errors, &[("token", "wrong-gandi-pat-55")]);
+    // The wire: the address set replaced with one PUT, at LiveDNS's minimum TTL or more.
+    let put = fake
+        .http
+        .all()
+        .into_iter()
+        .find(|r| r.method == "PUT" && r.path().ends_with("/records/box/A"))
+        .unwrap();
+    assert_eq!(put.json()["rrset_values"], json!(["203.0.113.2"]));
+    assert_eq!(put.json()["rrset_ttl"], 300);
+    let txt = fake
+        .http
+        .all()
+        .into_iter()
+        .find(|r| r.method == "PUT" && r.path().ends_with("/TXT"))
+        .unwrap();
+    assert!(
+        txt.json()["rrset_values"]
+            .to_string()
+            .contains("\\\"token-one\\\""),
+        "{}",
+        txt.body
+    );
 }

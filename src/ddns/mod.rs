@@ -41,6 +41,7 @@ providers! {
     desec,
     duckdns,
     digitalocean,
+    gandi,
 }
 
 pub use registry::{ProviderId, Spec};
