@@ -662,3 +662,142 @@ fn gandi_life() {
         txt.body
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Linode API v4, from https://techdocs.akamai.com/linode-api/reference/get-domains and
+// .../get-domain-records (paginated {"data":[..],"page","pages","results"}, page_size 25-500;
+// records {"id","type","name","target","ttl_sec"}; errors {"errors":[{"field","reason"}]}).
+
+fn linode_error(status: u16, reason: &str) -> Resp {
+    Resp::json(status, json!({"errors": [{"reason": reason}]}))
+}
+
+fn linode() -> Fake {
+    Fake::start(|r, store| {
+        if !bearer(r) {
+            return linode_error(401, "Invalid Token");
+        }
+        if r.method == "GET" {
+            let size: u64 = r
+                .query("page_size")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(100);
+            if !(25..=500).contains(&size) {
+                return Resp::json(
+                    400,
+                    json!({"errors": [{"field": "page_size", "reason": "Must be 25-500"}]}),
+                );
+            }
+        }
+        let page = |data: Vec<serde_json::Value>| {
+            let n = data.len();
+            Resp::json(
+                200,
+                json!({"data": data, "page": 1, "pages": 1, "results": n}),
+            )
+        };
+        let show = |x: &Rec| {
+            json!({"id": x.id, "type": x.rtype, "name": x.sub, "target": x.value, "ttl_sec": x.ttl,
+                   "priority": 0, "weight": 0, "port": 0, "service": null, "protocol": null, "tag": null})
+        };
+        let bad = |field: &str, reason: &str| {
+            Resp::json(400, json!({"errors": [{"field": field, "reason": reason}]}))
+        };
+        let path = r.path().to_string();
+        match (r.method.as_str(), path.as_str()) {
+            ("GET", "/v4/domains") => page(vec![
+                json!({"id": 7777, "domain": "other.test", "type": "master", "status": "active"}),
+                json!({"id": 1234, "domain": "example.test", "type": "master", "status": "active",
+                       "soa_email": "admin@example.test"}),
+            ]),
+            ("GET", "/v4/domains/1234/records") => {
+                page(store.snapshot().iter().map(show).collect())
+            }
+            ("POST", "/v4/domains/1234/records") => {
+                let b = r.json();
+                let (Some(t), Some(target)) = (b["type"].as_str(), b["target"].as_str()) else {
+                    return bad("type", "type and target are required");
+                };
+                if t == "A" && target.parse::<std::net::Ipv4Addr>().is_err() {
+                    return bad("target", "You must provide a valid IPv4 address.");
+                }
+                let name = b["name"].as_str().unwrap_or("");
+                if name.contains("example.test") {
+                    return bad("name", "Name must be relative to the domain");
+                }
+                let x = store.add(t, name, target, b["ttl_sec"].as_u64().unwrap_or(0));
+                Resp::json(200, show(&x))
+            }
+            (m @ ("PUT" | "DELETE"), p) if p.starts_with("/v4/domains/1234/records/") => {
+                let id: u64 = p.rsplit('/').next().unwrap().parse().unwrap_or(0);
+                if store.by_id(id).is_none() {
+                    return linode_error(404, "Not found");
+                }
+                if m == "DELETE" {
+                    store.remove(id);
+                    return Resp::json(200, json!({}));
+                }
+                let Some(target) = r.json()["target"].as_str().map(String::from) else {
+                    return bad("target", "target is required");
+                };
+                store.set(id, &target);
+                Resp::json(200, show(&store.by_id(id).unwrap()))
+            }
+            _ => linode_error(404, "Not found"),
+        }
+    })
+}
+
+#[test]
+fn linode_life() {
+    let fake = linode();
+    let case = Case {
+        provider: "linode",
+        server: format!("{}/v4", fake.http.url()),
+        keys: "zone = \"example.test\"\n".into(),
+        secrets: vec![("token", TOKEN)],
+    };
+    let errors = vec![
+        backoff(
+            linode_error(429, "Too Many Requests").header("Retry-After", "5400"),
+            "Too Many Requests",
+            5400,
+        ),
+        backoff(
+            linode_error(500, "Please try again later"),
+            "Please try again later",
+            30 * 60,
+        ),
+        latch(
+            linode_error(
+                403,
+                "Your OAuth token is not authorized to use this endpoint.",
+            ),
+            "not authorized to use this endpoint",
+        ),
+        latch(
+            Resp::json(
+                400,
+                json!({"errors": [{"field": "target", "reason": "You must provide a valid IPv4 address."}]}),
+            ),
+            "target: You must provide a valid IPv4 address.",
+        ),
+    ];
+    life(&case, &fake, errors, &[("token", "wrong-linode-token-31")]);
+    let put = fake
+        .http
+        .all()
+        .into_iter()
+        .find(|r| r.method == "PUT")
+        .unwrap();
+    assert!(put.path().starts_with("/v4/domains/1234/records/"));
+    assert_eq!(put.json()["target"], "203.0.113.7");
+    let post = fake
+        .http
+        .all()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    assert_eq!(post.json()["name"], "box");
+    assert_eq!(post.json()["type"], "A");
+}

@@ -42,6 +42,7 @@ providers! {
     duckdns,
     digitalocean,
     gandi,
+    linode,
 }
 
 pub use registry::{ProviderId, Spec};
