@@ -180,7 +180,11 @@ complete -c direkt -n "__fish_direkt_using_subcommand setup" -l provider -d 'DNS
 rfc2136\t''
 cloudflare\t''
 desec\t''
-duckdns\t''"
+duckdns\t''
+digitalocean\t''
+gandi\t''
+linode\t''
+route53\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dns-server -d 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l zone -d 'The zone holding the name (answer `ddns.zone`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l username -d 'dyndns2 user name (answer `ddns.username`)' -r

@@ -801,3 +801,451 @@ fn linode_life() {
     assert_eq!(post.json()["name"], "box");
     assert_eq!(post.json()["type"], "A");
 }
+
+// ---------------------------------------------------------------------------------------------
+// AWS Route 53, from the API reference (https://docs.aws.amazon.com/Route53/latest/APIReference/):
+// ListHostedZonesByName, GetHostedZone, ListResourceRecordSets (starts AT name/type, may return
+// the next set), ChangeResourceRecordSets (UPSERT/DELETE, DELETE must name the current set
+// exactly; answers ChangeInfo PENDING), GetChange (INSYNC); errors as <ErrorResponse><Error>
+// <Code>/<Message>, InvalidChangeBatch as <InvalidChangeBatch><Messages>; requests signed with
+// SigV4 for us-east-1/route53 (the fake recomputes the signature from the request it got).
+
+const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
+const AWS_SECRET: &str = "r53-Sekr1t/K7MDENG-bPxRfiCY";
+const R53: &str = "https://route53.amazonaws.com/doc/2013-04-01/";
+
+fn r53_error(status: u16, code: &str, message: &str) -> Resp {
+    let body = format!(
+        "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"{R53}\"><Error><Type>Sender</Type>\
+         <Code>{code}</Code><Message>{message}</Message></Error><RequestId>6f1c-11aa</RequestId>\
+         </ErrorResponse>"
+    );
+    Resp {
+        status,
+        body,
+        headers: vec![("Content-Type".into(), "text/xml".into())],
+    }
+}
+
+fn r53_ok(body: String) -> Resp {
+    Resp {
+        status: 200,
+        body: format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}"),
+        headers: vec![("Content-Type".into(), "text/xml".into())],
+    }
+}
+
+/// The Authorization header this request should carry, signed with `AWS_SECRET` at its
+/// x-amz-date (None: no date).
+fn sigv4_expected(r: &Req, host: &str) -> Option<String> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let date = r.header("x-amz-date")?;
+    let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let at = time::PrimitiveDateTime::parse(date, &fmt)
+        .ok()?
+        .assume_utc();
+    let identity =
+        aws_credential_types::Credentials::new(AKID, AWS_SECRET, None, None, "fake").into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("route53")
+        .time(std::time::SystemTime::from(at))
+        .settings(SigningSettings::default())
+        .build()
+        .ok()?
+        .into();
+    let url = format!("http://{host}{}", r.target);
+    let req = SignableRequest::new(
+        &r.method,
+        &url,
+        std::iter::empty(),
+        SignableBody::Bytes(r.body.as_bytes()),
+    )
+    .ok()?;
+    let (instructions, _) = sign(req, &params).ok()?.into_parts();
+    instructions
+        .headers()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.to_string())
+}
+
+fn r53_auth(r: &Req) -> Option<Resp> {
+    let host = r.header("host").unwrap_or("");
+    let auth = r.header("authorization").unwrap_or("");
+    if !auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential={AKID}/"))
+        || !auth.contains("/us-east-1/route53/aws4_request")
+    {
+        return Some(r53_error(
+            403,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        ));
+    }
+    if sigv4_expected(r, host).as_deref() != Some(auth) {
+        return Some(r53_error(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        ));
+    }
+    None
+}
+
+fn r53_sets(store: &Store) -> Vec<(String, String, Vec<Rec>)> {
+    let mut keys: Vec<(String, String)> = store
+        .snapshot()
+        .iter()
+        .map(|x| (x.sub.clone(), x.rtype.clone()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|(sub, t)| {
+            let recs = store.find(&t, &sub);
+            (sub, t, recs)
+        })
+        .collect()
+}
+
+fn r53_set_xml(sub: &str, t: &str, recs: &[Rec]) -> String {
+    let name = if sub.is_empty() {
+        "example.test.".to_string()
+    } else {
+        format!("{sub}.example.test.")
+    };
+    let values: String = recs
+        .iter()
+        .map(|x| {
+            let v = if t == "TXT" {
+                format!("\"{}\"", x.value)
+            } else {
+                x.value.clone()
+            };
+            format!("<ResourceRecord><Value>{v}</Value></ResourceRecord>")
+        })
+        .collect();
+    format!(
+        "<ResourceRecordSet><Name>{name}</Name><Type>{t}</Type><TTL>{}</TTL><ResourceRecords>{values}</ResourceRecords></ResourceRecordSet>",
+        recs[0].ttl
+    )
+}
+
+fn xml_text(e: &xmltree::Element, path: &[&str]) -> Option<String> {
+    let mut cur = e;
+    for p in path {
+        cur = cur.get_child(*p)?;
+    }
+    cur.get_text().map(|t| t.to_string())
+}
+
+/// ChangeResourceRecordSets: apply one UPSERT or DELETE as documented.
+fn r53_change(r: &Req, store: &Store, changes: &Shared<u32>) -> Resp {
+    let Ok(root) = xmltree::Element::parse(r.body.as_bytes()) else {
+        return r53_error(400, "InvalidInput", "Could not parse the request body");
+    };
+    let batch = |m: &str| Resp {
+        status: 400,
+        body: format!(
+            "<?xml version=\"1.0\"?>\n<InvalidChangeBatch xmlns=\"{R53}\"><Messages><Message>{m}</Message></Messages></InvalidChangeBatch>"
+        ),
+        headers: vec![],
+    };
+    let Some(change) = root
+        .get_child("ChangeBatch")
+        .and_then(|b| b.get_child("Changes"))
+        .and_then(|c| c.get_child("Change"))
+    else {
+        return r53_error(
+            400,
+            "InvalidInput",
+            "1 validation error detected: ChangeBatch.Changes",
+        );
+    };
+    let action = xml_text(change, &["Action"]).unwrap_or_default();
+    let set = change.get_child("ResourceRecordSet").unwrap();
+    let name = xml_text(set, &["Name"]).unwrap_or_default();
+    let t = xml_text(set, &["Type"]).unwrap_or_default();
+    let ttl: u64 = xml_text(set, &["TTL"])
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(0);
+    let values: Vec<String> = set
+        .get_child("ResourceRecords")
+        .map(|rr| {
+            rr.children
+                .iter()
+                .filter_map(|n| n.as_element())
+                .filter_map(|e| xml_text(e, &["Value"]))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(sub) = name
+        .strip_suffix("example.test.")
+        .map(|s| s.trim_end_matches('.').to_string())
+    else {
+        return batch(&format!(
+            "RRSet with DNS name {name} is not permitted in zone example.test."
+        ));
+    };
+    if t == "TXT"
+        && values
+            .iter()
+            .any(|v| !(v.starts_with('"') && v.ends_with('"')))
+    {
+        return batch(
+            "Invalid Resource Record: FATAL problem: InvalidCharacterString (Value should be enclosed in quotation marks)",
+        );
+    }
+    let values: Vec<String> = values
+        .iter()
+        .map(|v| v.trim_matches('"').to_string())
+        .collect();
+    match action.as_str() {
+        "UPSERT" if !values.is_empty() && ttl > 0 => store.replace(&t, &sub, &values, ttl),
+        "DELETE" => {
+            let current = store.find(&t, &sub);
+            let same = current.len() == values.len()
+                && current
+                    .iter()
+                    .all(|x| values.contains(&x.value) && x.ttl == ttl);
+            if !same {
+                return batch(&format!(
+                    "Tried to delete resource record set [name='{name}', type='{t}'] but the values provided do not match the current values"
+                ));
+            }
+            store.replace(&t, &sub, &[], 0);
+        }
+        _ => {
+            return r53_error(
+                400,
+                "InvalidInput",
+                "Invalid request: Action or ResourceRecords",
+            );
+        }
+    }
+    let mut n = changes.lock().unwrap();
+    *n += 1;
+    r53_ok(format!(
+        "<ChangeResourceRecordSetsResponse xmlns=\"{R53}\"><ChangeInfo><Id>/change/C{:04}</Id><Status>PENDING</Status><SubmittedAt>2026-12-06T16:00:00.000Z</SubmittedAt></ChangeInfo></ChangeResourceRecordSetsResponse>",
+        *n
+    ))
+}
+
+fn route53() -> Fake {
+    let changes = Arc::new(Mutex::new(0u32));
+    Fake::start(move |r, store| {
+        if let Some(refused) = r53_auth(r) {
+            return refused;
+        }
+        let zone = "/2013-04-01/hostedzone/Z0EXAMPLE123";
+        let hz = |id: &str, private: bool| {
+            format!(
+                "<HostedZone><Id>/hostedzone/{id}</Id><Name>example.test.</Name><CallerReference>ref-{id}</CallerReference><Config><PrivateZone>{private}</PrivateZone></Config><ResourceRecordSetCount>4</ResourceRecordSetCount></HostedZone>"
+            )
+        };
+        match (r.method.as_str(), r.path()) {
+            ("GET", "/2013-04-01/hostedzonesbyname") => {
+                let zones = if r.query("dnsname").as_deref() == Some("example.test") {
+                    format!("{}{}", hz("Z0PRIVATE999", true), hz("Z0EXAMPLE123", false))
+                } else {
+                    String::new()
+                };
+                r53_ok(format!(
+                    "<ListHostedZonesByNameResponse xmlns=\"{R53}\"><HostedZones>{zones}</HostedZones><DNSName>example.test</DNSName><IsTruncated>false</IsTruncated><MaxItems>10</MaxItems></ListHostedZonesByNameResponse>"
+                ))
+            }
+            ("GET", p) if p == zone => r53_ok(format!(
+                "<GetHostedZoneResponse xmlns=\"{R53}\">{}<DelegationSet><NameServers><NameServer>ns-1.awsdns-01.org</NameServer></NameServers></DelegationSet></GetHostedZoneResponse>",
+                hz("Z0EXAMPLE123", false)
+            )),
+            ("GET", p) if p == format!("{zone}/rrset") => {
+                let name = r.query("name").unwrap_or_default();
+                let t = r.query("type").unwrap_or_default();
+                let sub = name
+                    .strip_suffix("example.test.")
+                    .unwrap_or("?")
+                    .trim_end_matches('.')
+                    .to_string();
+                let sets = r53_sets(store);
+                // From name/type on: the matching set, else whatever comes next (here: the first).
+                let set = sets
+                    .iter()
+                    .find(|(s, ty, _)| *s == sub && *ty == t)
+                    .or(sets.first());
+                let xml = set
+                    .map(|(s, ty, recs)| r53_set_xml(s, ty, recs))
+                    .unwrap_or_default();
+                r53_ok(format!(
+                    "<ListResourceRecordSetsResponse xmlns=\"{R53}\"><ResourceRecordSets>{xml}</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListResourceRecordSetsResponse>"
+                ))
+            }
+            ("POST", p) if p == format!("{zone}/rrset/") => r53_change(r, store, &changes),
+            ("GET", p) if p.starts_with("/2013-04-01/change/C") => {
+                let id = p.rsplit('/').next().unwrap();
+                r53_ok(format!(
+                    "<GetChangeResponse xmlns=\"{R53}\"><ChangeInfo><Id>/change/{id}</Id><Status>INSYNC</Status><SubmittedAt>2026-12-06T16:00:00.000Z</SubmittedAt></ChangeInfo></GetChangeResponse>"
+                ))
+            }
+            (_, p) if p.starts_with("/2013-04-01/hostedzone/") => {
+                r53_error(404, "NoSuchHostedZone", "No hosted zone found with ID")
+            }
+            _ => r53_error(404, "UnknownOperationException", "Unknown operation"),
+        }
+    })
+}
+
+#[test]
+fn route53_life() {
+    let fake = route53();
+    let case = Case {
+        provider: "route53",
+        server: fake.http.url(),
+        keys: format!("zone = \"example.test\"\naccess_key_id = \"{AKID}\"\n"),
+        secrets: vec![("secret_access_key", AWS_SECRET)],
+    };
+    let errors = vec![
+        backoff(
+            r53_error(400, "Throttling", "Rate exceeded"),
+            "Throttling Rate exceeded",
+            30 * 60,
+        ),
+        backoff(
+            r53_error(
+                400,
+                "PriorRequestNotComplete",
+                "The request was rejected because Route 53 was still processing a prior request.",
+            )
+            .header("Retry-After", "4000"),
+            "PriorRequestNotComplete",
+            4000,
+        ),
+        backoff(
+            r53_error(503, "ServiceUnavailable", "Service is unavailable"),
+            "ServiceUnavailable",
+            30 * 60,
+        ),
+        latch(
+            r53_error(
+                403,
+                "AccessDenied",
+                "User: arn:aws:iam::123456789012:user/direkt is not authorized to perform: route53:ChangeResourceRecordSets",
+            ),
+            "not authorized to perform: route53:ChangeResourceRecordSets",
+        ),
+        latch(
+            r53_error(
+                404,
+                "NoSuchHostedZone",
+                "No hosted zone found with ID: Z0EXAMPLE123",
+            ),
+            "NoSuchHostedZone",
+        ),
+        latch(
+            r53_error(400, "InvalidInput", "Invalid XML ; cvc-datatype-valid"),
+            "InvalidInput",
+        ),
+    ];
+    life(
+        &case,
+        &fake,
+        errors,
+        &[("secret_access_key", "wrong/r53-secret-0000")],
+    );
+    let all = fake.http.all();
+    // The public zone was picked, not the private one of the same name.
+    assert!(all.iter().all(|r| !r.path().contains("Z0PRIVATE999")));
+    // The address: one UPSERT of the whole set with exactly the new address.
+    let upsert = all
+        .iter()
+        .find(|r| {
+            r.method == "POST"
+                && r.body.contains("<Type>A</Type>")
+                && r.body.contains("203.0.113.7")
+        })
+        .unwrap();
+    assert!(upsert.body.contains("<Action>UPSERT</Action>"));
+    assert!(upsert.body.contains("<Name>box.example.test.</Name>"));
+    assert_eq!(upsert.body.matches("<ResourceRecord>").count(), 1);
+    // DNS-01: the TXT change was polled with GetChange; the last value went with a DELETE.
+    assert!(
+        all.iter()
+            .any(|r| r.path().starts_with("/2013-04-01/change/C"))
+    );
+}
+
+#[test]
+fn route53_with_a_hosted_zone_id_skips_the_lookup_and_a_wrong_key_id_latches() {
+    let fake = route53();
+    let env = Env::new();
+    let case = Case {
+        provider: "route53",
+        server: fake.http.url(),
+        keys: format!(
+            "zone = \"example.test\"\naccess_key_id = \"{AKID}\"\nhosted_zone_id = \"Z0EXAMPLE123\"\n"
+        ),
+        secrets: vec![("secret_access_key", AWS_SECRET)],
+    };
+    case.config(&env, None);
+    case.secrets(&env, &case.secrets);
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let what = runtime().block_on(p.verify(NAME)).unwrap();
+    assert!(what.contains("Z0EXAMPLE123"), "{what}");
+    let paths: Vec<String> = fake
+        .http
+        .all()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert_eq!(paths, ["/2013-04-01/hostedzone/Z0EXAMPLE123"]);
+
+    // The last TXT value of a set goes with a DELETE naming the set exactly as it is.
+    let rt = runtime();
+    rt.block_on(p.set_txt(ACME, "solo")).unwrap();
+    assert_eq!(
+        fake.store.values("TXT", "_acme-challenge.box"),
+        set(&["solo"])
+    );
+    rt.block_on(p.remove_txt(ACME, "solo")).unwrap();
+    assert!(fake.store.snapshot().is_empty());
+    let last = fake
+        .http
+        .all()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .unwrap();
+    assert!(
+        last.body.contains("<Action>DELETE</Action>"),
+        "{}",
+        last.body
+    );
+    assert!(
+        last.body.contains("<Value>&quot;solo&quot;</Value>")
+            || last.body.contains("<Value>\"solo\"</Value>"),
+        "{}",
+        last.body
+    );
+
+    // Another access key id: InvalidClientTokenId, latched.
+    env.write_config(
+        &std::fs::read_to_string(env.config())
+            .unwrap()
+            .replace(AKID, "AKIAOTHERKEY0000000"),
+    );
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let e = runtime().block_on(p.verify(NAME)).unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("InvalidClientTokenId"), "{e:?}");
+    assert!(!format!("{e:?}").contains(AWS_SECRET));
+
+    // No access key id: exit 2 naming it, nothing sent.
+    env.write_config(
+        &std::fs::read_to_string(env.config())
+            .unwrap()
+            .replace("access_key_id = \"AKIAOTHERKEY0000000\"\n", ""),
+    );
+    let before = fake.http.count();
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("access_key_id");
+    assert_eq!(fake.http.count(), before);
+}

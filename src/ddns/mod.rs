@@ -43,6 +43,7 @@ providers! {
     digitalocean,
     gandi,
     linode,
+    route53,
 }
 
 pub use registry::{ProviderId, Spec};
