@@ -2493,7 +2493,7 @@ _direkt() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns digitalocean gandi linode route53" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns digitalocean gandi linode route53 ovh" -- "${cur}"))
                     return 0
                     ;;
                 --dns-server)

@@ -1237,15 +1237,301 @@ fn route53_with_a_hosted_zone_id_skips_the_lookup_and_a_wrong_key_id_latches() {
     assert!(e.message.contains("InvalidClientTokenId"), "{e:?}");
     assert!(!format!("{e:?}").contains(AWS_SECRET));
 
-    // No access key id: exit 2 naming it, nothing sent.
+    // No access key id: exit 2 naming it, nothing sent (local address sources only).
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    case.config(&env, Some(&sources));
     env.write_config(
         &std::fs::read_to_string(env.config())
             .unwrap()
-            .replace("access_key_id = \"AKIAOTHERKEY0000000\"\n", ""),
+            .replace(&format!("access_key_id = \"{AKID}\"\n"), ""),
     );
     let before = fake.http.count();
     env.run(&["ddns", "update"])
         .code(2)
         .stderr_has("access_key_id");
     assert_eq!(fake.http.count(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OVHcloud API v1, from the getting-started guide (signed requests: X-Ovh-Application,
+// X-Ovh-Consumer, X-Ovh-Timestamp from /auth/time, X-Ovh-Signature "$1$"+SHA1_HEX(AS+"+"+CK+"+"+
+// METHOD+"+"+URL+"+"+BODY+"+"+TSTAMP)) and the DNS zone guide (/domain/zone/{zone}/record list of
+// ids, record by id, POST/PUT/DELETE, POST /refresh). Errors {"errorCode","httpCode","message"}
+// or {"class","message"}. The fake's clock runs 120 s ahead: only a client that asked
+// /auth/time signs a timestamp it accepts.
+
+const OVH_AK: &str = "7kbG7Bk7S9Nt7ZSV";
+const OVH_AS: &str = "ovh-AS-Sekr1t-77aa";
+const OVH_CK: &str = "ovh-CK-Sekr1t-88bb";
+
+fn ovh_error(status: u16, code: &str, message: &str) -> Resp {
+    let http = match status {
+        400 => "400 Bad Request",
+        403 => "403 Forbidden",
+        _ => "500 Internal Server Error",
+    };
+    Resp::json(
+        status,
+        json!({"errorCode": code, "httpCode": http, "message": message}),
+    )
+}
+
+fn ovh_class(status: u16, class: &str, message: &str) -> Resp {
+    Resp::json(status, json!({"class": class, "message": message}))
+}
+
+/// The signature and keys as the guide describes them; `None` when they hold.
+fn ovh_auth(r: &Req, server_now: i64) -> Option<Resp> {
+    use sha1::{Digest, Sha1};
+    if r.header("x-ovh-application") != Some(OVH_AK) {
+        return Some(ovh_error(
+            403,
+            "INVALID_KEY",
+            "This application key is invalid",
+        ));
+    }
+    if r.header("x-ovh-consumer") != Some(OVH_CK) {
+        return Some(ovh_error(
+            403,
+            "INVALID_CREDENTIAL",
+            "This credential is not valid",
+        ));
+    }
+    let ts = r.header("x-ovh-timestamp").unwrap_or("");
+    if ts
+        .parse::<i64>()
+        .map_or(true, |t| (t - server_now).abs() > 10)
+    {
+        return Some(ovh_error(400, "QUERY_TIME_OUT", "Query out of time"));
+    }
+    let url = format!("http://{}{}", r.header("host").unwrap_or(""), r.target);
+    let joined = format!("{OVH_AS}+{OVH_CK}+{}+{url}+{}+{ts}", r.method, r.body);
+    let hex: String = Sha1::digest(joined.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if r.header("x-ovh-signature") != Some(format!("$1${hex}").as_str()) {
+        return Some(ovh_error(400, "INVALID_SIGNATURE", "Invalid signature"));
+    }
+    None
+}
+
+fn ovh_show(x: &Rec) -> serde_json::Value {
+    let target = if x.rtype == "TXT" {
+        format!("\"{}\"", x.value)
+    } else {
+        x.value.clone()
+    };
+    json!({"id": x.id, "zone": "example.test", "subDomain": x.sub, "fieldType": x.rtype,
+           "target": target, "ttl": x.ttl})
+}
+
+fn ovh_records(r: &Req, store: &Store, rest: &str) -> Resp {
+    let null = || Resp::json(200, serde_json::Value::Null);
+    let bad = |m: &str| ovh_class(400, "Client::BadRequest::InvalidParameter", m);
+    match (r.method.as_str(), rest) {
+        ("GET", "/record") => {
+            let (t, sub) = (r.query("fieldType"), r.query("subDomain"));
+            let ids: Vec<u64> = store
+                .snapshot()
+                .iter()
+                .filter(|x| {
+                    t.as_ref().is_none_or(|t| *t == x.rtype)
+                        && sub.as_ref().is_none_or(|s| *s == x.sub)
+                })
+                .map(|x| x.id)
+                .collect();
+            Resp::json(200, json!(ids))
+        }
+        ("POST", "/record") => {
+            let b = r.json();
+            let (Some(t), Some(target)) = (b["fieldType"].as_str(), b["target"].as_str()) else {
+                return bad("Missing parameter fieldType or target");
+            };
+            let sub = b["subDomain"].as_str().unwrap_or("");
+            if sub.contains("example.test")
+                || (t == "A" && target.parse::<std::net::Ipv4Addr>().is_err())
+            {
+                return bad("Invalid subDomain or target");
+            }
+            let x = store.add(
+                t,
+                sub,
+                target.trim_matches('"'),
+                b["ttl"].as_u64().unwrap_or(0),
+            );
+            Resp::json(200, ovh_show(&x))
+        }
+        ("POST", "/refresh") => null(),
+        (m, p) if p.starts_with("/record/") => {
+            let id: u64 = p["/record/".len()..].parse().unwrap_or(0);
+            let Some(x) = store.by_id(id) else {
+                return ovh_class(
+                    404,
+                    "Client::NotFound",
+                    &format!("The requested object (id = {id}) does not exist"),
+                );
+            };
+            match m {
+                "GET" => Resp::json(200, ovh_show(&x)),
+                "DELETE" => {
+                    store.remove(id);
+                    null()
+                }
+                "PUT" => match r.json()["target"].as_str() {
+                    Some(t) => {
+                        store.set(id, t);
+                        null()
+                    }
+                    None => bad("Missing parameter target"),
+                },
+                _ => ovh_class(405, "Client::MethodNotAllowed", "Method not allowed"),
+            }
+        }
+        _ => ovh_class(404, "Client::NotFound", "Got an invalid (or empty) URL"),
+    }
+}
+
+fn ovh() -> Fake {
+    Fake::start(|r, store| {
+        let server_now = now() + 120;
+        if r.method == "GET" && r.path() == "/1.0/auth/time" {
+            return Resp::json(200, json!(server_now));
+        }
+        if let Some(refused) = ovh_auth(r, server_now) {
+            return refused;
+        }
+        // The consumer key's rights: GET/POST/PUT/DELETE on /domain/zone/example.test/*.
+        match r.path().strip_prefix("/1.0/domain/zone/example.test") {
+            Some(rest) if rest.starts_with('/') => ovh_records(r, store, rest),
+            _ => ovh_error(403, "NOT_GRANTED_CALL", "This call has not been granted"),
+        }
+    })
+}
+
+#[test]
+fn ovh_life() {
+    let fake = ovh();
+    let case = Case {
+        provider: "ovh",
+        server: format!("{}/1.0", fake.http.url()),
+        keys: format!(
+            "zone = \"example.test\"\napplication_key = \"{OVH_AK}\"\nendpoint = \"ovh-eu\"\n"
+        ),
+        secrets: vec![("application_secret", OVH_AS), ("consumer_key", OVH_CK)],
+    };
+    let errors = vec![
+        backoff(
+            ovh_class(429, "Client::TooManyRequests", "Too many requests")
+                .header("Retry-After", "3000"),
+            "Too many requests",
+            3000,
+        ),
+        backoff(
+            ovh_class(500, "Server::InternalServerError", "Internal server error"),
+            "Internal server error",
+            30 * 60,
+        ),
+        latch(
+            ovh_error(403, "NOT_GRANTED_CALL", "This call has not been granted"),
+            "NOT_GRANTED_CALL",
+        ),
+        latch(
+            ovh_class(404, "Client::NotFound", "This service does not exist"),
+            "This service does not exist",
+        ),
+        latch(
+            ovh_class(
+                400,
+                "Client::BadRequest::InvalidParameter",
+                "Invalid IPv4 address",
+            ),
+            "Invalid IPv4 address",
+        ),
+    ];
+    life(
+        &case,
+        &fake,
+        errors,
+        &[
+            ("application_secret", "wrong-ovh-as-1"),
+            ("consumer_key", OVH_CK),
+        ],
+    );
+    let all = fake.http.all();
+    // /auth/time is unauthenticated; every other call is signed.
+    assert!(
+        all.iter()
+            .filter(|r| r.path() == "/1.0/auth/time")
+            .all(|r| r.header("x-ovh-signature").is_none())
+    );
+    // Each change is followed by a refresh of the zone.
+    let writes: Vec<String> = all
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path()))
+        .collect();
+    assert_eq!(writes[0], "POST /1.0/domain/zone/example.test/record");
+    assert_eq!(writes[1], "POST /1.0/domain/zone/example.test/refresh");
+    let put = all.iter().find(|r| r.method == "PUT").unwrap();
+    assert_eq!(put.json()["target"], "203.0.113.7");
+    assert!(
+        writes.iter().filter(|w| w.ends_with("/refresh")).count() >= 4,
+        "{writes:?}"
+    );
+}
+
+#[test]
+fn ovh_a_wrong_consumer_key_and_a_zone_without_rights_latch() {
+    let fake = ovh();
+    let env = Env::new();
+    let case = Case {
+        provider: "ovh",
+        server: format!("{}/1.0", fake.http.url()),
+        keys: format!("zone = \"example.test\"\napplication_key = \"{OVH_AK}\"\n"),
+        secrets: vec![
+            ("application_secret", OVH_AS),
+            ("consumer_key", "wrong-ck-0"),
+        ],
+    };
+    case.config(&env, None);
+    case.secrets(&env, &case.secrets);
+    let rt = runtime();
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let e = rt.block_on(p.verify(NAME)).unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.message.contains("INVALID_CREDENTIAL"), "{e:?}");
+    assert!(!format!("{e:?}").contains("wrong-ck-0") && !format!("{e:?}").contains(OVH_AS));
+
+    // Keys for another zone: NOT_GRANTED_CALL names the rights to ask for.
+    case.secrets(
+        &env,
+        &[("application_secret", OVH_AS), ("consumer_key", OVH_CK)],
+    );
+    env.write_config(
+        &std::fs::read_to_string(env.config())
+            .unwrap()
+            .replace("example.test", "other.test"),
+    );
+    let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
+    let e = rt.block_on(p.verify("box.other.test")).unwrap_err();
+    assert_eq!(e.failure, direkt::ddns::Failure::Latch);
+    assert!(e.hint.unwrap().contains("/domain/zone/other.test/*"));
+
+    // An endpoint that does not exist, or no consumer key: exit 2 naming the field.
+    // (Local address sources: nothing may reach out.)
+    let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
+    env.write_config(&format!(
+        "name = \"{NAME}\"\n{}\n[ddns]\nprovider = \"ovh\"\nzone = \"example.test\"\napplication_key = \"{OVH_AK}\"\nendpoint = \"ovh-mars\"\n",
+        sources.ip_section()
+    ));
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("endpoint")
+        .stderr_has("ovh-eu");
+    case.config(&env, Some(&sources));
+    case.secrets(&env, &[("application_secret", OVH_AS)]);
+    env.run(&["ddns", "update"])
+        .code(2)
+        .stderr_has("consumer_key");
 }

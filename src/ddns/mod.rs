@@ -44,6 +44,7 @@ providers! {
     gandi,
     linode,
     route53,
+    ovh,
 }
 
 pub use registry::{ProviderId, Spec};

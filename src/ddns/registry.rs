@@ -400,6 +400,8 @@ mod tests {
                     "example.org",
                     // An id or key of a provider (AWS's documented example access key id).
                     "AKIAIOSFODNN7EXAMPLE",
+                    // A provider's endpoint name.
+                    "ovh-eu",
                 ]
                 .into_iter()
                 .find(|v| (key.check)(v).is_ok())
