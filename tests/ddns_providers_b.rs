@@ -240,7 +240,9 @@ fn life(case: &Case, fake: &Fake, errors: Vec<ErrorCase>, wrong: &[(&str, &str)]
     assert_eq!(j["provider_requests"], 0);
     assert_eq!(fake.http.count(), sent);
 
-    // Change: exactly the new address, nothing else touched.
+    // Change: exactly the new address (a second A record someone added goes), nothing else
+    // touched.
+    fake.store.add("A", "box", "198.51.100.77", 300);
     drop(sources);
     let sources = FakeSources::saying("203.0.113.7", "203.0.113.7");
     case.config(&env, Some(&sources));
@@ -433,12 +435,21 @@ fn digitalocean_life() {
     let rl = json!({"id": "too_many_requests", "message": "API Rate limit exceeded."});
     let errors = vec![
         backoff(
-            Resp::json(429, rl)
+            Resp::json(429, rl.clone())
                 .header("Retry-After", "7200")
                 .header("ratelimit-limit", "5000")
                 .header("ratelimit-remaining", "0"),
             "API Rate limit exceeded.",
             7200,
+        ),
+        // The hourly limit: no Retry-After, but ratelimit-reset says when it lifts.
+        backoff(
+            Resp::json(429, rl)
+                .header("ratelimit-limit", "5000")
+                .header("ratelimit-remaining", "0")
+                .header("ratelimit-reset", &(now() + 5000).to_string()),
+            "API Rate limit exceeded.",
+            5000,
         ),
         backoff(
             Resp::json(

@@ -113,7 +113,10 @@ impl DigitalOcean {
         if let Some(b) = body {
             rb = rb.json(&b);
         }
-        let answer = self.http.send("DigitalOcean", rb).await?;
+        let (mut answer, headers) = self.http.send_with_headers("DigitalOcean", rb).await?;
+        if answer.retry_after.is_none() {
+            answer.retry_after = until_reset(&headers, now());
+        }
         classify(&answer, &self.domain)?;
         Ok(answer)
     }
@@ -143,6 +146,26 @@ impl DigitalOcean {
             .await
             .map(drop)
     }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// How long until `ratelimit-reset` (Unix time when the oldest counted request expires), for a
+/// 429 that came without `Retry-After` (the hourly limit).
+fn until_reset(headers: &reqwest::header::HeaderMap, now: u64) -> Option<std::time::Duration> {
+    let reset: u64 = headers
+        .get("ratelimit-reset")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(std::time::Duration::from_secs(reset.saturating_sub(now)))
 }
 
 /// The provider's own words from an error body (`{"id":..,"message":..}`), cut short.
@@ -290,6 +313,15 @@ mod tests {
             },
             "example.org",
         )
+    }
+
+    #[test]
+    fn the_hourly_limit_waits_until_ratelimit_reset() {
+        let mut h = reqwest::header::HeaderMap::new();
+        assert_eq!(until_reset(&h, 1000), None);
+        h.insert("ratelimit-reset", "4600".parse().unwrap());
+        assert_eq!(until_reset(&h, 1000), Some(Duration::from_secs(3600)));
+        assert_eq!(until_reset(&h, 9000), Some(Duration::ZERO));
     }
 
     #[test]

@@ -289,12 +289,23 @@ impl HttpApi {
         what: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<HttpAnswer, ProviderError> {
+        Ok(self.send_with_headers(what, request).await?.0)
+    }
+
+    /// [`send`](Self::send), also giving the answer's headers (for providers that say more in
+    /// them, such as DigitalOcean's `ratelimit-reset`).
+    pub async fn send_with_headers(
+        &self,
+        what: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(HttpAnswer, reqwest::header::HeaderMap), ProviderError> {
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let resp = request.send().await.map_err(|e| {
             ProviderError::transient(format!("{what}: {}", crate::ip::plain_reqwest_error(&e)))
         })?;
         let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
         let retry_after = resp
             .headers()
             .get(reqwest::header::RETRY_AFTER)
@@ -305,11 +316,12 @@ impl HttpApi {
             ProviderError::transient(format!("{what}: {}", crate::ip::plain_reqwest_error(&e)))
         })?;
         tracing::debug!(provider = what, status, "provider answered");
-        Ok(HttpAnswer {
+        let answer = HttpAnswer {
             status,
             retry_after,
             body,
-        })
+        };
+        Ok((answer, headers))
     }
 
     pub fn requests(&self) -> u32 {
