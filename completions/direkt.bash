@@ -2568,7 +2568,7 @@ _direkt() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns hetzner porkbun ionos netcup inwx dynv6 vultr bunny ipv64 exec" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns hetzner porkbun ionos netcup inwx dynv6 vultr bunny ipv64 digitalocean gandi linode route53 ovh exec" -- "${cur}"))
                     return 0
                     ;;
                 --dns-server)

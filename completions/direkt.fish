@@ -190,6 +190,11 @@ dynv6\t''
 vultr\t''
 bunny\t''
 ipv64\t''
+digitalocean\t''
+gandi\t''
+linode\t''
+route53\t''
+ovh\t''
 exec\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dns-server -d 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l zone -d 'The zone holding the name (answer `ddns.zone`)' -r

@@ -626,7 +626,7 @@ mod tests {
         let cli = Cli::parse_from(["setup", "--answers", f.to_str().unwrap()]);
         let given = given_answers(&cli.setup, &cli.setup.flag_answers()).unwrap();
         assert_eq!(given.text(Q::PROVIDER).as_deref(), Some("rfc2136"));
-        std::fs::write(&f, "[ddns]\nprovider = \"route53\"\n").unwrap();
+        std::fs::write(&f, "[ddns]\nprovider = \"nosuchdns\"\n").unwrap();
         let e = given_answers(&cli.setup, &Answers::default()).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         assert!(e.message().contains("`ddns.provider`"), "{}", e.message());

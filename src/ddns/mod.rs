@@ -49,6 +49,11 @@ providers! {
     vultr,
     bunny,
     ipv64,
+    digitalocean,
+    gandi,
+    linode,
+    route53,
+    ovh,
     exec,
 }
 
@@ -297,7 +302,8 @@ impl HttpApi {
         Ok(self.send_with_headers(what, request).await?.0)
     }
 
-    /// [`send`](Self::send), also giving the answer's headers (e.g. a session cookie).
+    /// [`send`](Self::send), also giving the answer's headers (a session cookie, a rate limit
+    /// reset such as DigitalOcean's `ratelimit-reset`).
     pub async fn send_with_headers(
         &self,
         what: &str,

@@ -340,8 +340,8 @@ mod tests {
                 assert_eq!(find(a).unwrap().name(), s.name, "{a}");
             }
         }
-        let e = "route53".parse::<ProviderId>().unwrap_err();
-        assert!(e.contains("route53"), "{e}");
+        let e = "nosuchdns".parse::<ProviderId>().unwrap_err();
+        assert!(e.contains("nosuchdns"), "{e}");
         for s in PROVIDERS {
             assert!(e.contains(s.name), "{e}");
         }
@@ -401,6 +401,10 @@ mod tests {
                     "/usr/local/bin/dns-update",
                     "30s",
                     "12345",
+                    // An id or key of a provider (AWS's documented example access key id).
+                    "AKIAIOSFODNN7EXAMPLE",
+                    // A provider's endpoint name.
+                    "ovh-eu",
                 ]
                 .into_iter()
                 .find(|v| (key.check)(v).is_ok())
