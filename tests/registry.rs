@@ -17,7 +17,8 @@ fn ddns_providers_json_lists_the_five_providers_with_their_fields() {
     let list = run.json();
     let list = list.as_array().expect("a list");
     let names: Vec<&str> = list.iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, PROVIDERS);
+    // The first five, then the providers added since (dyndns2 presets, ...).
+    assert_eq!(names[..PROVIDERS.len()], PROVIDERS);
     for p in list {
         let name = p["name"].as_str().unwrap();
         let kind = p["kind"]
@@ -41,8 +42,10 @@ fn ddns_providers_json_lists_the_five_providers_with_their_fields() {
             .iter()
             .map(|r| r.as_str().unwrap())
             .collect();
+        // A delegation (acme-dns) only answers the DNS-01 TXT.
         assert!(
-            records.contains(&"A") && records.contains(&"AAAA"),
+            (records.contains(&"A") && records.contains(&"AAAA"))
+                || (kind == "delegation" && records == ["TXT"]),
             "{name}"
         );
         assert!(!p["secrets"].as_array().unwrap().is_empty(), "{name}");
