@@ -172,6 +172,9 @@ pub struct Config {
     #[serde(default)]
     pub ip: IpConfig,
     pub ddns: Option<DdnsConfig>,
+    /// DNS-01 through an acme-dns server (the `_acme-challenge` CNAME delegation), next to any
+    /// `[ddns]` (or none).
+    pub acme_dns: Option<AcmeDnsConfig>,
     pub ports: Option<PortsConfig>,
     pub cert: Option<CertConfig>,
     #[serde(default)]
@@ -348,6 +351,15 @@ pub enum TsigAlgorithm {
     HmacSha256,
     HmacSha384,
     HmacSha512,
+}
+
+/// `[acme_dns]`: the acme-dns server DNS-01 goes through. Its registration (written by `direkt
+/// ddns register`) is in the secrets file under `[acme_dns]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcmeDnsConfig {
+    /// The acme-dns API's base URL (default `https://auth.acme-dns.io`).
+    pub server: Option<String>,
 }
 
 /// Router port forwarding.
@@ -911,10 +923,16 @@ impl Config {
                         .hint(format!("use {}", Ca::choices())),
                 );
             }
-            if c.challenges.contains(&ChallengeKind::Dns01) && self.ddns.is_none() {
+            if c.challenges.contains(&ChallengeKind::Dns01) && !self.dns01_capable() {
                 problems.push(
-                    Problem::new(&["cert", "challenges"], "dns-01 needs a [ddns] provider")
-                        .hint("configure [ddns] or choose http-01 / tls-alpn-01"),
+                    Problem::new(
+                        &["cert", "challenges"],
+                        "dns-01 needs a DNS provider that writes TXT records, or acme-dns",
+                    )
+                    .hint(
+                        "configure [ddns] with a provider that writes TXT (see `direkt ddns \
+                         providers`), or an [acme_dns] section, or choose http-01 / tls-alpn-01",
+                    ),
                 );
             }
         }
@@ -923,6 +941,17 @@ impl Config {
 }
 
 impl Config {
+    /// Whether DNS-01 has somewhere to put its TXT record: acme-dns, or a `[ddns]` provider
+    /// that writes TXT.
+    pub fn dns01_capable(&self) -> bool {
+        self.acme_dns.is_some()
+            || self.ddns.as_ref().is_some_and(|d| {
+                d.provider
+                    .spec()
+                    .writes(crate::ddns::registry::RecordType::Txt)
+            })
+    }
+
     /// `[ddns]` against its provider's description: required keys, each key's check, the
     /// names the provider serves, and the name inside the zone.
     fn ddns_problems(&self, d: &DdnsConfig) -> Vec<Problem> {

@@ -43,6 +43,7 @@ providers! {
     cloudflare,
     desec,
     duckdns,
+    acme_dns,
     ;
     presets::NOIP,
     presets::DYNU,
