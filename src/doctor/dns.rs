@@ -425,10 +425,12 @@ pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
     };
     let t = ctx.step_timeout(3);
     let name = c.name.as_str();
+    // A wildcard alias: a random name under it (only the `*` record or a CNAME answers).
     let asks = c.aliases.iter().map(|a| async move {
+        let q = crate::net::dns::probe_name(a.as_str());
         (
             a.as_str(),
-            query(resolver, a.as_str(), RecordType::A, true, t).await,
+            query(resolver, &q, RecordType::A, true, t).await,
         )
     });
     let mut bad = vec![];
