@@ -201,6 +201,10 @@ fn txt_values_go_to_the_registration_and_the_server_keeps_two() {
     rt.block_on(p.remove_txt(fqdn, V1)).unwrap();
     assert_eq!(f.http.count(), before);
     assert_eq!(p.requests(), 2);
+    // verify: acme-dns has no read-only call; one random 43-character value checks the key.
+    let what = rt.block_on(p.verify("box.example.test")).unwrap();
+    assert!(what.contains(FULL), "{what}");
+    assert_eq!(f.http.last().json()["txt"].as_str().unwrap().len(), 43);
     // It cannot publish an address.
     let e = rt
         .block_on(p.set_address("box.example.test", "203.0.113.2".parse().unwrap()))
@@ -328,6 +332,17 @@ fn acme_dns_as_the_ddns_provider_only_does_txt() {
     rt().block_on(p.set_txt("_acme-challenge.box.example.test", V1))
         .unwrap();
     assert_eq!(*f.txt.lock().unwrap(), [V1]);
+    // `ddns update` cannot publish an address through it: exit 2 saying so, nothing latched.
+    let sources = support::fake::FakeSources::saying("203.0.113.2", "203.0.113.2");
+    let text = std::fs::read_to_string(env.config()).unwrap().replace(
+        "[ip]\ngateway = false\nstun = []\necho = []\n",
+        &sources.ip_section(),
+    );
+    env.write_config(&text);
+    let before = f.http.count();
+    let r = env.run(&["ddns", "update"]);
+    r.code(2).stderr_has("cannot publish").lacks(PASSWORD);
+    assert_eq!(f.http.count(), before);
     // The registry lists it as a TXT-only delegation.
     let list = env.run(&["ddns", "providers", "--json"]).code(0).json();
     let a = list
