@@ -945,7 +945,11 @@ impl Config {
                 );
             }
             problems.extend(self.wildcard_problems(c));
-            if c.challenges.contains(&ChallengeKind::Dns01) && !self.dns01_capable() {
+            // No provider at all is refused as before; one without TXT only when dns-01 is the
+            // only challenge (as a fallback it is skipped at run time, the others still work).
+            let no_txt = self.ddns.is_none() && self.acme_dns.is_none()
+                || c.challenges == [ChallengeKind::Dns01] && !self.dns01_capable();
+            if c.challenges.contains(&ChallengeKind::Dns01) && no_txt {
                 problems.push(
                     Problem::new(
                         &["cert", "challenges"],
