@@ -94,6 +94,9 @@ _direkt() {
             direkt__subcmd__ddns,providers)
                 cmd="direkt__subcmd__ddns__subcmd__providers"
                 ;;
+            direkt__subcmd__ddns,register)
+                cmd="direkt__subcmd__ddns__subcmd__register"
+                ;;
             direkt__subcmd__ddns,show)
                 cmd="direkt__subcmd__ddns__subcmd__show"
                 ;;
@@ -105,6 +108,9 @@ _direkt() {
                 ;;
             direkt__subcmd__ddns__subcmd__help,providers)
                 cmd="direkt__subcmd__ddns__subcmd__help__subcmd__providers"
+                ;;
+            direkt__subcmd__ddns__subcmd__help,register)
+                cmd="direkt__subcmd__ddns__subcmd__help__subcmd__register"
                 ;;
             direkt__subcmd__ddns__subcmd__help,show)
                 cmd="direkt__subcmd__ddns__subcmd__help__subcmd__show"
@@ -180,6 +186,9 @@ _direkt() {
                 ;;
             direkt__subcmd__help__subcmd__ddns,providers)
                 cmd="direkt__subcmd__help__subcmd__ddns__subcmd__providers"
+                ;;
+            direkt__subcmd__help__subcmd__ddns,register)
+                cmd="direkt__subcmd__help__subcmd__ddns__subcmd__register"
                 ;;
             direkt__subcmd__help__subcmd__ddns,show)
                 cmd="direkt__subcmd__help__subcmd__ddns__subcmd__show"
@@ -603,7 +612,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__ddns)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version update show providers help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version update show providers register help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,7 +638,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__ddns__subcmd__help)
-            opts="update show providers help"
+            opts="update show providers register help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +666,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__ddns__subcmd__help__subcmd__providers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__help__subcmd__register)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -700,6 +723,32 @@ _direkt() {
             ;;
         direkt__subcmd__ddns__subcmd__providers)
             opts="-v -q -h -V --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__ddns__subcmd__register)
+            opts="-v -q -h -V --force --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1039,7 +1088,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__ddns)
-            opts="update show providers"
+            opts="update show providers register"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1053,6 +1102,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__ddns__subcmd__providers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__ddns__subcmd__register)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2568,7 +2631,7 @@ _direkt() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns hetzner porkbun ionos netcup inwx dynv6 vultr bunny ipv64 digitalocean gandi linode route53 ovh exec" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns hetzner porkbun ionos netcup inwx dynv6 vultr bunny ipv64 digitalocean gandi linode route53 ovh acme-dns exec noip dynu strato ovh-dynhost selfhost freedns he infomaniak loopia dnsomatic spdyn" -- "${cur}"))
                     return 0
                     ;;
                 --dns-server)

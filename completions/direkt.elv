@@ -265,6 +265,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand update 'Detect the public address and update the DNS record if it changed'
             cand show 'Show what was last published, and any latch or backoff (no network)'
             cand providers 'List the DNS providers direkt speaks: kind, records, secret, documentation'
+            cand register 'Register at the acme-dns server (`[acme_dns]`) and name the CNAME to create'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;ddns;update'= {
@@ -311,10 +312,26 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;ddns;register'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --force 'Register anew although a registration is stored (the CNAME must then be changed)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'direkt;ddns;help'= {
             cand update 'Detect the public address and update the DNS record if it changed'
             cand show 'Show what was last published, and any latch or backoff (no network)'
             cand providers 'List the DNS providers direkt speaks: kind, records, secret, documentation'
+            cand register 'Register at the acme-dns server (`[acme_dns]`) and name the CNAME to create'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;ddns;help;update'= {
@@ -322,6 +339,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;ddns;help;show'= {
         }
         &'direkt;ddns;help;providers'= {
+        }
+        &'direkt;ddns;help;register'= {
         }
         &'direkt;ddns;help;help'= {
         }
@@ -817,12 +836,15 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand update 'Detect the public address and update the DNS record if it changed'
             cand show 'Show what was last published, and any latch or backoff (no network)'
             cand providers 'List the DNS providers direkt speaks: kind, records, secret, documentation'
+            cand register 'Register at the acme-dns server (`[acme_dns]`) and name the CNAME to create'
         }
         &'direkt;help;ddns;update'= {
         }
         &'direkt;help;ddns;show'= {
         }
         &'direkt;help;ddns;providers'= {
+        }
+        &'direkt;help;ddns;register'= {
         }
         &'direkt;help;cert'= {
             cand issue 'Obtain a certificate now if there is none, the names or key type changed, or it is due'

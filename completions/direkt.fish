@@ -195,7 +195,19 @@ gandi\t''
 linode\t''
 route53\t''
 ovh\t''
-exec\t''"
+acme-dns\t''
+exec\t''
+noip\t''
+dynu\t''
+strato\t''
+ovh-dynhost\t''
+selfhost\t''
+freedns\t''
+he\t''
+infomaniak\t''
+loopia\t''
+dnsomatic\t''
+spdyn\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l dns-server -d 'dyndns2 update URL or rfc2136 server IP:port (answer `ddns.server`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l zone -d 'The zone holding the name (answer `ddns.zone`)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand setup" -l username -d 'dyndns2 user name (answer `ddns.username`)' -r
@@ -232,19 +244,20 @@ complete -c direkt -n "__fish_direkt_using_subcommand renew" -s v -l verbose -d 
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand renew" -s V -l version -d 'Print version'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s q -l quiet -d 'Print nothing but errors'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s h -l help -d 'Print help'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -s V -l version -d 'Print version'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "providers" -d 'List the DNS providers direkt speaks: kind, records, secret, documentation'
-complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -f -a "providers" -d 'List the DNS providers direkt speaks: kind, records, secret, documentation'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -f -a "register" -d 'Register at the acme-dns server (`[acme_dns]`) and name the CNAME to create'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and not __fish_seen_subcommand_from update show providers register help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from update" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -277,9 +290,21 @@ complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -s h -l help -d 'Print help'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from providers" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -l force -d 'Register anew although a registration is stored (the CNAME must then be changed)'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from register" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "providers" -d 'List the DNS providers direkt speaks: kind, records, secret, documentation'
+complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "register" -d 'Register at the acme-dns server (`[acme_dns]`) and name the CNAME to create'
 complete -c direkt -n "__fish_direkt_using_subcommand ddns; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and not __fish_seen_subcommand_from issue renew show revoke help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -630,6 +655,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "update" -d 'Detect the public address and update the DNS record if it changed'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "show" -d 'Show what was last published, and any latch or backoff (no network)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "providers" -d 'List the DNS providers direkt speaks: kind, records, secret, documentation'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ddns" -f -a "register" -d 'Register at the acme-dns server (`[acme_dns]`) and name the CNAME to create'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Obtain a certificate now if there is none, the names or key type changed, or it is due'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'

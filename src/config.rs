@@ -172,6 +172,9 @@ pub struct Config {
     #[serde(default)]
     pub ip: IpConfig,
     pub ddns: Option<DdnsConfig>,
+    /// DNS-01 through an acme-dns server (the `_acme-challenge` CNAME delegation), next to any
+    /// `[ddns]` (or none).
+    pub acme_dns: Option<AcmeDnsConfig>,
     pub ports: Option<PortsConfig>,
     pub cert: Option<CertConfig>,
     #[serde(default)]
@@ -348,6 +351,15 @@ pub enum TsigAlgorithm {
     HmacSha256,
     HmacSha384,
     HmacSha512,
+}
+
+/// `[acme_dns]`: the acme-dns server DNS-01 goes through. Its registration (written by `direkt
+/// ddns register`) is in the secrets file under `[acme_dns]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcmeDnsConfig {
+    /// The acme-dns API's base URL (default `https://auth.acme-dns.io`).
+    pub server: Option<String>,
 }
 
 /// Router port forwarding.
@@ -580,6 +592,16 @@ impl DomainName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `*.example.org`: a wildcard (allowed in `aliases` only, issued by DNS-01 only).
+    pub fn is_wildcard(&self) -> bool {
+        self.0.starts_with("*.")
+    }
+
+    /// The name without a wildcard's `*.` (the name itself otherwise).
+    pub fn base(&self) -> &str {
+        self.0.strip_prefix("*.").unwrap_or(&self.0)
+    }
 }
 
 impl fmt::Display for DomainName {
@@ -599,10 +621,15 @@ impl FromStr for DomainName {
         if name.len() > 253 {
             return bad("it is longer than 253 characters");
         }
-        if !name.contains('.') {
+        // A wildcard is `*.` before a name of at least two labels (`*.box.example.org`).
+        let rest = name.strip_prefix("*.").unwrap_or(&name);
+        if !rest.contains('.') {
             return bad("it needs at least two labels, like box.example.org");
         }
-        for label in name.split('.') {
+        for label in rest.split('.') {
+            if label == "*" {
+                return bad("`*` may only be the first label of a wildcard, like *.example.org");
+            }
             if label.is_empty() {
                 return bad("it has an empty label (two dots in a row?)");
             }
@@ -869,6 +896,12 @@ impl Config {
     /// Checks that need more than one field or knowledge serde does not have.
     fn validate(&self) -> Vec<Problem> {
         let mut problems = vec![];
+        if self.name.is_wildcard() {
+            problems.push(
+                Problem::new(&["name"], format!("the name {} is a wildcard", self.name))
+                    .hint("set name to the box's own name; wildcards go in `aliases`"),
+            );
+        }
         if self.ip.quorum == 0 {
             problems.push(Problem::new(&["ip", "quorum"], "quorum must be at least 1"));
         }
@@ -911,10 +944,21 @@ impl Config {
                         .hint(format!("use {}", Ca::choices())),
                 );
             }
-            if c.challenges.contains(&ChallengeKind::Dns01) && self.ddns.is_none() {
+            problems.extend(self.wildcard_problems(c));
+            // No provider at all is refused as before; one without TXT only when dns-01 is the
+            // only challenge (as a fallback it is skipped at run time, the others still work).
+            let no_txt = self.ddns.is_none() && self.acme_dns.is_none()
+                || c.challenges == [ChallengeKind::Dns01] && !self.dns01_capable();
+            if c.challenges.contains(&ChallengeKind::Dns01) && no_txt {
                 problems.push(
-                    Problem::new(&["cert", "challenges"], "dns-01 needs a [ddns] provider")
-                        .hint("configure [ddns] or choose http-01 / tls-alpn-01"),
+                    Problem::new(
+                        &["cert", "challenges"],
+                        "dns-01 needs a DNS provider that writes TXT records, or acme-dns",
+                    )
+                    .hint(
+                        "configure [ddns] with a provider that writes TXT (see `direkt ddns \
+                         providers`), or an [acme_dns] section, or choose http-01 / tls-alpn-01",
+                    ),
                 );
             }
         }
@@ -923,6 +967,44 @@ impl Config {
 }
 
 impl Config {
+    /// Whether DNS-01 has somewhere to put its TXT record: acme-dns, or a `[ddns]` provider
+    /// that writes TXT.
+    pub fn dns01_capable(&self) -> bool {
+        self.acme_dns.is_some()
+            || self.ddns.as_ref().is_some_and(|d| {
+                d.provider
+                    .spec()
+                    .writes(crate::ddns::registry::RecordType::Txt)
+            })
+    }
+
+    /// A wildcard alias is issued by DNS-01 only: dns-01 among the challenges and somewhere to
+    /// put its TXT. The name itself is never a wildcard.
+    fn wildcard_problems(&self, c: &CertConfig) -> Vec<Problem> {
+        let Some(w) = self.aliases.iter().find(|a| a.is_wildcard()) else {
+            return vec![];
+        };
+        let mut problems = vec![];
+        if !c.challenges.contains(&ChallengeKind::Dns01) {
+            problems.push(
+                Problem::new(
+                    &["aliases"],
+                    format!("the wildcard {w} can only be issued by dns-01, which [cert] challenges does not list"),
+                )
+                .hint("add \"dns-01\" to [cert] challenges (CAs validate wildcards by DNS only)"),
+            );
+        } else if !self.dns01_capable() {
+            problems.push(
+                Problem::new(
+                    &["aliases"],
+                    format!("the wildcard {w} needs dns-01 and no DNS provider here writes TXT records"),
+                )
+                .hint("configure [ddns] with a provider that writes TXT (`direkt ddns providers`) or an [acme_dns] section"),
+            );
+        }
+        problems
+    }
+
     /// `[ddns]` against its provider's description: required keys, each key's check, the
     /// names the provider serves, and the name inside the zone.
     fn ddns_problems(&self, d: &DdnsConfig) -> Vec<Problem> {
@@ -1314,6 +1396,49 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config> {
         Config::parse(text, Path::new("/etc/direkt/direkt.toml"))
+    }
+
+    #[test]
+    fn a_wildcard_alias_parses_and_needs_dns01_with_txt_somewhere() {
+        let w: DomainName = "*.Box.Example.org.".parse().unwrap();
+        assert!(w.is_wildcard());
+        assert_eq!(w.as_str(), "*.box.example.org");
+        assert_eq!(w.base(), "box.example.org");
+        for bad in [
+            "*",
+            "*.org",
+            "a.*.example.org",
+            "**.example.org",
+            "*example.org",
+        ] {
+            assert!(bad.parse::<DomainName>().is_err(), "{bad}");
+        }
+        let e = parse("name = \"*.example.org\"\n").unwrap_err();
+        assert!(e.message().contains("wildcard"), "{}", e.message());
+
+        let rfc2136 = "[ddns]\nprovider = \"rfc2136\"\nserver = \"192.0.2.53:53\"\n\
+                       zone = \"example.org\"\nkey_name = \"k\"\n";
+        let with = |ddns: &str, challenges: &str| {
+            parse(&format!(
+                "name = \"box.example.org\"\naliases = [\"*.box.example.org\"]\n{ddns}\
+                 [cert]\nchallenges = {challenges}\n"
+            ))
+        };
+        let e = with(rfc2136, "[\"http-01\"]").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message().contains("aliases"), "{}", e.message());
+        assert!(e.message().contains("dns-01"), "{}", e.message());
+        with(rfc2136, "[\"http-01\", \"dns-01\"]").unwrap();
+        let dyndns2 = "[ddns]\nprovider = \"noip\"\nusername = \"u\"\n";
+        let e = with(dyndns2, "[\"dns-01\"]").unwrap_err();
+        assert!(e.message().contains("TXT"), "{}", e.message());
+        with(
+            &format!("{dyndns2}[acme_dns]\nserver = \"https://auth.example.net\"\n"),
+            "[\"dns-01\"]",
+        )
+        .unwrap();
+        // Without [cert] nothing is issued, so nothing to refuse.
+        parse("name = \"box.example.org\"\naliases = [\"*.box.example.org\"]\n").unwrap();
     }
 
     #[test]

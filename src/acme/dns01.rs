@@ -1,6 +1,8 @@
 //! DNS-01 through the configured DNS provider: TXT set, propagation checked at the zone's
 //! authoritative servers (found and asked through [`crate::net::dns`], directly, no cache),
-//! record removed afterwards.
+//! record removed afterwards. With acme-dns (`[acme_dns]`, or `[ddns] provider = "acme-dns"`)
+//! the TXT goes to the registered full domain, which `_acme-challenge.<name>` is a CNAME to,
+//! and propagation is checked at that name's authoritative servers.
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
@@ -24,7 +26,10 @@ const TXT_TIMEOUT: Duration = Duration::from_secs(1);
 /// TXT records set for one order; [`DnsChallenge::cleanup`] removes them.
 pub struct DnsChallenge {
     provider: Box<dyn Provider>,
-    zone: String,
+    /// The zone of the TXT records, when known (not for acme-dns: found from its SOA).
+    zone: Option<String>,
+    /// acme-dns: where every TXT value really goes (the registered full domain).
+    delegated_to: Option<String>,
     /// The primary server from `[ddns] server`, asked when the zone's NS records cannot be
     /// resolved.
     primary: Option<IpAddr>,
@@ -33,8 +38,18 @@ pub struct DnsChallenge {
 
 impl DnsChallenge {
     pub fn new(settings: &Settings) -> Result<DnsChallenge> {
-        let provider = provider_from_settings(settings)?;
         let config = settings.require()?;
+        if let Some(setup) = crate::ddns::acme_dns::Setup::of(settings)? {
+            let a = crate::ddns::acme_dns::AcmeDns::registered(setup, settings)?;
+            return Ok(DnsChallenge {
+                delegated_to: Some(a.fulldomain().to_string()),
+                provider: Box::new(a),
+                zone: None,
+                primary: None,
+                records: vec![],
+            });
+        }
+        let provider = provider_from_settings(settings)?;
         let ddns = config.ddns.as_ref();
         let zone = ddns
             .and_then(|d| d.zone.as_ref())
@@ -51,7 +66,8 @@ impl DnsChallenge {
         });
         Ok(DnsChallenge {
             provider,
-            zone,
+            zone: Some(zone),
+            delegated_to: None,
             primary,
             records: vec![],
         })
@@ -59,7 +75,19 @@ impl DnsChallenge {
 
     /// Add the TXT value for `name`'s challenge.
     pub async fn set(&mut self, name: &str, value: &str) -> Result<()> {
-        let fqdn = format!("_acme-challenge.{name}");
+        let fqdn = match &self.delegated_to {
+            Some(full) => {
+                if self.records.len() >= 2 {
+                    return Err(Error::usage(
+                        "acme-dns keeps only the two newest TXT values, and this certificate \
+                         needs more than two DNS-01 challenges at once",
+                    )
+                    .hint("with acme-dns, keep to the name plus one alias or wildcard"));
+                }
+                full.clone()
+            }
+            None => format!("_acme-challenge.{}", name.trim_start_matches("*.")),
+        };
         self.provider
             .set_txt(&fqdn, value)
             .await
@@ -75,6 +103,9 @@ impl DnsChallenge {
             return Err(Error::failed(format!(
                 "cannot find the authoritative servers of {} to check the TXT record",
                 self.zone
+                    .as_deref()
+                    .or(self.delegated_to.as_deref())
+                    .unwrap_or("?")
             ))
             .hint("check the zone's NS records, or set [ddns] zone and server"));
         }
@@ -108,7 +139,12 @@ impl DnsChallenge {
         let mut out = BTreeSet::new();
         if let Ok(r) = dns::system_resolver() {
             let rec = SocketAddr::new(r, 53);
-            let (_, found) = dns::authoritative(rec, &self.zone, Some(&self.zone), LOOKUP).await;
+            let (name, zone) = match (&self.zone, &self.delegated_to) {
+                (Some(z), _) => (z.as_str(), Some(z.as_str())),
+                (None, Some(full)) => (full.as_str(), None),
+                (None, None) => return out,
+            };
+            let (_, found) = dns::authoritative(rec, name, zone, LOOKUP).await;
             out.extend(found.unwrap_or_default());
         }
         if out.is_empty()

@@ -793,8 +793,14 @@ async fn try_challenges(
     };
     let mut account_renewed = false;
     let mut i = 0;
+    // A wildcard's authorization offers dns-01 only: the whole order goes through DNS-01.
+    let wildcard = names.iter().any(|n| n.starts_with("*."));
     while i < cert_cfg.challenges.len() {
         let kind = cert_cfg.challenges[i];
+        if wildcard && kind != ChallengeKind::Dns01 {
+            i += 1;
+            continue;
+        }
         let mut responder = match prepare(settings, cert_cfg, kind).await {
             Ok(r) => r,
             Err(e) => {

@@ -101,7 +101,8 @@ pub async fn check(
     let mut set = tokio::task::JoinSet::new();
     for (i, a) in aliases.iter().enumerate() {
         let a = a.clone();
-        set.spawn(async move { (i, resolve(r, &a).await) });
+        // A wildcard: a random name under it must lead to the box.
+        set.spawn(async move { (i, resolve(r, &dns::probe_name(&a)).await) });
     }
     let mut alias_res = vec![Resolved::default(); aliases.len()];
     while let Some(Ok((i, res))) = set.join_next().await {

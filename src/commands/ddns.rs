@@ -35,6 +35,25 @@ pub enum DdnsCommand {
     Show(ShowArgs),
     /// List the DNS providers direkt speaks: kind, records, secret, documentation
     Providers(ShowArgs),
+    /// Register at the acme-dns server (`[acme_dns]`) and name the CNAME to create
+    #[command(
+        long_about = "Register at the configured acme-dns server (POST /register), store the \
+                      credentials in the secrets file (mode 0600; never printed) and print the \
+                      one CNAME record to create at your DNS host: _acme-challenge.<name> \
+                      pointing to the registered full domain. Already registered: prints the \
+                      CNAME again and registers nothing (--force registers anew)."
+    )]
+    Register(RegisterArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RegisterArgs {
+    /// Register anew although a registration is stored (the CNAME must then be changed)
+    #[arg(long)]
+    pub force: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,6 +86,7 @@ pub async fn run(global: &GlobalArgs, args: &DdnsArgs, p: &Printer) -> Result<Ex
         DdnsCommand::Update(a) => update(&settings, a, p).await,
         DdnsCommand::Show(a) => show(&settings, a, p),
         DdnsCommand::Providers(a) => providers(a, p),
+        DdnsCommand::Register(a) => register(&settings, a, p).await,
     }
 }
 
@@ -109,6 +129,83 @@ fn providers(args: &ShowArgs, p: &Printer) -> Result<ExitCode> {
     let mut out = vec![p.paint(Style::Bold, &line(&head))];
     out.extend(rows.iter().map(line));
     p.data(&out.join("\n"));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One CNAME the owner creates for acme-dns.
+#[derive(Debug, Serialize)]
+struct Cname {
+    name: String,
+    target: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Registered {
+    server: String,
+    /// Whether this run registered (false: the stored registration was kept).
+    registered_now: bool,
+    fulldomain: String,
+    /// The secrets file that holds the credentials.
+    secrets_file: String,
+    cnames: Vec<Cname>,
+}
+
+/// `ddns register`: register at acme-dns once, then always say which CNAME to create.
+async fn register(settings: &Settings, args: &RegisterArgs, p: &Printer) -> Result<ExitCode> {
+    use crate::ddns::acme_dns;
+    let config = settings.require()?;
+    let setup = acme_dns::Setup::of(settings)?.ok_or_else(|| {
+        crate::error::Error::usage("acme-dns is not configured").hint(format!(
+            "add an [acme_dns] section with server = \"{}\" (or your own acme-dns server) \
+             to the config",
+            acme_dns::DEFAULT_SERVER
+        ))
+    })?;
+    let file = crate::config::secrets_file_for(Some(config), &settings.paths.config_file);
+    let (reg, now) = match setup.registration(settings)? {
+        Some(r) if !args.force => (r, false),
+        _ => {
+            let r = acme_dns::register(&setup)
+                .await
+                .map_err(crate::error::Error::from)?;
+            crate::config::store_secrets(&file, &r.entries(setup.section))?;
+            (r, true)
+        }
+    };
+    let mut cnames: Vec<Cname> = vec![];
+    let names = std::iter::once(&config.name).chain(config.aliases.iter());
+    for n in names {
+        let owner = acme_dns::challenge_owner(n.as_str());
+        if !cnames.iter().any(|c| c.name == owner) {
+            cnames.push(Cname {
+                name: owner,
+                target: reg.fulldomain.clone(),
+            });
+        }
+    }
+    let out = Registered {
+        server: setup.base.clone(),
+        registered_now: now,
+        fulldomain: reg.fulldomain.clone(),
+        secrets_file: file.display().to_string(),
+        cnames,
+    };
+    if args.json {
+        p.json(&out);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if now {
+        p.status(&format!(
+            "registered at {}; the credentials are in {} under [{}] (mode 0600)",
+            out.server, out.secrets_file, setup.section
+        ));
+    }
+    let mut lines = vec!["Create this CNAME record at the DNS host of your domain:".to_string()];
+    for c in &out.cnames {
+        lines.push(format!("  {}.  CNAME  {}.", c.name, c.target));
+    }
+    lines.push("`direkt doctor` checks it (dns.acme_challenge_cname).".into());
+    p.data(&lines.join("\n"));
     Ok(ExitCode::SUCCESS)
 }
 

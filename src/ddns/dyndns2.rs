@@ -55,7 +55,62 @@ pub const SPEC: Spec = Spec {
     build: |d, s| Ok(Box::new(Dyndns2::from_config(d, s)?)),
 };
 
+/// Whose name goes in the Basic-auth user of a dyndns2 preset when `[ddns] username` is not
+/// given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserRule {
+    /// The account's (or its DDNS key's) user name: `username` is required.
+    Account,
+    /// The host name being updated (Hurricane Electric, spdyn).
+    Hostname,
+    /// The domain: the name's last two labels (Strato: `example.de` for `box.example.de`).
+    Domain,
+}
+
+/// A known service's dyndns2 endpoint: the update URL and its user-name rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Preset {
+    pub url: &'static str,
+    pub user: UserRule,
+}
+
+impl Preset {
+    /// The user name `rule` gives for `name` (the box's name).
+    pub fn default_user(&self, name: &str) -> Option<String> {
+        let name = name.trim_end_matches('.');
+        match self.user {
+            UserRule::Account => None,
+            UserRule::Hostname => Some(name.to_string()),
+            UserRule::Domain => {
+                let labels: Vec<&str> = name.rsplitn(3, '.').collect();
+                Some(match labels.as_slice() {
+                    [tld, sld, ..] => format!("{sld}.{tld}"),
+                    _ => name.to_string(),
+                })
+            }
+        }
+    }
+
+    /// The update URL: the preset's, or `server` when given. A `server` without a path
+    /// (`http://127.0.0.1:8080`) keeps the preset's path and query, so a test or a proxy can
+    /// stand in for the service's host.
+    pub fn url(&self, server: Option<&str>) -> std::result::Result<reqwest::Url, String> {
+        let own = reqwest::Url::parse(self.url).map_err(|e| e.to_string())?;
+        let Some(server) = server else {
+            return Ok(own);
+        };
+        let mut url = reqwest::Url::parse(server)
+            .map_err(|e| format!("ddns.server `{server}` is not a URL: {e}"))?;
+        if url.path() == "/" && url.query().is_none() {
+            url.set_path(own.path());
+            url.set_query(own.query());
+        }
+        Ok(url)
+    }
+}
+
 pub struct Dyndns2 {
+    spec: &'static Spec,
     url: reqwest::Url,
     username: String,
     password: Secret,
@@ -78,6 +133,41 @@ impl Dyndns2 {
             .ok_or_else(|| Error::usage("dyndns2 needs `username` in [ddns]"))?;
         let password = super::require_secret(settings, ddns)?;
         Ok(Dyndns2 {
+            spec: &SPEC,
+            url,
+            username,
+            password,
+            http: HttpApi::new(),
+        })
+    }
+}
+
+impl Dyndns2 {
+    /// dyndns2 at a known service (`[ddns] provider = "strato"`): its URL unless `server`
+    /// overrides it, `username` or the preset's rule for it.
+    pub fn preset(
+        spec: &'static Spec,
+        preset: &Preset,
+        ddns: &DdnsConfig,
+        settings: &Settings,
+    ) -> Result<Dyndns2> {
+        let url = preset.url(ddns.server.as_deref()).map_err(|why| {
+            Error::usage(why).hint(format!(
+                "leave ddns.server out: {} uses {}",
+                spec.title, preset.url
+            ))
+        })?;
+        let name = settings.require()?.name.as_str();
+        let username = ddns
+            .username
+            .clone()
+            .or_else(|| preset.default_user(name))
+            .ok_or_else(|| {
+                Error::usage(format!("{} needs `username` in [ddns]", spec.name)).hint(spec.help)
+            })?;
+        let password = super::require_secret(settings, ddns)?;
+        Ok(Dyndns2 {
+            spec,
             url,
             username,
             password,
@@ -88,7 +178,7 @@ impl Dyndns2 {
 
 impl Provider for Dyndns2 {
     fn spec(&self) -> &'static Spec {
-        &SPEC
+        self.spec
     }
 
     fn set_address<'a>(
@@ -107,7 +197,11 @@ impl Provider for Dyndns2 {
                     &[("hostname", name), ("myip", &address.to_string())],
                 )?)
                 .basic_auth(&self.username, Some(self.password.expose()));
-            let answer = self.http.send("dyndns2 server", request).await?;
+            let what = match self.spec.kind {
+                Kind::Dyndns2 => "dyndns2 server",
+                _ => self.spec.title,
+            };
+            let answer = self.http.send(what, request).await?;
             interpret(&answer)
         })
     }
@@ -285,6 +379,36 @@ mod tests {
         assert_eq!(a(200, "huh").unwrap_err().failure, Failure::Transient);
         // A good line with a 5xx status is still good: the body decides.
         assert!(a(500, "good 203.0.113.2").is_ok());
+    }
+
+    #[test]
+    fn a_preset_fills_in_its_url_and_user_and_a_server_stands_in_for_its_host() {
+        let p = Preset {
+            url: "https://www.ovh.com/nic/update?system=dyndns",
+            user: UserRule::Domain,
+        };
+        assert_eq!(p.url(None).unwrap().as_str(), p.url);
+        assert_eq!(
+            p.url(Some("http://127.0.0.1:8080")).unwrap().as_str(),
+            "http://127.0.0.1:8080/nic/update?system=dyndns"
+        );
+        assert_eq!(
+            p.url(Some("http://127.0.0.1:8080/other")).unwrap().as_str(),
+            "http://127.0.0.1:8080/other"
+        );
+        assert!(p.url(Some("not a url")).is_err());
+        assert_eq!(p.default_user("box.example.de").as_deref(), Some("example.de"));
+        assert_eq!(p.default_user("example.de.").as_deref(), Some("example.de"));
+        let he = Preset {
+            user: UserRule::Hostname,
+            ..p
+        };
+        assert_eq!(he.default_user("dyn.example.org").as_deref(), Some("dyn.example.org"));
+        let noip = Preset {
+            user: UserRule::Account,
+            ..p
+        };
+        assert_eq!(noip.default_user("box.example.org"), None);
     }
 
     #[test]

@@ -26,13 +26,16 @@ pub mod update;
 
 /// Declares each provider's module and lists its description in [`PROVIDERS`], so adding a
 /// provider is its file plus one line here.
+/// After the `;`: descriptions that share a module (the dyndns2 presets in [`presets`]).
 macro_rules! providers {
-    ($($provider:ident),* $(,)?) => {
+    ($($provider:ident),* $(,)? ; $($module:ident :: $spec:ident),* $(,)?) => {
         $(pub mod $provider;)*
         /// Every provider, in the order the wizard lists them.
-        pub static PROVIDERS: &[&registry::Spec] = &[$(&$provider::SPEC),*];
+        pub static PROVIDERS: &[&registry::Spec] = &[$(&$provider::SPEC,)* $(&$module::$spec,)*];
     };
 }
+
+pub mod presets;
 
 providers! {
     dyndns2,
@@ -54,7 +57,20 @@ providers! {
     linode,
     route53,
     ovh,
+    acme_dns,
     exec,
+    ;
+    presets::NOIP,
+    presets::DYNU,
+    presets::STRATO,
+    presets::OVH_DYNHOST,
+    presets::SELFHOST,
+    presets::FREEDNS,
+    presets::HE,
+    presets::INFOMANIAK,
+    presets::LOOPIA,
+    presets::DNSOMATIC,
+    presets::SPDYN,
 }
 
 pub use registry::{ProviderId, Spec};

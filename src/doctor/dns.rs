@@ -425,10 +425,12 @@ pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
     };
     let t = ctx.step_timeout(3);
     let name = c.name.as_str();
+    // A wildcard alias: a random name under it (only the `*` record or a CNAME answers).
     let asks = c.aliases.iter().map(|a| async move {
+        let q = crate::net::dns::probe_name(a.as_str());
         (
             a.as_str(),
-            query(resolver, a.as_str(), RecordType::A, true, t).await,
+            query(resolver, &q, RecordType::A, true, t).await,
         )
     });
     let mut bad = vec![];
@@ -469,6 +471,72 @@ pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
         }
     }
     .detail("chains", chains)
+}
+
+/// acme-dns: every name's `_acme-challenge` is a CNAME to the registered full domain (asked at
+/// the system's resolver; the CNAME chain read by [`to_answer`]).
+pub async fn acme_challenge_cname(ctx: &Ctx<'_>) -> CheckResult {
+    use crate::ddns::acme_dns::{Setup, challenge_owner};
+    let id = crate::doctor::CheckId::DnsAcmeChallengeCname.as_str();
+    let Some(c) = ctx.config else {
+        return CheckResult::skip(id, "no name configured");
+    };
+    let setup = match Setup::of(ctx.settings) {
+        Ok(Some(s)) => s,
+        Ok(None) => return CheckResult::skip(id, "acme-dns is not configured"),
+        Err(e) => return CheckResult::fail(id, e.message().to_string()),
+    };
+    let reg = match setup.registration(ctx.settings) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return CheckResult::fail(id, "acme-dns is not registered yet")
+                .why("DNS-01 through acme-dns needs a registration and one CNAME per name")
+                .fix("run `direkt ddns register`, then create the CNAME it names");
+        }
+        Err(e) => return CheckResult::fail(id, e.message().to_string()),
+    };
+    let resolver = match system_resolver() {
+        Ok(r) => SocketAddr::new(r, 53),
+        Err(e) => return CheckResult::skip(id, format!("no resolver: {e}")),
+    };
+    let t = ctx.step_timeout(3);
+    let mut owners: Vec<String> = vec![];
+    for n in std::iter::once(&c.name).chain(c.aliases.iter()) {
+        let o = challenge_owner(n.as_str());
+        if !owners.contains(&o) {
+            owners.push(o);
+        }
+    }
+    let target = reg.fulldomain.as_str();
+    let asks = owners.iter().map(|o| async move {
+        (
+            o.as_str(),
+            query(resolver, o, RecordType::TXT, true, t).await,
+        )
+    });
+    let (mut good, mut bad) = (vec![], vec![]);
+    for (owner, r) in futures_util::future::join_all(asks).await {
+        match r.map(|m| to_answer(&m)) {
+            Ok(a) if a.cnames.first().map(String::as_str) == Some(target) => {
+                good.push(format!("{owner} → {target}"));
+            }
+            Ok(a) if a.cnames.is_empty() => bad.push(format!("{owner} has no CNAME ({})", a.rcode)),
+            Ok(a) => bad.push(format!("{owner} → {}, not {target}", a.cnames.join(" → "))),
+            Err(e) => bad.push(format!("{owner}: {e}")),
+        }
+    }
+    let result = if bad.is_empty() {
+        CheckResult::pass(id, good.join("; "))
+    } else {
+        let records: Vec<String> = owners
+            .iter()
+            .map(|o| format!("{o}. CNAME {target}."))
+            .collect();
+        CheckResult::fail(id, bad.join("; "))
+            .why("the CA looks for the DNS-01 TXT record at _acme-challenge.<name>; with acme-dns it is only found through the CNAME")
+            .fix(format!("at your DNS host, create: {}", records.join("; ")))
+    };
+    result.detail("target", target).detail("server", setup.base)
 }
 
 /// The CAA identifier of the configured CA, if known.

@@ -290,6 +290,7 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
         Planned::new(C::DnsAuthoritative, dns::authoritative(ctx)),
         Planned::new(C::DnsRecursive, dns::recursive(ctx)),
         Planned::new(C::DnsAlias, dns::aliases(ctx)),
+        Planned::new(C::DnsAcmeChallengeCname, dns::acme_challenge_cname(ctx)),
         Planned::new(C::DnsCaa, dns::caa(ctx)),
         Planned::new(C::ServiceLocal, local::service(ctx)),
     ];

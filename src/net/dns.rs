@@ -96,6 +96,15 @@ pub fn rcode_name(rc: ResponseCode) -> String {
     }
 }
 
+/// The name to ask for when checking `name`: for a wildcard (`*.example.org`) a random label
+/// under its base, which only the `*` record (or a CNAME) can answer.
+pub fn probe_name(name: &str) -> String {
+    match name.strip_prefix("*.") {
+        Some(base) => format!("direkt-{:08x}.{base}", rand::random::<u32>()),
+        None => name.to_string(),
+    }
+}
+
 /// A DNS name as shown and compared: lower case, no trailing dot.
 pub fn trim_dot(s: &str) -> String {
     s.trim_end_matches('.').to_ascii_lowercase()

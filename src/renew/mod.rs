@@ -50,7 +50,12 @@ impl RenewPart {
             return false;
         };
         match self {
-            RenewPart::Dns => c.ddns.is_some(),
+            // acme-dns in [ddns] holds only DNS-01's TXT: no address to keep up to date.
+            RenewPart::Dns => c.ddns.as_ref().is_some_and(|d| {
+                use crate::ddns::registry::RecordType;
+                let spec = d.provider.spec();
+                spec.writes(RecordType::A) || spec.writes(RecordType::Aaaa)
+            }),
             RenewPart::Ports => c.ports.as_ref().is_some_and(|p| !p.forward.is_empty()),
             RenewPart::Cert => c.cert.is_some(),
         }

@@ -35,14 +35,21 @@ pub(super) fn questions(
     let default = given_provider(cx.given)?
         .or(cur_provider)
         .unwrap_or_else(|| registry::guess(name.as_str()));
-    let choices: Vec<Choice> = PROVIDERS
+    // A delegation (acme-dns) holds only DNS-01's TXT, not the address this question is about:
+    // it is set up with an [acme_dns] section and `direkt ddns register`.
+    let offered: Vec<&registry::Spec> = PROVIDERS
+        .iter()
+        .copied()
+        .filter(|s| s.kind != registry::Kind::Delegation)
+        .collect();
+    let choices: Vec<Choice> = offered
         .iter()
         .map(|s| Choice {
             value: s.name,
             label: s.summary,
         })
         .collect();
-    let default_index = PROVIDERS
+    let default_index = offered
         .iter()
         .position(|s| s.name == default.name())
         .unwrap_or(0);
@@ -55,7 +62,7 @@ pub(super) fn questions(
         &choices,
         default_index,
     )?;
-    let spec = PROVIDERS[i];
+    let spec = offered[i];
     let provider: ProviderId = spec.name.parse().map_err(Error::usage)?;
     let mut ddns = cur
         .and_then(|c| c.ddns.clone())

@@ -223,6 +223,7 @@ fn base_config(name: &DomainName, cur: Option<&Config>) -> Config {
             secrets_file: None,
             ip: IpConfig::default(),
             ddns: None,
+            acme_dns: None,
             ports: None,
             cert: None,
             doctor: Default::default(),

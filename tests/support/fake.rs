@@ -104,7 +104,15 @@ pub struct FakeHttp {
 
 impl FakeHttp {
     pub fn start(handler: impl Fn(&Req) -> Resp + Send + Sync + 'static) -> FakeHttp {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        FakeHttp::start_at("127.0.0.1:0", handler)
+    }
+
+    /// Listening on `bind` (e.g. a lab service address, from inside its namespace).
+    pub fn start_at(
+        bind: &str,
+        handler: impl Fn(&Req) -> Resp + Send + Sync + 'static,
+    ) -> FakeHttp {
+        let listener = TcpListener::bind(bind).unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(vec![]));
         let stop = Arc::new(AtomicBool::new(false));
@@ -144,8 +152,13 @@ impl FakeHttp {
 impl Drop for FakeHttp {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(t) = self.thread.take() {
+        // Wake the accept loop; a fake in another network namespace cannot be reached from
+        // here, so its thread is left to end with the process.
+        let woke = self.addr.ip().is_loopback()
+            && TcpStream::connect_timeout(&self.addr, Duration::from_millis(500)).is_ok();
+        if let Some(t) = self.thread.take()
+            && woke
+        {
             let _ = t.join();
         }
     }
