@@ -1064,6 +1064,7 @@ fn foreign_keys(d: &DdnsConfig) -> Vec<Problem> {
     let spec = d.provider.spec();
     let accepted = spec.accepted_keys();
     let typed = [
+        ("zone", d.zone.is_some()),
         ("username", d.username.is_some()),
         ("key_name", d.key_name.is_some()),
         ("password_file", d.password_file.is_some()),
@@ -1465,6 +1466,13 @@ mod tests {
             let h = e.hint_text().unwrap();
             assert!(h.contains("zone") && h.contains("token_file"), "{h}");
         }
+        // A typed key of another provider (dyndns2 reads no zone).
+        let e = parse("name = \"box.example.org\"\n[ddns]\nprovider = \"dyndns2\"\nserver = \"https://example.org/nic/update\"\nzone = \"example.org\"\n").unwrap_err();
+        assert!(
+            e.message().contains("provider dyndns2 has no key `zone`"),
+            "{}",
+            e.message()
+        );
         // A secret in the main config says where it goes.
         let e = parse(&format!("{base}token = \"abc\"\n")).unwrap_err();
         assert!(e.message().contains("is a secret"), "{}", e.message());
