@@ -215,6 +215,17 @@ fn direct_http01_verifies_matches_and_renew_asks_nothing() {
         .json();
     assert_eq!(dry["action"], "would-order", "{dry}");
     assert_eq!(dry["acme_requests"], 0);
+    // A back-off from an earlier failure does not keep a revoked certificate live.
+    let state_file = lab.state_dir().join("state.json");
+    let mut st: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_file).unwrap()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    st["cert"]["backoff"] =
+        serde_json::json!({"failures": 2, "until": now + 3600, "reason": "an earlier failure"});
+    std::fs::write(&state_file, st.to_string()).unwrap();
     let r = cert(&lab, &config, &["renew", "--json"]).code(0).json();
     assert_eq!(r["action"], "renewed", "{r}");
     assert!(r["why"].as_str().unwrap().contains("revoked"), "{r}");

@@ -270,9 +270,18 @@ async fn run(
         return Ok(report);
     };
 
-    // A recent failure: wait (cron runs come often), unless the user asked explicitly.
+    // A recent failure: wait (cron runs come often), unless the user asked explicitly, or the
+    // live certificate is revoked (clients already refuse it: waiting helps nobody).
+    let live_revoked = stored.as_ref().is_some_and(|s| {
+        state
+            .cert
+            .current
+            .as_ref()
+            .is_some_and(|c| c.revoked && c.serial == s.info.serial)
+    });
     if !explicit
         && !opts.force
+        && !live_revoked
         && let Some(b) = state.cert.backoff.as_ref().and_then(|b| b.active(now))
     {
         report.action = CertAction::BackingOff;
