@@ -104,6 +104,21 @@ async fn bind_addrs(addrs: &[SocketAddr]) -> std::result::Result<Vec<TcpListener
 /// Aborts its tasks when dropped, so a responder never outlives the issuance.
 struct Tasks(Vec<JoinHandle<()>>);
 
+impl Tasks {
+    /// Abort the tasks and wait until each is gone, its listener closed: a drop only asks for
+    /// that, and the port stays bound until the runtime gets to it, so a second responder on
+    /// the same port in the same run would find it "in use".
+    async fn stop(mut self) {
+        let handles = std::mem::take(&mut self.0);
+        for t in &handles {
+            t.abort();
+        }
+        for t in handles {
+            let _ = t.await;
+        }
+    }
+}
+
 impl Drop for Tasks {
     fn drop(&mut self) {
         for t in &self.0 {
@@ -148,6 +163,11 @@ impl HttpResponder {
             local,
             _tasks: Tasks(tasks),
         }
+    }
+
+    /// Close the listeners; the port is free when this returns.
+    pub async fn stop(self) {
+        self._tasks.stop().await
     }
 
     pub fn set(&self, token: &str, key_authorization: &str) {
@@ -286,6 +306,11 @@ pub struct AlpnResponder {
 }
 
 impl AlpnResponder {
+    /// Close the listeners; the port is free when this returns.
+    pub async fn stop(self) {
+        self._tasks.stop().await
+    }
+
     pub async fn start(port: u16) -> std::result::Result<AlpnResponder, BindError> {
         Ok(Self::serve(bind_dual(port).await?))
     }
@@ -414,6 +439,24 @@ mod tests {
             assert!(ok.ends_with("tok.thumb"), "{ok}");
         }
         assert!(tried >= 1);
+    }
+
+    /// A second responder of the same run on the same port (an order placed again without
+    /// `replaces`) can bind it as soon as the first one's `stop` returns.
+    #[tokio::test]
+    async fn a_stopped_responder_frees_its_port_at_once() {
+        let r = HttpResponder::start_on(&[local()]).await.unwrap();
+        let addr = r.local[0];
+        // Let the accept loop start, as it has during a real order.
+        tokio::task::yield_now().await;
+        r.stop().await;
+        let again = HttpResponder::start_on(&[addr]).await;
+        assert!(again.is_ok(), "port {} still in use", addr.port());
+        let a = AlpnResponder::start_on(&[local()]).await.unwrap();
+        let addr = a.local[0];
+        tokio::task::yield_now().await;
+        a.stop().await;
+        assert!(AlpnResponder::start_on(&[addr]).await.is_ok());
     }
 
     #[tokio::test]

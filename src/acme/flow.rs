@@ -139,6 +139,17 @@ pub enum Responder {
 }
 
 impl Responder {
+    /// Clean up and release what it holds: the DNS TXT values removed, the listeners closed
+    /// (awaited, so the next responder of the same run can bind the same port).
+    pub async fn stop(self) {
+        match self {
+            Responder::Http(h) => h.stop().await,
+            Responder::Alpn(a) => a.stop().await,
+            Responder::Dns(mut d) => d.cleanup().await,
+            Responder::Webroot(w) => drop(w),
+        }
+    }
+
     pub fn kind(&self) -> ChallengeKind {
         match self {
             Responder::Http(_) | Responder::Webroot(_) => ChallengeKind::Http01,
@@ -196,6 +207,14 @@ fn ca_error(step: &str, e: instant_acme::Error) -> OrderFailure {
         // `replaces` sent to a CA without ARI (instant-acme refuses before any request):
         // order again without it.
         instant_acme::Error::Unsupported(_) => OrderFailure::AlreadyReplaced,
+        // A CA that ignores `replaces` (does not echo it, as RFC 9773 asks): instant-acme
+        // refuses the order with an untyped error, its only way to say so; order again
+        // without it, as for alreadyReplaced.
+        instant_acme::Error::Other(o)
+            if step == "new order" && o.to_string().starts_with("replaces field mismatch") =>
+        {
+            OrderFailure::AlreadyReplaced
+        }
         instant_acme::Error::Api(p)
             if p.detail.as_deref().is_some_and(|d| {
                 d.contains("already been replaced") || d.contains("already replaced")
@@ -498,6 +517,16 @@ mod tests {
             ca_error(
                 "new order",
                 instant_acme::Error::Unsupported("ACME renewal information (ARI)")
+            ),
+            OrderFailure::AlreadyReplaced
+        ));
+        // A CA that does not echo `replaces` (acme2certifier): instant-acme's own refusal.
+        assert!(matches!(
+            ca_error(
+                "new order",
+                instant_acme::Error::Other(
+                    "replaces field mismatch: expected Some(x), found None".into()
+                )
             ),
             OrderFailure::AlreadyReplaced
         ));

@@ -828,10 +828,7 @@ async fn try_challenges(
             cert_cfg.profile.as_deref(),
         )
         .await;
-        if let Responder::Dns(d) = &mut responder {
-            d.cleanup().await;
-        }
-        drop(responder);
+        responder.stop().await;
         match r {
             Ok(c) => {
                 tried.won = Some((c, kind));
