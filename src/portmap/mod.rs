@@ -1512,45 +1512,7 @@ pub async fn remove(
                 })
         })
         .collect();
-    let mut unrecorded: Vec<(PortSpec, bool)> = vec![];
-    for (spec, family) in targets {
-        if state
-            .ports
-            .find(spec.external, spec.protocol, *family)
-            .is_some()
-        {
-            continue;
-        }
-        if *family == Family::Ipv4 {
-            unrecorded.push((*spec, true));
-            continue;
-        }
-        let t = Target {
-            spec: *spec,
-            family: *family,
-            lease: 0,
-        };
-        report.mappings.push(failed(
-            &t,
-            None,
-            String::new(),
-            Error::failed(format!(
-                "direkt did not create {family} {spec}, so it leaves it alone"
-            ))
-            .hint("`direkt ports list` shows direkt's mappings; others are removed in the router's settings"),
-        ));
-    }
-    for spec in sweep {
-        let taken = |s: &PortSpec| s.external == spec.external && s.protocol == spec.protocol;
-        if state
-            .ports
-            .find(spec.external, spec.protocol, Family::Ipv4)
-            .is_none()
-            && !unrecorded.iter().any(|(s, _)| taken(s))
-        {
-            unrecorded.push((*spec, false));
-        }
-    }
+    let unrecorded = unrecorded_targets(state, targets, sweep, &mut report);
     if known.is_empty() && unrecorded.is_empty() {
         return Ok(report);
     }
@@ -1602,6 +1564,56 @@ pub async fn remove(
         }
     }
     Ok(report)
+}
+
+/// The ports of `targets` and `sweep` that direkt has no record of, each with whether the user
+/// named it; an unrecorded IPv6 pinhole is reported as not direkt's (nothing can be asked).
+fn unrecorded_targets(
+    state: &State,
+    targets: &[(PortSpec, Family)],
+    sweep: &[PortSpec],
+    report: &mut PortsReport,
+) -> Vec<(PortSpec, bool)> {
+    let mut unrecorded: Vec<(PortSpec, bool)> = vec![];
+    for (spec, family) in targets {
+        if state
+            .ports
+            .find(spec.external, spec.protocol, *family)
+            .is_some()
+        {
+            continue;
+        }
+        if *family == Family::Ipv4 {
+            unrecorded.push((*spec, true));
+            continue;
+        }
+        let t = Target {
+            spec: *spec,
+            family: *family,
+            lease: 0,
+        };
+        report.mappings.push(failed(
+            &t,
+            None,
+            String::new(),
+            Error::failed(format!(
+                "direkt did not create {family} {spec}, so it leaves it alone"
+            ))
+            .hint("`direkt ports list` shows direkt's mappings; others are removed in the router's settings"),
+        ));
+    }
+    for spec in sweep {
+        let taken = |s: &PortSpec| s.external == spec.external && s.protocol == spec.protocol;
+        if state
+            .ports
+            .find(spec.external, spec.protocol, Family::Ipv4)
+            .is_none()
+            && !unrecorded.iter().any(|(s, _)| taken(s))
+        {
+            unrecorded.push((*spec, false));
+        }
+    }
+    unrecorded
 }
 
 /// A mapping direkt has no record of (its state could not be written when it was made): ask
