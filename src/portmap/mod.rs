@@ -1650,7 +1650,9 @@ async fn unrecorded_outcome(
     let me = IpAddr::V4(d.gateway.local_address);
     let internal = SocketAddr::new(me, spec.internal).to_string();
     let not_ours = |why: String| {
-        Error::failed(format!("direkt has no record of {spec}, and {why}; it leaves it alone"))
+        Error::failed(format!(
+            "direkt did not create {spec} (it has no record of it), and {why}; it leaves it alone"
+        ))
             .hint("`direkt ports list --all` shows the router's table; others' mappings are removed in the router's settings")
     };
     let Some(u) = &d.upnp_gateway else {
