@@ -243,3 +243,97 @@ fn a_full_state_dir_costs_no_certificate_and_orphans_no_mapping() {
     assert!(table.contains("443->192.168.77.10:443"), "{table}");
     drop(disk);
 }
+
+fn pebble_issued(lab: &Lab) -> usize {
+    std::fs::read_to_string(lab.run_dir().join("logs/pebble.log"))
+        .unwrap()
+        .matches("Issued certificate serial")
+        .count()
+}
+
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn an_issued_certificate_that_cannot_be_stored_is_not_ordered_again() {
+    let lab = Lab::up("direct");
+    let state_dir = lab.state_dir();
+    // The certificates' directory on its own full tmpfs: the room check of the state
+    // directory passes, the store fails as if the disk had filled while the CA worked.
+    std::fs::create_dir_all(state_dir.join("certs")).unwrap();
+    let certs = Tmpfs::mount(&state_dir.join("certs"), "2m");
+    certs.fill();
+
+    // One order, a plain message naming the certificate write, nothing half-written.
+    let r = lab.box_direkt(&["renew", "--json"]);
+    let j = r.code(1).json();
+    let cert = j["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["part"] == "cert")
+        .unwrap()
+        .clone();
+    let err = cert["error"].as_str().unwrap();
+    assert!(
+        err.contains("the CA issued a certificate for box.example.test (serial")
+            && err.contains("could not be stored in")
+            && err.contains(&state_dir.join("certs").display().to_string())
+            && err.contains("No space left")
+            && err.contains("tried twice"),
+        "{j}"
+    );
+    assert!(!err.contains("state.json"), "blames the state: {err}");
+    r.stderr_has("trying again in 3 s");
+    assert_eq!((pebble_orders(&lab), pebble_issued(&lab)), (1, 1));
+    assert!(
+        privkeys(&state_dir).is_empty(),
+        "{:?}",
+        privkeys(&state_dir)
+    );
+
+    // Two more due runs from cron: the failure backs off, no second order.
+    for _ in 0..2 {
+        lab.box_direkt(&["renew"]).code(0);
+    }
+    assert_eq!(pebble_orders(&lab), 1);
+
+    // Within one run the issued certificate is kept in memory and stored again after a short
+    // wait: space is freed while `cert issue` waits, and the run completes.
+    let mut child = lab
+        .box_direkt_cmd(&["cert", "issue", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("trying again in 3 s") {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    // The first store failed: free the space while direkt waits to try again.
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the first store did not fail");
+    certs.free();
+    let out = child.wait_with_output().unwrap();
+    let stderr = reader.join().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    let j: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(j["action"], "issued", "{j}");
+    assert_eq!(pebble_issued(&lab), 2);
+    assert_eq!(pebble_orders(&lab), 2);
+    let keys = privkeys(&state_dir);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(keys[0].1 > 0);
+}
