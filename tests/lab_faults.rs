@@ -123,6 +123,15 @@ fn a_full_state_dir_costs_no_certificate_and_orphans_no_mapping() {
     assert!(msg.contains(&dir) && msg.contains("0 bytes"), "{j}");
     assert!(t.elapsed() < Duration::from_secs(10), "a local check");
     assert_eq!(pebble_orders(&lab), 0);
+    let dry = lab.box_direkt(&["cert", "renew", "--dry-run", "--json"]);
+    let j = dry.code(0).json();
+    assert_eq!(j["action"], "would-order", "{j}");
+    assert!(
+        j["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.contains("would not be placed") && n.contains(&dir)),
+        "{j}"
+    );
 
     // Three due renew runs from cron: not one order; --json prints the report, exit 1.
     for i in 0..3 {

@@ -289,6 +289,7 @@ async fn run(
     report.action = action;
     report.why = why;
     if opts.dry_run {
+        report.notes.extend(room::dry_run_note(lock));
         report.action = CertAction::WouldOrder;
         report.acme_requests = session.as_ref().map_or(0, |s| s.counter.get());
         report.millis = started.elapsed().as_millis() as u64;

@@ -25,14 +25,10 @@ const STORE_RETRY_WAIT: Duration = Duration::from_secs(3);
 /// `statvfs`, then a probe write). The refusal is noted in the state when that can still be
 /// written; no back-off, so the first run after space is freed orders.
 pub fn check_before_order(lock: &StateLock, state: &mut State) -> Result<()> {
-    let dir = lock.dir().path();
-    let Err(why) = fsutil::ensure_room(dir, NEED_BYTES, NEED_INODES) else {
+    let Some(why) = shortage(lock) else {
         return Ok(());
     };
-    let msg = format!(
-        "no certificate ordered: the state directory {} {why}",
-        dir.display()
-    );
+    let msg = format!("no certificate ordered: {why}");
     state.cert.last_result = Some(msg.clone());
     // Best effort: on a full disk this fails too, and the next run checks again.
     let _ = lock.save(state);
@@ -40,6 +36,19 @@ pub fn check_before_order(lock: &StateLock, state: &mut State) -> Result<()> {
         "free space on that file system (or point --state-dir elsewhere); nothing was asked of \
          the CA, and the next run orders once the directory has room",
     ))
+}
+
+/// For a dry run: that the order it reports would not be placed, and why.
+pub fn dry_run_note(lock: &StateLock) -> Option<String> {
+    shortage(lock).map(|why| format!("an order would not be placed: {why}"))
+}
+
+/// Why the state directory cannot take a new certificate set now, if it cannot.
+fn shortage(lock: &StateLock) -> Option<String> {
+    let dir = lock.dir().path();
+    fsutil::ensure_room(dir, NEED_BYTES, NEED_INODES)
+        .err()
+        .map(|why| format!("the state directory {} {why}", dir.display()))
 }
 
 /// Store a certificate the CA issued; when that fails (the disk filled while the CA worked),
