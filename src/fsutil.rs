@@ -74,6 +74,105 @@ pub fn remove_stale_temps(dir: &Path) {
     }
 }
 
+/// Free room on the file system holding a directory, as `statvfs` reports it to a writer
+/// without root's reserve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    pub bytes: u64,
+    /// `None` when the file system has no inode limit (it reports no inodes at all).
+    pub inodes: Option<u64>,
+}
+
+impl std::fmt::Display for Room {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.inodes {
+            Some(i) => write!(f, "{} and {i} inodes free", human_bytes(self.bytes)),
+            None => write!(f, "{} free", human_bytes(self.bytes)),
+        }
+    }
+}
+
+/// `n` bytes for people: `0 bytes`, `812 KiB`, `3.2 MiB`.
+pub fn human_bytes(n: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    const GIB: u64 = 1024 * MIB;
+    match n {
+        n if n < KIB => format!("{n} bytes"),
+        n if n < MIB => format!("{} KiB", n / KIB),
+        n if n < GIB => format!("{:.1} MiB", n as f64 / MIB as f64),
+        n => format!("{:.1} GiB", n as f64 / GIB as f64),
+    }
+}
+
+/// The free room on the file system holding `dir`.
+pub fn room(dir: &Path) -> std::io::Result<Room> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes())?;
+    // SAFETY: statvfs writes into the zeroed struct we own; `c` is a valid C string.
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let bytes = (s.f_bavail as u64).saturating_mul(s.f_frsize as u64);
+    let inodes = (s.f_files > 0).then_some(s.f_favail as u64);
+    Ok(Room { bytes, inodes })
+}
+
+/// Why a directory cannot take a write of a given size.
+#[derive(Debug)]
+pub enum NoRoom {
+    /// Less free room than asked for.
+    Short { room: Room, bytes: u64, inodes: u64 },
+    /// The room could not be read, or the probe file could not be written.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for NoRoom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoRoom::Short {
+                room,
+                bytes,
+                inodes,
+            } => write!(
+                f,
+                "has {room} (at least {} and {inodes} inodes are needed)",
+                human_bytes(*bytes)
+            ),
+            NoRoom::Io(e) => write!(f, "cannot be written ({e})"),
+        }
+    }
+}
+
+/// Whether `dir` can take `bytes` and `inodes` more: the file system's free room (`statvfs`),
+/// then a small probe file written, fsynced and removed (a read-only mount, a quota or
+/// permissions show there). Cheap: no network, one small write.
+pub fn ensure_room(dir: &Path, bytes: u64, inodes: u64) -> Result<Room, NoRoom> {
+    let room = room(dir).map_err(NoRoom::Io)?;
+    if room.bytes < bytes || room.inodes.is_some_and(|i| i < inodes) {
+        return Err(NoRoom::Short {
+            room,
+            bytes,
+            inodes,
+        });
+    }
+    // A name `remove_stale_temps` cleans if this process dies before removing it.
+    let probe = temp_path(&dir.join("space-probe"));
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&probe)?;
+        f.write_all(&[0u8; 4096])?;
+        f.sync_all()
+    })();
+    let _ = fs::remove_file(&probe);
+    result.map_err(NoRoom::Io)?;
+    Ok(room)
+}
+
 /// The permission bits of a file, if it exists.
 pub fn mode_of(path: &Path) -> std::io::Result<u32> {
     Ok(fs::metadata(path)?.permissions().mode() & 0o7777)
@@ -93,5 +192,24 @@ mod tests {
         assert_eq!(mode_of(&p).unwrap(), 0o600);
         // No temp files are left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn ensure_room_measures_and_probes_without_leaving_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let room = ensure_room(dir.path(), 1, 1).unwrap();
+        assert!(room.bytes > 0);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        // More than any disk has: refused, saying what is free and what is needed.
+        let e = ensure_room(dir.path(), u64::MAX, 1)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("has ") && e.contains("free"), "{e}");
+        assert!(e.contains("are needed"), "{e}");
+        let e = ensure_room(&dir.path().join("missing"), 1, 1).unwrap_err();
+        assert!(matches!(e, NoRoom::Io(_)), "{e}");
+        assert_eq!(human_bytes(0), "0 bytes");
+        assert_eq!(human_bytes(1024 * 1024), "1.0 MiB");
+        assert_eq!(human_bytes(3 * 1024), "3 KiB");
     }
 }

@@ -15,6 +15,7 @@ pub mod inbound;
 pub mod keys;
 pub mod preflight;
 pub mod renewal;
+pub mod room;
 pub mod store;
 
 use std::time::Instant;
@@ -297,12 +298,15 @@ async fn run(
     report.action = action;
     report.why = why;
     if opts.dry_run {
+        report.notes.extend(room::dry_run_note(lock));
         report.action = CertAction::WouldOrder;
         report.acme_requests = session.as_ref().map_or(0, |s| s.counter.get());
         report.millis = started.elapsed().as_millis() as u64;
         return Ok(report);
     }
 
+    // No order the state directory cannot take: a full disk must not burn the CA's limits.
+    room::check_before_order(lock, state)?;
     // Local checks first (CA bundle, terms, EAB key): no lookup, no request, nothing recorded
     // when they fail: the user fixes the config or passes --accept-tos.
     client::precheck(
@@ -561,7 +565,11 @@ fn record_result(
                 // A config error (exit 2) is fixed by editing the config, not by waiting.
                 renewal::record_failure(&mut state.cert, now, e.message(), time_left);
             }
-            lock.save(state)?;
+            // The order's failure is the news; a state that cannot be saved (the same full
+            // disk) must not replace it.
+            if let Err(save) = lock.save(state) {
+                tracing::warn!("{}", save.message());
+            }
             Err(e)
         }
     }
@@ -696,7 +704,7 @@ async fn order_and_store(
     }
 
     let info = check_issued(&chain, &names, &key)?;
-    let paths = store.install(&name, &chain, &key.pem)?;
+    let paths = room::install_issued(store, &name, &chain, &key.pem, &info).await?;
     let now = now_unix();
     record_issued(state, &session, &info, kind, now, report).await;
     if info

@@ -69,6 +69,11 @@ impl CertStore {
         }
     }
 
+    /// The directory all certificate sets are stored under (`<state dir>/certs`).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn paths(&self, name: &str) -> CertPaths {
         let dir = self.root.join("live").join(name);
         CertPaths {
@@ -117,8 +122,12 @@ impl CertStore {
     /// Install a new set and make it live atomically. `fullchain` is the CA's PEM chain, leaf
     /// first.
     pub fn install(&self, name: &str, fullchain: &str, key_pem: &str) -> Result<CertPaths> {
-        self.install_inner(name, fullchain, key_pem)
-            .map_err(|e| Error::failed(format!("cannot store the certificate for {name}: {e}")))
+        self.install_inner(name, fullchain, key_pem).map_err(|e| {
+            Error::failed(format!(
+                "cannot store the certificate for {name} in {}: {e}",
+                self.root.display()
+            ))
+        })
     }
 
     fn install_inner(
@@ -148,14 +157,22 @@ impl CertStore {
             .max(live.unwrap_or(0))
             + 1;
         let dir = versions.join(next.to_string());
-        fs::create_dir(&dir)?;
-        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))?;
-        write_synced(&dir.join("privkey.pem"), key_pem.as_bytes(), 0o600)?;
-        write_synced(&dir.join("cert.pem"), cert.as_bytes(), 0o644)?;
-        write_synced(&dir.join("chain.pem"), chain.as_bytes(), 0o644)?;
-        write_synced(&dir.join("fullchain.pem"), fullchain.as_bytes(), 0o644)?;
-        fs::File::open(&dir)?.sync_all()?;
-        fs::File::open(&versions)?.sync_all()?;
+        // A set that cannot be written whole (a full disk) is removed again: never an empty
+        // privkey.pem or half a set left behind, and the live set stays as it was.
+        let written = (|| {
+            fs::create_dir(&dir)?;
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))?;
+            write_synced(&dir.join("privkey.pem"), key_pem.as_bytes(), 0o600)?;
+            write_synced(&dir.join("cert.pem"), cert.as_bytes(), 0o644)?;
+            write_synced(&dir.join("chain.pem"), chain.as_bytes(), 0o644)?;
+            write_synced(&dir.join("fullchain.pem"), fullchain.as_bytes(), 0o644)?;
+            fs::File::open(&dir)?.sync_all()?;
+            fs::File::open(&versions)?.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_dir_all(&dir);
+            return Err(e);
+        }
 
         // The swap: a temp symlink renamed over the live one.
         let link = live_dir.join(name);
@@ -164,9 +181,11 @@ impl CertStore {
             .join("versions")
             .join(name)
             .join(next.to_string());
-        std::os::unix::fs::symlink(&target, &tmp)?;
-        if let Err(e) = fs::rename(&tmp, &link) {
+        let swapped =
+            std::os::unix::fs::symlink(&target, &tmp).and_then(|()| fs::rename(&tmp, &link));
+        if let Err(e) = swapped {
             let _ = fs::remove_file(&tmp);
+            let _ = fs::remove_dir_all(&dir);
             return Err(e);
         }
         fs::File::open(&live_dir)?.sync_all()?;
@@ -194,6 +213,8 @@ fn version_numbers(dir: &Path) -> Vec<u64> {
 }
 
 fn write_synced(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    #[cfg(test)]
+    tests::maybe_fail_write()?;
     let mut f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -264,6 +285,46 @@ mod tests {
         versions.sort();
         assert_eq!(versions, vec![2, 3]);
         assert_ne!(serials[0], serials[2]);
+    }
+
+    thread_local! {
+        /// Fail the write after this many more (a disk that fills during an install).
+        static FAIL_AFTER: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+    }
+
+    pub(super) fn maybe_fail_write() -> std::io::Result<()> {
+        FAIL_AFTER.with(|f| match f.get() {
+            Some(0) => Err(std::io::Error::from_raw_os_error(libc::ENOSPC)),
+            Some(n) => {
+                f.set(Some(n - 1));
+                Ok(())
+            }
+            None => Ok(()),
+        })
+    }
+
+    #[test]
+    fn a_set_that_cannot_be_written_whole_leaves_nothing_and_the_old_set_live() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CertStore::new(dir.path());
+        let (chain, key) = test_chain(&["box.example.test"]);
+        store.install("box.example.test", &chain, &key).unwrap();
+        for writes_before_full in 0..4 {
+            FAIL_AFTER.with(|f| f.set(Some(writes_before_full)));
+            let (chain2, key2) = test_chain(&["box.example.test"]);
+            let e = store
+                .install("box.example.test", &chain2, &key2)
+                .unwrap_err();
+            FAIL_AFTER.with(|f| f.set(None));
+            assert!(e.message().contains("No space left"), "{}", e.message());
+            // Only the live version is there; the half set is gone, with its key.
+            assert_eq!(
+                version_numbers(&store.versions_dir("box.example.test")),
+                vec![1]
+            );
+            let live = store.read("box.example.test").unwrap().unwrap();
+            assert_eq!((live.version, live.key_pem.as_str()), (1, key.as_str()));
+        }
     }
 
     #[test]

@@ -277,7 +277,16 @@ async fn remove(
             })
             .collect()
     };
-    if targets.is_empty() {
+    let configured: Vec<PortSpec> = settings
+        .config
+        .as_ref()
+        .and_then(|c| c.ports.as_ref())
+        .map(|p| p.forward.clone())
+        .unwrap_or_default();
+    // `--all` also looks for the configured ports on the router: a mapping a run made but
+    // could not record (a full disk) is removed when it points at this box.
+    let sweep: &[PortSpec] = if all { &configured } else { &[] };
+    if targets.is_empty() && sweep.is_empty() {
         if json {
             p.json(&serde_json::json!({ "mappings": [] }));
         } else {
@@ -285,13 +294,8 @@ async fn remove(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = portmap::remove(&lock, &mut state, &targets, &gw.discover_options()).await?;
-    let configured: Vec<PortSpec> = settings
-        .config
-        .as_ref()
-        .and_then(|c| c.ports.as_ref())
-        .map(|p| p.forward.clone())
-        .unwrap_or_default();
+    let report =
+        portmap::remove(&lock, &mut state, &targets, sweep, &gw.discover_options()).await?;
     let note = report
         .mappings
         .iter()

@@ -34,9 +34,16 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
         explicit: false,
     };
     let before = state.clone();
-    let report = renew::run(&settings, &lock, &mut state, opts, now_unix()).await;
-    if !args.dry_run {
-        renew::record(&lock, &before, &state, &report)?;
+    let mut report = renew::run(&settings, &lock, &mut state, opts, now_unix()).await;
+    if !args.dry_run
+        && let Err(e) = renew::record(&lock, &before, &state, &report)
+    {
+        // The parts' own outcome (e.g. "no certificate ordered: the state directory is
+        // full") is the news; that the run could not be recorded comes with it, exit 1.
+        report.not_recorded = Some(e.message().to_string());
+        report.exit_code = report
+            .exit_code
+            .worst(crate::error::ErrorKind::Failed.into());
     }
     drop(lock);
     if args.json {
@@ -60,6 +67,14 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
         if let Some(h) = &part.hint {
             eprintln!("{} {h}", p.paint(Style::Cyan, "hint:"));
         }
+    }
+    if let Some(e) = &report.not_recorded {
+        eprintln!("{} {e}", p.paint(Style::Red, "error:"));
+        eprintln!(
+            "{} free space in the state directory (or fix its permissions); the next run \
+             repeats what was not recorded",
+            p.paint(Style::Cyan, "hint:")
+        );
     }
     for n in &report.notifications {
         if let crate::notify::Delivery::Failed(why) = &n.sent {

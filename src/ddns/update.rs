@@ -253,7 +253,8 @@ pub async fn update(
             // Save right after every exchange with the provider: a crash must not lose what
             // was published (or a latch, which would otherwise be hit again).
             state.ddns = run.ds.clone();
-            lock.save(state)?;
+            lock.save(state)
+                .map_err(|e| not_recorded(&run.report, family, e))?;
         }
         run.report.families.push(out);
     }
@@ -262,6 +263,22 @@ pub async fn update(
         lock.save(state)?;
     }
     Ok(run.report)
+}
+
+/// The provider was asked, but the state could not record its answer (a full disk): say so,
+/// and that the next run asks again, once (nothing loops within a run).
+fn not_recorded(report: &UpdateReport, family: Family, e: Error) -> Error {
+    Error::failed(format!(
+        "the {} update of {} was sent to {}, but its outcome could not be recorded: {}",
+        family.record_type(),
+        report.name,
+        report.provider,
+        e.message()
+    ))
+    .hint(
+        "free space in the state directory (or fix its permissions); until then every run \
+         sends the update once more, which the provider takes as no change",
+    )
 }
 
 /// The stored `[ddns]` state to work on: reset when the config (or secret) changed, latch and

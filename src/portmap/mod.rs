@@ -1197,16 +1197,8 @@ async fn ensure(
             let previous = record.as_ref().filter(|_| action != Action::Created);
             let rec = granted_record(d, target, (client, gateway_ip), via, grant, previous);
             state.ports.upsert(rec.clone());
-            // Saved at once: a mapping direkt made must never be forgotten, even if a later
-            // one fails or the run is killed.
-            let mut out = outcome(target, action, Some(via), Some(&rec), internal);
-            if let Err(e) = lock.save(state) {
-                out.action = Action::Failed;
-                out.error = Some(e.message().to_string());
-                out.hint = e.hint_text().map(str::to_string);
-                out.error_kind = Some(e.kind());
-            }
-            out
+            let out = outcome(target, action, Some(via), Some(&rec), internal);
+            record_or_undo(lock, state, &mapper, &rec, out).await
         }
         Err(e) => failed(
             target,
@@ -1215,6 +1207,62 @@ async fn ensure(
             e.to_error(&target.spec, target.family, client, gateway_ip),
         ),
     }
+}
+
+/// Save the state with a mapping just granted: a mapping direkt made must never be forgotten,
+/// even if a later one fails or the run is killed. When the record cannot be written (a full
+/// disk) a new mapping is taken off the router again, so the router never holds one direkt has
+/// no record of; one that was recorded before stays recorded (the state on disk has it).
+async fn record_or_undo(
+    lock: &StateLock,
+    state: &mut State,
+    mapper: &Mapper<'_>,
+    rec: &MappingRecord,
+    mut out: MappingOutcome,
+) -> MappingOutcome {
+    let Err(e) = lock.save(state) else {
+        return out;
+    };
+    let what = format!("{} {}", rec.family, rec.spec());
+    let created = out.action == Action::Created;
+    out.action = Action::Failed;
+    out.error_kind = Some(e.kind());
+    out.hint = Some(
+        "free space in the state directory (or fix its permissions), then run the command \
+         again"
+            .into(),
+    );
+    if !created {
+        out.error = Some(format!(
+            "the router renewed {what}, but the new lease could not be recorded: {}; the \
+             earlier record still holds it, so `direkt ports remove` can remove it",
+            e.message()
+        ));
+        return out;
+    }
+    match mapper.unmap(rec).await {
+        Ok(()) => {
+            state
+                .ports
+                .forget(rec.external_port, rec.protocol, rec.family);
+            out.error = Some(format!(
+                "{what} could not be recorded ({}), so direkt removed it from the router again",
+                e.message()
+            ));
+        }
+        Err(undo) => {
+            let undo = undo.to_error(&rec.spec(), rec.family, rec.internal_client, rec.gateway);
+            out.error = Some(format!(
+                "{what} is on the router but could not be recorded ({}), and removing it again \
+                 failed ({}); `direkt ports remove {}` removes it later all the same (the \
+                 router says it points at this box)",
+                e.message(),
+                undo.message(),
+                rec.spec()
+            ));
+        }
+    }
+    out
 }
 
 /// The UPnP service a mapping made `via` UPnP went through.
@@ -1391,7 +1439,18 @@ fn forget_removed(
     let mut o = outcome(t, Action::Removed, Some(rec.via), None, internal);
     if let Err(e) = lock.save(state) {
         o.action = Action::Failed;
-        o.error = Some(e.message().to_string());
+        o.error = Some(format!(
+            "{} {} was removed from the router, but that could not be recorded: {}; the \
+             state still lists it",
+            rec.family,
+            t.spec,
+            e.message()
+        ));
+        o.hint = Some(
+            "free space in the state directory, then run `direkt ports remove` again (the \
+             router no longer holds it, so that only updates the state)"
+                .into(),
+        );
         o.error_kind = Some(e.kind());
     }
     o
@@ -1422,12 +1481,16 @@ fn remove_failed(
     )
 }
 
-/// Remove direkt's mappings (only those in the state). Unknown ones are reported as failed
-/// with a hint; the router's other mappings are never touched.
+/// Remove direkt's mappings: those in the state, and — even without a record (a run that
+/// could not write its state) — an IPv4 mapping on a port named in `targets` or in `sweep` (the
+/// config's forward list, for `--all`) when the router's UPnP table says it points at this box.
+/// Anything pointing elsewhere is never touched; an unrecorded port in `sweep` that the router
+/// does not hold is not reported.
 pub async fn remove(
     lock: &StateLock,
     state: &mut State,
     targets: &[(PortSpec, Family)],
+    sweep: &[PortSpec],
     opts: &DiscoverOptions,
 ) -> Result<PortsReport> {
     let mut report = PortsReport::empty();
@@ -1449,30 +1512,8 @@ pub async fn remove(
                 })
         })
         .collect();
-    for (spec, family) in targets {
-        if state
-            .ports
-            .find(spec.external, spec.protocol, *family)
-            .is_none()
-        {
-            let t = Target {
-                spec: *spec,
-                family: *family,
-                lease: 0,
-            };
-            report.mappings.push(failed(
-                &t,
-                None,
-                String::new(),
-                Error::failed(format!(
-                    "direkt did not create {} {spec}, so it leaves it alone",
-                    family
-                ))
-                .hint("`direkt ports list` shows direkt's mappings; others are removed in the router's settings"),
-            ));
-        }
-    }
-    if known.is_empty() {
+    let unrecorded = unrecorded_targets(state, targets, sweep, &mut report);
+    if known.is_empty() && unrecorded.is_empty() {
         return Ok(report);
     }
     let mut opts = opts.clone();
@@ -1484,6 +1525,9 @@ pub async fn remove(
     report.external_address = r.external_address;
     report.warnings = r.warnings;
     report.discovery_ms = r.discovery_ms;
+    for (spec, explicit) in unrecorded {
+        remove_unrecorded(&d, &spec, explicit, &mut report).await;
+    }
     for (t, rec) in known {
         let internal = SocketAddr::new(rec.internal_client, rec.internal_port).to_string();
         let mapper = match rec.family {
@@ -1520,6 +1564,135 @@ pub async fn remove(
         }
     }
     Ok(report)
+}
+
+/// The ports of `targets` and `sweep` that direkt has no record of, each with whether the user
+/// named it; an unrecorded IPv6 pinhole is reported as not direkt's (nothing can be asked).
+fn unrecorded_targets(
+    state: &State,
+    targets: &[(PortSpec, Family)],
+    sweep: &[PortSpec],
+    report: &mut PortsReport,
+) -> Vec<(PortSpec, bool)> {
+    let mut unrecorded: Vec<(PortSpec, bool)> = vec![];
+    for (spec, family) in targets {
+        if state
+            .ports
+            .find(spec.external, spec.protocol, *family)
+            .is_some()
+        {
+            continue;
+        }
+        if *family == Family::Ipv4 {
+            unrecorded.push((*spec, true));
+            continue;
+        }
+        let t = Target {
+            spec: *spec,
+            family: *family,
+            lease: 0,
+        };
+        report.mappings.push(failed(
+            &t,
+            None,
+            String::new(),
+            Error::failed(format!(
+                "direkt did not create {family} {spec}, so it leaves it alone"
+            ))
+            .hint("`direkt ports list` shows direkt's mappings; others are removed in the router's settings"),
+        ));
+    }
+    for spec in sweep {
+        let taken = |s: &PortSpec| s.external == spec.external && s.protocol == spec.protocol;
+        if state
+            .ports
+            .find(spec.external, spec.protocol, Family::Ipv4)
+            .is_none()
+            && !unrecorded.iter().any(|(s, _)| taken(s))
+        {
+            unrecorded.push((*spec, false));
+        }
+    }
+    unrecorded
+}
+
+/// A mapping direkt has no record of (its state could not be written when it was made): ask
+/// the router over UPnP who holds the port and remove it only when that is this box. `None`
+/// Nothing is reported for a port of the config's list (`explicit` false) that the router does
+/// not hold.
+async fn remove_unrecorded(
+    d: &Discovery,
+    spec: &PortSpec,
+    explicit: bool,
+    report: &mut PortsReport,
+) {
+    let o = unrecorded_outcome(d, spec, explicit).await;
+    if o.as_ref().is_some_and(|o| o.action == Action::Removed) {
+        report.warnings.push(format!(
+            "{spec} was not in direkt's state, but the router's \
+             entry pointed at this box ({}): removed",
+            d.gateway.local_address
+        ));
+    }
+    report.mappings.extend(o);
+}
+
+async fn unrecorded_outcome(
+    d: &Discovery,
+    spec: &PortSpec,
+    explicit: bool,
+) -> Option<MappingOutcome> {
+    let t = Target {
+        spec: *spec,
+        family: Family::Ipv4,
+        lease: 0,
+    };
+    let me = IpAddr::V4(d.gateway.local_address);
+    let internal = SocketAddr::new(me, spec.internal).to_string();
+    let not_ours = |why: String| {
+        Error::failed(format!(
+            "direkt did not create {spec} (it has no record of it), and {why}; it leaves it alone"
+        ))
+            .hint("`direkt ports list --all` shows the router's table; others' mappings are removed in the router's settings")
+    };
+    let Some(u) = &d.upnp_gateway else {
+        return explicit.then(|| {
+            failed(
+                &t,
+                None,
+                internal,
+                not_ours("the gateway offers no UPnP to ask who holds it".into()),
+            )
+        });
+    };
+    let via = Some(u.method());
+    let err = |e: MapError| e.to_error(spec, Family::Ipv4, me, d.gateway.address.into());
+    match u.entry(spec.external, spec.protocol).await {
+        Ok(Some(e)) if e.internal_client == me.to_string() => {
+            match u.remove(spec.external, spec.protocol).await {
+                Ok(()) => Some(outcome(&t, Action::Removed, via, None, internal)),
+                Err(e) => Some(failed(&t, via, internal, err(e))),
+            }
+        }
+        Ok(Some(e)) => Some(failed(
+            &t,
+            via,
+            internal,
+            not_ours(format!(
+                "the router forwards it to {}:{}, not to this box",
+                e.internal_client, e.internal_port
+            )),
+        )),
+        Ok(None) => explicit.then(|| {
+            let e = Error::failed(format!(
+                "there is no mapping for {spec} on the router, and none in direkt's state: \
+                 nothing to remove"
+            ))
+            .hint("`direkt ports list --all` shows the router's table");
+            failed(&t, via, internal, e)
+        }),
+        Err(e) => Some(failed(&t, via, internal, err(e))),
+    }
 }
 
 /// The router's table as UPnP reports it, each entry marked when direkt made it.

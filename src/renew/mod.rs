@@ -157,6 +157,9 @@ pub struct RenewReport {
     pub dry_run: bool,
     pub forced: bool,
     pub notifications: Vec<notify::Notification>,
+    /// Why the run could not be recorded in the state (a full disk), if it could not; the
+    /// run then exits 1 at least.
+    pub not_recorded: Option<String>,
     /// The worst part's code by [`ExitStatus::worst`]: 4 (latched) over 2 (config) over 1
     /// (failed) over 0.
     pub exit_code: ExitStatus,
@@ -238,6 +241,7 @@ pub async fn run(
         dry_run: opts.dry_run,
         forced: opts.force,
         notifications,
+        not_recorded: None,
         exit_code,
     }
 }
