@@ -2631,7 +2631,7 @@ _direkt() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns hetzner porkbun ionos netcup inwx dynv6 vultr bunny ipv64 digitalocean gandi linode route53 ovh acme-dns exec noip dynu strato ovh-dynhost selfhost freedns he infomaniak loopia dnsomatic spdyn" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "dyndns2 rfc2136 cloudflare desec duckdns hetzner porkbun ionos netcup inwx dynv6 vultr bunny ipv64 digitalocean gandi linode route53 ovh godaddy acme-dns exec noip dynu strato ovh-dynhost selfhost freedns he infomaniak loopia dnsomatic spdyn" -- "${cur}"))
                     return 0
                     ;;
                 --dns-server)

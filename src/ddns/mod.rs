@@ -57,6 +57,7 @@ providers! {
     linode,
     route53,
     ovh,
+    godaddy,
     acme_dns,
     exec,
     ;
