@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -155,8 +156,18 @@ impl Cloudflare {
     }
 }
 
-/// Map a non-success answer: 401/403 latch, 429 and 5xx back off, other 4xx latch (the request
-/// is refused as it stands), anything unreadable is transient.
+const WORDING: Wording = Wording {
+    credential: "API token",
+    invalid_hint: "check ddns.zone, name and ttl against the zone in the Cloudflare dashboard",
+    ..Wording::new(
+        "Cloudflare",
+        "create an API token with permission Zone / DNS / Edit for zone {zone} and put it in \
+         the secret ddns.token",
+    )
+};
+
+/// Map an answer: a success needs `"success": true` too; 401/403 latch, 429 and 5xx back off,
+/// other 4xx latch (the request is refused as it stands), anything else is transient.
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
     let env: Option<Envelope<serde_json::Value>> = serde_json::from_str(&answer.body).ok();
     let ok = (200..300).contains(&answer.status);
@@ -172,32 +183,14 @@ fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
                 .collect::<Vec<_>>()
                 .join("; ")
         })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    match answer.status {
-        401 | 403 => Err(ProviderError::latch(
-            format!("Cloudflare refused the API token: {errors}"),
-            format!(
-                "create an API token with permission Zone / DNS / Edit for zone {zone} and \
-                 put it in the secret ddns.token"
-            ),
-        )),
-        429 => Err(ProviderError::backoff(
-            format!("Cloudflare rate-limits us: {errors}"),
-            answer.retry_after,
-        )),
-        s if s >= 500 => Err(ProviderError::backoff(
-            format!("Cloudflare failed: {errors}"),
-            answer.retry_after,
-        )),
-        s if (400..500).contains(&s) => Err(ProviderError::latch(
-            format!("Cloudflare refused the request: {errors}"),
-            "check ddns.zone, name and ttl against the zone in the Cloudflare dashboard",
-        )),
-        _ => Err(ProviderError::transient(format!(
+        .unwrap_or_default();
+    let errors = rest::words_or_status(&errors, answer.status);
+    if !(400..600).contains(&answer.status) {
+        return Err(ProviderError::transient(format!(
             "Cloudflare answered without success: {errors}"
-        ))),
+        )));
     }
+    rest::classify_rest(answer, &errors, zone, &WORDING)
 }
 
 fn quoted(value: &str) -> String {
@@ -337,14 +330,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(std::time::Duration::from_secs(7)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 7), "example.org")
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -100,12 +101,7 @@ impl Linode {
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.domain).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the Linode domain {}", self.domain),
-                "set ddns.zone to the domain that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.domain, "Linode domain")
     }
 
     async fn call(
@@ -188,62 +184,38 @@ impl Linode {
     }
 }
 
-/// Linode's reasons from an error body (`{"errors":[{"field","reason"}]}`), cut short.
+/// Linode's reasons from an error body (`{"errors":[{"field","reason"}]}`).
 fn detail(answer: &HttpAnswer) -> String {
-    let text = serde_json::from_str::<serde_json::Value>(&answer.body)
-        .ok()
-        .and_then(|v| v.get("errors").and_then(|e| e.as_array()).cloned())
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| {
-                    let reason = e.get("reason").and_then(|x| x.as_str()).unwrap_or("");
-                    match e.get("field").and_then(|x| x.as_str()) {
-                        Some(f) => format!("{f}: {reason}"),
-                        None => reason.to_string(),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    let reasons = v.get("errors").and_then(|e| e.as_array()).into_iter().flatten();
+    let text = reasons
+        .map(|e| match e.get("field").and_then(|x| x.as_str()) {
+            Some(f) => format!("{f}: {}", rest::text_at(e, "reason")),
+            None => rest::text_at(e, "reason").to_string(),
         })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    text.chars().take(200).collect()
+        .collect::<Vec<_>>()
+        .join("; ");
+    rest::words_or_status(&text, answer.status)
 }
+
+const WORDING: Wording = Wording {
+    forbidden_hint: Some("give the token the scope Domains: Read/Write"),
+    not_found: Some((
+        "Linode does not know this domain or record of {zone}",
+        "check ddns.zone against the Domains manager",
+    )),
+    invalid_hint: "fix the field it names and run again",
+    ..Wording::new(
+        "Linode",
+        "create a personal access token at cloud.linode.com > API Tokens with Domains \
+         Read/Write and put it in the secret ddns.token",
+    )
+};
 
 /// 401 latch (invalid or expired token), 403 latch (no Domains Read/Write), 404 latch, 429 and
 /// 5xx back off, other 4xx (400 invalid field) latch with Linode's reasons.
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let detail = detail(answer);
-    Err(match answer.status {
-        401 => ProviderError::latch(
-            format!("Linode refused the token: {detail}"),
-            "create a personal access token at cloud.linode.com > API Tokens with Domains \
-             Read/Write and put it in the secret ddns.token",
-        ),
-        403 => ProviderError::latch(
-            format!("Linode forbids this with that token: {detail}"),
-            "give the token the scope Domains: Read/Write",
-        ),
-        404 => ProviderError::latch(
-            format!("Linode does not know this domain or record of {domain}: {detail}"),
-            "check ddns.zone against the Domains manager",
-        ),
-        429 => ProviderError::backoff(
-            format!("Linode rate-limits us: {detail}"),
-            answer.retry_after,
-        ),
-        s if s >= 500 => {
-            ProviderError::backoff(format!("Linode failed: {detail}"), answer.retry_after)
-        }
-        s => ProviderError::latch(
-            format!("Linode refused the request (HTTP {s}): {detail}"),
-            "fix the field it names and run again",
-        ),
-    })
+    rest::classify_rest(answer, &detail(answer), domain, &WORDING)
 }
 
 impl Provider for Linode {
@@ -340,14 +312,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(11)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 11), "example.org")
     }
 
     #[test]

@@ -22,6 +22,7 @@
 
 pub mod credentials;
 pub mod registry;
+pub(crate) mod rest;
 pub mod update;
 
 /// Declares each provider's module and lists its description in [`PROVIDERS`], so adding a
