@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -96,13 +97,7 @@ impl Ionos {
 
     fn check_name(&self, name: &str) -> Result<String, ProviderError> {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
-        match super::subname(&name, &self.zone) {
-            Some(_) => Ok(name),
-            None => Err(ProviderError::unsupported(
-                format!("{name} is not inside the IONOS zone {}", self.zone),
-                "set ddns.zone to the domain that holds the name",
-            )),
-        }
+        rest::zone_sub(&name, &self.zone, "IONOS zone").map(|_| name)
     }
 
     async fn call(
@@ -174,58 +169,37 @@ fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ProviderError>
     })
 }
 
+const WORDING: Wording = Wording {
+    credential: "API key",
+    not_found: Some((
+        "IONOS does not know the zone or record",
+        "check ddns.zone ({zone}) against the domains of the IONOS account",
+    )),
+    invalid_hint: "fix what it names (name, ttl) and run again",
+    ..Wording::new(
+        "IONOS",
+        "create an API key at developer.hosting.ionos.de and put it in the secret ddns.api_key \
+         as prefix.secret (the public prefix, a dot, the secret)",
+    )
+};
+
 /// 401 `UNAUTHORIZED` and 403 latch, 404 (`ZONE_NOT_FOUND`, `RECORD_NOT_FOUND`) latches, 429
 /// and 5xx (`INTERNAL_SERVER_ERROR`) back off, other 4xx (`INVALID_RECORD`, ...) latch with
-/// IONOS's own message.
+/// IONOS's own message (`[{"code":..,"message":..}]`).
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
     let errors = serde_json::from_str::<Vec<ApiError>>(&answer.body)
         .or_else(|_| serde_json::from_str::<ApiError>(&answer.body).map(|e| vec![e]))
         .unwrap_or_default();
-    let detail: String = errors
+    let words = errors
         .iter()
-        .map(|e| {
-            if e.message.is_empty() {
-                e.code.clone()
-            } else {
-                format!("{}: {}", e.code, e.message)
-            }
+        .map(|e| match e.message.as_str() {
+            "" => e.code.clone(),
+            m => format!("{}: {m}", e.code),
         })
         .collect::<Vec<_>>()
-        .join("; ")
-        .chars()
-        .take(200)
-        .collect();
-    let detail = if detail.is_empty() {
-        format!("HTTP {}", answer.status)
-    } else {
-        detail
-    };
-    match answer.status {
-        401 | 403 => Err(ProviderError::latch(
-            format!("IONOS refused the API key ({detail})"),
-            "create an API key at developer.hosting.ionos.de and put it in the secret \
-             ddns.api_key as prefix.secret (the public prefix, a dot, the secret)",
-        )),
-        404 => Err(ProviderError::latch(
-            format!("IONOS does not know the zone or record ({detail})"),
-            format!("check ddns.zone ({zone}) against the domains of the IONOS account"),
-        )),
-        429 => Err(ProviderError::backoff(
-            format!("IONOS rate-limits us ({detail})"),
-            answer.retry_after,
-        )),
-        s if s >= 500 => Err(ProviderError::backoff(
-            format!("IONOS failed ({detail})"),
-            answer.retry_after,
-        )),
-        s => Err(ProviderError::latch(
-            format!("IONOS refused the request (HTTP {s}, {detail})"),
-            "fix what it names (name, ttl) and run again",
-        )),
-    }
+        .join("; ");
+    let detail = rest::words_or_status(&words, answer.status);
+    rest::classify_rest(answer, &detail, zone, &WORDING)
 }
 
 impl Provider for Ionos {
@@ -316,14 +290,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(4)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 4), "example.org")
     }
 
     #[test]
