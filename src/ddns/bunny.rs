@@ -229,9 +229,7 @@ fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for Bunny {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -305,10 +303,6 @@ impl Provider for Bunny {
                 self.zone
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

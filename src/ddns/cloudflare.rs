@@ -205,9 +205,7 @@ fn unquoted(content: &str) -> &str {
 }
 
 impl Provider for Cloudflare {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -317,10 +315,6 @@ impl Provider for Cloudflare {
                 self.zone
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -148,9 +148,7 @@ fn quoted(value: &str) -> String {
 }
 
 impl Provider for Desec {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -213,10 +211,6 @@ impl Provider for Desec {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -185,9 +185,7 @@ fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for DigitalOcean {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -257,10 +255,6 @@ impl Provider for DigitalOcean {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

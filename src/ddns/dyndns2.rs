@@ -87,9 +87,7 @@ impl Dyndns2 {
 }
 
 impl Provider for Dyndns2 {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -122,10 +120,6 @@ impl Provider for Dyndns2 {
         _: &'a str,
     ) -> BoxFuture<'a, Result<(), ProviderError>> {
         Box::pin(async { Err(no_txt()) })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

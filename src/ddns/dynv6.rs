@@ -240,9 +240,7 @@ fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for Dynv6 {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -314,10 +312,6 @@ impl Provider for Dynv6 {
                 self.zone
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

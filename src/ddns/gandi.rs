@@ -176,9 +176,7 @@ fn unquoted(v: &str) -> &str {
 }
 
 impl Provider for Gandi {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -241,10 +239,6 @@ impl Provider for Gandi {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -305,9 +305,7 @@ fn unquoted(content: &str) -> &str {
 }
 
 impl Provider for Hetzner {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -383,10 +381,6 @@ impl Provider for Hetzner {
                 self.zone
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

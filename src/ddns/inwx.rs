@@ -318,9 +318,7 @@ fn id_of(r: &Record) -> Value {
 }
 
 impl Provider for Inwx {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -397,10 +395,6 @@ impl Provider for Inwx {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

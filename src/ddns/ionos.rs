@@ -203,9 +203,7 @@ fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for Ionos {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -276,10 +274,6 @@ impl Provider for Ionos {
                 self.zone
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

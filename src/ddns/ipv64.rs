@@ -231,9 +231,7 @@ fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for Ipv64 {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     /// Add the new address first, then remove the others: the name never has no address.
     fn set_address<'a>(
@@ -294,10 +292,6 @@ impl Provider for Ipv64 {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -219,9 +219,7 @@ fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for Linode {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -298,10 +296,6 @@ impl Provider for Linode {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -25,6 +25,20 @@ pub mod registry;
 pub(crate) mod rest;
 pub mod update;
 
+/// The two [`Provider`] methods every HTTP provider writes alike: its description (`SPEC` of
+/// its module) and the requests its `http` ([`HttpApi`]) has sent.
+macro_rules! spec_and_requests {
+    () => {
+        fn spec(&self) -> &'static Spec {
+            &SPEC
+        }
+
+        fn requests(&self) -> u32 {
+            self.http.requests()
+        }
+    };
+}
+
 /// Declares each provider's module and lists its description in [`PROVIDERS`], so adding a
 /// provider is its file plus one line here.
 macro_rules! providers {

@@ -311,9 +311,7 @@ fn set_exactly(records: &[NcRecord], host: &str, rtype: &str, value: &str) -> Ve
 }
 
 impl Provider for Netcup {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -378,10 +376,6 @@ impl Provider for Netcup {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -298,9 +298,7 @@ fn unquoted(v: &str) -> &str {
 }
 
 impl Provider for Ovh {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -394,10 +392,6 @@ impl Provider for Ovh {
                 self.zone
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

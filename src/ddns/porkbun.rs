@@ -203,9 +203,7 @@ fn classify(answer: &HttpAnswer, domain: &str) -> Result<Answer, ProviderError> 
 }
 
 impl Provider for Porkbun {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -278,10 +276,6 @@ impl Provider for Porkbun {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -426,9 +426,7 @@ fn quoted(value: &str) -> String {
 }
 
 impl Provider for Route53 {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -500,10 +498,6 @@ impl Provider for Route53 {
                 self.zone
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

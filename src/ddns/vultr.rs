@@ -186,9 +186,7 @@ fn unquoted(data: &str) -> &str {
 }
 
 impl Provider for Vultr {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -295,10 +293,6 @@ impl Provider for Vultr {
                 self.domain
             ))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
