@@ -15,7 +15,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The account API key from dash.bunny.net > Account settings > API key (it \
      can do everything the account can; bunny.net has no narrower DNS key).";
@@ -91,15 +91,15 @@ struct Record {
 
 impl Bunny {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Bunny> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("bunny needs `zone` in [ddns] (the Bunny DNS zone)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "bunny needs `zone` in [ddns] (the Bunny DNS zone)",
+        )?;
         Ok(Bunny {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string(),
+            base,
+            zone,
             token,
             // Bunny DNS refuses TTLs under a minute.
             ttl: ddns.ttl.max(60),

@@ -12,7 +12,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "An API token limited to this zone: dash.cloudflare.com > My Profile > API \
      Tokens > Create Token > template \"Edit zone DNS\", zone = your domain.";
@@ -78,15 +78,15 @@ struct DnsRecord {
 
 impl Cloudflare {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Cloudflare> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("cloudflare needs `zone` in [ddns]"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "cloudflare needs `zone` in [ddns]",
+        )?;
         Ok(Cloudflare {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string(),
+            base,
+            zone,
             token,
             // Cloudflare's minimum TTL is 60 s (1 means "automatic").
             ttl: ddns.ttl.max(60),

@@ -11,7 +11,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A token from desec.io > Token Management > + (a token limited to this domain \
      is best).";
@@ -54,15 +54,15 @@ struct RrSet {
 
 impl Desec {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Desec> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("desec needs `zone` in [ddns] (the deSEC domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "desec needs `zone` in [ddns] (the deSEC domain)",
+        )?;
         Ok(Desec {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl,
             http: HttpApi::new(),

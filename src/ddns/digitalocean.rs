@@ -15,7 +15,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A personal access token: cloud.digitalocean.com > API > Tokens > Generate \
      New Token, with custom scopes domain: read, create, update and delete (or Full Access). \
@@ -71,15 +71,15 @@ struct Record {
 
 impl DigitalOcean {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<DigitalOcean> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("digitalocean needs `zone` in [ddns] (the domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "digitalocean needs `zone` in [ddns] (the domain)",
+        )?;
         Ok(DigitalOcean {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl.max(MIN_TTL),
             http: HttpApi::new(),

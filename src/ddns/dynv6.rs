@@ -15,7 +15,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The HTTP token from dynv6.com > Keys (https://dynv6.com/keys) > HTTP Tokens; \
      a token for this zone only is best (it needs write access to the zone).";
@@ -77,15 +77,15 @@ struct Record {
 
 impl Dynv6 {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Dynv6> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("dynv6 needs `zone` in [ddns] (the dynv6 zone)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "dynv6 needs `zone` in [ddns] (the dynv6 zone)",
+        )?;
         Ok(Dynv6 {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string(),
+            base,
+            zone,
             token,
             http: HttpApi::new(),
         })

@@ -15,7 +15,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A personal access token: admin.gandi.net > Organizations > (your \
      organization) > Sharing / Personal Access Token > Create, limited to this domain, with the \
@@ -62,15 +62,15 @@ struct RrSet {
 
 impl Gandi {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Gandi> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("gandi needs `zone` in [ddns] (the domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "gandi needs `zone` in [ddns] (the domain)",
+        )?;
         Ok(Gandi {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl.max(MIN_TTL),
             http: HttpApi::new(),

@@ -17,7 +17,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "An API token of the Hetzner Console project that holds the zone: \
      console.hetzner.com > your project > Security > API tokens > Generate API token, \
@@ -102,15 +102,15 @@ struct ErrorAnswer {
 
 impl Hetzner {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Hetzner> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("hetzner needs `zone` in [ddns]"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "hetzner needs `zone` in [ddns]",
+        )?;
         Ok(Hetzner {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string().to_ascii_lowercase(),
+            base,
+            zone: zone.to_ascii_lowercase(),
             token,
             // The API accepts TTLs from 60 s.
             ttl: ddns.ttl.max(60),

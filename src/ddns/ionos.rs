@@ -13,7 +13,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "An API key from developer.hosting.ionos.de > Getting Started > create API key \
      (\"Public prefix\" and \"Secret\"): the secret is written as prefix.secret. The key acts for \
@@ -80,15 +80,15 @@ struct ApiError {
 
 impl Ionos {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Ionos> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("ionos needs `zone` in [ddns]"))?;
-        let api_key = super::require_secret(settings, ddns)?;
+        let (base, zone, api_key) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "ionos needs `zone` in [ddns]",
+        )?;
         Ok(Ionos {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string().to_ascii_lowercase(),
+            base,
+            zone: zone.to_ascii_lowercase(),
             api_key,
             ttl: ddns.ttl.max(60),
             http: HttpApi::new(),

@@ -16,7 +16,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The account API key from ipv64.net > Account (\"API Key\", not a domain's \
      update token); the domain must be one of the account's.";
@@ -99,14 +99,15 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 impl Ipv64 {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Ipv64> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns.zone.as_ref().ok_or_else(|| {
-            Error::usage("ipv64 needs `zone` in [ddns] (the ipv64 domain, e.g. me.ipv64.net)")
-        })?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "ipv64 needs `zone` in [ddns] (the ipv64 domain, e.g. me.ipv64.net)",
+        )?;
         Ok(Ipv64 {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             http: HttpApi::new(),
         })

@@ -17,7 +17,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A personal access token: cloud.linode.com > (your profile) > API Tokens > \
      Create a Personal Access Token, with Domains set to Read/Write (everything else No Access). \
@@ -85,15 +85,15 @@ struct Record {
 
 impl Linode {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Linode> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("linode needs `zone` in [ddns] (the domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "linode needs `zone` in [ddns] (the domain)",
+        )?;
         Ok(Linode {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl,
             http: HttpApi::new(),

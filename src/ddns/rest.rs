@@ -8,6 +8,8 @@
 use serde_json::Value;
 
 use super::{HttpAnswer, ProviderError};
+use crate::config::{DdnsConfig, Secret, Settings};
+use crate::error::{Error, Result};
 
 /// How many characters of a provider's words an error message quotes at most.
 pub(crate) const DETAIL_MAX: usize = 200;
@@ -45,6 +47,21 @@ impl Wording {
             invalid_hint: "fix what it names and run again",
         }
     }
+}
+
+/// What a REST provider reads from `[ddns]`: the API base (`server`, else `default`, without a
+/// trailing `/`), the zone (else a usage error saying `missing`) and its main secret.
+pub(crate) fn api_config(
+    ddns: &DdnsConfig,
+    settings: &Settings,
+    default: &str,
+    missing: &str,
+) -> Result<(String, String, Secret)> {
+    let base = super::base_url(ddns.server.as_deref(), default)?;
+    let zone = ddns.zone.as_ref().ok_or_else(|| Error::usage(missing))?;
+    let secret = super::require_secret(settings, ddns)?;
+    let base = base.as_str().trim_end_matches('/').to_string();
+    Ok((base, zone.to_string(), secret))
 }
 
 /// The shared mapping: 2xx ok; 401 latch (the credential, with where to get one); 403 latch

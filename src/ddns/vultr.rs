@@ -14,7 +14,7 @@ use super::registry::{self, Kind, RecordType, SecretKey, Spec};
 use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The Personal Access Token from my.vultr.com > Account > API (enable the API \
      there); under Access Control allow the box's addresses (IPv4 and IPv6), or every address.";
@@ -85,15 +85,15 @@ struct Record {
 
 impl Vultr {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Vultr> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("vultr needs `zone` in [ddns] (the Vultr DNS domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "vultr needs `zone` in [ddns] (the Vultr DNS domain)",
+        )?;
         Ok(Vultr {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl,
             http: HttpApi::new(),
