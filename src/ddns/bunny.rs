@@ -119,15 +119,11 @@ impl Bunny {
         body: Option<serde_json::Value>,
     ) -> Result<String, ProviderError> {
         let url = super::with_query(&format!("{}{path}", self.base), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .header("AccessKey", self.token.expose())
             .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("bunny.net", rb).await?;
         classify(&answer, &self.zone)?;
         Ok(answer.body)

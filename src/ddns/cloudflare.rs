@@ -101,17 +101,11 @@ impl Cloudflare {
         query: &[(&str, &str)],
         body: Option<serde_json::Value>,
     ) -> Result<Option<T>, ProviderError> {
-        let mut rb = self
+        let url = super::with_query(&format!("{}{path}", self.base), query)?;
+        let rb = self
             .http
-            .client()?
-            .request(
-                method,
-                super::with_query(&format!("{}{path}", self.base), query)?,
-            )
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("Cloudflare", rb).await?;
         classify(&answer, &self.zone)?;
         let env: Envelope<T> = serde_json::from_str(&answer.body).map_err(|e| {

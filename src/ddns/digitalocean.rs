@@ -99,14 +99,10 @@ impl DigitalOcean {
         body: Option<serde_json::Value>,
     ) -> Result<HttpAnswer, ProviderError> {
         let url = super::with_query(&format!("{}/v2/domains/{}{path}", self.base, self.domain), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let (mut answer, headers) = self.http.send_with_headers("DigitalOcean", rb).await?;
         if answer.retry_after.is_none() {
             answer.retry_after = until_reset(&headers, now());

@@ -102,14 +102,10 @@ impl Dynv6 {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<String, ProviderError> {
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base), body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("dynv6", rb).await?;
         classify(&answer, &self.zone)?;
         Ok(answer.body)

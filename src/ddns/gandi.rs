@@ -92,14 +92,10 @@ impl Gandi {
         url: String,
         body: Option<serde_json::Value>,
     ) -> Result<HttpAnswer, ProviderError> {
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         self.http.send("Gandi", rb).await
     }
 

@@ -130,14 +130,10 @@ impl Hetzner {
         path: &str,
         body: Option<Value>,
     ) -> Result<HttpAnswer, ProviderError> {
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base), body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let (mut answer, headers) = self.http.send_with_headers("Hetzner", rb).await?;
         if answer.status == 429 && answer.retry_after.is_none() {
             answer.retry_after = until_reset(

@@ -108,15 +108,11 @@ impl Ionos {
         body: Option<Value>,
     ) -> Result<String, ProviderError> {
         let url = super::with_query(&format!("{}{path}", self.base), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .header("X-API-Key", self.api_key.expose())
             .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("IONOS", rb).await?;
         classify(&answer, &self.zone)?;
         Ok(answer.body)

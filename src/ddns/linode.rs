@@ -112,14 +112,10 @@ impl Linode {
         body: Option<serde_json::Value>,
     ) -> Result<HttpAnswer, ProviderError> {
         let url = super::with_query(&format!("{}{path}", self.base), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("Linode", rb).await?;
         classify(&answer, &self.domain)?;
         Ok(answer)

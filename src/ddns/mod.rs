@@ -307,6 +307,20 @@ impl HttpApi {
         Ok(self.client.get_or_init(|| c))
     }
 
+    /// A `method` request to `url`, with `body` as JSON if there is one.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        url: impl reqwest::IntoUrl,
+        body: Option<serde_json::Value>,
+    ) -> Result<reqwest::RequestBuilder, ProviderError> {
+        let rb = self.client()?.request(method, url);
+        Ok(match body {
+            Some(b) => rb.json(&b),
+            None => rb,
+        })
+    }
+
     /// Send and read the whole answer. `what` names the provider in errors; URLs are never
     /// quoted (some carry a token).
     pub async fn send(

@@ -112,14 +112,10 @@ impl Vultr {
         body: Option<serde_json::Value>,
     ) -> Result<String, ProviderError> {
         let url = super::with_query(&format!("{}/domains/{}{path}", self.base, self.domain), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("Vultr", rb).await?;
         classify(&answer, &self.domain)?;
         Ok(answer.body)
