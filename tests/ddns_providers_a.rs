@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use support::Env;
 use support::fake::{FakeHttp, FakeSources, Req, Resp};
 use support::providers::{
-    Shared, api_config, provider, runtime, shared, state, swap_sources, write_secrets,
+    Shared, api_config, provider, refused_and_latched, runtime, shared, state, swap_sources,
+    write_secrets,
 };
 
 const TOKEN: &str = "tok-Sekr1t-0a1b2c3d";
@@ -457,15 +458,12 @@ fn hetzner_waits_until_the_rate_limit_resets_and_backs_off_on_a_failed_action() 
 
     // A wrong token in the secrets: exit 4, latched, never printed; the next run sends nothing.
     write_secrets(&env, &[("token", "wrong-token-value")]);
-    env.run(&["ddns", "update", "--force", "-vvv"])
-        .code(4)
-        .stderr_has("refused the API token")
-        .lacks("wrong-token-value");
-    let n = h.http.count();
-    env.run(&["ddns", "update"])
-        .code(4)
-        .lacks("wrong-token-value");
-    assert_eq!(h.http.count(), n);
+    refused_and_latched(
+        &env,
+        &h.http,
+        "refused the API token",
+        &["wrong-token-value"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -757,13 +755,7 @@ fn porkbun_maps_every_documented_error() {
             ("secret_api_key", "sk1_wrong-secret"),
         ],
     );
-    env.run(&["ddns", "update", "--force", "-vvv"])
-        .code(4)
-        .stderr_has("refused the API keys")
-        .lacks("sk1_wrong-secret");
-    let n = p.http.count();
-    env.run(&["ddns", "update"]).code(4);
-    assert_eq!(p.http.count(), n);
+    refused_and_latched(&env, &p.http, "refused the API keys", &["sk1_wrong-secret"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1009,13 +1001,7 @@ fn ionos_maps_every_documented_error() {
     ];
     check_cases(&env, &f.fail, cases, &[IONOS_KEY]);
     write_secrets(&env, &[("api_key", "prefix.wrong-secret")]);
-    env.run(&["ddns", "update", "--force", "-vvv"])
-        .code(4)
-        .stderr_has("refused the API key")
-        .lacks("wrong-secret");
-    let n = f.http.count();
-    env.run(&["ddns", "update"]).code(4);
-    assert_eq!(f.http.count(), n);
+    refused_and_latched(&env, &f.http, "refused the API key", &["wrong-secret"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1404,14 +1390,12 @@ fn netcup_maps_every_documented_status() {
         &env,
         &[("api_key", NC_KEY), ("api_password", "wrong-password")],
     );
-    env.run(&["ddns", "update", "--force", "-vvv"])
-        .code(4)
-        .stderr_has("netcup refused the login")
-        .lacks("wrong-password")
-        .lacks(NC_KEY);
-    let n = f.http.count();
-    env.run(&["ddns", "update"]).code(4);
-    assert_eq!(f.http.count(), n);
+    refused_and_latched(
+        &env,
+        &f.http,
+        "netcup refused the login",
+        &["wrong-password", NC_KEY],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1808,13 +1792,7 @@ fn inwx_maps_every_documented_result_code() {
     ];
     check_cases(&env, &f.fail, cases, &[INWX_PASSWORD]);
     write_secrets(&env, &[("password", "wrong-password")]);
-    env.run(&["ddns", "update", "--force", "-vvv"])
-        .code(4)
-        .stderr_has("INWX refused the login")
-        .lacks("wrong-password");
-    let n = f.http.count();
-    env.run(&["ddns", "update"]).code(4);
-    assert_eq!(f.http.count(), n);
+    refused_and_latched(&env, &f.http, "INWX refused the login", &["wrong-password"]);
 }
 
 // ---------------------------------------------------------------------------------------------

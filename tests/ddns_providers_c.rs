@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use support::fake::{FakeHttp, FakeSources, Req, Resp};
 use support::providers::{
-    Shared, api_config, backing_off, latched, now, provider, runtime, shared, state, swap_sources,
-    write_secrets,
+    Shared, api_config, backing_off, latched, now, provider, refused_and_latched, runtime, shared,
+    state, swap_sources, write_secrets,
 };
 use support::{Env, Run, chmod};
 
@@ -93,18 +93,7 @@ fn error_classes(env: &Env, fake: &Fake, cases: &[(Resp, i32, &str)]) {
 fn refused_token(env: &Env, fake: &Fake, needle: &str) {
     let _ = std::fs::remove_dir_all(env.state_dir());
     write_secrets(env, &[("token", "wrong-Sekr1t-token")]);
-    let before = fake.http.count();
-    env.run(&["ddns", "update", "-vv"])
-        .code(4)
-        .stderr_has(needle)
-        .lacks("wrong-Sekr1t-token");
-    assert!(latched(env));
-    let sent = fake.http.count();
-    assert!(sent > before);
-    env.run(&["ddns", "update", "-vv"])
-        .code(4)
-        .lacks("wrong-Sekr1t-token");
-    assert_eq!(fake.http.count(), sent, "a request while latched");
+    refused_and_latched(env, &fake.http, needle, &["wrong-Sekr1t-token"]);
     write_secrets(env, &[("token", TOKEN)]);
 }
 

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use super::fake::FakeSources;
+use super::fake::{FakeHttp, FakeSources};
 use super::{Env, chmod};
 
 /// State a fake and its test share.
@@ -104,4 +104,24 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
+}
+
+/// Wrong credentials, already in the secrets file: the provider's refusal latches (exit 4,
+/// saying `says`), none of `hidden` is printed, and the next run sends `http` nothing.
+pub fn refused_and_latched(env: &Env, http: &FakeHttp, says: &str, hidden: &[&str]) {
+    let before = http.count();
+    let r = env.run(&["ddns", "update", "--force", "-vvv"]);
+    r.code(4).stderr_has(says);
+    for h in hidden {
+        r.lacks(h);
+    }
+    assert!(latched(env), "not latched");
+    let sent = http.count();
+    assert!(sent > before, "nothing was sent");
+    let r = env.run(&["ddns", "update"]);
+    r.code(4).stderr_has("--force");
+    for h in hidden {
+        r.lacks(h);
+    }
+    assert_eq!(http.count(), sent, "a request while latched");
 }
