@@ -294,10 +294,7 @@ impl Provider for Bunny {
         Box::pin(async move {
             self.sub(name)?;
             self.zone().await?;
-            Ok(format!(
-                "the API key reads zone {} (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the API key reads zone {}", self.zone)))
         })
     }
 }

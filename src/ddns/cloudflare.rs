@@ -304,10 +304,7 @@ impl Provider for Cloudflare {
         Box::pin(async move {
             let zone_id = self.zone_id().await?;
             self.records(&zone_id, "A", name).await?;
-            Ok(format!(
-                "the token reads zone {} and {name}'s records (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the token reads zone {} and {name}'s records", self.zone)))
         })
     }
 }

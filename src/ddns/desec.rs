@@ -206,10 +206,7 @@ impl Provider for Desec {
             let rb = self.request(reqwest::Method::GET, url)?;
             let answer = self.http.send("deSEC", rb).await?;
             classify(&answer, &self.domain)?;
-            Ok(format!(
-                "the token reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads domain {}", self.domain)))
         })
     }
 }

@@ -246,10 +246,7 @@ impl Provider for DigitalOcean {
         Box::pin(async move {
             self.sub(name)?;
             self.call(reqwest::Method::GET, "", &[], None).await?;
-            Ok(format!(
-                "the token reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads domain {}", self.domain)))
         })
     }
 }

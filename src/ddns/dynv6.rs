@@ -303,10 +303,7 @@ impl Provider for Dynv6 {
         Box::pin(async move {
             self.sub(name)?;
             self.zone().await?;
-            Ok(format!(
-                "the token reads zone {} (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the token reads zone {}", self.zone)))
         })
     }
 }

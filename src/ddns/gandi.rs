@@ -230,10 +230,7 @@ impl Provider for Gandi {
             let url = format!("{}/domains/{}", self.base, self.domain);
             let answer = self.send(reqwest::Method::GET, url, None).await?;
             classify(&answer, &self.domain)?;
-            Ok(format!(
-                "the token reads LiveDNS domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads LiveDNS domain {}", self.domain)))
         })
     }
 }

@@ -390,10 +390,10 @@ impl Provider for Inwx {
         Box::pin(async move {
             let name = self.check_name(name)?;
             self.change(&name, "A", &|_| vec![]).await?;
-            Ok(format!(
-                "INWX accepts the login and lists the records of {} (no record changed)",
+            Ok(rest::read_only(format!(
+                "INWX accepts the login and lists the records of {}",
                 self.domain
-            ))
+            )))
         })
     }
 }

@@ -265,10 +265,10 @@ impl Provider for Ionos {
             let name = self.check_name(name)?;
             let zone_id = self.zone_id().await?;
             self.records(&zone_id, &name, "A").await?;
-            Ok(format!(
-                "the API key reads zone {} and {name}'s records (no record changed)",
+            Ok(rest::read_only(format!(
+                "the API key reads zone {} and {name}'s records",
                 self.zone
-            ))
+            )))
         })
     }
 }

@@ -288,10 +288,7 @@ impl Provider for Ipv64 {
         Box::pin(async move {
             self.praefix(name)?;
             self.records("", "A").await?;
-            Ok(format!(
-                "the API key lists domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the API key lists domain {}", self.domain)))
         })
     }
 }

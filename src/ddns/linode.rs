@@ -287,10 +287,7 @@ impl Provider for Linode {
         Box::pin(async move {
             self.sub(name)?;
             self.domain_id().await?;
-            Ok(format!(
-                "the token reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads domain {}", self.domain)))
         })
     }
 }

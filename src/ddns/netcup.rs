@@ -371,10 +371,10 @@ impl Provider for Netcup {
         Box::pin(async move {
             self.host(name)?;
             self.change(&|_| vec![]).await?;
-            Ok(format!(
-                "netcup accepts the login and lists the records of {} (no record changed)",
+            Ok(rest::read_only(format!(
+                "netcup accepts the login and lists the records of {}",
                 self.domain
-            ))
+            )))
         })
     }
 }

@@ -387,10 +387,7 @@ impl Provider for Ovh {
             let sub = self.sub(name)?;
             let q = [("fieldType", "A"), ("subDomain", sub.as_str())];
             self.call("GET", "/record", &q, None).await?;
-            Ok(format!(
-                "the keys read zone {}'s records (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the keys read zone {}'s records", self.zone)))
         })
     }
 }

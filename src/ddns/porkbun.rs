@@ -271,10 +271,10 @@ impl Provider for Porkbun {
             let sub = self.sub(name)?;
             self.call("/ping", json!({})).await?;
             self.records("A", &sub).await?;
-            Ok(format!(
-                "Porkbun accepts the API keys and lets them read {} (no record changed)",
+            Ok(rest::read_only(format!(
+                "Porkbun accepts the API keys and lets them read {}",
                 self.domain
-            ))
+            )))
         })
     }
 }

@@ -163,6 +163,11 @@ pub(crate) fn zone_sub(name: &str, zone: &str, what: &str) -> Result<String, Pro
     })
 }
 
+/// What `verify` saw, saying that it changed nothing.
+pub(crate) fn read_only(saw: String) -> String {
+    format!("{saw} (no record changed)")
+}
+
 /// The record name for APIs that write the apex as `@`.
 pub(crate) fn at_apex(sub: String) -> String {
     if sub.is_empty() { "@".into() } else { sub }

@@ -493,10 +493,7 @@ impl Provider for Route53 {
         Box::pin(async move {
             let id = self.zone_id().await?;
             self.call("GET", &format!("{API}/hostedzone/{id}"), "").await?;
-            Ok(format!(
-                "the access key reads hosted zone {} ({id}) (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the access key reads hosted zone {} ({id})", self.zone)))
         })
     }
 }

@@ -284,10 +284,7 @@ impl Provider for Vultr {
         Box::pin(async move {
             self.sub(name)?;
             self.call(reqwest::Method::GET, "", &[], None).await?;
-            Ok(format!(
-                "the API key reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the API key reads domain {}", self.domain)))
         })
     }
 }
