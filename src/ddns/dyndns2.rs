@@ -87,7 +87,9 @@ impl Dyndns2 {
 }
 
 impl Provider for Dyndns2 {
-    spec_and_requests!();
+    fn spec(&self) -> &'static Spec {
+        &SPEC
+    }
 
     fn set_address<'a>(
         &'a self,
@@ -120,6 +122,10 @@ impl Provider for Dyndns2 {
         _: &'a str,
     ) -> BoxFuture<'a, Result<(), ProviderError>> {
         Box::pin(async { Err(no_txt()) })
+    }
+
+    fn requests(&self) -> u32 {
+        self.http.requests()
     }
 }
 
