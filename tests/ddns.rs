@@ -9,16 +9,11 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 use support::fake::{FakeHttp, FakeSources, Req, Resp};
-use support::{Env, Run, chmod};
+use support::providers::{Shared, settings_of, state, write_secrets};
+use support::{Env, Run};
 
 const PASSWORD: &str = "pw-Sekr1t-9f8e7d";
 const TOKEN: &str = "tok-Sekr1t-0a1b2c3d";
-
-fn secrets(env: &Env, key: &str, value: &str) {
-    let p = env.path("secrets.toml");
-    std::fs::write(&p, format!("[ddns]\n{key} = \"{value}\"\n")).unwrap();
-    chmod(&p, 0o600);
-}
 
 fn dyndns2_env(sources: &FakeSources, server: &FakeHttp, extra: &str) -> Env {
     let env = Env::new();
@@ -27,7 +22,7 @@ fn dyndns2_env(sources: &FakeSources, server: &FakeHttp, extra: &str) -> Env {
         sources.ip_section(),
         server.url()
     ));
-    secrets(&env, "password", PASSWORD);
+    write_secrets(&env, &[("password", PASSWORD)]);
     env
 }
 
@@ -40,11 +35,6 @@ fn dyndns2_server(initial: (u16, &str)) -> (FakeHttp, Arc<Mutex<(u16, String)>>)
         Resp::text(s, &b)
     });
     (server, reply)
-}
-
-fn state(env: &Env) -> serde_json::Value {
-    let text = std::fs::read_to_string(env.state_dir().join("state.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
 }
 
 #[test]
@@ -179,7 +169,7 @@ fn dyndns2_latch_survives_runs_and_force_or_a_config_change_lifts_it() {
     env.run(&["ddns", "update"]).code(4);
     assert_eq!(server.count(), 3);
     *reply.lock().unwrap() = (200, "good 203.0.113.2".into());
-    secrets(&env, "password", "a-new-password");
+    write_secrets(&env, &[("password", "a-new-password")]);
     env.run(&["ddns", "update"]).code(0);
     assert_eq!(server.count(), 4);
 }
@@ -332,7 +322,7 @@ fn api_env(sources: &FakeSources, provider: &str, server: &str, zone: &str, name
         "name = \"{name}\"\n{}\n[ddns]\nprovider = \"{provider}\"\nserver = \"{server}\"\n{zone}",
         sources.ip_section()
     ));
-    secrets(&env, "token", TOKEN);
+    write_secrets(&env, &[("token", TOKEN)]);
     env
 }
 
@@ -386,7 +376,7 @@ fn cloudflare_creates_then_patches_and_maps_its_errors() {
 
     // A wrong token: 403 with code 10000 latches (exit 4).
     *cf.fail.lock().unwrap() = None;
-    secrets(&env, "token", "wrong-token-value");
+    write_secrets(&env, &[("token", "wrong-token-value")]);
     env.run(&["ddns", "update", "--force", "-vv"])
         .code(4)
         .stderr_has("10000 Authentication error")
@@ -408,7 +398,7 @@ fn cloudflare_env(cf: &FakeCloudflare) -> Env {
         "name = \"box.example.test\"\n[ddns]\nprovider = \"cloudflare\"\nserver = \"{}/client/v4\"\nzone = \"example.test\"\n",
         cf.http.url()
     ));
-    secrets(&env, "token", TOKEN);
+    write_secrets(&env, &[("token", TOKEN)]);
     env
 }
 
@@ -457,7 +447,7 @@ fn cloudflare_verify_reads_only_and_names_a_refused_token() {
     let e = rt.block_on(p.verify("box.other.test")).unwrap_err();
     assert_eq!(e.failure, direkt::ddns::Failure::Latch);
     assert!(e.message.contains("no zone other.test"), "{e:?}");
-    secrets(&env, "token", "wrong-token-value");
+    write_secrets(&env, &[("token", "wrong-token-value")]);
     let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
     let e = rt.block_on(p.verify("box.other.test")).unwrap_err();
     assert_eq!(e.failure, direkt::ddns::Failure::Latch);
@@ -465,24 +455,8 @@ fn cloudflare_verify_reads_only_and_names_a_refused_token() {
     assert!(!format!("{e:?}").contains("wrong-token-value"));
 }
 
-fn settings_of(env: &Env) -> direkt::config::Settings {
-    use clap::Parser;
-    let cli = direkt::cli::Cli::try_parse_from([
-        "direkt",
-        "--config",
-        env.config().to_str().unwrap(),
-        "--state-dir",
-        env.state_dir().to_str().unwrap(),
-        "status",
-    ])
-    .unwrap();
-    direkt::config::Settings::load(&cli.global).unwrap()
-}
-
 // ---------------------------------------------------------------------------------------------
 // deSEC
-
-type Shared<T> = Arc<Mutex<T>>;
 
 fn desec() -> (
     FakeHttp,

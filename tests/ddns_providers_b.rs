@@ -7,17 +7,18 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 
 use serde_json::json;
+use support::Env;
 use support::fake::{FakeHttp, FakeSources, Req, Resp};
-use support::{Env, chmod};
+use support::providers::{
+    Shared, api_config, now, refused_and_latched, runtime, settings_of, shared, state,
+    write_secrets,
+};
 
 const TOKEN: &str = "tok-Sekr1t-0a1b2c3d";
 const NAME: &str = "box.example.test";
 const ACME: &str = "_acme-challenge.box.example.test";
-
-type Shared<T> = Arc<Mutex<T>>;
 
 /// One record in a fake's zone, whatever the provider's own shape: `sub` is relative to the
 /// zone (`""` for the apex).
@@ -98,7 +99,7 @@ struct Fake {
 impl Fake {
     fn start(handler: impl Fn(&Req, &Store) -> Resp + Send + Sync + 'static) -> Fake {
         let store = Store::default();
-        let fail = Arc::new(Mutex::new(None::<Resp>));
+        let fail = shared(None::<Resp>);
         let (s, f) = (store.clone(), fail.clone());
         let http = FakeHttp::start(move |r| match f.lock().unwrap().clone() {
             Some(resp) => resp,
@@ -123,25 +124,13 @@ struct Case {
 
 impl Case {
     fn config(&self, env: &Env, sources: Option<&FakeSources>) {
-        let ip = sources.map(|s| s.ip_section()).unwrap_or_default();
-        env.write_config(&format!(
-            "name = \"{NAME}\"\n{ip}\n[ddns]\nprovider = \"{}\"\nserver = \"{}\"\n{}",
-            self.provider, self.server, self.keys
-        ));
-    }
-    fn secrets(&self, env: &Env, secrets: &[(&str, &str)]) {
-        let p = env.path("secrets.toml");
-        let mut text = "[ddns]\n".to_string();
-        for (k, v) in secrets {
-            text.push_str(&format!("{k} = \"{v}\"\n"));
-        }
-        std::fs::write(&p, text).unwrap();
-        chmod(&p, 0o600);
+        let (provider, server) = (self.provider, &self.server);
+        env.write_config(&api_config(NAME, sources, provider, server, &self.keys));
     }
     fn env(&self, sources: Option<&FakeSources>) -> Env {
         let env = Env::new();
         self.config(&env, sources);
-        self.secrets(&env, &self.secrets);
+        write_secrets(&env, &self.secrets);
         env
     }
     #[track_caller]
@@ -150,39 +139,6 @@ impl Case {
             r.lacks(v);
         }
     }
-}
-
-fn state(env: &Env) -> serde_json::Value {
-    let text = std::fs::read_to_string(env.state_dir().join("state.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-fn settings_of(env: &Env) -> direkt::config::Settings {
-    use clap::Parser;
-    let cli = direkt::cli::Cli::try_parse_from([
-        "direkt",
-        "--config",
-        env.config().to_str().unwrap(),
-        "--state-dir",
-        env.state_dir().to_str().unwrap(),
-        "status",
-    ])
-    .unwrap();
-    direkt::config::Settings::load(&cli.global).unwrap()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// One documented error answer and what it must lead to.
@@ -321,18 +277,10 @@ fn error_classes(case: &Case, env: &Env, fake: &Fake, errors: Vec<ErrorCase>) {
 /// Wrong credentials: the provider's refusal latches (exit 4), the next run sends nothing, and
 /// no secret is ever printed.
 fn refused(case: &Case, env: &Env, fake: &Fake, wrong: &[(&str, &str)]) {
-    case.secrets(env, wrong);
-    let r = env.run(&["ddns", "update", "--force", "-vvv"]);
-    r.code(4).stderr_has("hint:");
-    case.lacks_secrets(&r);
-    for (_, v) in wrong {
-        r.lacks(v);
-    }
-    assert!(!state(env)["ddns"]["latch"].is_null());
-    let before = fake.http.count();
-    env.run(&["ddns", "update"]).code(4).stderr_has("--force");
-    assert_eq!(fake.http.count(), before);
-    case.secrets(env, &case.secrets);
+    write_secrets(env, wrong);
+    let hidden: Vec<&str> = case.secrets.iter().chain(wrong).map(|(_, v)| *v).collect();
+    refused_and_latched(env, &fake.http, "hint:", &hidden);
+    write_secrets(env, &case.secrets);
 }
 
 fn bearer(r: &Req) -> bool {
@@ -1043,7 +991,7 @@ fn r53_change(r: &Req, store: &Store, changes: &Shared<u32>) -> Resp {
 }
 
 fn route53() -> Fake {
-    let changes = Arc::new(Mutex::new(0u32));
+    let changes = shared(0u32);
     Fake::start(move |r, store| {
         if let Some(refused) = r53_auth(r) {
             return refused;
@@ -1197,7 +1145,7 @@ fn route53_with_a_hosted_zone_id_skips_the_lookup_and_a_wrong_key_id_latches() {
         secrets: vec![("secret_access_key", AWS_SECRET)],
     };
     case.config(&env, None);
-    case.secrets(&env, &case.secrets);
+    write_secrets(&env, &case.secrets);
     let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
     let what = runtime().block_on(p.verify(NAME)).unwrap();
     assert!(what.contains("Z0EXAMPLE123"), "{what}");
@@ -1506,7 +1454,7 @@ fn ovh_a_wrong_consumer_key_and_a_zone_without_rights_latch() {
         ],
     };
     case.config(&env, None);
-    case.secrets(&env, &case.secrets);
+    write_secrets(&env, &case.secrets);
     let rt = runtime();
     let p = direkt::ddns::provider_from_settings(&settings_of(&env)).unwrap();
     let e = rt.block_on(p.verify(NAME)).unwrap_err();
@@ -1515,7 +1463,7 @@ fn ovh_a_wrong_consumer_key_and_a_zone_without_rights_latch() {
     assert!(!format!("{e:?}").contains("wrong-ck-0") && !format!("{e:?}").contains(OVH_AS));
 
     // Keys for another zone: NOT_GRANTED_CALL names the rights to ask for.
-    case.secrets(
+    write_secrets(
         &env,
         &[("application_secret", OVH_AS), ("consumer_key", OVH_CK)],
     );
@@ -1541,7 +1489,7 @@ fn ovh_a_wrong_consumer_key_and_a_zone_without_rights_latch() {
         .stderr_has("endpoint")
         .stderr_has("ovh-eu");
     case.config(&env, Some(&sources));
-    case.secrets(&env, &[("application_secret", OVH_AS)]);
+    write_secrets(&env, &[("application_secret", OVH_AS)]);
     env.run(&["ddns", "update"])
         .code(2)
         .stderr_has("consumer_key");

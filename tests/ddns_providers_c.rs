@@ -8,83 +8,29 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::{Value, json};
 use support::fake::{FakeHttp, FakeSources, Req, Resp};
+use support::providers::{
+    Shared, api_config, backing_off, latched, now, provider, refused_and_latched, runtime, shared,
+    state, swap_sources, write_secrets,
+};
 use support::{Env, Run, chmod};
 
 const TOKEN: &str = "tok-Sekr1t-7c6b5a49";
 
-type Shared<T> = Arc<Mutex<T>>;
-
-fn secrets(env: &Env, key: &str, value: &str) {
-    let p = env.path("secrets.toml");
-    std::fs::write(&p, format!("[ddns]\n{key} = \"{value}\"\n")).unwrap();
-    chmod(&p, 0o600);
-}
-
-fn state(env: &Env) -> serde_json::Value {
-    let text = std::fs::read_to_string(env.state_dir().join("state.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn settings_of(env: &Env) -> direkt::config::Settings {
-    use clap::Parser;
-    let cli = direkt::cli::Cli::try_parse_from([
-        "direkt",
-        "--config",
-        env.config().to_str().unwrap(),
-        "--state-dir",
-        env.state_dir().to_str().unwrap(),
-        "status",
-    ])
-    .unwrap();
-    direkt::config::Settings::load(&cli.global).unwrap()
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn provider(env: &Env) -> Box<dyn direkt::ddns::Provider> {
-    direkt::ddns::provider_from_settings(&settings_of(env)).unwrap()
-}
-
-/// Point the env's config at other address sources (a changed address).
-fn swap_sources(env: &Env, sources: &FakeSources) {
-    let text = std::fs::read_to_string(env.config()).unwrap();
-    let start = text.find("[ip]").unwrap();
-    let end = text.find("[ddns]").unwrap();
-    env.write_config(&format!(
-        "{}{}\n{}",
-        &text[..start],
-        sources.ip_section(),
-        &text[end..]
-    ));
-}
-
 /// A config for an API provider at `server`, with `keys` under `[ddns]` and the token `TOKEN`.
 fn api_env(sources: &FakeSources, provider: &str, server: &str, keys: &str, name: &str) -> Env {
     let env = Env::new();
-    env.write_config(&format!(
-        "name = \"{name}\"\n{}\n[ddns]\nprovider = \"{provider}\"\nserver = \"{server}\"\n{keys}",
-        sources.ip_section()
-    ));
-    secrets(&env, "token", TOKEN);
+    env.write_config(&api_config(name, Some(sources), provider, server, keys));
+    write_secrets(&env, &[("token", TOKEN)]);
     env
 }
 
 /// The same config without address sources (for library calls).
 fn library_env(provider: &str, server: &str, keys: &str, name: &str) -> Env {
     let env = Env::new();
-    env.write_config(&format!(
-        "name = \"{name}\"\n[ddns]\nprovider = \"{provider}\"\nserver = \"{server}\"\n{keys}"
-    ));
-    secrets(&env, "token", TOKEN);
+    env.write_config(&api_config(name, None, provider, server, keys));
+    write_secrets(&env, &[("token", TOKEN)]);
     env
 }
 
@@ -97,8 +43,8 @@ struct Fake {
 
 impl Fake {
     fn start(initial: Value, handler: fn(&Req, &mut Value) -> Resp) -> Fake {
-        let store = Arc::new(Mutex::new(initial));
-        let fail = Arc::new(Mutex::new(None::<Resp>));
+        let store = shared(initial);
+        let fail = shared(None::<Resp>);
         let (s, f) = (store.clone(), fail.clone());
         let http = FakeHttp::start(move |r: &Req| {
             if let Some(resp) = f.lock().unwrap().clone() {
@@ -116,13 +62,6 @@ impl Fake {
     fn methods(&self) -> Vec<String> {
         self.http.all().iter().map(|r| r.method.clone()).collect()
     }
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 /// Each documented error answer, from a fresh state: direkt's exit code, latch or backoff, the
@@ -153,28 +92,9 @@ fn error_classes(env: &Env, fake: &Fake, cases: &[(Resp, i32, &str)]) {
 /// A wrong token: refused (exit 4), latched (the next run sends nothing), never printed.
 fn refused_token(env: &Env, fake: &Fake, needle: &str) {
     let _ = std::fs::remove_dir_all(env.state_dir());
-    secrets(env, "token", "wrong-Sekr1t-token");
-    let before = fake.http.count();
-    env.run(&["ddns", "update", "-vv"])
-        .code(4)
-        .stderr_has(needle)
-        .lacks("wrong-Sekr1t-token");
-    assert!(latched(env));
-    let sent = fake.http.count();
-    assert!(sent > before);
-    env.run(&["ddns", "update", "-vv"])
-        .code(4)
-        .lacks("wrong-Sekr1t-token");
-    assert_eq!(fake.http.count(), sent, "a request while latched");
-    secrets(env, "token", TOKEN);
-}
-
-fn latched(env: &Env) -> bool {
-    !state(env)["ddns"]["latch"].is_null()
-}
-
-fn backing_off(env: &Env) -> bool {
-    !state(env)["ddns"]["backoff"].is_null()
+    write_secrets(env, &[("token", "wrong-Sekr1t-token")]);
+    refused_and_latched(env, &fake.http, needle, &["wrong-Sekr1t-token"]);
+    write_secrets(env, &[("token", TOKEN)]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +168,7 @@ fn exec_env(sources: Option<&FakeSources>, script: &Path, extra: &str) -> Env {
         "name = \"box.example.test\"\n{ip}\n[ddns]\nprovider = \"exec\"\ncommand = \"{}\"\n{extra}",
         script.display()
     ));
-    secrets(&env, "secret", SECRET);
+    write_secrets(&env, &[("secret", SECRET)]);
     env
 }
 
@@ -369,7 +289,7 @@ fn exec_txt_and_verify_through_the_library() {
     let script = Script::new();
     let env = exec_env(None, &script.path, "");
     let p = provider(&env);
-    let rt = rt();
+    let rt = runtime();
     let fqdn = "_acme-challenge.box.example.test";
     rt.block_on(p.set_txt(fqdn, "token-one")).unwrap();
     let call = script.last();
@@ -591,7 +511,7 @@ fn dynv6_txt_verify_and_errors() {
     let keys = "zone = \"example.dynv6.net\"\n";
     let env = library_env("dynv6", &server, keys, "box.example.dynv6.net");
     let p = provider(&env);
-    let rt = rt();
+    let rt = runtime();
     let fqdn = "_acme-challenge.box.example.dynv6.net";
     rt.block_on(p.set_txt(fqdn, "one")).unwrap();
     rt.block_on(p.set_txt(fqdn, "two")).unwrap();
@@ -797,7 +717,7 @@ fn vultr_txt_verify_and_errors() {
     let keys = "zone = \"example.test\"\n";
     let env = library_env("vultr", &server, keys, "box.example.test");
     let p = provider(&env);
-    let rt = rt();
+    let rt = runtime();
     let fqdn = "_acme-challenge.box.example.test";
     rt.block_on(p.set_txt(fqdn, "one")).unwrap();
     rt.block_on(p.set_txt(fqdn, "two")).unwrap();
@@ -1020,7 +940,7 @@ fn bunny_txt_verify_and_errors() {
     let keys = "zone = \"example.test\"\n";
     let env = library_env("bunny", &fake.http.url(), keys, "box.example.test");
     let p = provider(&env);
-    let rt = rt();
+    let rt = runtime();
     let fqdn = "_acme-challenge.box.example.test";
     rt.block_on(p.set_txt(fqdn, "one")).unwrap();
     rt.block_on(p.set_txt(fqdn, "two")).unwrap();
@@ -1273,7 +1193,7 @@ fn ipv64_txt_verify_and_errors() {
     let keys = "zone = \"me.ipv64.net\"\n";
     let env = library_env("ipv64", &fake.http.url(), keys, "box.me.ipv64.net");
     let p = provider(&env);
-    let rt = rt();
+    let rt = runtime();
     let fqdn = "_acme-challenge.box.me.ipv64.net";
     rt.block_on(p.set_txt(fqdn, "one")).unwrap();
     rt.block_on(p.set_txt(fqdn, "two")).unwrap();
@@ -1367,7 +1287,7 @@ fn api_providers_refuse_a_missing_zone_or_token_and_a_foreign_key() {
         // No zone.
         let env = Env::new();
         env.write_config(&base);
-        secrets(&env, "token", TOKEN);
+        write_secrets(&env, &[("token", TOKEN)]);
         env.run(&["ddns", "update"])
             .code(2)
             .stderr_has("zone")
@@ -1381,7 +1301,7 @@ fn api_providers_refuse_a_missing_zone_or_token_and_a_foreign_key() {
         env.write_config(&format!(
             "{base}zone = \"example.test\"\ncommand = \"/bin/true\"\n"
         ));
-        secrets(&env, "token", TOKEN);
+        write_secrets(&env, &[("token", TOKEN)]);
         env.run(&["ddns", "update"])
             .code(2)
             .stderr_has("command")

@@ -12,9 +12,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The account API key from dash.bunny.net > Account settings > API key (it \
      can do everything the account can; bunny.net has no narrower DNS key).";
@@ -90,15 +91,15 @@ struct Record {
 
 impl Bunny {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Bunny> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("bunny needs `zone` in [ddns] (the Bunny DNS zone)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "bunny needs `zone` in [ddns] (the Bunny DNS zone)",
+        )?;
         Ok(Bunny {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string(),
+            base,
+            zone,
             token,
             // Bunny DNS refuses TTLs under a minute.
             ttl: ddns.ttl.max(60),
@@ -107,12 +108,7 @@ impl Bunny {
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.zone).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the Bunny DNS zone {}", self.zone),
-                "set ddns.zone to the Bunny DNS zone that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.zone, "Bunny DNS zone")
     }
 
     async fn call(
@@ -123,15 +119,11 @@ impl Bunny {
         body: Option<serde_json::Value>,
     ) -> Result<String, ProviderError> {
         let url = super::with_query(&format!("{}{path}", self.base), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .header("AccessKey", self.token.expose())
             .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("bunny.net", rb).await?;
         classify(&answer, &self.zone)?;
         Ok(answer.body)
@@ -200,53 +192,40 @@ fn of<'z>(zone: &'z Zone, sub: &str, rtype: i64) -> impl Iterator<Item = &'z Rec
         .filter(move |r| r.rtype == rtype && r.name.eq_ignore_ascii_case(&sub))
 }
 
+const WORDING: Wording = Wording {
+    credential: "API key",
+    not_found: Some((
+        "bunny.net has no such zone or record in {zone}",
+        "set ddns.zone to a zone listed at dash.bunny.net > DNS",
+    )),
+    invalid_hint: "fix the value it names (ddns.zone, ttl) and run again",
+    ..Wording::new(
+        "bunny.net",
+        "copy the API key from dash.bunny.net > Account settings > API key into the secret \
+         ddns.token",
+    )
+};
+
 /// 401/403 latch (the key), 404 latch (zone or record not there), 429 and 5xx back off, other
 /// 4xx (400 with an `ErrorKey`) latch with bunny.net's message.
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let v: Option<serde_json::Value> = serde_json::from_str(&answer.body).ok();
-    let field = |k: &str| {
-        v.as_ref()
-            .and_then(|v| v.get(k))
-            .and_then(|x| x.as_str())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    let at = [rest::text_at(&v, "ErrorKey"), rest::text_at(&v, "Field")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let words = match rest::text_at(&v, "Message") {
+        "" => String::new(),
+        m if at.is_empty() => m.to_string(),
+        m => format!("{m} ({at})"),
     };
-    let text: String = match (field("ErrorKey"), field("Field"), field("Message")) {
-        (key, f, Some(m)) => {
-            let at = [key, f].into_iter().flatten().collect::<Vec<_>>().join(", ");
-            if at.is_empty() { m } else { format!("{m} ({at})") }
-        }
-        _ => format!("HTTP {}", answer.status),
-    }
-    .chars()
-    .take(200)
-    .collect();
-    Err(match answer.status {
-        401 | 403 => ProviderError::latch(
-            format!("bunny.net refused the API key: {text}"),
-            "copy the API key from dash.bunny.net > Account settings > API key into the secret \
-             ddns.token",
-        ),
-        404 => ProviderError::latch(
-            format!("bunny.net has no such zone or record in {zone}: {text}"),
-            "set ddns.zone to a zone listed at dash.bunny.net > DNS",
-        ),
-        429 => ProviderError::backoff(format!("bunny.net rate-limits us: {text}"), answer.retry_after),
-        s if s >= 500 => ProviderError::backoff(format!("bunny.net failed: {text}"), answer.retry_after),
-        s => ProviderError::latch(
-            format!("bunny.net refused the request (HTTP {s}): {text}"),
-            "fix the value it names (ddns.zone, ttl) and run again",
-        ),
-    })
+    let text = rest::words_or_status(&words, answer.status);
+    rest::classify_rest(answer, &text, zone, &WORDING)
 }
 
 impl Provider for Bunny {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -315,15 +294,8 @@ impl Provider for Bunny {
         Box::pin(async move {
             self.sub(name)?;
             self.zone().await?;
-            Ok(format!(
-                "the API key reads zone {} (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the API key reads zone {}", self.zone)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -333,14 +305,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(std::time::Duration::from_secs(4)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 4), "example.org")
     }
 
     #[test]

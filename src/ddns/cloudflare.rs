@@ -9,9 +9,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "An API token limited to this zone: dash.cloudflare.com > My Profile > API \
      Tokens > Create Token > template \"Edit zone DNS\", zone = your domain.";
@@ -77,15 +78,15 @@ struct DnsRecord {
 
 impl Cloudflare {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Cloudflare> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("cloudflare needs `zone` in [ddns]"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "cloudflare needs `zone` in [ddns]",
+        )?;
         Ok(Cloudflare {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string(),
+            base,
+            zone,
             token,
             // Cloudflare's minimum TTL is 60 s (1 means "automatic").
             ttl: ddns.ttl.max(60),
@@ -100,17 +101,11 @@ impl Cloudflare {
         query: &[(&str, &str)],
         body: Option<serde_json::Value>,
     ) -> Result<Option<T>, ProviderError> {
-        let mut rb = self
+        let url = super::with_query(&format!("{}{path}", self.base), query)?;
+        let rb = self
             .http
-            .client()?
-            .request(
-                method,
-                super::with_query(&format!("{}{path}", self.base), query)?,
-            )
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("Cloudflare", rb).await?;
         classify(&answer, &self.zone)?;
         let env: Envelope<T> = serde_json::from_str(&answer.body).map_err(|e| {
@@ -155,8 +150,18 @@ impl Cloudflare {
     }
 }
 
-/// Map a non-success answer: 401/403 latch, 429 and 5xx back off, other 4xx latch (the request
-/// is refused as it stands), anything unreadable is transient.
+const WORDING: Wording = Wording {
+    credential: "API token",
+    invalid_hint: "check ddns.zone, name and ttl against the zone in the Cloudflare dashboard",
+    ..Wording::new(
+        "Cloudflare",
+        "create an API token with permission Zone / DNS / Edit for zone {zone} and put it in \
+         the secret ddns.token",
+    )
+};
+
+/// Map an answer: a success needs `"success": true` too; 401/403 latch, 429 and 5xx back off,
+/// other 4xx latch (the request is refused as it stands), anything else is transient.
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
     let env: Option<Envelope<serde_json::Value>> = serde_json::from_str(&answer.body).ok();
     let ok = (200..300).contains(&answer.status);
@@ -172,32 +177,14 @@ fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
                 .collect::<Vec<_>>()
                 .join("; ")
         })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    match answer.status {
-        401 | 403 => Err(ProviderError::latch(
-            format!("Cloudflare refused the API token: {errors}"),
-            format!(
-                "create an API token with permission Zone / DNS / Edit for zone {zone} and \
-                 put it in the secret ddns.token"
-            ),
-        )),
-        429 => Err(ProviderError::backoff(
-            format!("Cloudflare rate-limits us: {errors}"),
-            answer.retry_after,
-        )),
-        s if s >= 500 => Err(ProviderError::backoff(
-            format!("Cloudflare failed: {errors}"),
-            answer.retry_after,
-        )),
-        s if (400..500).contains(&s) => Err(ProviderError::latch(
-            format!("Cloudflare refused the request: {errors}"),
-            "check ddns.zone, name and ttl against the zone in the Cloudflare dashboard",
-        )),
-        _ => Err(ProviderError::transient(format!(
+        .unwrap_or_default();
+    let errors = rest::words_or_status(&errors, answer.status);
+    if !(400..600).contains(&answer.status) {
+        return Err(ProviderError::transient(format!(
             "Cloudflare answered without success: {errors}"
-        ))),
+        )));
     }
+    rest::classify_rest(answer, &errors, zone, &WORDING)
 }
 
 fn quoted(value: &str) -> String {
@@ -212,9 +199,7 @@ fn unquoted(content: &str) -> &str {
 }
 
 impl Provider for Cloudflare {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -319,15 +304,8 @@ impl Provider for Cloudflare {
         Box::pin(async move {
             let zone_id = self.zone_id().await?;
             self.records(&zone_id, "A", name).await?;
-            Ok(format!(
-                "the token reads zone {} and {name}'s records (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the token reads zone {} and {name}'s records", self.zone)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -337,14 +315,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(std::time::Duration::from_secs(7)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 7), "example.org")
     }
 
     #[test]

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A token from desec.io > Token Management > + (a token limited to this domain \
      is best).";
@@ -53,15 +54,15 @@ struct RrSet {
 
 impl Desec {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Desec> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("desec needs `zone` in [ddns] (the deSEC domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "desec needs `zone` in [ddns] (the deSEC domain)",
+        )?;
         Ok(Desec {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl,
             http: HttpApi::new(),
@@ -69,12 +70,7 @@ impl Desec {
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.domain).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the deSEC domain {}", self.domain),
-                "set ddns.zone to the deSEC domain that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.domain, "deSEC domain")
     }
 
     /// A request to `url` with the token.
@@ -119,45 +115,32 @@ impl Desec {
     }
 }
 
-/// 401/403 latch (bad token), 429 and 5xx back off, other 4xx latch (the request is refused
-/// as it stands, e.g. a TTL under the domain's minimum).
+const WORDING: Wording = Wording {
+    rate_limited: "throttles us",
+    not_found: Some((
+        "deSEC does not know domain {zone}",
+        "set ddns.zone to a domain of this deSEC account",
+    )),
+    invalid_hint: "fix the value it names (deSEC domains have a minimum ttl, often 3600) and \
+                   run again",
+    ..Wording::new(
+        "deSEC",
+        "create a token for domain {zone} at desec.io and put it in the secret ddns.token",
+    )
+};
+
+/// 401/403 latch (bad token), 404 latch (unknown domain), 429 and 5xx back off, other 4xx
+/// latch (the request is refused as it stands, e.g. a TTL under the domain's minimum).
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let detail = serde_json::from_str::<serde_json::Value>(&answer.body)
-        .ok()
+    // `{"detail": ..}`, or a validation error's whole body (`[{"ttl": [..]}]`).
+    let words = serde_json::from_str::<serde_json::Value>(&answer.body)
         .map(|v| match v.get("detail").and_then(|d| d.as_str()) {
             Some(d) => d.to_string(),
             None => v.to_string(),
         })
-        .map(|d| d.chars().take(200).collect::<String>())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    match answer.status {
-        401 | 403 => Err(ProviderError::latch(
-            format!("deSEC refused the token: {detail}"),
-            format!(
-                "create a token for domain {domain} at desec.io and put it in the secret \
-                 ddns.token"
-            ),
-        )),
-        404 => Err(ProviderError::latch(
-            format!("deSEC does not know domain {domain}: {detail}"),
-            "set ddns.zone to a domain of this deSEC account",
-        )),
-        429 => Err(ProviderError::backoff(
-            format!("deSEC throttles us: {detail}"),
-            answer.retry_after,
-        )),
-        s if s >= 500 => Err(ProviderError::backoff(
-            format!("deSEC failed: {detail}"),
-            answer.retry_after,
-        )),
-        s => Err(ProviderError::latch(
-            format!("deSEC refused the request (HTTP {s}): {detail}"),
-            "fix the value it names (deSEC domains have a minimum ttl, often 3600) and run again",
-        )),
-    }
+        .unwrap_or_default();
+    let detail = rest::words_or_status(&words, answer.status);
+    rest::classify_rest(answer, &detail, domain, &WORDING)
 }
 
 fn quoted(value: &str) -> String {
@@ -165,9 +148,7 @@ fn quoted(value: &str) -> String {
 }
 
 impl Provider for Desec {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -225,15 +206,8 @@ impl Provider for Desec {
             let rb = self.request(reqwest::Method::GET, url)?;
             let answer = self.http.send("deSEC", rb).await?;
             classify(&answer, &self.domain)?;
-            Ok(format!(
-                "the token reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads domain {}", self.domain)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -243,14 +217,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(std::time::Duration::from_secs(3)),
-                body: body.into(),
-            },
-            "example.dedyn.io",
-        )
+        classify(&rest::answer(status, body, 3), "example.dedyn.io")
     }
 
     #[test]

@@ -12,9 +12,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A personal access token: cloud.digitalocean.com > API > Tokens > Generate \
      New Token, with custom scopes domain: read, create, update and delete (or Full Access). \
@@ -70,15 +71,15 @@ struct Record {
 
 impl DigitalOcean {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<DigitalOcean> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("digitalocean needs `zone` in [ddns] (the domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "digitalocean needs `zone` in [ddns] (the domain)",
+        )?;
         Ok(DigitalOcean {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl.max(MIN_TTL),
             http: HttpApi::new(),
@@ -87,14 +88,7 @@ impl DigitalOcean {
 
     /// The record name DigitalOcean writes: relative to the domain, `@` for the apex.
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        match super::subname(name, &self.domain) {
-            Some(s) if s.is_empty() => Ok("@".into()),
-            Some(s) => Ok(s),
-            None => Err(ProviderError::unsupported(
-                format!("{name} is not inside the DigitalOcean domain {}", self.domain),
-                "set ddns.zone to the domain that holds the name",
-            )),
-        }
+        rest::zone_sub(name, &self.domain, "DigitalOcean domain").map(rest::at_apex)
     }
 
     async fn call(
@@ -105,14 +99,10 @@ impl DigitalOcean {
         body: Option<serde_json::Value>,
     ) -> Result<HttpAnswer, ProviderError> {
         let url = super::with_query(&format!("{}/v2/domains/{}{path}", self.base, self.domain), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let (mut answer, headers) = self.http.send_with_headers("DigitalOcean", rb).await?;
         if answer.retry_after.is_none() {
             answer.retry_after = until_reset(&headers, now());
@@ -168,60 +158,30 @@ fn until_reset(headers: &reqwest::header::HeaderMap, now: u64) -> Option<std::ti
     Some(std::time::Duration::from_secs(reset.saturating_sub(now)))
 }
 
-/// The provider's own words from an error body (`{"id":..,"message":..}`), cut short.
-fn detail(answer: &HttpAnswer) -> String {
-    let v: Option<serde_json::Value> = serde_json::from_str(&answer.body).ok();
-    let text = v
-        .as_ref()
-        .map(|v| {
-            let id = v.get("id").and_then(|x| x.as_str()).unwrap_or("");
-            let msg = v.get("message").and_then(|x| x.as_str()).unwrap_or("");
-            format!("{id} {msg}").trim().to_string()
-        })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    text.chars().take(200).collect()
-}
+const WORDING: Wording = Wording {
+    forbidden_hint: Some("the token lacks a scope: give it domain read, create, update and delete"),
+    not_found: Some((
+        "DigitalOcean does not know domain {zone}",
+        "add the domain under Networking > Domains, or set ddns.zone to one of this account",
+    )),
+    invalid_hint: "fix what it names (name, ttl of at least 30) and run again",
+    ..Wording::new(
+        "DigitalOcean",
+        "generate a personal access token at cloud.digitalocean.com > API > Tokens (scopes \
+         domain: read, create, update, delete) and put it in the secret ddns.token",
+    )
+};
 
 /// 401/403 latch (bad token, missing scope), 404 latch (no such domain in the account), 429 and
-/// 5xx back off, other 4xx (422 invalid record) latch with DigitalOcean's message.
+/// 5xx back off, other 4xx (422 invalid record) latch with DigitalOcean's message
+/// (`{"id":..,"message":..}`).
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let detail = detail(answer);
-    Err(match answer.status {
-        401 => ProviderError::latch(
-            format!("DigitalOcean refused the token: {detail}"),
-            "generate a personal access token at cloud.digitalocean.com > API > Tokens (scopes \
-             domain: read, create, update, delete) and put it in the secret ddns.token",
-        ),
-        403 => ProviderError::latch(
-            format!("DigitalOcean forbids this with that token: {detail}"),
-            "the token lacks a scope: give it domain read, create, update and delete",
-        ),
-        404 => ProviderError::latch(
-            format!("DigitalOcean does not know domain {domain}: {detail}"),
-            "add the domain under Networking > Domains, or set ddns.zone to one of this account",
-        ),
-        429 => ProviderError::backoff(
-            format!("DigitalOcean rate-limits us: {detail}"),
-            answer.retry_after,
-        ),
-        s if s >= 500 => {
-            ProviderError::backoff(format!("DigitalOcean failed: {detail}"), answer.retry_after)
-        }
-        s => ProviderError::latch(
-            format!("DigitalOcean refused the request (HTTP {s}): {detail}"),
-            "fix what it names (name, ttl of at least 30) and run again",
-        ),
-    })
+    let detail = rest::json_detail(&answer.body, &["id", "message"], answer.status);
+    rest::classify_rest(answer, &detail, domain, &WORDING)
 }
 
 impl Provider for DigitalOcean {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -286,15 +246,8 @@ impl Provider for DigitalOcean {
         Box::pin(async move {
             self.sub(name)?;
             self.call(reqwest::Method::GET, "", &[], None).await?;
-            Ok(format!(
-                "the token reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads domain {}", self.domain)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -305,14 +258,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(5)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 5), "example.org")
     }
 
     #[test]

@@ -101,9 +101,7 @@ fn interpret(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
 }
 
 impl Provider for DuckDns {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -131,10 +129,6 @@ impl Provider for DuckDns {
         _value: &'a str,
     ) -> BoxFuture<'a, Result<(), ProviderError>> {
         Box::pin(async move { self.update(fqdn, &[("txt", ""), ("clear", "true")]).await })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

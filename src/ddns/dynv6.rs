@@ -12,9 +12,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The HTTP token from dynv6.com > Keys (https://dynv6.com/keys) > HTTP Tokens; \
      a token for this zone only is best (it needs write access to the zone).";
@@ -76,27 +77,22 @@ struct Record {
 
 impl Dynv6 {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Dynv6> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("dynv6 needs `zone` in [ddns] (the dynv6 zone)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "dynv6 needs `zone` in [ddns] (the dynv6 zone)",
+        )?;
         Ok(Dynv6 {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string(),
+            base,
+            zone,
             token,
             http: HttpApi::new(),
         })
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.zone).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the dynv6 zone {}", self.zone),
-                "set ddns.zone to the dynv6 zone that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.zone, "dynv6 zone")
     }
 
     /// One request; the answer's body when it is a success.
@@ -106,14 +102,10 @@ impl Dynv6 {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<String, ProviderError> {
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base), body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("dynv6", rb).await?;
         classify(&answer, &self.zone)?;
         Ok(answer.body)
@@ -211,60 +203,40 @@ fn read<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ProviderError> 
     })
 }
 
-/// The error's message (and the fields a validation error names), at most 200 characters.
+/// The error's message and the fields a validation error names.
 fn error_text(answer: &HttpAnswer) -> String {
-    let v: Option<serde_json::Value> = serde_json::from_str(&answer.body).ok();
-    let e = v.as_ref().and_then(|v| v.get("error"));
-    let mut text = e
-        .and_then(|e| e.get("message"))
-        .and_then(|m| m.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    if let Some(fields) = e.and_then(|e| e.get("fields")).and_then(|f| f.as_array()) {
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    let mut text = rest::words_or_status(rest::text_at(&v, "error.message"), answer.status);
+    if let Some(fields) = v.pointer("/error/fields").and_then(|f| f.as_array()) {
         for f in fields {
-            let name = f.get("name").and_then(|x| x.as_str()).unwrap_or("");
-            let msg = f.get("message").and_then(|x| x.as_str()).unwrap_or("");
+            let (name, msg) = (rest::text_at(f, "name"), rest::text_at(f, "message"));
             text.push_str(&format!("; {name}: {msg}"));
         }
     }
-    text.chars().take(200).collect()
+    rest::truncate(&text)
 }
+
+const WORDING: Wording = Wording {
+    not_found: Some((
+        "dynv6 has no zone {zone} (or record) for this token",
+        "set ddns.zone to a zone of this dynv6 account, and give the token access to it",
+    )),
+    invalid_hint: "fix the value it names and run again",
+    ..Wording::new(
+        "dynv6",
+        "create an HTTP token at https://dynv6.com/keys (for this zone, with write access) and \
+         put it in the secret ddns.token",
+    )
+};
 
 /// 401/403 latch (token), 404 latch (no such zone for this token), 429 and 5xx back off,
 /// other 4xx (400, 422) latch with dynv6's message.
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let text = error_text(answer);
-    Err(match answer.status {
-        401 | 403 => ProviderError::latch(
-            format!("dynv6 refused the token: {text}"),
-            "create an HTTP token at https://dynv6.com/keys (for this zone, with write access) \
-             and put it in the secret ddns.token",
-        ),
-        404 => ProviderError::latch(
-            format!("dynv6 has no zone {zone} (or record) for this token: {text}"),
-            "set ddns.zone to a zone of this dynv6 account, and give the token access to it",
-        ),
-        429 => ProviderError::backoff(
-            format!("dynv6 rate-limits us: {text}"),
-            answer.retry_after,
-        ),
-        s if s >= 500 => {
-            ProviderError::backoff(format!("dynv6 failed: {text}"), answer.retry_after)
-        }
-        s => ProviderError::latch(
-            format!("dynv6 refused the request (HTTP {s}): {text}"),
-            "fix the value it names and run again",
-        ),
-    })
+    rest::classify_rest(answer, &error_text(answer), zone, &WORDING)
 }
 
 impl Provider for Dynv6 {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -331,15 +303,8 @@ impl Provider for Dynv6 {
         Box::pin(async move {
             self.sub(name)?;
             self.zone().await?;
-            Ok(format!(
-                "the token reads zone {} (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the token reads zone {}", self.zone)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -349,14 +314,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(std::time::Duration::from_secs(9)),
-                body: body.into(),
-            },
-            "example.dynv6.net",
-        )
+        classify(&rest::answer(status, body, 9), "example.dynv6.net")
     }
 
     #[test]

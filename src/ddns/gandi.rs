@@ -12,9 +12,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A personal access token: admin.gandi.net > Organizations > (your \
      organization) > Sharing / Personal Access Token > Create, limited to this domain, with the \
@@ -61,15 +62,15 @@ struct RrSet {
 
 impl Gandi {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Gandi> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("gandi needs `zone` in [ddns] (the domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "gandi needs `zone` in [ddns] (the domain)",
+        )?;
         Ok(Gandi {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl.max(MIN_TTL),
             http: HttpApi::new(),
@@ -78,16 +79,7 @@ impl Gandi {
 
     /// The record set's URL for `name` (relative, `@` for the apex).
     fn rrset_url(&self, name: &str, rtype: &str) -> Result<String, ProviderError> {
-        let sub = match super::subname(name, &self.domain) {
-            Some(s) if s.is_empty() => "@".to_string(),
-            Some(s) => s,
-            None => {
-                return Err(ProviderError::unsupported(
-                    format!("{name} is not inside the Gandi domain {}", self.domain),
-                    "set ddns.zone to the domain that holds the name",
-                ));
-            }
-        };
+        let sub = rest::at_apex(rest::zone_sub(name, &self.domain, "Gandi domain")?);
         Ok(format!(
             "{}/domains/{}/records/{sub}/{rtype}",
             self.base, self.domain
@@ -100,14 +92,10 @@ impl Gandi {
         url: String,
         body: Option<serde_json::Value>,
     ) -> Result<HttpAnswer, ProviderError> {
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         self.http.send("Gandi", rb).await
     }
 
@@ -138,65 +126,39 @@ impl Gandi {
     }
 }
 
-/// The provider's words from an error body, cut short.
+/// The provider's words from an error body: its message and the fields a validation error names.
 fn detail(answer: &HttpAnswer) -> String {
-    let text = serde_json::from_str::<serde_json::Value>(&answer.body)
-        .ok()
-        .map(|v| {
-            let mut out = v
-                .get("message")
-                .and_then(|m| m.as_str())
-                .unwrap_or("")
-                .to_string();
-            for e in v.get("errors").and_then(|e| e.as_array()).into_iter().flatten() {
-                let name = e.get("name").and_then(|x| x.as_str()).unwrap_or("");
-                let desc = e.get("description").and_then(|x| x.as_str()).unwrap_or("");
-                out.push_str(&format!("; {name}: {desc}"));
-            }
-            out
-        })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    text.chars().take(200).collect()
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    let mut out = rest::text_at(&v, "message").to_string();
+    for e in v.get("errors").and_then(|e| e.as_array()).into_iter().flatten() {
+        let (name, desc) = (rest::text_at(e, "name"), rest::text_at(e, "description"));
+        out.push_str(&format!("; {name}: {desc}"));
+    }
+    rest::words_or_status(&out, answer.status)
 }
+
+const WORDING: Wording = Wording {
+    forbidden_hint: Some(
+        "give the token the permission \"Manage domain name technical configurations\" for \
+         {zone}",
+    ),
+    not_found: Some((
+        "Gandi LiveDNS does not know domain {zone}",
+        "set ddns.zone to a domain of this organization that uses LiveDNS",
+    )),
+    invalid_hint: "fix what it names (LiveDNS takes a ttl of at least 300) and run again",
+    ..Wording::new(
+        "Gandi",
+        "create a personal access token at admin.gandi.net (Organizations > Personal Access \
+         Token, permission \"Manage domain name technical configurations\"; tokens expire) and \
+         put it in the secret ddns.token",
+    )
+};
 
 /// 401 latch (bad or expired token), 403 latch (token without the permission or the domain),
 /// 404 latch (no such LiveDNS domain), 429 and 5xx back off, other 4xx latch with Gandi's words.
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let detail = detail(answer);
-    Err(match answer.status {
-        401 => ProviderError::latch(
-            format!("Gandi refused the token: {detail}"),
-            "create a personal access token at admin.gandi.net (Organizations > Personal Access \
-             Token, permission \"Manage domain name technical configurations\"; tokens expire) \
-             and put it in the secret ddns.token",
-        ),
-        403 => ProviderError::latch(
-            format!("Gandi forbids this with that token: {detail}"),
-            format!(
-                "give the token the permission \"Manage domain name technical configurations\" \
-                 for {domain}"
-            ),
-        ),
-        404 => ProviderError::latch(
-            format!("Gandi LiveDNS does not know domain {domain}: {detail}"),
-            "set ddns.zone to a domain of this organization that uses LiveDNS",
-        ),
-        429 => ProviderError::backoff(
-            format!("Gandi rate-limits us: {detail}"),
-            answer.retry_after,
-        ),
-        s if s >= 500 => {
-            ProviderError::backoff(format!("Gandi failed: {detail}"), answer.retry_after)
-        }
-        s => ProviderError::latch(
-            format!("Gandi refused the request (HTTP {s}): {detail}"),
-            "fix what it names (LiveDNS takes a ttl of at least 300) and run again",
-        ),
-    })
+    rest::classify_rest(answer, &detail(answer), domain, &WORDING)
 }
 
 fn quoted(value: &str) -> String {
@@ -210,9 +172,7 @@ fn unquoted(v: &str) -> &str {
 }
 
 impl Provider for Gandi {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -270,15 +230,8 @@ impl Provider for Gandi {
             let url = format!("{}/domains/{}", self.base, self.domain);
             let answer = self.send(reqwest::Method::GET, url, None).await?;
             classify(&answer, &self.domain)?;
-            Ok(format!(
-                "the token reads LiveDNS domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads LiveDNS domain {}", self.domain)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -289,14 +242,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(9)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 9), "example.org")
     }
 
     #[test]

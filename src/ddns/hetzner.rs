@@ -14,9 +14,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "An API token of the Hetzner Console project that holds the zone: \
      console.hetzner.com > your project > Security > API tokens > Generate API token, \
@@ -101,15 +102,15 @@ struct ErrorAnswer {
 
 impl Hetzner {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Hetzner> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("hetzner needs `zone` in [ddns]"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, zone, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "hetzner needs `zone` in [ddns]",
+        )?;
         Ok(Hetzner {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string().to_ascii_lowercase(),
+            base,
+            zone: zone.to_ascii_lowercase(),
             token,
             // The API accepts TTLs from 60 s.
             ttl: ddns.ttl.max(60),
@@ -119,14 +120,8 @@ impl Hetzner {
 
     /// The RRSet name: relative to the zone, lower case, `@` for the apex.
     fn rr_name(&self, name: &str) -> Result<String, ProviderError> {
-        match super::subname(name, &self.zone) {
-            Some(s) if s.is_empty() => Ok("@".into()),
-            Some(s) => Ok(s.to_ascii_lowercase()),
-            None => Err(ProviderError::unsupported(
-                format!("{name} is not inside the Hetzner zone {}", self.zone),
-                "set ddns.zone to the zone that holds the name",
-            )),
-        }
+        rest::zone_sub(name, &self.zone, "Hetzner zone")
+            .map(|s| rest::at_apex(s.to_ascii_lowercase()))
     }
 
     async fn send(
@@ -135,14 +130,10 @@ impl Hetzner {
         path: &str,
         body: Option<Value>,
     ) -> Result<HttpAnswer, ProviderError> {
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base), body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let (mut answer, headers) = self.http.send_with_headers("Hetzner", rb).await?;
         if answer.status == 429 && answer.retry_after.is_none() {
             answer.retry_after = until_reset(
@@ -244,62 +235,58 @@ fn action_failed(action: &Action) -> ProviderError {
         format!(
             "Hetzner's {} action failed: {}",
             action.command,
-            truncate(&why)
+            rest::truncate(&why)
         ),
         None,
     )
 }
 
-fn truncate(s: &str) -> String {
-    s.chars().take(200).collect()
-}
+const WORDING: Wording = Wording {
+    credential: "API token",
+    forbidden_hint: Some(
+        "the token must have \"Read & Write\" permission in the project that holds the zone; \
+         generate a new one and put it in the secret ddns.token",
+    ),
+    not_found: Some((
+        "Hetzner has no zone {zone} in this token's project",
+        "check ddns.zone, and that the token belongs to the project that holds the zone",
+    )),
+    invalid_hint: "fix what it names (ddns.zone must be a primary zone; ttl at least 60) and run \
+                   again",
+    ..Wording::new(
+        "Hetzner",
+        "generate an API token with \"Read & Write\" in the Hetzner Console (your project > \
+         Security > API tokens) and put it in the secret ddns.token",
+    )
+};
 
 /// Map an answer by its documented error code: `unauthorized` (401) and `forbidden` /
 /// `token_readonly` (403) latch, `not_found` (404) latches (no such zone in the token's
-/// project), `rate_limit_exceeded` (429, waiting until `RateLimit-Reset`) and 5xx back off, `locked` / `conflict` (409) are
-/// transient (another action runs), other 4xx (`invalid_input`, `incorrect_zone_mode`) latch
-/// with Hetzner's message.
+/// project), `rate_limit_exceeded` (429, waiting until `RateLimit-Reset`) and 5xx back off,
+/// `locked` / `conflict` (409, 423) are transient (another action runs), other 4xx
+/// (`invalid_input`, `incorrect_zone_mode`) latch with Hetzner's message.
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
     if (200..300).contains(&answer.status) {
         return Ok(());
     }
     let err = serde_json::from_str::<ErrorAnswer>(&answer.body).ok();
     let code = err.as_ref().map(|e| e.error.code.as_str()).unwrap_or("");
-    let detail = err
+    let words = err
         .as_ref()
-        .map(|e| truncate(&format!("{}: {}", e.error.code, e.error.message)))
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    match (answer.status, code) {
-        (401, _) | (_, "unauthorized") => Err(ProviderError::latch(
-            format!("Hetzner refused the API token ({detail})"),
-            "generate an API token with \"Read & Write\" in the Hetzner Console (your project > \
-             Security > API tokens) and put it in the secret ddns.token",
-        )),
-        (403, _) | (_, "forbidden" | "token_readonly") => Err(ProviderError::latch(
-            format!("Hetzner does not let this token change records ({detail})"),
-            "the token must have \"Read & Write\" permission in the project that holds the zone; \
-             generate a new one and put it in the secret ddns.token",
-        )),
-        (404, _) => Err(ProviderError::latch(
-            format!("Hetzner has no zone {zone} in this token's project ({detail})"),
-            "check ddns.zone, and that the token belongs to the project that holds the zone",
-        )),
-        (429, _) => Err(ProviderError::backoff(
-            format!("Hetzner rate-limits us ({detail})"),
-            answer.retry_after,
-        )),
-        (409 | 423, _) | (_, "locked" | "conflict") => Err(ProviderError::transient(format!(
-            "Hetzner is busy with another change of the zone ({detail})"
-        ))),
-        (s, _) if s >= 500 => Err(ProviderError::backoff(
-            format!("Hetzner failed ({detail})"),
-            answer.retry_after,
-        )),
-        (s, _) => Err(ProviderError::latch(
-            format!("Hetzner refused the request (HTTP {s}, {detail})"),
-            "fix what it names (ddns.zone must be a primary zone; ttl at least 60) and run again",
-        )),
+        .map(|e| format!("{}: {}", e.error.code, e.error.message))
+        .unwrap_or_default();
+    let detail = rest::words_or_status(&words, answer.status);
+    let status = match code {
+        "unauthorized" => 401,
+        "forbidden" | "token_readonly" => 403,
+        _ => answer.status,
+    };
+    if matches!(status, 409 | 423) || matches!(code, "locked" | "conflict") {
+        return Err(ProviderError::transient(format!(
+            "Hetzner is busy with another change of the zone: {detail}"
+        )));
     }
+    rest::classify_as(status, answer, &detail, zone, &WORDING)
 }
 
 fn quoted(value: &str) -> String {
@@ -314,9 +301,7 @@ fn unquoted(content: &str) -> &str {
 }
 
 impl Provider for Hetzner {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -393,10 +378,6 @@ impl Provider for Hetzner {
             ))
         })
     }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
-    }
 }
 
 #[cfg(test)]
@@ -405,14 +386,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(9)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 9), "example.org")
     }
 
     fn err(code: &str, message: &str) -> String {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::registry::{self, Builtin, Key, Kind, RecordType, SecretKey, Spec};
+use super::rest;
 use super::{BoxFuture, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -139,13 +140,7 @@ impl Inwx {
 
     fn check_name(&self, name: &str) -> Result<String, ProviderError> {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
-        match super::subname(&name, &self.domain) {
-            Some(_) => Ok(name),
-            None => Err(ProviderError::unsupported(
-                format!("{name} is not inside the INWX domain {}", self.domain),
-                "set ddns.zone to the INWX domain that holds the name",
-            )),
-        }
+        rest::zone_sub(&name, &self.domain, "INWX domain").map(|_| name)
     }
 
     /// One call; its `resData` and the `domrobot` cookie it set, if any.
@@ -295,10 +290,7 @@ fn unix_now() -> u64 {
 /// with INWX's message.
 fn classify(method: &str, a: &Answer, domain: &str) -> ProviderError {
     let reason = a.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-    let detail: String = format!("{} {}{reason}", a.code, a.msg)
-        .chars()
-        .take(200)
-        .collect();
+    let detail = rest::truncate(&format!("{} {}{reason}", a.code, a.msg));
     match a.code {
         2200 | 2201 | 2202 | 2501 => ProviderError::latch(
             format!("INWX refused the login at {method}: {detail}"),
@@ -326,9 +318,7 @@ fn id_of(r: &Record) -> Value {
 }
 
 impl Provider for Inwx {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -400,15 +390,11 @@ impl Provider for Inwx {
         Box::pin(async move {
             let name = self.check_name(name)?;
             self.change(&name, "A", &|_| vec![]).await?;
-            Ok(format!(
-                "INWX accepts the login and lists the records of {} (no record changed)",
+            Ok(rest::read_only(format!(
+                "INWX accepts the login and lists the records of {}",
                 self.domain
-            ))
+            )))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

@@ -10,9 +10,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "An API key from developer.hosting.ionos.de > Getting Started > create API key \
      (\"Public prefix\" and \"Secret\"): the secret is written as prefix.secret. The key acts for \
@@ -79,15 +80,15 @@ struct ApiError {
 
 impl Ionos {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Ionos> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let zone = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("ionos needs `zone` in [ddns]"))?;
-        let api_key = super::require_secret(settings, ddns)?;
+        let (base, zone, api_key) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "ionos needs `zone` in [ddns]",
+        )?;
         Ok(Ionos {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            zone: zone.to_string().to_ascii_lowercase(),
+            base,
+            zone: zone.to_ascii_lowercase(),
             api_key,
             ttl: ddns.ttl.max(60),
             http: HttpApi::new(),
@@ -96,13 +97,7 @@ impl Ionos {
 
     fn check_name(&self, name: &str) -> Result<String, ProviderError> {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
-        match super::subname(&name, &self.zone) {
-            Some(_) => Ok(name),
-            None => Err(ProviderError::unsupported(
-                format!("{name} is not inside the IONOS zone {}", self.zone),
-                "set ddns.zone to the domain that holds the name",
-            )),
-        }
+        rest::zone_sub(&name, &self.zone, "IONOS zone").map(|_| name)
     }
 
     async fn call(
@@ -113,15 +108,11 @@ impl Ionos {
         body: Option<Value>,
     ) -> Result<String, ProviderError> {
         let url = super::with_query(&format!("{}{path}", self.base), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .header("X-API-Key", self.api_key.expose())
             .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("IONOS", rb).await?;
         classify(&answer, &self.zone)?;
         Ok(answer.body)
@@ -174,64 +165,41 @@ fn parse<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ProviderError>
     })
 }
 
+const WORDING: Wording = Wording {
+    credential: "API key",
+    not_found: Some((
+        "IONOS does not know the zone or record",
+        "check ddns.zone ({zone}) against the domains of the IONOS account",
+    )),
+    invalid_hint: "fix what it names (name, ttl) and run again",
+    ..Wording::new(
+        "IONOS",
+        "create an API key at developer.hosting.ionos.de and put it in the secret ddns.api_key \
+         as prefix.secret (the public prefix, a dot, the secret)",
+    )
+};
+
 /// 401 `UNAUTHORIZED` and 403 latch, 404 (`ZONE_NOT_FOUND`, `RECORD_NOT_FOUND`) latches, 429
 /// and 5xx (`INTERNAL_SERVER_ERROR`) back off, other 4xx (`INVALID_RECORD`, ...) latch with
-/// IONOS's own message.
+/// IONOS's own message (`[{"code":..,"message":..}]`).
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
     let errors = serde_json::from_str::<Vec<ApiError>>(&answer.body)
         .or_else(|_| serde_json::from_str::<ApiError>(&answer.body).map(|e| vec![e]))
         .unwrap_or_default();
-    let detail: String = errors
+    let words = errors
         .iter()
-        .map(|e| {
-            if e.message.is_empty() {
-                e.code.clone()
-            } else {
-                format!("{}: {}", e.code, e.message)
-            }
+        .map(|e| match e.message.as_str() {
+            "" => e.code.clone(),
+            m => format!("{}: {m}", e.code),
         })
         .collect::<Vec<_>>()
-        .join("; ")
-        .chars()
-        .take(200)
-        .collect();
-    let detail = if detail.is_empty() {
-        format!("HTTP {}", answer.status)
-    } else {
-        detail
-    };
-    match answer.status {
-        401 | 403 => Err(ProviderError::latch(
-            format!("IONOS refused the API key ({detail})"),
-            "create an API key at developer.hosting.ionos.de and put it in the secret \
-             ddns.api_key as prefix.secret (the public prefix, a dot, the secret)",
-        )),
-        404 => Err(ProviderError::latch(
-            format!("IONOS does not know the zone or record ({detail})"),
-            format!("check ddns.zone ({zone}) against the domains of the IONOS account"),
-        )),
-        429 => Err(ProviderError::backoff(
-            format!("IONOS rate-limits us ({detail})"),
-            answer.retry_after,
-        )),
-        s if s >= 500 => Err(ProviderError::backoff(
-            format!("IONOS failed ({detail})"),
-            answer.retry_after,
-        )),
-        s => Err(ProviderError::latch(
-            format!("IONOS refused the request (HTTP {s}, {detail})"),
-            "fix what it names (name, ttl) and run again",
-        )),
-    }
+        .join("; ");
+    let detail = rest::words_or_status(&words, answer.status);
+    rest::classify_rest(answer, &detail, zone, &WORDING)
 }
 
 impl Provider for Ionos {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -297,15 +265,11 @@ impl Provider for Ionos {
             let name = self.check_name(name)?;
             let zone_id = self.zone_id().await?;
             self.records(&zone_id, &name, "A").await?;
-            Ok(format!(
-                "the API key reads zone {} and {name}'s records (no record changed)",
+            Ok(rest::read_only(format!(
+                "the API key reads zone {} and {name}'s records",
                 self.zone
-            ))
+            )))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -316,14 +280,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(4)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 4), "example.org")
     }
 
     #[test]

@@ -13,9 +13,10 @@ use std::net::IpAddr;
 use serde::Deserialize;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The account API key from ipv64.net > Account (\"API Key\", not a domain's \
      update token); the domain must be one of the account's.";
@@ -98,26 +99,22 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 impl Ipv64 {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Ipv64> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns.zone.as_ref().ok_or_else(|| {
-            Error::usage("ipv64 needs `zone` in [ddns] (the ipv64 domain, e.g. me.ipv64.net)")
-        })?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "ipv64 needs `zone` in [ddns] (the ipv64 domain, e.g. me.ipv64.net)",
+        )?;
         Ok(Ipv64 {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             http: HttpApi::new(),
         })
     }
 
     fn praefix(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.domain).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the ipv64 domain {}", self.domain),
-                "set ddns.zone to the ipv64 domain that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.domain, "ipv64 domain")
     }
 
     async fn send(&self, rb: reqwest::RequestBuilder) -> Result<String, ProviderError> {
@@ -202,21 +199,24 @@ fn status_of(answer: &HttpAnswer, body: Option<&serde_json::Value>) -> u16 {
     }
 }
 
+const WORDING: Wording = Wording {
+    credential: "API key",
+    rate_limited: "says the API limit is reached",
+    invalid_hint: "fix what it names (ddns.zone, the record) and run again",
+    ..Wording::new(
+        "ipv64",
+        "copy the account API key from ipv64.net > Account (the account that holds {zone}) into \
+         the secret ddns.token",
+    )
+};
+
 /// 401/403 latch (the key), 429 back off (the account's 24 h API limit, or too fast), 5xx back
 /// off, other 4xx (400: a record value it refuses) latch with ipv64's words.
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
-    let v: Option<serde_json::Value> = serde_json::from_str(&answer.body).ok();
-    let status = status_of(answer, v.as_ref());
-    if (200..300).contains(&status) {
-        return Ok(());
-    }
-    let get = |k: &str| {
-        v.as_ref()
-            .and_then(|v| v.get(k))
-            .and_then(|x| x.as_str())
-            .filter(|s| !s.is_empty())
-    };
-    let text: String = match (get("status"), get("info")) {
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    let status = status_of(answer, Some(&v));
+    let get = |k: &str| Some(rest::text_at(&v, k)).filter(|s| !s.is_empty());
+    let text = match (get("status"), get("info")) {
         (Some(s), info) => {
             let detail = get("add_record")
                 .or(get("del_record"))
@@ -225,35 +225,14 @@ fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
             format!("{s}: {detail}")
         }
         (None, Some(info)) => info.to_string(),
-        (None, None) => format!("HTTP {status}"),
-    }
-    .chars()
-    .take(200)
-    .collect();
-    Err(match status {
-        401 | 403 => ProviderError::latch(
-            format!("ipv64 refused the API key: {text}"),
-            format!(
-                "copy the account API key from ipv64.net > Account (the account that holds \
-                 {domain}) into the secret ddns.token"
-            ),
-        ),
-        429 => ProviderError::backoff(
-            format!("ipv64's API limit is reached: {text}"),
-            answer.retry_after,
-        ),
-        s if s >= 500 => ProviderError::backoff(format!("ipv64 failed: {text}"), answer.retry_after),
-        s => ProviderError::latch(
-            format!("ipv64 refused the request (HTTP {s}): {text}"),
-            "fix what it names (ddns.zone, the record) and run again",
-        ),
-    })
+        (None, None) => String::new(),
+    };
+    let text = rest::words_or_status(&text, status);
+    rest::classify_as(status, answer, &text, domain, &WORDING)
 }
 
 impl Provider for Ipv64 {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     /// Add the new address first, then remove the others: the name never has no address.
     fn set_address<'a>(
@@ -309,15 +288,8 @@ impl Provider for Ipv64 {
         Box::pin(async move {
             self.praefix(name)?;
             self.records("", "A").await?;
-            Ok(format!(
-                "the API key lists domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the API key lists domain {}", self.domain)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -327,14 +299,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(std::time::Duration::from_secs(5)),
-                body: body.into(),
-            },
-            "me.ipv64.net",
-        )
+        classify(&rest::answer(status, body, 5), "me.ipv64.net")
     }
 
     #[test]

@@ -14,9 +14,10 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "A personal access token: cloud.linode.com > (your profile) > API Tokens > \
      Create a Personal Access Token, with Domains set to Read/Write (everything else No Access). \
@@ -84,15 +85,15 @@ struct Record {
 
 impl Linode {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Linode> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("linode needs `zone` in [ddns] (the domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "linode needs `zone` in [ddns] (the domain)",
+        )?;
         Ok(Linode {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl,
             http: HttpApi::new(),
@@ -100,12 +101,7 @@ impl Linode {
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.domain).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the Linode domain {}", self.domain),
-                "set ddns.zone to the domain that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.domain, "Linode domain")
     }
 
     async fn call(
@@ -116,14 +112,10 @@ impl Linode {
         body: Option<serde_json::Value>,
     ) -> Result<HttpAnswer, ProviderError> {
         let url = super::with_query(&format!("{}{path}", self.base), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("Linode", rb).await?;
         classify(&answer, &self.domain)?;
         Ok(answer)
@@ -188,68 +180,42 @@ impl Linode {
     }
 }
 
-/// Linode's reasons from an error body (`{"errors":[{"field","reason"}]}`), cut short.
+/// Linode's reasons from an error body (`{"errors":[{"field","reason"}]}`).
 fn detail(answer: &HttpAnswer) -> String {
-    let text = serde_json::from_str::<serde_json::Value>(&answer.body)
-        .ok()
-        .and_then(|v| v.get("errors").and_then(|e| e.as_array()).cloned())
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| {
-                    let reason = e.get("reason").and_then(|x| x.as_str()).unwrap_or("");
-                    match e.get("field").and_then(|x| x.as_str()) {
-                        Some(f) => format!("{f}: {reason}"),
-                        None => reason.to_string(),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    let reasons = v.get("errors").and_then(|e| e.as_array()).into_iter().flatten();
+    let text = reasons
+        .map(|e| match e.get("field").and_then(|x| x.as_str()) {
+            Some(f) => format!("{f}: {}", rest::text_at(e, "reason")),
+            None => rest::text_at(e, "reason").to_string(),
         })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    text.chars().take(200).collect()
+        .collect::<Vec<_>>()
+        .join("; ");
+    rest::words_or_status(&text, answer.status)
 }
+
+const WORDING: Wording = Wording {
+    forbidden_hint: Some("give the token the scope Domains: Read/Write"),
+    not_found: Some((
+        "Linode does not know this domain or record of {zone}",
+        "check ddns.zone against the Domains manager",
+    )),
+    invalid_hint: "fix the field it names and run again",
+    ..Wording::new(
+        "Linode",
+        "create a personal access token at cloud.linode.com > API Tokens with Domains \
+         Read/Write and put it in the secret ddns.token",
+    )
+};
 
 /// 401 latch (invalid or expired token), 403 latch (no Domains Read/Write), 404 latch, 429 and
 /// 5xx back off, other 4xx (400 invalid field) latch with Linode's reasons.
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let detail = detail(answer);
-    Err(match answer.status {
-        401 => ProviderError::latch(
-            format!("Linode refused the token: {detail}"),
-            "create a personal access token at cloud.linode.com > API Tokens with Domains \
-             Read/Write and put it in the secret ddns.token",
-        ),
-        403 => ProviderError::latch(
-            format!("Linode forbids this with that token: {detail}"),
-            "give the token the scope Domains: Read/Write",
-        ),
-        404 => ProviderError::latch(
-            format!("Linode does not know this domain or record of {domain}: {detail}"),
-            "check ddns.zone against the Domains manager",
-        ),
-        429 => ProviderError::backoff(
-            format!("Linode rate-limits us: {detail}"),
-            answer.retry_after,
-        ),
-        s if s >= 500 => {
-            ProviderError::backoff(format!("Linode failed: {detail}"), answer.retry_after)
-        }
-        s => ProviderError::latch(
-            format!("Linode refused the request (HTTP {s}): {detail}"),
-            "fix the field it names and run again",
-        ),
-    })
+    rest::classify_rest(answer, &detail(answer), domain, &WORDING)
 }
 
 impl Provider for Linode {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -321,15 +287,8 @@ impl Provider for Linode {
         Box::pin(async move {
             self.sub(name)?;
             self.domain_id().await?;
-            Ok(format!(
-                "the token reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the token reads domain {}", self.domain)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -340,14 +299,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(11)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 11), "example.org")
     }
 
     #[test]

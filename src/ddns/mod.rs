@@ -22,7 +22,22 @@
 
 pub mod credentials;
 pub mod registry;
+pub(crate) mod rest;
 pub mod update;
+
+/// The two [`Provider`] methods every HTTP provider writes alike: its description (`SPEC` of
+/// its module) and the requests its `http` ([`HttpApi`]) has sent.
+macro_rules! spec_and_requests {
+    () => {
+        fn spec(&self) -> &'static Spec {
+            &SPEC
+        }
+
+        fn requests(&self) -> u32 {
+            self.http.requests()
+        }
+    };
+}
 
 /// Declares each provider's module and lists its description in [`PROVIDERS`], so adding a
 /// provider is its file plus one line here.
@@ -307,6 +322,20 @@ impl HttpApi {
         let c = crate::net::http::client(REQUEST_TIMEOUT)
             .map_err(|e| ProviderError::transient(e.message().to_string()))?;
         Ok(self.client.get_or_init(|| c))
+    }
+
+    /// A `method` request to `url`, with `body` as JSON if there is one.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        url: impl reqwest::IntoUrl,
+        body: Option<serde_json::Value>,
+    ) -> Result<reqwest::RequestBuilder, ProviderError> {
+        let rb = self.client()?.request(method, url);
+        Ok(match body {
+            Some(b) => rb.json(&b),
+            None => rb,
+        })
     }
 
     /// Send and read the whole answer. `what` names the provider in errors; URLs are never

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::registry::{self, Builtin, Key, Kind, RecordType, SecretKey, Spec};
+use super::rest;
 use super::{BoxFuture, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -154,14 +155,8 @@ impl Netcup {
 
     /// The netcup host name: relative to the domain, `@` for the apex.
     fn host(&self, name: &str) -> Result<String, ProviderError> {
-        match super::subname(name, &self.domain) {
-            Some(s) if s.is_empty() => Ok("@".into()),
-            Some(s) => Ok(s.to_ascii_lowercase()),
-            None => Err(ProviderError::unsupported(
-                format!("{name} is not inside the netcup domain {}", self.domain),
-                "set ddns.zone to the netcup domain that holds the name",
-            )),
-        }
+        rest::zone_sub(name, &self.domain, "netcup domain")
+            .map(|s| rest::at_apex(s.to_ascii_lowercase()))
     }
 
     /// One action; its `responsedata` on success.
@@ -264,15 +259,12 @@ fn session_is_error(f: Fail) -> ProviderError {
 /// number, API key or API password); other codes (4013 validation error, 5029 "domain not
 /// found") latch with netcup's message.
 fn classify(action: &str, a: &Answer, domain: &str) -> ProviderError {
-    let detail: String = format!(
+    let detail = rest::truncate(&format!(
         "{} {} {}",
         a.statuscode,
         a.shortmessage.trim(),
         a.longmessage.trim()
-    )
-    .chars()
-    .take(200)
-    .collect();
+    ));
     let lower = detail.to_ascii_lowercase();
     if lower.contains("too many") || lower.contains("limit") {
         return ProviderError::backoff(format!("netcup rate-limits us: {detail}"), None);
@@ -319,9 +311,7 @@ fn set_exactly(records: &[NcRecord], host: &str, rtype: &str, value: &str) -> Ve
 }
 
 impl Provider for Netcup {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -381,15 +371,11 @@ impl Provider for Netcup {
         Box::pin(async move {
             self.host(name)?;
             self.change(&|_| vec![]).await?;
-            Ok(format!(
-                "netcup accepts the login and lists the records of {} (no record changed)",
+            Ok(rest::read_only(format!(
+                "netcup accepts the login and lists the records of {}",
                 self.domain
-            ))
+            )))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 

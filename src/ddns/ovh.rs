@@ -18,6 +18,7 @@ use serde_json::json;
 use sha1::{Digest, Sha1};
 
 use super::registry::{self, Builtin, Key, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -153,12 +154,7 @@ impl Ovh {
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.zone).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the OVH zone {}", self.zone),
-                "set ddns.zone to the zone that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.zone, "OVH zone")
     }
 
     /// The server's clock: now plus the skew `/auth/time` showed (read once).
@@ -252,67 +248,47 @@ fn read<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ProviderError> 
     })
 }
 
-/// OVH's words from an error body, cut short.
-fn detail(answer: &HttpAnswer) -> (String, String) {
-    let v: Option<serde_json::Value> = serde_json::from_str(&answer.body).ok();
-    let field = |k: &str| {
-        v.as_ref()
-            .and_then(|v| v.get(k))
-            .and_then(|x| x.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
-    let code = field("errorCode");
-    let text = format!("{code} {}", field("message")).trim().to_string();
-    let text = if text.is_empty() {
-        format!("HTTP {}", answer.status)
-    } else {
-        text.chars().take(200).collect()
-    };
-    (code, text)
-}
+const WORDING: Wording = Wording {
+    credential: "keys",
+    not_found: Some((
+        "OVH does not know zone {zone} or its record",
+        "set ddns.zone to a DNS zone of this OVH account (and the right endpoint)",
+    )),
+    ..Wording::new(
+        "OVH",
+        "check application_key and the secrets application_secret and consumer_key \
+         (createToken shows all three; a consumer key can expire or be revoked)",
+    )
+};
 
 /// 401/403 (NOT_CREDENTIAL, INVALID_CREDENTIAL, INVALID_KEY, NOT_GRANTED_CALL, FORBIDDEN) and
 /// 400 INVALID_SIGNATURE latch; a timestamp out of range is transient (the clock); 404 latch;
-/// 429 and 5xx back off; other 4xx latch with OVH's words.
+/// 429 and 5xx back off; other 4xx latch with OVH's words (`{"errorCode":..,"message":..}`).
 fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
     if (200..300).contains(&answer.status) {
         return Ok(());
     }
-    let (code, detail) = detail(answer);
-    Err(match (answer.status, code.as_str()) {
-        (_, "NOT_GRANTED_CALL") => ProviderError::latch(
+    let detail = rest::json_detail(&answer.body, &["errorCode", "message"], answer.status);
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap_or_default();
+    let code = rest::text_at(&v, "errorCode");
+    let status = match code {
+        "INVALID_SIGNATURE" => 401,
+        _ => answer.status,
+    };
+    match code {
+        "NOT_GRANTED_CALL" => Err(ProviderError::latch(
             format!("OVH has not granted this call to the consumer key: {detail}"),
             format!(
                 "create keys at https://eu.api.ovh.com/createToken/ with GET, POST, PUT and \
                  DELETE on /domain/zone/{zone}/*"
             ),
-        ),
-        (401 | 403, _) | (_, "INVALID_SIGNATURE") => ProviderError::latch(
-            format!("OVH refused the keys: {detail}"),
-            "check application_key and the secrets application_secret and consumer_key \
-             (createToken shows all three; a consumer key can expire or be revoked)",
-        ),
-        (_, "QUERY_TIME_OUT") => ProviderError::transient(format!(
-            "OVH refused the request's time: {detail}"
-        ))
-        .with_hint("the box's clock is far off: let it sync (NTP) and the next run retries"),
-        (404, _) => ProviderError::latch(
-            format!("OVH does not know zone {zone} or its record: {detail}"),
-            "set ddns.zone to a DNS zone of this OVH account (and the right endpoint)",
-        ),
-        (429, _) => ProviderError::backoff(
-            format!("OVH rate-limits us: {detail}"),
-            answer.retry_after,
-        ),
-        (s, _) if s >= 500 => {
-            ProviderError::backoff(format!("OVH failed: {detail}"), answer.retry_after)
-        }
-        (s, _) => ProviderError::latch(
-            format!("OVH refused the request (HTTP {s}): {detail}"),
-            "fix what it names and run again",
-        ),
-    })
+        )),
+        "QUERY_TIME_OUT" if !matches!(status, 401 | 403) => Err(ProviderError::transient(
+            format!("OVH refused the request's time: {detail}"),
+        )
+        .with_hint("the box's clock is far off: let it sync (NTP) and the next run retries")),
+        _ => rest::classify_as(status, answer, &detail, zone, &WORDING),
+    }
 }
 
 fn unquoted(v: &str) -> &str {
@@ -322,9 +298,7 @@ fn unquoted(v: &str) -> &str {
 }
 
 impl Provider for Ovh {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -413,15 +387,8 @@ impl Provider for Ovh {
             let sub = self.sub(name)?;
             let q = [("fieldType", "A"), ("subDomain", sub.as_str())];
             self.call("GET", "/record", &q, None).await?;
-            Ok(format!(
-                "the keys read zone {}'s records (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the keys read zone {}'s records", self.zone)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -432,14 +399,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(4)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 4), "example.org")
     }
 
     #[test]

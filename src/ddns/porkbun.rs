@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest;
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -106,14 +107,7 @@ impl Porkbun {
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.domain)
-            .map(|s| s.to_ascii_lowercase())
-            .ok_or_else(|| {
-                ProviderError::unsupported(
-                    format!("{name} is not inside the Porkbun domain {}", self.domain),
-                    "set ddns.zone to the Porkbun domain that holds the name",
-                )
-            })
+        rest::zone_sub(name, &self.domain, "Porkbun domain").map(|s| s.to_ascii_lowercase())
     }
 
     /// `POST {base}{path}` with the keys and `fields` in the body; the answer when it is
@@ -161,10 +155,6 @@ impl Porkbun {
     }
 }
 
-fn truncate(s: &str) -> String {
-    s.chars().take(200).collect()
-}
-
 /// `SUCCESS` passes. HTTP 429 and 5xx (Porkbun's throttling has come as 503) back off; an
 /// `ERROR` naming the API key latches with where to get keys, one saying the domain is not
 /// opted in latches with where to switch API ACCESS on; any other `ERROR` latches with
@@ -179,8 +169,7 @@ fn classify(answer: &HttpAnswer, domain: &str) -> Result<Answer, ProviderError> 
     }
     let message = parsed
         .as_ref()
-        .map(|a| truncate(&a.message))
-        .filter(|m| !m.is_empty())
+        .map(|a| rest::words_or_status(&a.message, answer.status))
         .unwrap_or_else(|| format!("HTTP {}", answer.status));
     let lower = message.to_ascii_lowercase();
     match answer.status {
@@ -214,9 +203,7 @@ fn classify(answer: &HttpAnswer, domain: &str) -> Result<Answer, ProviderError> 
 }
 
 impl Provider for Porkbun {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -284,15 +271,11 @@ impl Provider for Porkbun {
             let sub = self.sub(name)?;
             self.call("/ping", json!({})).await?;
             self.records("A", &sub).await?;
-            Ok(format!(
-                "Porkbun accepts the API keys and lets them read {} (no record changed)",
+            Ok(rest::read_only(format!(
+                "Porkbun accepts the API keys and lets them read {}",
                 self.domain
-            ))
+            )))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -303,14 +286,7 @@ mod tests {
     use std::time::Duration;
 
     fn c(status: u16, body: &str) -> Result<Answer, ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(5)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 5), "example.org")
     }
 
     fn error(message: &str) -> String {

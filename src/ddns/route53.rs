@@ -16,6 +16,7 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 
 use super::registry::{self, Builtin, Key, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -372,6 +373,16 @@ fn error_of(body: &str) -> (String, String) {
     (root.name.clone(), messages)
 }
 
+const WORDING: Wording = Wording {
+    credential: "access key",
+    invalid_hint: "check ddns.zone and hosted_zone_id against the Route 53 console",
+    ..Wording::new(
+        "Route 53",
+        "create an access key for an IAM user (IAM > Users > Security credentials), put its id \
+         in ddns.access_key_id and its secret in the secret ddns.secret_access_key",
+    )
+};
+
 /// Throttling and PriorRequestNotComplete (HTTP 400), 429 and 5xx back off; refused or unknown
 /// keys and denied actions (403) latch; an expired signature (clock) is transient; other 4xx
 /// (InvalidChangeBatch, InvalidInput, NoSuchHostedZone) latch with Route 53's words.
@@ -380,52 +391,30 @@ fn classify(answer: &HttpAnswer, zone: &str) -> Result<(), ProviderError> {
         return Ok(());
     }
     let (code, message) = error_of(&answer.body);
-    let detail: String = format!("{code} {message}")
-        .trim()
-        .chars()
-        .take(200)
-        .collect();
-    let detail = if detail.is_empty() {
-        format!("HTTP {}", answer.status)
-    } else {
-        detail
-    };
+    let detail = rest::words_or_status(format!("{code} {message}").trim(), answer.status);
     let throttled = ["Throttling", "ThrottlingException", "PriorRequestNotComplete"];
-    Err(match (answer.status, code.as_str()) {
-        (_, c) if throttled.contains(&c) => ProviderError::backoff(
-            format!("Route 53 throttles us: {detail}"),
-            answer.retry_after,
-        ),
-        (429, _) => ProviderError::backoff(
-            format!("Route 53 rate-limits us: {detail}"),
-            answer.retry_after,
-        ),
-        (s, _) if s >= 500 => {
-            ProviderError::backoff(format!("Route 53 failed: {detail}"), answer.retry_after)
-        }
-        (_, "RequestExpired") | (_, "RequestTimeTooSkewed") => ProviderError::transient(format!(
+    let status = match code.as_str() {
+        c if throttled.contains(&c) => 429,
+        _ => answer.status,
+    };
+    if status == 429 || status >= 500 {
+        return rest::classify_as(status, answer, &detail, zone, &WORDING);
+    }
+    match code.as_str() {
+        "RequestExpired" | "RequestTimeTooSkewed" => Err(ProviderError::transient(format!(
             "Route 53 refused the request's time: {detail}"
         ))
-        .with_hint("the box's clock is off: let it sync (NTP) and the next run retries"),
-        (_, "AccessDenied") | (_, "AccessDeniedException") => ProviderError::latch(
+        .with_hint("the box's clock is off: let it sync (NTP) and the next run retries")),
+        "AccessDenied" | "AccessDeniedException" => Err(ProviderError::latch(
             format!("Route 53 denies this to the access key: {detail}"),
             format!(
                 "allow the key's IAM user route53:ChangeResourceRecordSets, \
                  ListResourceRecordSets, GetHostedZone and GetChange on zone {zone} \
                  (and ListHostedZonesByName)"
             ),
-        ),
-        (401 | 403, _) => ProviderError::latch(
-            format!("Route 53 refused the access key: {detail}"),
-            "create an access key for an IAM user (IAM > Users > Security credentials), put \
-             its id in ddns.access_key_id and its secret in the secret \
-             ddns.secret_access_key",
-        ),
-        (s, _) => ProviderError::latch(
-            format!("Route 53 refused the request (HTTP {s}): {detail}"),
-            "check ddns.zone and hosted_zone_id against the Route 53 console",
-        ),
-    })
+        )),
+        _ => rest::classify_as(status, answer, &detail, zone, &WORDING),
+    }
 }
 
 fn family(address: IpAddr) -> &'static str {
@@ -437,9 +426,7 @@ fn quoted(value: &str) -> String {
 }
 
 impl Provider for Route53 {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -506,15 +493,8 @@ impl Provider for Route53 {
         Box::pin(async move {
             let id = self.zone_id().await?;
             self.call("GET", &format!("{API}/hostedzone/{id}"), "").await?;
-            Ok(format!(
-                "the access key reads hosted zone {} ({id}) (no record changed)",
-                self.zone
-            ))
+            Ok(rest::read_only(format!("the access key reads hosted zone {} ({id})", self.zone)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -524,14 +504,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(Duration::from_secs(2)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 2), "example.org")
     }
 
     fn err(code: &str, message: &str) -> String {

@@ -11,9 +11,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 const HELP: &str = "The Personal Access Token from my.vultr.com > Account > API (enable the API \
      there); under Access Control allow the box's addresses (IPv4 and IPv6), or every address.";
@@ -84,15 +85,15 @@ struct Record {
 
 impl Vultr {
     pub fn from_config(ddns: &DdnsConfig, settings: &Settings) -> Result<Vultr> {
-        let base = super::base_url(ddns.server.as_deref(), DEFAULT_BASE)?;
-        let domain = ddns
-            .zone
-            .as_ref()
-            .ok_or_else(|| Error::usage("vultr needs `zone` in [ddns] (the Vultr DNS domain)"))?;
-        let token = super::require_secret(settings, ddns)?;
+        let (base, domain, token) = rest::api_config(
+            ddns,
+            settings,
+            DEFAULT_BASE,
+            "vultr needs `zone` in [ddns] (the Vultr DNS domain)",
+        )?;
         Ok(Vultr {
-            base: base.as_str().trim_end_matches('/').to_string(),
-            domain: domain.to_string(),
+            base,
+            domain,
             token,
             ttl: ddns.ttl,
             http: HttpApi::new(),
@@ -100,12 +101,7 @@ impl Vultr {
     }
 
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        super::subname(name, &self.domain).ok_or_else(|| {
-            ProviderError::unsupported(
-                format!("{name} is not inside the Vultr domain {}", self.domain),
-                "set ddns.zone to the Vultr DNS domain that holds the name",
-            )
-        })
+        rest::zone_sub(name, &self.domain, "Vultr DNS domain")
     }
 
     async fn call(
@@ -116,14 +112,10 @@ impl Vultr {
         body: Option<serde_json::Value>,
     ) -> Result<String, ProviderError> {
         let url = super::with_query(&format!("{}/domains/{}{path}", self.base, self.domain), query)?;
-        let mut rb = self
+        let rb = self
             .http
-            .client()?
-            .request(method, url)
+            .request(method, url, body)?
             .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
         let answer = self.http.send("Vultr", rb).await?;
         classify(&answer, &self.domain)?;
         Ok(answer.body)
@@ -162,37 +154,25 @@ impl Vultr {
     }
 }
 
+const WORDING: Wording = Wording {
+    credential: "API key",
+    not_found: Some((
+        "Vultr has no domain {zone} (or record) for this key",
+        "set ddns.zone to a domain listed at my.vultr.com > Network > DNS",
+    )),
+    invalid_hint: "fix the value it names (ddns.zone, ttl) and run again",
+    ..Wording::new(
+        "Vultr",
+        "create or copy the Personal Access Token at my.vultr.com > Account > API, allow the \
+         box's addresses under Access Control, and put it in the secret ddns.token",
+    )
+};
+
 /// 401/403 latch (key, or its access control), 404 latch (no such domain for this key), 429
-/// and 5xx back off, other 4xx latch with Vultr's message.
+/// and 5xx back off, other 4xx latch with Vultr's message (`{"error": ..}`).
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
-    if (200..300).contains(&answer.status) {
-        return Ok(());
-    }
-    let text: String = serde_json::from_str::<serde_json::Value>(&answer.body)
-        .ok()
-        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status))
-        .chars()
-        .take(200)
-        .collect();
-    Err(match answer.status {
-        401 | 403 => ProviderError::latch(
-            format!("Vultr refused the API key: {text}"),
-            "create or copy the Personal Access Token at my.vultr.com > Account > API, allow \
-             the box's addresses under Access Control, and put it in the secret ddns.token",
-        ),
-        404 => ProviderError::latch(
-            format!("Vultr has no domain {domain} (or record) for this key: {text}"),
-            "set ddns.zone to a domain listed at my.vultr.com > Network > DNS",
-        ),
-        429 => ProviderError::backoff(format!("Vultr rate-limits us: {text}"), answer.retry_after),
-        s if s >= 500 => ProviderError::backoff(format!("Vultr failed: {text}"), answer.retry_after),
-        s => ProviderError::latch(
-            format!("Vultr refused the request (HTTP {s}): {text}"),
-            "fix the value it names (ddns.zone, ttl) and run again",
-        ),
-    })
+    let text = rest::json_detail(&answer.body, &["error"], answer.status);
+    rest::classify_rest(answer, &text, domain, &WORDING)
 }
 
 fn unquoted(data: &str) -> &str {
@@ -202,9 +182,7 @@ fn unquoted(data: &str) -> &str {
 }
 
 impl Provider for Vultr {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -306,15 +284,8 @@ impl Provider for Vultr {
         Box::pin(async move {
             self.sub(name)?;
             self.call(reqwest::Method::GET, "", &[], None).await?;
-            Ok(format!(
-                "the API key reads domain {} (no record changed)",
-                self.domain
-            ))
+            Ok(rest::read_only(format!("the API key reads domain {}", self.domain)))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
@@ -324,14 +295,7 @@ mod tests {
     use crate::ddns::Failure;
 
     fn c(status: u16, body: &str) -> Result<(), ProviderError> {
-        classify(
-            &HttpAnswer {
-                status,
-                retry_after: Some(std::time::Duration::from_secs(2)),
-                body: body.into(),
-            },
-            "example.org",
-        )
+        classify(&rest::answer(status, body, 2), "example.org")
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod fake;
 pub mod lab;
+pub mod providers;
 pub mod tmux;
 pub mod tools;
 
