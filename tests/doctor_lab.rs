@@ -603,3 +603,38 @@ fn no_upnp_fully_set_up_passes_through_pcp_and_says_so() {
     let v = j["verdict"]["summary"].as_str().unwrap();
     assert!(v.contains("UPnP is off"), "{v}");
 }
+
+/// The lab's box config with `[ip] probe = []` (no outside view), beside the original so its
+/// secrets file is found; returns its path.
+fn config_without_probe(lab: &Lab) -> String {
+    let text = std::fs::read_to_string(lab.config()).unwrap();
+    let mut cfg: toml::Table = toml::from_str(&text).unwrap();
+    cfg["ip"]
+        .as_table_mut()
+        .unwrap()
+        .insert("probe".into(), toml::Value::Array(vec![]));
+    let path = lab.config().with_file_name("direkt-no-probe.toml");
+    std::fs::write(&path, toml::to_string(&cfg).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+/// Nothing listens on 443 and no probe server answers for doctor (so it starts no responder):
+/// the router passes a connection to its public address back to the box, whose kernel refuses
+/// it. That refusal proves the hairpin path works; it is not "no hairpin NAT".
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn a_refusal_through_the_hairpin_counts_as_hairpin_working() {
+    let lab = Lab::up("direct");
+    lab.box_direkt(&["ddns", "update"]).code(0);
+    map_ports(&lab);
+    let config = config_without_probe(&lab);
+    let bin = support::bin().display().to_string();
+    let j = lab
+        .exec("box", &[&bin, "--config", &config, "doctor", "--json"])
+        .json();
+    let hp = check(&j, "reach.hairpin");
+    assert_eq!(hp["status"], "pass", "{hp:#}");
+    assert_eq!(hp["details"]["refused"], true, "{hp:#}");
+    let summary = hp["summary"].as_str().unwrap();
+    assert!(summary.contains("nothing listens on port 443"), "{hp:#}");
+}

@@ -450,17 +450,61 @@ pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {
     };
     let target = SocketAddr::new(public, slot.spec.external);
     let t = ctx.step_timeout(4);
+    let outcome = match tokio::time::timeout(t, tokio::net::TcpStream::connect(target)).await {
+        Ok(Ok(_)) => HairpinOutcome::Connected,
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => HairpinOutcome::Refused,
+        Ok(Err(e)) => HairpinOutcome::Failed(e.to_string()),
+        Err(_) => HairpinOutcome::Failed("timed out".into()),
+    };
+    let listening = slot.listening(ctx).await;
+    hairpin_verdict(target, slot.spec.internal, &outcome, listening)
+        .detail("target", target)
+        .detail("outside_outcome", reach.outcome())
+}
+
+/// How a connection from inside to the public address ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HairpinOutcome {
+    Connected,
+    /// A TCP RST came back.
+    Refused,
+    Failed(String),
+}
+
+/// The hairpin verdict. A refusal counts as the hairpin working when nothing listens on the
+/// box's `internal` port: the router passed the connection on to the box, whose kernel refused
+/// it. Only while the box does listen is a refusal the router's own (no hairpin NAT).
+pub fn hairpin_verdict(
+    target: SocketAddr,
+    internal: u16,
+    outcome: &HairpinOutcome,
+    listening: Listening,
+) -> CheckResult {
+    let id = crate::doctor::CheckId::ReachHairpin.as_str();
     let label = "hairpin, from inside the LAN; this is not proof of reachability from outside";
-    match tokio::time::timeout(t, tokio::net::TcpStream::connect(target)).await {
-        Ok(Ok(_)) => CheckResult::pass(
+    match (outcome, listening) {
+        (HairpinOutcome::Connected, _) => CheckResult::pass(
             id,
             format!("from inside, the public address {target} leads back into the LAN ({label})"),
         ),
-        Ok(Err(e)) => hairpin_fail(id, target, &e.to_string(), label),
-        Err(_) => hairpin_fail(id, target, "timed out", label),
+        (HairpinOutcome::Refused, Listening::No | Listening::Unknown) => CheckResult::pass(
+            id,
+            format!(
+                "from inside, the public address {target} leads back into the LAN: the \
+                 connection was refused there, as nothing listens on port {internal} on this \
+                 box ({label})"
+            ),
+        )
+        .detail("refused", true),
+        (HairpinOutcome::Refused, _) => hairpin_fail(
+            id,
+            target,
+            &format!("refused by the router itself, while this box listens on port {internal}"),
+            label,
+        )
+        .detail("refused", true),
+        (HairpinOutcome::Failed(err), _) => hairpin_fail(id, target, err, label),
     }
-    .detail("target", target)
-    .detail("outside_outcome", reach.outcome())
 }
 
 fn hairpin_fail(id: &str, target: SocketAddr, err: &str, label: &str) -> CheckResult {
@@ -490,4 +534,40 @@ pub async fn served_chain(ctx: &Ctx<'_>) -> Option<(Vec<Vec<u8>>, String)> {
         chain,
         format!("the probe at {}:{}", resp.address, resp.port),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::Status;
+
+    #[test]
+    fn a_refusal_through_the_hairpin_counts_as_working_when_nothing_listens() {
+        let target: SocketAddr = "203.0.113.2:443".parse().unwrap();
+        let v = |o: HairpinOutcome, l: Listening| hairpin_verdict(target, 443, &o, l);
+        let r = v(HairpinOutcome::Refused, Listening::No);
+        assert_eq!(r.status, Status::Pass, "{}", r.summary);
+        assert!(
+            r.summary.contains("nothing listens on port 443"),
+            "{}",
+            r.summary
+        );
+        assert!(!r.summary.contains("does not lead back"), "{}", r.summary);
+        // While the box listens, a refusal is the router's own: no hairpin NAT.
+        let r = v(HairpinOutcome::Refused, Listening::Yes);
+        assert_eq!(r.status, Status::Warn);
+        assert!(
+            r.summary.contains("refused by the router itself"),
+            "{}",
+            r.summary
+        );
+        assert!(r.why.as_deref().unwrap().contains("hairpin NAT"));
+        assert_eq!(
+            v(HairpinOutcome::Connected, Listening::No).status,
+            Status::Pass
+        );
+        let r = v(HairpinOutcome::Failed("timed out".into()), Listening::No);
+        assert_eq!(r.status, Status::Warn);
+        assert!(r.summary.contains("timed out"), "{}", r.summary);
+    }
 }
