@@ -295,6 +295,7 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
     ];
     p.extend(reach::plan(ctx));
     p.extend([
+        Planned::new(C::ProbeReachable, reach::probe_reachable(ctx)),
         Planned::new(C::ReachHairpin, reach::hairpin(ctx)),
         Planned::new(C::CertDisk, cert::disk(ctx)),
         Planned::new(C::CertServed, cert::served(ctx)),
