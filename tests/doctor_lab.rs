@@ -314,6 +314,22 @@ fn expired_and_mismatched_certificates_are_named() {
         served.contains("does not match box.example.test"),
         "{served}"
     );
+    drop(_tls);
+
+    // A certificate whose start date is still ahead (as a clock far behind would see it).
+    write_cert(&dir, &["box.example.test"], 2090, 2091);
+    let _tls = serve_tls(&lab, &dir);
+    let (r, j, _) = doctor(&lab, &[]);
+    r.code(3);
+    for id in ["cert.disk", "cert.served"] {
+        let c = check(&j, id);
+        assert_eq!(c["status"], "fail", "{c:#}");
+        let s = c["summary"].as_str().unwrap();
+        assert!(
+            s.contains("not yet valid") && s.contains("2090-01-01"),
+            "{c:#}"
+        );
+    }
 }
 
 #[test]
