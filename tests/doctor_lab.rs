@@ -659,3 +659,33 @@ fn a_refusal_through_the_hairpin_counts_as_hairpin_working() {
     let summary = hp["summary"].as_str().unwrap();
     assert!(summary.contains("nothing listens on port 443"), "{hp:#}");
 }
+
+/// A clock two days ahead (libfaketime on doctor alone): `local.clock` fails against the
+/// probe server's and the CA's `Date`, naming how far off it is, and is the verdict's cause.
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn a_clock_two_days_ahead_is_named_against_the_servers_date() {
+    let lab = Lab::up("direct");
+    let bin = support::bin().display().to_string();
+    let config = lab.config().display().to_string();
+    let r = lab.exec(
+        "box",
+        &[
+            "faketime", "-f", "+2d", &bin, "--config", &config, "doctor", "--json",
+        ],
+    );
+    let j = r.json();
+    let clock = check(&j, "local.clock");
+    assert_eq!(clock["status"], "fail", "{clock:#}");
+    assert!(
+        clock["summary"]
+            .as_str()
+            .unwrap()
+            .contains("2 d 0 h ahead of"),
+        "{clock:#}"
+    );
+    assert_eq!(j["verdict"]["cause"], "local.clock", "{:#}", j["verdict"]);
+    // With the true time it passes.
+    let (_, j, _) = doctor(&lab, &[]);
+    assert_eq!(status(&j, "local.clock"), "pass", "{j:#}");
+}

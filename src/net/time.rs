@@ -53,6 +53,17 @@ pub fn relative(at: i64, now: i64) -> String {
     }
 }
 
+/// An HTTP `Date` header (RFC 9110 IMF-fixdate, `Sun, 06 Dec 2026 17:41:27 GMT`) as Unix
+/// seconds; None for anything else.
+pub fn parse_http_date(v: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(v.trim(), &fmt)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +85,10 @@ mod tests {
         assert_eq!(relative(1_000 + 125, 1_000), "in 2 min 5 s");
         assert_eq!(relative(1_000 - 3600, 1_000), "1 h 0 min ago");
         assert_eq!(relative(1_000, 1_000), "now");
+        assert_eq!(
+            parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(parse_http_date("yesterday"), None);
     }
 }
