@@ -161,6 +161,14 @@ pub fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
+/// Now as Unix seconds with the fraction (to time a request).
+pub fn now_unix_f64() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
 /// The state directory.
 #[derive(Debug, Clone)]
 pub struct StateDir {

@@ -314,6 +314,22 @@ fn expired_and_mismatched_certificates_are_named() {
         served.contains("does not match box.example.test"),
         "{served}"
     );
+    drop(_tls);
+
+    // A certificate whose start date is still ahead (as a clock far behind would see it).
+    write_cert(&dir, &["box.example.test"], 2090, 2091);
+    let _tls = serve_tls(&lab, &dir);
+    let (r, j, _) = doctor(&lab, &[]);
+    r.code(3);
+    for id in ["cert.disk", "cert.served"] {
+        let c = check(&j, id);
+        assert_eq!(c["status"], "fail", "{c:#}");
+        let s = c["summary"].as_str().unwrap();
+        assert!(
+            s.contains("not yet valid") && s.contains("2090-01-01"),
+            "{c:#}"
+        );
+    }
 }
 
 #[test]
@@ -397,12 +413,17 @@ fn everything_unreachable_still_finishes_within_the_deadline_with_a_verdict() {
         v["summary"].as_str().unwrap().contains("DNS is broken"),
         "{v:#}"
     );
+    // The probe server down is its own check; the port checks skip saying why, instead of
+    // failing with the port's own cause.
+    assert_eq!(status(&j, "probe.reachable"), "fail", "{j:#}");
+    let reach = check(&j, "reach.tcp.443");
+    assert_eq!(reach["status"], "skip", "{reach:#}");
     assert!(
-        check(&j, "reach.tcp.443")["summary"]
+        reach["summary"]
             .as_str()
             .unwrap()
-            .contains("probe server"),
-        "{j:#}"
+            .contains("no probe server answered (see probe.reachable)"),
+        "{reach:#}"
     );
     // A check that ran out of time says so; none is left without a status.
     for c in j["checks"].as_array().unwrap() {
@@ -602,4 +623,69 @@ fn no_upnp_fully_set_up_passes_through_pcp_and_says_so() {
     assert_eq!(status(&j, "reach.tcp.443"), "pass");
     let v = j["verdict"]["summary"].as_str().unwrap();
     assert!(v.contains("UPnP is off"), "{v}");
+}
+
+/// The lab's box config with `[ip] probe = []` (no outside view), beside the original so its
+/// secrets file is found; returns its path.
+fn config_without_probe(lab: &Lab) -> String {
+    let text = std::fs::read_to_string(lab.config()).unwrap();
+    let mut cfg: toml::Table = toml::from_str(&text).unwrap();
+    cfg["ip"]
+        .as_table_mut()
+        .unwrap()
+        .insert("probe".into(), toml::Value::Array(vec![]));
+    let path = lab.config().with_file_name("direkt-no-probe.toml");
+    std::fs::write(&path, toml::to_string(&cfg).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+/// Nothing listens on 443 and no probe server answers for doctor (so it starts no responder):
+/// the router passes a connection to its public address back to the box, whose kernel refuses
+/// it. That refusal proves the hairpin path works; it is not "no hairpin NAT".
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn a_refusal_through_the_hairpin_counts_as_hairpin_working() {
+    let lab = Lab::up("direct");
+    lab.box_direkt(&["ddns", "update"]).code(0);
+    map_ports(&lab);
+    let config = config_without_probe(&lab);
+    let bin = support::bin().display().to_string();
+    let j = lab
+        .exec("box", &[&bin, "--config", &config, "doctor", "--json"])
+        .json();
+    let hp = check(&j, "reach.hairpin");
+    assert_eq!(hp["status"], "pass", "{hp:#}");
+    assert_eq!(hp["details"]["refused"], true, "{hp:#}");
+    let summary = hp["summary"].as_str().unwrap();
+    assert!(summary.contains("nothing listens on port 443"), "{hp:#}");
+}
+
+/// A clock two days ahead (libfaketime on doctor alone): `local.clock` fails against the
+/// probe server's and the CA's `Date`, naming how far off it is, and is the verdict's cause.
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn a_clock_two_days_ahead_is_named_against_the_servers_date() {
+    let lab = Lab::up("direct");
+    let bin = support::bin().display().to_string();
+    let config = lab.config().display().to_string();
+    let r = lab.exec(
+        "box",
+        &[
+            "faketime", "-f", "+2d", &bin, "--config", &config, "doctor", "--json",
+        ],
+    );
+    let j = r.json();
+    let clock = check(&j, "local.clock");
+    assert_eq!(clock["status"], "fail", "{clock:#}");
+    assert!(
+        clock["summary"]
+            .as_str()
+            .unwrap()
+            .contains("2 d 0 h ahead of"),
+        "{clock:#}"
+    );
+    assert_eq!(j["verdict"]["cause"], "local.clock", "{:#}", j["verdict"]);
+    // With the true time it passes.
+    let (_, j, _) = doctor(&lab, &[]);
+    assert_eq!(status(&j, "local.clock"), "pass", "{j:#}");
 }

@@ -190,6 +190,51 @@ pub fn decide(now: i64, cert: &CertInfo, state: &CertState) -> Due {
     }
 }
 
+/// When `renew` plans to renew a certificate, as `status` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Planned {
+    /// Unix seconds; in the past when it is due now.
+    pub at: i64,
+    /// Why then: `ari` (a moment direkt picked in the CA's window), `one-third` (a third of
+    /// the lifetime left) or `revoked` (now).
+    pub basis: &'static str,
+    /// The CA's suggested window (ARI), when known for this certificate.
+    pub ari_start: Option<i64>,
+    pub ari_end: Option<i64>,
+}
+
+/// The renewal moment [`decide`] works towards: inside the CA's ARI window when one is known
+/// for this certificate, else when a third of its lifetime is left (also while the CA has not
+/// been asked for its window yet).
+pub fn planned(cert: &CertInfo, state: &CertState) -> Planned {
+    let plain = |at, basis| Planned {
+        at,
+        basis,
+        ari_start: None,
+        ari_end: None,
+    };
+    if state
+        .current
+        .as_ref()
+        .is_some_and(|c| c.revoked && c.serial == cert.serial)
+    {
+        return plain(cert.not_before, "revoked");
+    }
+    let window = state
+        .ari
+        .as_ref()
+        .filter(|w| state.ari_supported == Some(true) && cert.ari_id.as_ref() == Some(&w.cert_id));
+    match window {
+        Some(w) => Planned {
+            at: w.chosen.min(cert.not_after),
+            basis: "ari",
+            ari_start: Some(w.start),
+            ari_end: Some(w.end),
+        },
+        None => plain(one_third_left(cert), "one-third"),
+    }
+}
+
 /// The moment a third of the lifetime is left.
 pub fn one_third_left(cert: &CertInfo) -> i64 {
     cert.not_after - cert.lifetime() / 3

@@ -52,14 +52,18 @@ pub struct StoredCert {
 /// The stored certificate's notAfter (Unix time): the truth on disk, for `renew`'s expiry
 /// notice and `status`.
 pub fn cert_expiry(settings: &crate::config::Settings) -> Option<i64> {
+    live_leaf(settings).map(|info| info.not_after)
+}
+
+/// The live certificate's leaf as read from disk (names, validity, ARI identifier), without
+/// the key: for `renew`'s expiry notice and `status`.
+pub fn live_leaf(settings: &crate::config::Settings) -> Option<CertInfo> {
     let name = settings.config.as_ref()?.name.to_string();
     let store = CertStore::new(&settings.paths.state_dir);
     store.live_version(&name)?;
     // The leaf alone: no need to read the key (renew asks this on every run).
     let fullchain = fs::read_to_string(store.paths(&name).fullchain).ok()?;
-    certinfo::parse_leaf_pem(&fullchain)
-        .ok()
-        .map(|info| info.not_after)
+    certinfo::parse_leaf_pem(&fullchain).ok()
 }
 
 impl CertStore {

@@ -260,31 +260,14 @@ impl Rfc2136 {
 /// BADTIME, with how far this box's clock is off when the server said its own time.
 fn bad_time(server: SocketAddr, skew: Option<i64>) -> ProviderError {
     let by = match skew {
-        Some(d) if d > 0 => format!("this box's clock is {} behind the server's", human_secs(d)),
-        Some(d) => format!("this box's clock is {} ahead of the server's", human_secs(-d)),
+        Some(d) if d > 0 => format!("this box's clock is {} behind the server's", crate::net::time::human_secs(d)),
+        Some(d) => format!("this box's clock is {} ahead of the server's", crate::net::time::human_secs(-d)),
         None => format!("the clocks differ by more than {FUDGE} s"),
     };
     ProviderError::transient(format!(
         "DNS server {server} rejected the update: {by} (BADTIME; it accepts {FUDGE} s)"
     ))
     .with_hint("set the clock (NTP, e.g. `timedatectl set-ntp true`); the next run retries")
-}
-
-/// `3 d 4 h`, `2 h 5 min`, `12 min 5 s`, `42 s`: a clock difference in words, rounded to its
-/// smaller unit (the answer's own delay makes the last second meaningless).
-fn human_secs(s: i64) -> String {
-    match s {
-        s if s >= 86_400 - 1800 => {
-            let h = (s + 1800) / 3600;
-            format!("{} d {} h", h / 24, h % 24)
-        }
-        s if s >= 3600 - 30 => {
-            let m = (s + 30) / 60;
-            format!("{} h {} min", m / 60, m % 60)
-        }
-        s if s >= 60 => format!("{} min {} s", s / 60, s % 60),
-        s => format!("{s} s"),
-    }
 }
 
 /// RFC 8945 §5.2.3: a BADTIME answer carries the server's current time in "Other Data" (48
@@ -506,8 +489,8 @@ mod tests {
         assert!(e.message.contains("2 d 1 h ahead"), "{}", e.message);
         assert!(bad_time(SERVER.parse().unwrap(), Some(42)).message.contains("42 s behind"));
         // The answer's delay does not turn 2 days into "1 d 23 h".
-        assert_eq!(human_secs(2 * 86_400 - 1), "2 d 0 h");
-        assert_eq!(human_secs(3600 + 59), "1 h 1 min");
+        assert_eq!(crate::net::time::human_secs(2 * 86_400 - 1), "2 d 0 h");
+        assert_eq!(crate::net::time::human_secs(3600 + 59), "1 h 1 min");
         // No time in the answer: the old wording.
         t.other = vec![];
         assert_eq!(server_skew(&t, signed_at), None);

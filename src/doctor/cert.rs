@@ -13,6 +13,10 @@ pub struct CertFacts {
     pub names: Vec<String>,
     pub subject: String,
     pub issuer: String,
+    /// The start of its validity (notBefore).
+    pub not_before: String,
+    #[serde(skip)]
+    pub not_before_unix: i64,
     pub not_after: String,
     #[serde(skip)]
     pub not_after_unix: i64,
@@ -32,10 +36,13 @@ pub fn facts(der: &[u8]) -> Result<CertFacts, String> {
         }
     }
     let not_after_unix = c.validity().not_after.timestamp();
+    let not_before_unix = c.validity().not_before.timestamp();
     Ok(CertFacts {
         names,
         subject: c.subject().to_string(),
         issuer: c.issuer().to_string(),
+        not_before: crate::net::time::format_time(not_before_unix),
+        not_before_unix,
         not_after: crate::net::time::format_time(not_after_unix),
         not_after_unix,
         sha256: hex(&sha2::Sha256::digest(der)),
@@ -85,6 +92,8 @@ fn pem_certs(pem: &str) -> Vec<Vec<u8>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cause {
     Expired,
+    /// Its start date (notBefore) is still ahead: this box's clock, or a certificate dated ahead.
+    NotYetValid,
     Mismatched,
     /// The web server serves an older certificate than the one on disk (never reloaded).
     Stale,
@@ -95,6 +104,17 @@ type Problem = (Status, Cause, String);
 
 fn judge(f: &CertFacts, want: &[String], now: i64) -> Vec<Problem> {
     let mut p = vec![];
+    if f.not_before_unix > now {
+        p.push((
+            Status::Fail,
+            Cause::NotYetValid,
+            format!(
+                "it is valid only from {} ({} from now by this box's clock)",
+                f.not_before,
+                crate::net::time::human_secs(f.not_before_unix - now)
+            ),
+        ));
+    }
     if f.not_after_unix <= now {
         p.push((
             Status::Fail,
@@ -258,16 +278,24 @@ fn result(id: &str, what: &str, problems: Vec<Problem>, f: &CertFacts) -> CheckR
         Some(s) => {
             let worst: Vec<&Problem> = problems.iter().filter(|p| p.0 == s).collect();
             let msgs: Vec<String> = worst.iter().map(|p| p.2.clone()).collect();
+            let not_yet = worst.iter().any(|p| p.1 == Cause::NotYetValid);
             let cause = if worst.iter().any(|p| p.1 == Cause::Expired) {
                 "expired"
+            } else if not_yet {
+                "not yet valid"
             } else if worst.iter().any(|p| p.1 == Cause::Mismatched) {
                 "mismatched"
             } else {
                 "faulty"
             };
+            let fix = if not_yet {
+                "check this box's clock (NTP: `timedatectl set-ntp true`): a clock that is behind makes a new certificate look not yet valid; if the clock is right, run `direkt cert issue --force`"
+            } else {
+                "run `direkt cert issue --force`, then reload the web server (or set [cert] deploy_hook)"
+            };
             CheckResult::new(id, s, format!("{what} is {cause}: {}", msgs.join("; ")))
-                .why("browsers and apps refuse a certificate that is expired, for another name, or incomplete")
-                .fix("run `direkt cert issue --force`, then reload the web server (or set [cert] deploy_hook)")
+                .why("browsers and apps refuse a certificate that is expired, not yet valid, for another name, or incomplete")
+                .fix(fix)
         }
     };
     r.detail("certificate", f)
@@ -355,4 +383,46 @@ pub async fn served(ctx: &Ctx<'_>) -> CheckResult {
     r.detail("seen_by", seen_by)
         .detail("matches_disk", disk.map(|d| d == chain[0]))
         .detail("chain_length", chain.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn cert(not_before: i64, not_after: i64) -> CertFacts {
+        CertFacts {
+            names: vec!["box.example.test".into()],
+            subject: "CN=box.example.test".into(),
+            issuer: "CN=Pebble Intermediate".into(),
+            not_before: crate::net::time::format_time(not_before),
+            not_before_unix: not_before,
+            not_after: crate::net::time::format_time(not_after),
+            not_after_unix: not_after,
+            sha256: String::new(),
+            self_signed: false,
+        }
+    }
+
+    #[test]
+    fn a_certificate_whose_start_date_is_ahead_fails_as_not_yet_valid() {
+        let want = vec!["box.example.test".to_string()];
+        let f = cert(NOW + 2 * 86_400, NOW + 90 * 86_400);
+        let p = judge(&f, &want, NOW);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].0, p[0].1), (Status::Fail, Cause::NotYetValid));
+        let r = result("cert.disk", "the certificate on disk", p, &f);
+        assert_eq!(r.status, Status::Fail);
+        assert!(
+            r.summary
+                .contains("is not yet valid: it is valid only from"),
+            "{}",
+            r.summary
+        );
+        assert!(r.summary.contains("2 d 0 h from now"), "{}", r.summary);
+        assert!(r.fix.as_deref().unwrap().contains("clock"), "{:?}", r.fix);
+        // Started a minute ago: fine.
+        assert!(judge(&cert(NOW - 60, NOW + 90 * 86_400), &want, NOW).is_empty());
+    }
 }

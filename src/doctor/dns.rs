@@ -433,28 +433,30 @@ pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
             query(resolver, &q, RecordType::A, true, t).await,
         )
     });
+    // The box's public addresses, to judge an alias that is an address record.
+    let mut mine = vec![];
+    for f in [Family::Ipv4, Family::Ipv6] {
+        if ctx.family_enabled(f) {
+            mine.extend(ctx.public_ip(f).await);
+        }
+    }
     let mut bad = vec![];
     let mut good = vec![];
     let mut chains = serde_json::Map::new();
+    let mut foreign: Vec<IpAddr> = vec![];
     for (alias, r) in futures_util::future::join_all(asks).await {
         match r {
             Ok(m) => {
                 let a = to_answer(&m);
                 chains.insert(alias.into(), serde_json::json!(a.cnames));
-                if a.cnames.iter().any(|c| c == name) {
-                    good.push(format!("{alias} → {}", a.cnames.join(" → ")));
-                } else if a.cnames.is_empty() && !a.addresses.is_empty() {
-                    bad.push((Status::Warn, format!("{alias} is an address record ({}), not a CNAME to {name}: it will not follow address changes", fmt_addrs(&a.addresses))));
-                } else if a.cnames.is_empty() {
-                    bad.push((
-                        Status::Fail,
-                        format!("{alias} does not exist in DNS ({})", a.rcode),
-                    ));
-                } else {
-                    bad.push((
-                        Status::Fail,
-                        format!("{alias} leads to {}, not to {name}", a.cnames.join(" → ")),
-                    ));
+                match alias_verdict(alias, name, &a, &mine) {
+                    Ok(line) => good.push(line),
+                    Err((status, line)) => {
+                        if a.cnames.is_empty() {
+                            foreign.extend(a.addresses.iter().filter(|x| !mine.contains(x)));
+                        }
+                        bad.push((status, line));
+                    }
                 }
             }
             Err(e) => bad.push((Status::Warn, format!("{alias}: {e}"))),
@@ -471,6 +473,59 @@ pub async fn aliases(ctx: &Ctx<'_>) -> CheckResult {
         }
     }
     .detail("chains", chains)
+    .detail("foreign_addresses", foreign)
+}
+
+/// One alias's answer judged: `Ok` a CNAME chain that ends at `name`; else the status and the
+/// line saying what is wrong. An address record is a warning while its addresses are this
+/// box's (`mine`, the public addresses; empty when unknown), and a failure naming the
+/// addresses that are not: the alias leads visitors and the CA to another host.
+pub fn alias_verdict(
+    alias: &str,
+    name: &str,
+    a: &Answer,
+    mine: &[IpAddr],
+) -> std::result::Result<String, (Status, String)> {
+    if a.cnames.iter().any(|c| c == name) {
+        return Ok(format!("{alias} → {}", a.cnames.join(" → ")));
+    }
+    if !a.cnames.is_empty() {
+        return Err((
+            Status::Fail,
+            format!("{alias} leads to {}, not to {name}", a.cnames.join(" → ")),
+        ));
+    }
+    if a.addresses.is_empty() {
+        return Err((
+            Status::Fail,
+            format!("{alias} does not exist in DNS ({})", a.rcode),
+        ));
+    }
+    let foreign: Vec<IpAddr> = a
+        .addresses
+        .iter()
+        .filter(|x| !mine.contains(x))
+        .copied()
+        .collect();
+    if !mine.is_empty() && !foreign.is_empty() {
+        return Err((
+            Status::Fail,
+            format!(
+                "{alias} resolves to {}, which is not this box (the internet sees it as {}): \
+                 it is not a CNAME to {name}",
+                fmt_addrs(&foreign),
+                fmt_addrs(mine)
+            ),
+        ));
+    }
+    Err((
+        Status::Warn,
+        format!(
+            "{alias} is an address record ({}), not a CNAME to {name}: it will not follow \
+             address changes",
+            fmt_addrs(&a.addresses)
+        ),
+    ))
 }
 
 /// acme-dns: every name's `_acme-challenge` is a CNAME to the registered full domain (asked at
@@ -628,4 +683,59 @@ pub async fn caa(ctx: &Ctx<'_>) -> CheckResult {
         .fix("check the CA's documentation for its CAA identifier"),
     };
     r.detail("at", at).detail("issuers", issuers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(cnames: &[&str], addresses: &[&str]) -> Answer {
+        Answer {
+            rcode: "NOERROR".into(),
+            addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+            cnames: cnames.iter().map(|c| c.to_string()).collect(),
+            ..Answer::default()
+        }
+    }
+
+    #[test]
+    fn an_alias_resolving_to_another_hosts_address_fails_naming_it() {
+        let mine: Vec<IpAddr> = vec!["203.0.113.2".parse().unwrap()];
+        let name = "box.example.test";
+        let v = |a: &Answer, mine: &[IpAddr]| alias_verdict("www.example.test", name, a, mine);
+        let (status, line) = v(&answer(&[], &["198.51.100.7"]), &mine).unwrap_err();
+        assert_eq!(status, Status::Fail);
+        assert!(
+            line.contains("resolves to 198.51.100.7, which is not this box"),
+            "{line}"
+        );
+        assert!(line.contains("sees it as 203.0.113.2"), "{line}");
+        // The verdict is the failure, not "Works".
+        let check = CheckResult::new("dns.alias", status, line);
+        let verdict = crate::doctor::verdict::choose(&[
+            CheckResult::pass("reach.tcp.443", "reachable"),
+            check,
+        ]);
+        assert_eq!(verdict.status, Status::Fail);
+        assert!(
+            verdict.summary.contains("198.51.100.7"),
+            "{}",
+            verdict.summary
+        );
+        // This box's own address as an A record: works, but will not follow changes.
+        let (status, line) = v(&answer(&[], &["203.0.113.2"]), &mine).unwrap_err();
+        assert_eq!(status, Status::Warn);
+        assert!(line.contains("will not follow address changes"), "{line}");
+        // The public address unknown: no claim that it is another host's.
+        assert_eq!(
+            v(&answer(&[], &["198.51.100.7"]), &[]).unwrap_err().0,
+            Status::Warn
+        );
+        // A CNAME chain to the name passes; to another name fails.
+        assert!(v(&answer(&[name], &["203.0.113.2"]), &mine).is_ok());
+        assert_eq!(
+            v(&answer(&["other.test"], &[]), &mine).unwrap_err().0,
+            Status::Fail
+        );
+    }
 }

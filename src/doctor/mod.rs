@@ -6,6 +6,7 @@
 
 pub mod cert;
 pub mod check_id;
+pub mod clock;
 pub mod context;
 pub mod dns;
 pub mod gateway;
@@ -273,6 +274,7 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
     let mut p = vec![
         Planned::new(C::LocalAddresses, local::addresses(ctx)),
         Planned::new(C::LocalRoute, local::route(ctx)),
+        Planned::new(C::LocalClock, clock::check(ctx)),
         Planned::new(C::DnsResolver, dns::resolver(ctx)),
         Planned::new(C::GatewayFound, network::gateway_found(ctx)),
         Planned::new(C::GatewayWan, network::gateway_wan(ctx)),
@@ -296,6 +298,7 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
     ];
     p.extend(reach::plan(ctx));
     p.extend([
+        Planned::new(C::ProbeReachable, reach::probe_reachable(ctx)),
         Planned::new(C::ReachHairpin, reach::hairpin(ctx)),
         Planned::new(C::CertDisk, cert::disk(ctx)),
         Planned::new(C::CertServed, cert::served(ctx)),

@@ -295,15 +295,12 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
             .fix("run doctor again in a minute")
             .detail("rate_limited", true);
         }
-        return CheckResult::fail(
+        // The probe server down says nothing about the port: probe.reachable names it.
+        return CheckResult::skip(
             &id,
-            format!(
-                "cannot test port {spec} from outside: {}",
-                r.error.as_deref().unwrap_or("no probe answered")
-            ),
+            format!("not checked: no probe server answered (see probe.reachable): {err}"),
         )
-        .why("only a connection from outside can show whether the box is reachable")
-        .fix("check that the probe server is up and reachable (public.ipv4)");
+        .detail("probe_unreachable", true);
     };
     let at = SocketAddr::new(resp.address, resp.port).to_string();
     let res = match resp.outcome {
@@ -450,17 +447,61 @@ pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {
     };
     let target = SocketAddr::new(public, slot.spec.external);
     let t = ctx.step_timeout(4);
+    let outcome = match tokio::time::timeout(t, tokio::net::TcpStream::connect(target)).await {
+        Ok(Ok(_)) => HairpinOutcome::Connected,
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => HairpinOutcome::Refused,
+        Ok(Err(e)) => HairpinOutcome::Failed(e.to_string()),
+        Err(_) => HairpinOutcome::Failed("timed out".into()),
+    };
+    let listening = slot.listening(ctx).await;
+    hairpin_verdict(target, slot.spec.internal, &outcome, listening)
+        .detail("target", target)
+        .detail("outside_outcome", reach.outcome())
+}
+
+/// How a connection from inside to the public address ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HairpinOutcome {
+    Connected,
+    /// A TCP RST came back.
+    Refused,
+    Failed(String),
+}
+
+/// The hairpin verdict. A refusal counts as the hairpin working when nothing listens on the
+/// box's `internal` port: the router passed the connection on to the box, whose kernel refused
+/// it. Only while the box does listen is a refusal the router's own (no hairpin NAT).
+pub fn hairpin_verdict(
+    target: SocketAddr,
+    internal: u16,
+    outcome: &HairpinOutcome,
+    listening: Listening,
+) -> CheckResult {
+    let id = crate::doctor::CheckId::ReachHairpin.as_str();
     let label = "hairpin, from inside the LAN; this is not proof of reachability from outside";
-    match tokio::time::timeout(t, tokio::net::TcpStream::connect(target)).await {
-        Ok(Ok(_)) => CheckResult::pass(
+    match (outcome, listening) {
+        (HairpinOutcome::Connected, _) => CheckResult::pass(
             id,
             format!("from inside, the public address {target} leads back into the LAN ({label})"),
         ),
-        Ok(Err(e)) => hairpin_fail(id, target, &e.to_string(), label),
-        Err(_) => hairpin_fail(id, target, "timed out", label),
+        (HairpinOutcome::Refused, Listening::No | Listening::Unknown) => CheckResult::pass(
+            id,
+            format!(
+                "from inside, the public address {target} leads back into the LAN: the \
+                 connection was refused there, as nothing listens on port {internal} on this \
+                 box ({label})"
+            ),
+        )
+        .detail("refused", true),
+        (HairpinOutcome::Refused, _) => hairpin_fail(
+            id,
+            target,
+            &format!("refused by the router itself, while this box listens on port {internal}"),
+            label,
+        )
+        .detail("refused", true),
+        (HairpinOutcome::Failed(err), _) => hairpin_fail(id, target, err, label),
     }
-    .detail("target", target)
-    .detail("outside_outcome", reach.outcome())
 }
 
 fn hairpin_fail(id: &str, target: SocketAddr, err: &str, label: &str) -> CheckResult {
@@ -470,6 +511,86 @@ fn hairpin_fail(id: &str, target: SocketAddr, err: &str, label: &str) -> CheckRe
     )
     .why("the router does not support \"hairpin NAT\": devices in your own network cannot use the name, even when it works from outside")
     .fix("inside the LAN, resolve the name to the box's LAN address (a local DNS entry on the router), or enable NAT loopback on the router")
+}
+
+/// `probe.reachable`: the probe servers answer. The port checks' own requests decide; only
+/// when no port was asked about does it ask each probe for this box's address.
+pub async fn probe_reachable(ctx: &Ctx<'_>) -> CheckResult {
+    let id = crate::doctor::CheckId::ProbeReachable.as_str();
+    if ctx.probes.is_empty() {
+        return CheckResult::skip(id, "no probe server configured ([ip] probe)")
+            .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
+    }
+    let mut seen = ProbeSeen::default();
+    for slot in &ctx.ports {
+        let r = slot.reach(ctx).await;
+        if r.kind.is_none() {
+            continue;
+        }
+        seen.asked = true;
+        if let Some(p) = &r.probe {
+            seen.answered = Some(p.clone());
+            break;
+        }
+        seen.busy |= r.probe_busy;
+        seen.errors.extend(r.error.clone());
+    }
+    if !seen.asked {
+        for url in &ctx.probes {
+            let asked = match ProbeClient::new(url, Bind::V4, ctx.step_timeout(4)) {
+                Ok(c) => c.my_address().await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match asked {
+                Ok(()) => {
+                    seen.answered = Some(url.clone());
+                    break;
+                }
+                Err(e) => seen.errors.push(format!("{url}: {e}")),
+            }
+        }
+    }
+    probe_verdict(&ctx.probes, &seen).detail("probes", &ctx.probes)
+}
+
+/// What doctor saw of the probe servers.
+#[derive(Debug, Default)]
+pub struct ProbeSeen {
+    /// A port check asked them (else doctor asked for its address).
+    pub asked: bool,
+    /// The one that answered.
+    pub answered: Option<String>,
+    /// One asked to wait (rate limit).
+    pub busy: bool,
+    pub errors: Vec<String>,
+}
+
+/// The `probe.reachable` verdict.
+pub fn probe_verdict(probes: &[String], seen: &ProbeSeen) -> CheckResult {
+    let id = crate::doctor::CheckId::ProbeReachable.as_str();
+    if let Some(url) = &seen.answered {
+        return CheckResult::pass(id, format!("the probe server {url} answered"));
+    }
+    let errors = if seen.errors.is_empty() {
+        "no answer".to_string()
+    } else {
+        seen.errors.join("; ")
+    };
+    if seen.busy {
+        return CheckResult::warn(id, format!("the probe server asks to wait ({errors})"))
+            .why("probe servers limit how often one address may ask, to stay safe for everyone")
+            .fix("run doctor again in a minute")
+            .detail("rate_limited", true);
+    }
+    CheckResult::fail(
+        id,
+        format!(
+            "no probe server answered ({}): {errors}",
+            probes.join(", ")
+        ),
+    )
+    .why("without a vantage point outside, doctor cannot tell whether the box is reachable from the internet")
+    .fix("check the URL in [ip] probe (or --probe) and that the probe server runs and is reachable from this network")
 }
 
 /// The served certificate chain as the probe saw it (port 443).
@@ -490,4 +611,77 @@ pub async fn served_chain(ctx: &Ctx<'_>) -> Option<(Vec<Vec<u8>>, String)> {
         chain,
         format!("the probe at {}:{}", resp.address, resp.port),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::Status;
+
+    #[test]
+    fn a_probe_server_that_cannot_be_reached_is_its_own_check() {
+        let probes = vec!["http://198.51.100.80:8080".to_string()];
+        let down = ProbeSeen {
+            asked: true,
+            errors: vec!["cannot reach the probe server: connection refused".into()],
+            ..ProbeSeen::default()
+        };
+        let r = probe_verdict(&probes, &down);
+        assert_eq!((r.id.as_str(), r.status), ("probe.reachable", Status::Fail));
+        assert!(
+            r.summary.contains("http://198.51.100.80:8080"),
+            "{}",
+            r.summary
+        );
+        assert!(r.summary.contains("connection refused"), "{}", r.summary);
+        // It sits above the port checks in the chain of causes: it is the verdict's cause.
+        let verdict = crate::doctor::verdict::choose(&[
+            CheckResult::skip("reach.tcp.443", "not checked: no probe server answered"),
+            r,
+        ]);
+        assert_eq!(verdict.cause.as_deref(), Some("probe.reachable"));
+        let p = |id: &str| {
+            id.parse::<crate::doctor::CheckId>()
+                .unwrap()
+                .priority(false)
+        };
+        assert!(p("probe.reachable") < p("reach.tcp.443"));
+        let busy = ProbeSeen { busy: true, ..down };
+        assert_eq!(probe_verdict(&probes, &busy).status, Status::Warn);
+        let up = ProbeSeen {
+            answered: Some(probes[0].clone()),
+            ..ProbeSeen::default()
+        };
+        assert_eq!(probe_verdict(&probes, &up).status, Status::Pass);
+    }
+
+    #[test]
+    fn a_refusal_through_the_hairpin_counts_as_working_when_nothing_listens() {
+        let target: SocketAddr = "203.0.113.2:443".parse().unwrap();
+        let v = |o: HairpinOutcome, l: Listening| hairpin_verdict(target, 443, &o, l);
+        let r = v(HairpinOutcome::Refused, Listening::No);
+        assert_eq!(r.status, Status::Pass, "{}", r.summary);
+        assert!(
+            r.summary.contains("nothing listens on port 443"),
+            "{}",
+            r.summary
+        );
+        assert!(!r.summary.contains("does not lead back"), "{}", r.summary);
+        // While the box listens, a refusal is the router's own: no hairpin NAT.
+        let r = v(HairpinOutcome::Refused, Listening::Yes);
+        assert_eq!(r.status, Status::Warn);
+        assert!(
+            r.summary.contains("refused by the router itself"),
+            "{}",
+            r.summary
+        );
+        assert!(r.why.as_deref().unwrap().contains("hairpin NAT"));
+        assert_eq!(
+            v(HairpinOutcome::Connected, Listening::No).status,
+            Status::Pass
+        );
+        let r = v(HairpinOutcome::Failed("timed out".into()), Listening::No);
+        assert_eq!(r.status, Status::Warn);
+        assert!(r.summary.contains("timed out"), "{}", r.summary);
+    }
 }

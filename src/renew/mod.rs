@@ -46,9 +46,14 @@ impl RenewPart {
     /// Whether the config asks for this part: the one definition `renew`, `setup` and `status`
     /// use. Ports count only with something to forward.
     pub fn is_configured(self, settings: &Settings) -> bool {
-        let Some(c) = settings.config.as_ref() else {
-            return false;
-        };
+        settings
+            .config
+            .as_ref()
+            .is_some_and(|c| self.is_configured_in(c))
+    }
+
+    /// [`RenewPart::is_configured`] for a config at hand.
+    pub fn is_configured_in(self, c: &crate::config::Config) -> bool {
         match self {
             // acme-dns in [ddns] holds only DNS-01's TXT: no address to keep up to date.
             RenewPart::Dns => c.ddns.as_ref().is_some_and(|d| {
