@@ -1590,7 +1590,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__demo)
-            opts="-v -q -h -V --name --scenario --keep --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --name --scenario --keep --install --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

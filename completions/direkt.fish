@@ -410,7 +410,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l install -d 'Install missing Debian packages with apt-get first'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l install -d 'Install missing Debian packages with apt-get first, without asking (on a terminal direkt asks; without one and without this flag it exits 2 with the command to run)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l json -d 'Print the lab\'s description as JSON (as `lab status --json`)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print nothing but errors'
@@ -488,6 +488,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 always\t''
 never\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l keep -d 'Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l install -d 'Install missing Debian packages with apt-get first, without asking (on a terminal direkt asks; without one and without this flag it exits 2 with the command to run)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s q -l quiet -d 'Print nothing but errors'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -s h -l help -d 'Print help'

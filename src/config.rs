@@ -71,10 +71,15 @@ fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
     }
 }
 
+/// root's config file (and the Debian package's `/etc/direkt`).
+pub const ROOT_CONFIG_FILE: &str = "/etc/direkt/direkt.toml";
+/// root's state directory (the Debian package leaves it on remove).
+pub const ROOT_STATE_DIR: &str = "/var/lib/direkt";
+
 /// `/etc/direkt/direkt.toml` for root, else `$XDG_CONFIG_HOME/direkt/direkt.toml`.
 pub fn default_config_file() -> PathBuf {
     if is_root() {
-        PathBuf::from("/etc/direkt/direkt.toml")
+        PathBuf::from(ROOT_CONFIG_FILE)
     } else {
         xdg_dir("XDG_CONFIG_HOME", ".config").join("direkt/direkt.toml")
     }
@@ -83,7 +88,7 @@ pub fn default_config_file() -> PathBuf {
 /// `/var/lib/direkt` for root, else `$XDG_STATE_HOME/direkt`.
 pub fn default_state_dir() -> PathBuf {
     if is_root() {
-        PathBuf::from("/var/lib/direkt")
+        PathBuf::from(ROOT_STATE_DIR)
     } else {
         xdg_dir("XDG_STATE_HOME", ".local/state").join("direkt")
     }

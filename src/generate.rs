@@ -1,4 +1,5 @@
-//! Shell completions and man pages, rendered from the clap definitions. The files are
+//! Shell completions and man pages, rendered from the clap definitions, and the Debian
+//! package's systemd units, rendered like `direkt schedule install` does. The files are
 //! committed; `tests/generated.rs` fails when they are stale.
 
 use std::path::PathBuf;
@@ -34,6 +35,15 @@ pub fn files() -> Vec<(PathBuf, Vec<u8>)> {
     let mut cmd = Cli::command();
     cmd.build();
     man_pages(&cmd, "direkt", &mut out);
+    // The Debian package's systemd units (Cargo.toml's [package.metadata.deb]).
+    let packaged = crate::schedule::Plan::packaged();
+    for unit in packaged.files(crate::schedule::Kind::Systemd) {
+        let name = unit.path.file_name().expect("a unit's file name");
+        out.push((
+            PathBuf::from("debian").join(name),
+            unit.contents.into_bytes(),
+        ));
+    }
     out
 }
 

@@ -551,25 +551,40 @@ fn down_cleans_leftovers_of_a_crashed_run() {
         .stderr_has("nothing to do");
 }
 
+/// Without a terminal (the test's stdin is not one) and without `--install`, `lab up` and
+/// `lab demo` refuse with exit 2 and both lines to run; nothing is installed or built. An
+/// empty PATH makes every package look missing.
 #[test]
 fn missing_packages_are_named_with_the_install_line() {
     let env = support::Env::new();
-    let run = support::Run::from(
-        env.cmd()
-            .env("PATH", "/nonexistent")
-            .args(["lab", "up", "--name", "pkgtest"])
-            .output()
-            .unwrap(),
-    );
-    run.code(2);
-    if support::lab::is_root() {
-        run.stderr_has("not installed")
-            .stderr_has("apt-get install --no-install-recommends iproute2 nftables pebble knot stun-server miniupnpd-nftables");
-        assert!(!Path::new("/run/netns/pkgtest-box").exists());
-        assert!(!Path::new("/run/direkt-lab/pkgtest").exists());
-    } else {
-        run.stderr_has("needs root");
+    for (cmd, name) in [("up", "pkgtest"), ("demo", "pkgdemo")] {
+        let run = support::Run::from(
+            env.cmd()
+                .env("PATH", "/nonexistent")
+                .args(["lab", cmd, "--name", name])
+                .output()
+                .unwrap(),
+        );
+        run.code(2);
+        if support::lab::is_root() {
+            run.stderr_has("not installed")
+                .stderr_has("apt-get install --no-install-recommends iproute2 nftables pebble knot stun-server miniupnpd-nftables")
+                .stderr_has(&format!("direkt lab {cmd} --install"));
+            assert!(!run.stderr.contains("installing"), "{}", run.stderr);
+            assert!(!Path::new(&format!("/run/netns/{name}-box")).exists());
+            assert!(!Path::new(&format!("/run/direkt-lab/{name}")).exists());
+        } else {
+            run.stderr_has("needs root");
+        }
     }
+}
+
+#[test]
+fn lab_demo_help_shows_install() {
+    let env = support::Env::new();
+    env.run(&["lab", "demo", "--help"])
+        .code(0)
+        .stdout_has("--install");
 }
 
 #[test]

@@ -76,6 +76,24 @@ fn schedule_install_systemd_writes_units_that_systemd_analyze_accepts() {
     assert!(!String::from_utf8_lossy(&out.stderr).trim().is_empty());
 }
 
+/// The Debian package's example config (/etc/direkt/direkt.toml.example) loads: no unknown
+/// key, no bad value (those exit 2).
+#[test]
+fn the_packaged_example_config_is_valid() {
+    let env = Env::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("debian/direkt.toml.example");
+    let state = env.path("state");
+    env.run(&[
+        "--config",
+        &example.display().to_string(),
+        "--state-dir",
+        &state.display().to_string(),
+        "status",
+    ])
+    .code(0)
+    .stdout_has("box.example.org");
+}
+
 #[test]
 fn schedule_cron_line_and_show() {
     let env = Env::new();

@@ -71,7 +71,8 @@ pub struct UpArgs {
     /// Percentage of nonces Pebble rejects with badNonce (clients must retry)
     #[arg(long, default_value_t = 0, value_name = "PCT", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub pebble_nonce_reject: u8,
-    /// Install missing Debian packages with apt-get first
+    /// Install missing Debian packages with apt-get first, without asking (on a terminal
+    /// direkt asks; without one and without this flag it exits 2 with the command to run)
     #[arg(long)]
     pub install: bool,
     /// Print the lab's description as JSON (as `lab status --json`)
@@ -141,6 +142,24 @@ pub async fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
     }
 }
 
+/// The lab's Debian packages: installed with `--install`, after a y/N question on a terminal,
+/// else refused with exit 2 and the exact command line (`packages::ensure` decides).
+pub(crate) fn ensure_packages(command: &str, flag: bool, p: &Printer) -> Result<()> {
+    use std::io::IsTerminal;
+    let tty = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut terminal = tty.then(|| crate::prompt::TerminalPrompter::new(p.color));
+    packages::ensure(packages::Ensure {
+        command,
+        flag,
+        installed: &packages::installed,
+        prompter: terminal
+            .as_mut()
+            .map(|t| t as &mut dyn crate::prompt::Prompter),
+        install: &mut |pkgs| packages::install(pkgs),
+        say: &mut |line| p.status(&line),
+    })
+}
+
 /// The customer's report, read and planned before anything is created.
 fn read_report(file: &Path) -> Result<(Rebuild, (lab::FromReport, Vec<u8>))> {
     let origin = file.display().to_string();
@@ -158,25 +177,7 @@ fn up(a: &UpArgs, p: &Printer) -> Result<ExitCode> {
     lab::validate_name(&a.name.name)?;
     let from = a.from_report.as_deref().map(read_report).transpose()?;
     lab::preflight()?;
-    let required = packages::missing(packages::REQUIRED);
-    let clients = packages::missing(packages::CLIENTS);
-    if a.install && (!required.is_empty() || !clients.is_empty()) {
-        let all: Vec<&str> = required.iter().chain(&clients).copied().collect();
-        p.status(&format!("installing {}", all.join(" ")));
-        packages::install(&all)?;
-    } else if !required.is_empty() {
-        let all: Vec<&str> = required.iter().chain(&clients).copied().collect();
-        return Err(packages::missing_error(&all));
-    } else if !clients.is_empty() {
-        p.warn(&format!(
-            "the lab's client tools are missing (tests and `lab exec` use them): {}",
-            packages::install_line(&clients)
-        ));
-    }
-    let still = packages::missing(packages::REQUIRED);
-    if !still.is_empty() {
-        return Err(packages::missing_error(&still));
-    }
+    ensure_packages("direkt lab up", a.install, p)?;
     let start = Instant::now();
     let (scenario, box_settings, from_report) = match from {
         Some((plan, remember)) => (plan.scenario, plan.box_settings, Some(remember)),

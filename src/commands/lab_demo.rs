@@ -22,15 +22,16 @@ pub struct DemoArgs {
     /// Leave the lab up afterwards (tear it down with `direkt lab down --name NAME`)
     #[arg(long)]
     pub keep: bool,
+    /// Install missing Debian packages with apt-get first, without asking (on a terminal
+    /// direkt asks; without one and without this flag it exits 2 with the command to run)
+    #[arg(long)]
+    pub install: bool,
 }
 
 pub fn run(a: &DemoArgs, p: &Printer) -> Result<ExitCode> {
     lab::validate_name(&a.name)?;
     lab::preflight()?;
-    let missing = lab::packages::missing(lab::packages::REQUIRED);
-    if !missing.is_empty() {
-        return Err(lab::packages::missing_error(&missing));
-    }
+    crate::commands::lab::ensure_packages("direkt lab demo", a.install, p)?;
     let bold = |s: &str| p.paint(Style::Bold, s);
     let start = Instant::now();
     p.status(&bold(&format!(

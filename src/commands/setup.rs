@@ -338,10 +338,11 @@ fn install_schedule(
     cand: &Settings,
     p: &Printer,
 ) -> Result<()> {
-    // The unit always names the config setup wrote (cand's paths are the written ones).
+    // The unit names the config setup wrote (cand's paths are the written ones) unless it is
+    // the default one: then the Debian package's units, where installed, fit and are enabled.
     debug_assert_eq!(cand.paths.config_file, settings.paths.config_file);
     let pass = crate::schedule::PassPaths {
-        config: true,
+        config: global.config.is_some(),
         state_dir: global.state_dir.is_some(),
     };
     let plan = crate::schedule::plan_for(

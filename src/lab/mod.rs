@@ -540,8 +540,9 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
 
 /// An installed program the lab needs, or the error naming every missing package.
 fn prog(p: &str) -> Result<PathBuf> {
-    packages::which(p)
-        .ok_or_else(|| packages::missing_error(&packages::missing(packages::REQUIRED)))
+    packages::which(p).ok_or_else(|| {
+        packages::missing_error(&packages::missing(packages::REQUIRED), "direkt lab up")
+    })
 }
 
 fn os(v: &[&str]) -> Vec<OsString> {
