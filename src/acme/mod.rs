@@ -271,19 +271,10 @@ async fn run(
         return Ok(report);
     };
 
-    // A recent failure: wait (cron runs come often), unless the user asked explicitly, or the
-    // live certificate is revoked (clients already refuse it: waiting helps nobody).
-    let live_revoked = stored.as_ref().is_some_and(|s| {
-        state
-            .cert
-            .current
-            .as_ref()
-            .is_some_and(|c| c.revoked && c.serial == s.info.serial)
-    });
+    // A recent failure: wait (cron runs come often), unless the user asked explicitly.
     if !explicit
         && !opts.force
-        && !live_revoked
-        && let Some(b) = state.cert.backoff.as_ref().and_then(|b| b.active(now))
+        && let Some(b) = waiting_backoff(state, stored.as_ref(), now)
     {
         report.action = CertAction::BackingOff;
         report.why = format!(
@@ -335,6 +326,26 @@ async fn run(
     report.millis = started.elapsed().as_millis() as u64;
     let time_left = stored.as_ref().map(|s| s.info.not_after - now);
     record_result(lock, state, report, result, now, hash, time_left)
+}
+
+/// The back-off that holds an order back now, if any; none while the live certificate is
+/// revoked (clients already refuse it: waiting helps nobody).
+fn waiting_backoff(
+    state: &State,
+    stored: Option<&store::StoredCert>,
+    now: i64,
+) -> Option<crate::state::Backoff> {
+    let live_revoked = stored.is_some_and(|s| {
+        state
+            .cert
+            .current
+            .as_ref()
+            .is_some_and(|c| c.revoked && c.serial == s.info.serial)
+    });
+    if live_revoked {
+        return None;
+    }
+    state.cert.backoff.as_ref().and_then(|b| b.active(now))
 }
 
 impl CertReport {
