@@ -630,9 +630,9 @@ fn update_without_ddns_section_is_a_usage_error() {
 fn a_long_unchanged_address_is_refreshed_and_a_backoff_with_nothing_due_exits_0() {
     let sources = FakeSources::saying("203.0.113.2", "203.0.113.2");
     let (server, reply) = dyndns2_server((200, "good 203.0.113.2"));
-    let env = dyndns2_env(&sources, &server, "refresh = \"1s\"\n");
+    let env = dyndns2_env(&sources, &server, "refresh = \"3s\"\n");
     env.run(&["ddns", "update"]).code(0);
-    std::thread::sleep(std::time::Duration::from_millis(2100));
+    std::thread::sleep(std::time::Duration::from_millis(3100));
     let j = env.run(&["ddns", "update", "--json"]).code(0).json();
     assert_eq!(j["families"][0]["action"], "published");
     assert!(
@@ -656,7 +656,7 @@ fn a_long_unchanged_address_is_refreshed_and_a_backoff_with_nothing_due_exits_0(
     assert!(!j["backoff"].is_null(), "{j}");
     assert_eq!(server.count(), 3);
     // Once the refresh is due again, the backoff holds it back: exit 1, nothing sent.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::thread::sleep(std::time::Duration::from_millis(3100));
     let r = env.run(&["ddns", "update", "--json"]);
     r.code(1);
     assert_eq!(r.json()["families"][0]["action"], "skipped");
