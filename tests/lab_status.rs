@@ -79,6 +79,8 @@ fn status_after_setup_names_address_forwardings_with_leases_and_expiry() {
     for part in ["  dns ", "  ports ", "  cert "] {
         assert!(line(part).contains("ok at "), "{text}");
     }
+    // Setup's own run is the last run.
+    assert!(line("Last run").contains("ok: setup, "), "{text}");
 
     // --json has the same facts under `overview`, --prometheus the same times.
     let j = direkt(&["status", "--json"]).json();

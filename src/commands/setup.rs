@@ -377,6 +377,7 @@ async fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
         (RenewPart::Cert, "Getting the certificate"),
     ];
     let mut worst = 0u8;
+    let mut reports = vec![];
     for (part, label) in steps {
         if !part.is_configured(settings) {
             continue;
@@ -415,7 +416,12 @@ async fn apply(p: &Printer, settings: &Settings, spinner: bool) -> Result<u8> {
                 p.status(&format!("  {h}"));
             }
         }
+        reports.push(report);
     }
+    // The run's line, so `status` right after setup shows it like a renew's.
+    let exit = crate::error::ExitStatus::worst_of(reports.iter().map(|r| r.exit_code));
+    renew::record_run(&mut state, "setup", &reports, exit, now_unix());
+    lock.save(&state)?;
     Ok(worst)
 }
 

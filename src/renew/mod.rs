@@ -239,7 +239,7 @@ pub async fn run(
     }
     let exit_code = ExitStatus::worst_of(reports.iter().map(|r| r.exit_code));
     if !opts.dry_run {
-        record_run(state, &reports, exit_code, now);
+        record_run(state, "renew", &reports, exit_code, now);
     }
     RenewReport {
         parts: reports,
@@ -280,8 +280,14 @@ pub fn record(
     lock.save(after)
 }
 
-/// The run's line in `state.last_run`.
-fn record_run(state: &mut State, reports: &[PartReport], exit_code: ExitStatus, now: i64) {
+/// The run's line in `state.last_run` (`renew`, or `setup`, which runs the same parts).
+pub fn record_run(
+    state: &mut State,
+    command: &str,
+    reports: &[PartReport],
+    exit_code: ExitStatus,
+    now: i64,
+) {
     let changes: usize = reports.iter().map(|r| r.changes.len()).sum();
     let failed: Vec<&str> = reports
         .iter()
@@ -290,7 +296,7 @@ fn record_run(state: &mut State, reports: &[PartReport], exit_code: ExitStatus, 
         .collect();
     state.runs += 1;
     state.last_run = Some(RunRecord {
-        command: "renew".into(),
+        command: command.into(),
         at: now,
         ok: exit_code.is_success(),
         summary: match (changes, failed.is_empty()) {
