@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::registry::{self, Kind, RecordType, SecretKey, Spec};
+use super::rest::{self, Wording};
 use super::{BoxFuture, HttpAnswer, HttpApi, Provider, ProviderError};
 use crate::config::{DdnsConfig, Secret, Settings};
 use crate::error::{Error, Result};
@@ -93,14 +94,8 @@ impl GoDaddy {
 
     /// The record name GoDaddy writes: relative to the domain, `@` for the apex.
     fn sub(&self, name: &str) -> Result<String, ProviderError> {
-        match super::subname(name, &self.domain) {
-            Some(s) if s.is_empty() => Ok("@".into()),
-            Some(s) => Ok(s.to_ascii_lowercase()),
-            None => Err(ProviderError::unsupported(
-                format!("{name} is not inside the GoDaddy domain {}", self.domain),
-                "set ddns.zone to the domain that holds the name",
-            )),
-        }
+        rest::zone_sub(name, &self.domain, "GoDaddy domain")
+            .map(|s| rest::at_apex(s.to_ascii_lowercase()))
     }
 
     async fn call(
@@ -164,71 +159,55 @@ impl GoDaddy {
 /// The provider's own words from an error body (`{"code":..,"message":..,"fields":[..]}`),
 /// cut short.
 fn detail(answer: &HttpAnswer) -> String {
-    let v: Option<serde_json::Value> = serde_json::from_str(&answer.body).ok();
-    let text = v
-        .as_ref()
+    let words = serde_json::from_str::<serde_json::Value>(&answer.body)
         .map(|v| {
-            let s = |v: &serde_json::Value, k: &str| {
-                v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
-            };
-            let mut out = format!("{} {}", s(v, "code"), s(v, "message"));
+            let mut out = format!("{} {}", rest::text_at(&v, "code"), rest::text_at(&v, "message"));
             for f in v.get("fields").and_then(|f| f.as_array()).into_iter().flatten() {
-                out.push_str(&format!("; {} {}", s(f, "path"), s(f, "message")));
+                out.push_str(&format!("; {} {}", rest::text_at(f, "path"), rest::text_at(f, "message")));
             }
             out.trim().to_string()
         })
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("HTTP {}", answer.status));
-    text.chars().take(200).collect()
+        .unwrap_or_default();
+    rest::words_or_status(&words, answer.status)
 }
 
-/// The wait a 429 asks for: `Retry-After`, else the body's `retryAfterSec`.
-fn wait(answer: &HttpAnswer) -> Option<Duration> {
-    answer.retry_after.or_else(|| {
-        let v: serde_json::Value = serde_json::from_str(&answer.body).ok()?;
-        v.get("retryAfterSec")?.as_u64().map(Duration::from_secs)
-    })
-}
+const WORDING: Wording = Wording {
+    credential: "API key",
+    forbidden_hint: Some(
+        "GoDaddy opens the DNS API only to accounts with enough domains or a paid plan \
+         (ACCESS_DENIED says so); otherwise the key belongs to another account than the domain",
+    ),
+    not_found: Some((
+        "GoDaddy does not know domain {zone}",
+        "set ddns.zone to a domain of this GoDaddy account",
+    )),
+    invalid_hint: "fix what it names (name, ttl of at least 600) and run again",
+    ..Wording::new(
+        "GoDaddy",
+        "create a Production key at developer.godaddy.com/keys and put the key in the secret \
+         ddns.api_key and its secret in ddns.api_secret",
+    )
+};
 
-/// 401 (bad key) and 403 (no DNS API for this account, or not its domain) latch, 404 latches (no
-/// such domain in the account), 429 and 5xx back off, other 4xx (422 invalid record) latch with
-/// GoDaddy's message.
+/// The shared REST mapping; a 429 without `Retry-After` waits the body's `retryAfterSec`.
 fn classify(answer: &HttpAnswer, domain: &str) -> Result<(), ProviderError> {
     if (200..300).contains(&answer.status) {
         return Ok(());
     }
-    let detail = detail(answer);
-    Err(match answer.status {
-        401 => ProviderError::latch(
-            format!("GoDaddy refused the API key: {detail}"),
-            "create a Production key at developer.godaddy.com/keys and put the key in the \
-             secret ddns.api_key and its secret in ddns.api_secret",
-        ),
-        403 => ProviderError::latch(
-            format!("GoDaddy forbids this with that key: {detail}"),
-            "GoDaddy opens the DNS API only to accounts with enough domains or a paid plan \
-             (ACCESS_DENIED says so); otherwise the key belongs to another account than the \
-             domain",
-        ),
-        404 => ProviderError::latch(
-            format!("GoDaddy does not know domain {domain}: {detail}"),
-            "set ddns.zone to a domain of this GoDaddy account",
-        ),
-        429 => ProviderError::backoff(format!("GoDaddy rate-limits us: {detail}"), wait(answer)),
-        s if s >= 500 => {
-            ProviderError::backoff(format!("GoDaddy failed: {detail}"), answer.retry_after)
-        }
-        s => ProviderError::latch(
-            format!("GoDaddy refused the request (HTTP {s}): {detail}"),
-            "fix what it names (name, ttl of at least 600) and run again",
-        ),
-    })
+    let retry_after = answer.retry_after.or_else(|| {
+        let v: serde_json::Value = serde_json::from_str(&answer.body).ok()?;
+        v.get("retryAfterSec")?.as_u64().map(Duration::from_secs)
+    });
+    let waited = HttpAnswer {
+        status: answer.status,
+        retry_after,
+        body: String::new(),
+    };
+    rest::classify_rest(&waited, &detail(answer), domain, &WORDING)
 }
 
 impl Provider for GoDaddy {
-    fn spec(&self) -> &'static Spec {
-        &SPEC
-    }
+    spec_and_requests!();
 
     fn set_address<'a>(
         &'a self,
@@ -289,15 +268,11 @@ impl Provider for GoDaddy {
         Box::pin(async move {
             self.sub(name)?;
             self.call(reqwest::Method::GET, "", None).await?;
-            Ok(format!(
-                "the key reads domain {} (no record changed)",
+            Ok(rest::read_only(format!(
+                "the key reads domain {}",
                 self.domain
-            ))
+            )))
         })
-    }
-
-    fn requests(&self) -> u32 {
-        self.http.requests()
     }
 }
 
