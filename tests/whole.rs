@@ -209,6 +209,44 @@ fn report_redacts_every_secret_and_is_private() {
     assert_eq!(j["versions"]["direkt"], env!("CARGO_PKG_VERSION"));
 }
 
+/// A provider with two secrets read from a `*_file` and the environment (not the secrets file):
+/// the report still finds and scrubs both wherever they appear.
+#[test]
+fn report_scrubs_every_secret_of_a_provider_with_several() {
+    let env = Env::new();
+    let key = "pk1_keyfromenv_7d6c5b4a";
+    let secret = "sk1_secretfromfile_3e2f1a";
+    env.write_config(&format!(
+        "name = \"box.example.org\"\n[ddns]\nprovider = \"porkbun\"\nzone = \"example.org\"\n\
+         secret_api_key_file = \"{}\"\n",
+        env.path("sk").display()
+    ));
+    std::fs::write(env.path("sk"), format!("{secret}\n")).unwrap();
+    chmod(&env.path("sk"), 0o600);
+    write_state(
+        &env,
+        &format!(
+            r#"{{"version":1,"renew":{{"parts":{{"dns":{{"error":"server said {key} and {secret}"}}}}}}}}"#
+        ),
+    );
+    let out = env.path("report.json");
+    let r = env
+        .cmd()
+        .args(["report", "--no-doctor", "--output"])
+        .arg(&out)
+        .env("DIREKT_DDNS_API_KEY", key)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    for s in [key, secret] {
+        assert!(!text.contains(s), "report leaks {s}:\n{text}");
+    }
+    let j: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(j["secrets_present"]["ddns.api_key"], true);
+    assert_eq!(j["secrets_present"]["ddns.secret_api_key"], true);
+}
+
 fn support_mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777

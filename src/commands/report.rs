@@ -35,23 +35,23 @@ pub fn known_secrets(settings: &Settings) -> Vec<String> {
         .map(|s| s.expose().to_string())
         .collect();
     if let Some(c) = &settings.config {
-        let mut lookups: Vec<(&str, &str, Option<&std::path::Path>)> = vec![];
-        if let Some(d) = &c.ddns {
-            lookups.push(("ddns", "password", d.password_file.as_deref()));
-            lookups.push(("ddns", "token", d.token_file.as_deref()));
-            lookups.push(("ddns", "tsig_secret", d.tsig_secret_file.as_deref()));
+        // Every secret the provider's description names, from wherever it is read.
+        if let Some(d) = &c.ddns
+            && let Ok(secrets) = crate::ddns::secrets_of(d, settings)
+        {
+            out.extend(secrets.into_iter().map(|(_, s)| s.expose().to_string()));
         }
-        if let Some(cert) = &c.cert {
-            lookups.push(("cert", "eab_hmac_key", cert.eab_hmac_key_file.as_deref()));
-        }
-        for (section, key, file) in lookups {
-            if let Ok(Some(s)) = settings.secrets.get(section, key, file) {
-                out.push(s.expose().to_string());
-            }
+        if let Some(cert) = &c.cert
+            && let Ok(Some(s)) =
+                settings
+                    .secrets
+                    .get("cert", "eab_hmac_key", cert.eab_hmac_key_file.as_deref())
+        {
+            out.push(s.expose().to_string());
         }
     }
     for (k, v) in std::env::vars() {
-        let secretish = ["PASSWORD", "TOKEN", "SECRET", "HMAC"]
+        let secretish = ["PASSWORD", "TOKEN", "SECRET", "HMAC", "KEY"]
             .iter()
             .any(|s| k.contains(s));
         if k.starts_with("DIREKT_") && secretish && !v.is_empty() {
@@ -82,9 +82,9 @@ pub fn build(settings: &Settings, doctor: Value) -> Result<String> {
             secrets_present.insert(format!("{section}.{key}"), Value::Bool(present));
         };
         if let Some(d) = &c.ddns {
-            check("ddns", "password", d.password_file.as_deref());
-            check("ddns", "token", d.token_file.as_deref());
-            check("ddns", "tsig_secret", d.tsig_secret_file.as_deref());
+            for secret in d.provider.spec().secrets {
+                check("ddns", secret.name, d.secret_file(secret.name));
+            }
         }
         if let Some(cert) = &c.cert {
             check("cert", "eab_hmac_key", cert.eab_hmac_key_file.as_deref());

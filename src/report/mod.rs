@@ -31,6 +31,7 @@ fn is_secret_field(key: &str) -> bool {
         "account_key",
         "api_key",
         "apikey",
+        "consumer_key",
     ]
     .iter()
     .any(|s| k.contains(s))
