@@ -382,15 +382,15 @@ impl StateLock {
 
     /// Record a `renew` that found nothing due for `parts` without rewriting `state.json`:
     /// the stamp's mtime is set to now (its text names the parts, rewritten only when they
-    /// change). No fsync: a crash loses at most this "last looked at" time, never the state.
+    /// change, atomically). The mtime is not fsynced: a crash loses at most this "last looked
+    /// at" time, never the state.
     pub fn stamp_nothing_due(&self, parts: &[&str]) -> Result<()> {
         let path = self.dir.path.join(NOTHING_DUE_STAMP);
         let text = parts.join(" ");
         let io = |e: std::io::Error| Error::failed(format!("cannot write {}: {e}", path.display()));
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            let tmp = fsutil::temp_path(&path);
-            std::fs::write(&tmp, &text).map_err(io)?;
-            std::fs::rename(&tmp, &path).map_err(io)?;
+            // Rare (the configured parts changed): the one atomic write.
+            fsutil::write_atomic(&path, text.as_bytes(), 0o600).map_err(io)?;
         }
         let file = std::fs::OpenOptions::new()
             .write(true)

@@ -86,7 +86,7 @@ impl DnsChallenge {
                 }
                 full.clone()
             }
-            None => format!("_acme-challenge.{}", name.trim_start_matches("*.")),
+            None => crate::ddns::acme_dns::challenge_owner(name),
         };
         self.provider
             .set_txt(&fqdn, value)

@@ -335,14 +335,7 @@ fn waiting_backoff(
     stored: Option<&store::StoredCert>,
     now: i64,
 ) -> Option<crate::state::Backoff> {
-    let live_revoked = stored.is_some_and(|s| {
-        state
-            .cert
-            .current
-            .as_ref()
-            .is_some_and(|c| c.revoked && c.serial == s.info.serial)
-    });
-    if live_revoked {
+    if stored.is_some_and(|s| state.cert.is_revoked(&s.info.serial)) {
         return None;
     }
     state.cert.backoff.as_ref().and_then(|b| b.active(now))

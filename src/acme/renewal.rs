@@ -41,6 +41,15 @@ pub struct IssuedRecord {
     pub revoked: bool,
 }
 
+impl CertState {
+    /// Whether the certificate with this serial is the one recorded as revoked.
+    pub fn is_revoked(&self, serial: &str) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.revoked && c.serial == serial)
+    }
+}
+
 /// An ARI suggested window (RFC 9773) with the moment direkt picked inside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AriWindow {
@@ -116,11 +125,7 @@ pub fn decide(now: i64, cert: &CertInfo, state: &CertState) -> Due {
         .ari_id
         .clone()
         .filter(|_| state.ari_supported == Some(true));
-    if state
-        .current
-        .as_ref()
-        .is_some_and(|c| c.revoked && c.serial == cert.serial)
-    {
+    if state.is_revoked(&cert.serial) {
         return Due::Now {
             why: "the certificate was revoked".into(),
             replaces: None,
@@ -213,11 +218,7 @@ pub fn planned(cert: &CertInfo, state: &CertState) -> Planned {
         ari_start: None,
         ari_end: None,
     };
-    if state
-        .current
-        .as_ref()
-        .is_some_and(|c| c.revoked && c.serial == cert.serial)
-    {
+    if state.is_revoked(&cert.serial) {
         return plain(cert.not_before, "revoked");
     }
     let window = state
