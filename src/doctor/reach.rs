@@ -536,6 +536,9 @@ pub async fn probe_reachable(ctx: &Ctx<'_>) -> CheckResult {
         seen.errors.extend(r.error.clone());
     }
     if !seen.asked {
+        seen_in_detection(ctx, &mut seen).await;
+    }
+    if !seen.asked {
         for url in &ctx.probes {
             let asked = match ProbeClient::new(url, Bind::V4, ctx.step_timeout(4)) {
                 Ok(c) => c.my_address().await.map(|_| ()),
@@ -551,6 +554,34 @@ pub async fn probe_reachable(ctx: &Ctx<'_>) -> CheckResult {
         }
     }
     probe_verdict(&ctx.probes, &seen).detail("probes", &ctx.probes)
+}
+
+/// The probe servers' answers to the address detection doctor ran already (each probe was
+/// asked for the address there): no second request to a rate-limited server.
+async fn seen_in_detection(ctx: &Ctx<'_>, seen: &mut ProbeSeen) {
+    if !ctx.family_enabled(Family::Ipv4) {
+        return;
+    }
+    let sources = &ctx.public(Family::Ipv4).await.sources;
+    let mut errors = vec![];
+    for url in &ctx.probes {
+        let label = format!("probe {url}");
+        // One the detection did not ask: doctor asks them all itself.
+        let Some(answer) = sources.iter().find(|s| s.source == label) else {
+            return;
+        };
+        if answer.address.is_some() {
+            seen.asked = true;
+            seen.answered = Some(url.clone());
+            return;
+        }
+        errors.push(format!(
+            "{url}: {}",
+            answer.error.as_deref().unwrap_or("no answer")
+        ));
+    }
+    seen.asked = true;
+    seen.errors.extend(errors);
 }
 
 /// What doctor saw of the probe servers.
