@@ -17,6 +17,7 @@ pub mod preflight;
 pub mod renewal;
 pub mod room;
 pub mod store;
+pub mod terms;
 
 use std::time::Instant;
 

@@ -13,6 +13,7 @@ pub mod renew;
 pub mod report;
 pub mod schedule;
 pub mod setup;
+mod setup_end;
 pub mod status;
 
 use std::process::ExitCode;

@@ -190,6 +190,9 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
     )
     .await;
     show_findings(p, &findings);
+    let web = setup::webserver::detect();
+    show_web(p, &web);
+    let hints = setup::Hints::from_system(web.deploy_hook());
 
     // 2. Ask.
     let prompter: Box<dyn Prompter> = if unattended {
@@ -197,15 +200,13 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
     } else {
         Box::new(TerminalPrompter::new(p.color))
     };
-    let candidate = ask(
-        global,
-        &settings,
-        &given,
-        prompter,
-        args.dry_run,
+    let how = AskHow {
+        dry_run: args.dry_run,
         spinner,
-        p,
-    )?;
+        unattended,
+        hints: &hints,
+    };
+    let candidate = ask(global, &settings, &given, prompter, &how, p)?;
     let new_text = config_text(&candidate.config)?;
     if args.dry_run {
         show_dry_run(p, &settings, &candidate, &new_text);
@@ -214,10 +215,10 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
 
     // 3. Apply, with the candidate settings (nothing is written to the config yet), 4. doctor.
     let cand = candidate_settings(global, &settings, &candidate.config, &candidate.secrets);
-    let exit = if candidate.apply {
+    let (exit, doctor_passed) = if candidate.apply {
         apply_and_check(p, &cand, spinner).await?
     } else {
-        0
+        (0, None)
     };
 
     // 5. Write config and secrets, atomically, at the end.
@@ -233,16 +234,65 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
     if candidate.schedule {
         install_schedule(global, &settings, &cand, p)?;
     }
-    if exit == 0 {
-        p.status(&format!(
-            "{} {} is set up. `direkt status` shows it; `direkt renew` keeps it working.",
-            ok_mark(p),
-            candidate.config.name
-        ));
-    } else {
-        p.status("Setup is saved, but not everything worked: see the errors above. `direkt renew` retries; `direkt doctor` explains.");
-    }
+    let end = super::setup_end::End {
+        config: &candidate.config,
+        state_dir: &cand.paths.state_dir,
+        web: &web,
+        applied: candidate.apply,
+        exit,
+        doctor_passed,
+    };
+    end.print(p);
     Ok(ExitCode::from(exit))
+}
+
+/// How the questions are asked.
+struct AskHow<'a> {
+    dry_run: bool,
+    spinner: bool,
+    unattended: bool,
+    hints: &'a setup::Hints,
+}
+
+/// What listens on the web ports, in plain words.
+fn show_web(p: &Printer, web: &setup::webserver::WebFinding) {
+    match (&web.https, &web.http) {
+        (Some(h), _) => p.status(&format!("Port 443 is served by {}.", h.describe())),
+        (None, Some(h)) => p.status(&format!(
+            "Nothing listens on port 443 yet; port 80 is served by {}.",
+            h.describe()
+        )),
+        (None, None) => p.status("Nothing listens on port 443 or 80 yet (no web server found)."),
+    }
+}
+
+/// The CA's terms of service, fetched once (not in a dry run); said here when no terminal
+/// question will show them.
+fn lookup_terms(cert: &crate::config::CertConfig, how: &AskHow, p: &Printer) -> setup::Terms {
+    use setup::Terms;
+    if how.dry_run {
+        return Terms::Unknown("not looked up in a dry run".into());
+    }
+    let terms = match crate::runtime::block_on_thread(|| {
+        with_spinner(
+            p,
+            how.spinner,
+            "Reading the CA's terms of service",
+            crate::acme::terms::fetch(cert),
+        )
+    }) {
+        Ok(Ok(Some(url))) => Terms::Url(url),
+        Ok(Ok(None)) => Terms::NoneNamed,
+        Ok(Err(e)) | Err(e) => Terms::Unknown(e.message().to_string()),
+    };
+    if how.unattended {
+        p.status(&match &terms {
+            Terms::Url(url) => format!("The CA's terms of service: {url}"),
+            Terms::NoneNamed => "The CA's directory names no terms of service.".into(),
+            Terms::Unknown(why) => format!("The CA's terms of service could not be read: {why}"),
+        });
+    }
+    terms
 }
 
 /// The answers given up front: the answers (or defaults) file, secrets from the environment,
@@ -272,10 +322,10 @@ fn ask(
     settings: &Settings,
     given: &Answers,
     mut prompter: Box<dyn Prompter>,
-    dry_run: bool,
-    spinner: bool,
+    how: &AskHow,
     p: &Printer,
 ) -> Result<Candidate> {
+    let (dry_run, spinner) = (how.dry_run, how.spinner);
     let current_secret = |section: &str, key: &str| -> Option<Secret> {
         let file = settings
             .config
@@ -311,24 +361,36 @@ fn ask(
         given,
         schedule_default: settings.paths.config_file == crate::config::default_config_file(),
         check_credentials: &mut check,
+        terms: &mut |cert| lookup_terms(cert, how, p),
+        hints: how.hints,
     };
     setup::ask(prompter.as_mut(), &mut cx)
 }
 
-/// Apply the candidate, then run doctor on it. Returns the worst exit code of the steps.
-async fn apply_and_check(p: &Printer, cand: &Settings, spinner: bool) -> Result<u8> {
+/// Apply the candidate, then run doctor on it. Returns the worst exit code of the steps and
+/// whether doctor passed (None: not run).
+async fn apply_and_check(
+    p: &Printer,
+    cand: &Settings,
+    spinner: bool,
+) -> Result<(u8, Option<bool>)> {
     let exit = apply(p, cand, spinner).await?;
-    match with_spinner(p, spinner, "Running doctor", crate::doctor::verdict(cand)).await {
-        Some((passed, verdict, _)) => {
-            let mark = if passed { ok_mark(p) } else { fail_mark(p) };
-            p.status(&format!("{mark} doctor: {verdict}"));
-            if !passed {
-                p.status("  details: direkt doctor");
+    let passed =
+        match with_spinner(p, spinner, "Running doctor", crate::doctor::verdict(cand)).await {
+            Some((passed, verdict, _)) => {
+                let mark = if passed { ok_mark(p) } else { fail_mark(p) };
+                p.status(&format!("{mark} doctor: {verdict}"));
+                if !passed {
+                    p.status("  details: direkt doctor");
+                }
+                Some(passed)
             }
-        }
-        None => p.status("doctor is not available in this build"),
-    }
-    Ok(exit)
+            None => {
+                p.status("doctor is not available in this build");
+                None
+            }
+        };
+    Ok((exit, passed))
 }
 
 /// Install the renew schedule for the config just written.
@@ -359,7 +421,7 @@ fn install_schedule(
     Ok(())
 }
 
-fn ok_mark(p: &Printer) -> String {
+pub(super) fn ok_mark(p: &Printer) -> String {
     p.paint(Style::Green, "✓")
 }
 fn fail_mark(p: &Printer) -> String {

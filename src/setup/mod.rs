@@ -5,13 +5,16 @@
 //! ([`ddns`]). Nothing here prints or writes, so the wizard is tested with a scripted prompter.
 
 mod ddns;
+pub mod defaults;
 pub mod detect;
 pub mod questions;
+pub mod webserver;
 
 pub use ddns::given_provider;
+pub use defaults::Hints;
 pub use questions::{answer_keys, parse_ports, secret_keys};
 
-use crate::config::{Config, DomainName, IpConfig, Secret};
+use crate::config::{CertConfig, Config, DomainName, IpConfig, Secret};
 use crate::error::{Error, Result};
 use crate::prompt::{Answer, Answers, Prompter, Question};
 use questions::{Confirm, Text};
@@ -33,6 +36,20 @@ pub type SecretList = [SecretEntry];
 /// Checks a candidate's credentials with the provider.
 pub type CheckCredentials<'a> = dyn FnMut(&Config, &SecretList) -> Result<()> + 'a;
 
+/// The CA's terms of service, as its directory names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Terms {
+    /// `meta.termsOfService`.
+    Url(String),
+    /// The directory names none.
+    NoneNamed,
+    /// Not looked up (a dry run) or the CA did not answer: why.
+    Unknown(String),
+}
+
+/// Looks up the terms of service of the CA a certificate section names (once per call).
+pub type LookupTerms<'a> = dyn FnMut(&CertConfig) -> Terms + 'a;
+
 /// What the wizard needs from outside.
 pub struct Context<'a> {
     pub current: Option<&'a Config>,
@@ -43,6 +60,10 @@ pub struct Context<'a> {
     pub schedule_default: bool,
     /// Check the DNS provider's credentials with a candidate; `Err` explains the refusal.
     pub check_credentials: &'a mut CheckCredentials<'a>,
+    /// Fetch the CA's terms of service, shown before they are to be accepted.
+    pub terms: &'a mut LookupTerms<'a>,
+    /// Defaults found on the box: the web server's reload, the host name, the lab.
+    pub hints: &'a Hints,
 }
 
 fn q<'a>(key: &'a str, prompt: &'a str, help: &'a str) -> Question<'a> {
@@ -138,13 +159,18 @@ pub fn ask(p: &mut dyn Prompter, cx: &mut Context) -> Result<Candidate> {
 /// The box's name: the first question, asked about the current config.
 fn ask_name(p: &mut dyn Prompter, cx: &Context) -> Result<DomainName> {
     let t = &questions::NAME;
-    let default = defaults(cx.given)(t.key, cx.current.and_then(t.current), t.builtin);
+    let derived = defaults::derived_name(cx.given, cx.hints);
+    let default = defaults(cx.given)(
+        t.key,
+        cx.current.and_then(t.current),
+        derived.as_deref().or(t.builtin),
+    );
     let name = p.input(q(t.key, t.prompt, t.help), default.as_deref(), &t.check)?;
     name.parse().map_err(Error::usage)
 }
 
-/// The certificate: whether to get one, the CA, contact, terms and challenges.
-fn cert_questions(p: &mut dyn Prompter, cx: &Context, config: &mut Config) -> Result<()> {
+/// The certificate: whether to get one, the CA, contact, terms, challenges and deploy hook.
+fn cert_questions(p: &mut dyn Prompter, cx: &mut Context, config: &mut Config) -> Result<()> {
     let given = cx.given;
     let had_cert = config.cert.is_some();
     let want = confirm(
@@ -159,10 +185,16 @@ fn cert_questions(p: &mut dyn Prompter, cx: &Context, config: &mut Config) -> Re
     ask_text(p, given, &questions::CA, config, true)?;
     ask_text(p, given, &questions::EMAIL, config, true)?;
     let tos_before = config.cert.as_ref().is_some_and(|c| c.accept_tos) && had_cert;
-    let tos = confirm(
-        p,
-        &questions::ACCEPT_TOS,
-        given_bool(given, questions::ACCEPT_TOS.key).unwrap_or(tos_before),
+    let terms = config
+        .cert
+        .as_ref()
+        .map(|c| (cx.terms)(c))
+        .unwrap_or(Terms::NoneNamed);
+    let c = &questions::ACCEPT_TOS;
+    let help = questions::terms_help(&terms);
+    let tos = p.confirm(
+        q(c.key, c.prompt, &help),
+        given_bool(given, c.key).unwrap_or(tos_before),
     )?;
     if !tos {
         return Err(
@@ -173,9 +205,28 @@ fn cert_questions(p: &mut dyn Prompter, cx: &Context, config: &mut Config) -> Re
         );
     }
     ask_text(p, given, &questions::CHALLENGES, config, true)?;
+    deploy_hook_question(p, cx, config)?;
     if let Some(c) = config.cert.as_mut() {
         c.accept_tos = true;
     }
+    Ok(())
+}
+
+/// The deploy hook: the current one, else the reload of the web server found, else none.
+fn deploy_hook_question(p: &mut dyn Prompter, cx: &Context, config: &mut Config) -> Result<()> {
+    let t = &questions::DEPLOY_HOOK;
+    let default = defaults(cx.given)(
+        t.key,
+        (t.current)(config),
+        Some(
+            cx.hints
+                .deploy_hook
+                .as_deref()
+                .unwrap_or(questions::NO_HOOK),
+        ),
+    );
+    let value = p.input(q(t.key, t.prompt, t.help), default.as_deref(), &t.check)?;
+    (t.apply)(config, &value);
     Ok(())
 }
 
@@ -251,12 +302,16 @@ mod tests {
             assert_eq!(s[0].2.expose(), "c2VjcmV0");
             Ok(())
         };
+        let hints = Hints::default();
+        let mut no_terms = |_: &CertConfig| Terms::NoneNamed;
         let mut cx = Context {
             current: None,
             current_secret: &no_secret,
             given: &given,
             schedule_default: false,
             check_credentials: &mut check,
+            terms: &mut no_terms,
+            hints: &hints,
         };
         let mut p = ScriptedPrompter::new([
             ("name", Some("box.example.test")),
@@ -271,6 +326,7 @@ mod tests {
             ("cert.email", None),
             ("cert.accept_tos", Some("yes")),
             ("cert.challenges", None),
+            ("cert.deploy_hook", None),
             ("advanced", None),
             ("apply", None),
             ("schedule", None),
@@ -301,12 +357,16 @@ mod tests {
     fn unattended_without_a_name_names_the_key() {
         let given = Answers::default();
         let mut check = |_: &Config, _: &[(String, String, Secret)]| Ok(());
+        let hints = Hints::default();
+        let mut no_terms = |_: &CertConfig| Terms::NoneNamed;
         let mut cx = Context {
             current: None,
             current_secret: &no_secret,
             given: &given,
             schedule_default: false,
             check_credentials: &mut check,
+            terms: &mut no_terms,
+            hints: &hints,
         };
         let e = ask(&mut AnswersPrompter::default(), &mut cx).unwrap_err();
         assert_eq!(e.exit_code(), 2);
@@ -328,12 +388,16 @@ mod tests {
             seen = Some(s[0].2.expose().to_string());
             Ok(())
         };
+        let hints = Hints::default();
+        let mut no_terms = |_: &CertConfig| Terms::NoneNamed;
         let mut cx = Context {
             current: Some(&current),
             current_secret: &cur_secret,
             given: &given,
             schedule_default: false,
             check_credentials: &mut check,
+            terms: &mut no_terms,
+            hints: &hints,
         };
         let c = ask(&mut AnswersPrompter::default(), &mut cx).unwrap();
         assert_eq!(seen.as_deref(), Some("old"));
@@ -354,12 +418,16 @@ mod tests {
         given.set("ddns.token", Answer::Secret(Secret::new("bad")));
         let mut check =
             |_: &Config, _: &[(String, String, Secret)]| Err(Error::needs_user("bad token"));
+        let hints = Hints::default();
+        let mut no_terms = |_: &CertConfig| Terms::NoneNamed;
         let mut cx = Context {
             current: None,
             current_secret: &no_secret,
             given: &given,
             schedule_default: false,
             check_credentials: &mut check,
+            terms: &mut no_terms,
+            hints: &hints,
         };
         let e = ask(&mut AnswersPrompter::new(given.clone()), &mut cx).unwrap_err();
         assert_eq!(e.exit_code(), 4);

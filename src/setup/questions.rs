@@ -216,9 +216,25 @@ pub const EMAIL: Text = Text {
 pub const ACCEPT_TOS: Confirm = Confirm {
     key: "cert.accept_tos",
     prompt: "Do you accept the CA's terms of service?",
-    help: "The CA requires it before it issues certificates (Let's Encrypt: \
-           https://letsencrypt.org/repository/).",
+    help: "The CA requires it before it issues certificates.",
 };
+
+/// The terms question's help: the CA's own terms, as its directory names them.
+pub fn terms_help(terms: &crate::setup::Terms) -> String {
+    use crate::setup::Terms;
+    match terms {
+        Terms::Url(url) => format!("{} Its terms: {url}", ACCEPT_TOS.help),
+        Terms::NoneNamed => format!(
+            "{} This CA's directory names no terms of service.",
+            ACCEPT_TOS.help
+        ),
+        Terms::Unknown(why) => format!(
+            "{} Its terms could not be read ({why}); its directory's meta.termsOfService names \
+             them.",
+            ACCEPT_TOS.help
+        ),
+    }
+}
 
 pub const CHALLENGES: Text = Text {
     key: "cert.challenges",
@@ -240,6 +256,25 @@ pub const CHALLENGES: Text = Text {
     },
     apply: |c, v| cert_mut(c).challenges = parse_challenges(v).unwrap_or_default(),
     when: always,
+};
+
+/// The deploy hook's answer for "no hook".
+pub const NO_HOOK: &str = "none";
+
+pub const DEPLOY_HOOK: Text = Text {
+    key: "cert.deploy_hook",
+    prompt: "Command that makes the web server load a new certificate (none: no command)",
+    help: "Run with sh -c after each new certificate, with its paths in $DIREKT_FULLCHAIN and \
+           $DIREKT_PRIVKEY. The default reloads the web server found listening on 443 or 80.",
+    builtin: Some(NO_HOOK),
+    check: check_any,
+    current: |c| c.cert.as_ref().and_then(|c| c.deploy_hook.clone()),
+    apply: |c, v| {
+        let v = v.trim();
+        cert_mut(c).deploy_hook =
+            (!v.is_empty() && !v.eq_ignore_ascii_case(NO_HOOK)).then(|| v.to_string())
+    },
+    when: has_cert,
 };
 
 pub const ADVANCED: Confirm = Confirm {
@@ -439,6 +474,7 @@ pub fn answer_keys() -> Vec<String> {
             EMAIL.key,
             ACCEPT_TOS.key,
             CHALLENGES.key,
+            DEPLOY_HOOK.key,
         ]
         .map(String::from),
     );
@@ -480,6 +516,7 @@ mod tests {
             "ddns.tsig_secret",
             "ports.forward",
             "cert.ca_bundle",
+            "cert.deploy_hook",
             "notify.command",
             "schedule",
         ] {
@@ -492,7 +529,7 @@ mod tests {
 
     #[test]
     fn every_builtin_default_passes_its_own_check() {
-        for q in [&NAME, &PORTS, &CA, &EMAIL, &CHALLENGES]
+        for q in [&NAME, &PORTS, &CA, &EMAIL, &CHALLENGES, &DEPLOY_HOOK]
             .into_iter()
             .chain(ADVANCED_QUESTIONS)
         {
