@@ -46,6 +46,8 @@ const TOOLS: &[(&str, &str)] = &[
     ("has_tmux", "tmux"),
     ("has_promtool", "promtool"),
     ("has_systemd_analyze", "systemd-analyze"),
+    // tests/lab_setup_lastmile.rs: a real web server on 443 in the lab's box.
+    ("has_nginx", "nginx"),
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use super::setup_end::DoctorSaw;
 use crate::cli::GlobalArgs;
 use crate::config::{Config, Secret, Secrets, Settings};
 use crate::error::{Context as _, Error, Result};
@@ -215,7 +216,7 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
 
     // 3. Apply, with the candidate settings (nothing is written to the config yet), 4. doctor.
     let cand = candidate_settings(global, &settings, &candidate.config, &candidate.secrets);
-    let (exit, doctor_passed) = if candidate.apply {
+    let (exit, doctor) = if candidate.apply {
         apply_and_check(p, &cand, spinner).await?
     } else {
         (0, None)
@@ -234,13 +235,22 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
     if candidate.schedule {
         install_schedule(global, &settings, &cand, p)?;
     }
+    let looks = candidate.apply && candidate.config.cert.is_some() && web.serves_https();
+    let served_here = match looks {
+        true => {
+            let name = candidate.config.name.as_str();
+            super::setup_end::served_here(name, &cand.paths.state_dir).await
+        }
+        false => None,
+    };
     let end = super::setup_end::End {
         config: &candidate.config,
         state_dir: &cand.paths.state_dir,
         web: &web,
         applied: candidate.apply,
         exit,
-        doctor_passed,
+        doctor,
+        served_here,
     };
     end.print(p);
     Ok(ExitCode::from(exit))
@@ -368,29 +378,28 @@ fn ask(
 }
 
 /// Apply the candidate, then run doctor on it. Returns the worst exit code of the steps and
-/// whether doctor passed (None: not run).
+/// what doctor saw (None: not run).
 async fn apply_and_check(
     p: &Printer,
     cand: &Settings,
     spinner: bool,
-) -> Result<(u8, Option<bool>)> {
+) -> Result<(u8, Option<DoctorSaw>)> {
     let exit = apply(p, cand, spinner).await?;
-    let passed =
-        match with_spinner(p, spinner, "Running doctor", crate::doctor::verdict(cand)).await {
-            Some((passed, verdict, _)) => {
-                let mark = if passed { ok_mark(p) } else { fail_mark(p) };
-                p.status(&format!("{mark} doctor: {verdict}"));
-                if !passed {
-                    p.status("  details: direkt doctor");
-                }
-                Some(passed)
+    let saw = match with_spinner(p, spinner, "Running doctor", crate::doctor::verdict(cand)).await {
+        Some((passed, verdict, json)) => {
+            let mark = if passed { ok_mark(p) } else { fail_mark(p) };
+            p.status(&format!("{mark} doctor: {verdict}"));
+            if !passed {
+                p.status("  details: direkt doctor");
             }
-            None => {
-                p.status("doctor is not available in this build");
-                None
-            }
-        };
-    Ok((exit, passed))
+            Some(DoctorSaw::from_report(passed, &json))
+        }
+        None => {
+            p.status("doctor is not available in this build");
+            None
+        }
+    };
+    Ok((exit, saw))
 }
 
 /// Install the renew schedule for the config just written.

@@ -19,8 +19,52 @@ pub(super) struct End<'a> {
     pub applied: bool,
     /// The worst exit code of the apply steps.
     pub exit: u8,
-    /// Doctor's overall verdict; None when it did not run.
-    pub doctor_passed: Option<bool>,
+    /// What doctor saw; None when it did not run.
+    pub doctor: Option<DoctorSaw>,
+    /// This box's port 443 serves the live certificate ([`served_here`]); None: not looked.
+    pub served_here: Option<bool>,
+}
+
+/// Whether this box's port 443 (asked on 127.0.0.1) serves the live certificate of `name`:
+/// for when doctor could not tell (no TLS answered it, which is the answer too).
+pub(super) async fn served_here(name: &str, state_dir: &Path) -> Option<bool> {
+    let pem = std::fs::read(CertStore::new(state_dir).paths(name).fullchain).ok()?;
+    let leaf = rustls_pemfile::certs(&mut pem.as_slice()).next()?.ok()?;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 443));
+    let t = std::time::Duration::from_secs(3);
+    Some(
+        match crate::probe::tlsgrab::grab_chain(addr, Some(name), t).await {
+            Ok(g) => g
+                .chain
+                .first()
+                .is_some_and(|c| c.as_slice() == leaf.as_ref()),
+            Err(_) => false,
+        },
+    )
+}
+
+/// What setup's last lines need of doctor's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct DoctorSaw {
+    pub passed: bool,
+    /// `cert.served`: the certificate is what 443 serves (None: not checked).
+    pub cert_served: Option<bool>,
+}
+
+impl DoctorSaw {
+    /// From doctor's overall verdict and its report as JSON.
+    pub fn from_report(passed: bool, json: &serde_json::Value) -> DoctorSaw {
+        let cert_served = json["checks"]
+            .as_array()
+            .and_then(|checks| checks.iter().find(|c| c["id"] == "cert.served"))
+            .and_then(|c| c["status"].as_str())
+            .filter(|s| *s != "skip")
+            .map(|s| s == "pass");
+        DoctorSaw {
+            passed,
+            cert_served,
+        }
+    }
 }
 
 /// How setup ends.
@@ -32,6 +76,8 @@ pub(super) enum Closing {
     StepFailed,
     /// Everything applied, but no web server serves 443 yet: what is done, and the next step.
     NextStep,
+    /// A server is on 443 but does not serve the certificate yet: the snippet is the next step.
+    ServeCert,
     /// Applied, but doctor found a problem.
     DoctorFailed,
 }
@@ -42,7 +88,12 @@ impl End<'_> {
             Closing::StepFailed
         } else if self.applied && self.config.cert.is_some() && !self.web.serves_https() {
             Closing::NextStep
-        } else if self.doctor_passed == Some(false) {
+        } else if self.applied
+            && self.config.cert.is_some()
+            && self.doctor.and_then(|d| d.cert_served).or(self.served_here) == Some(false)
+        {
+            Closing::ServeCert
+        } else if self.doctor.is_some_and(|d| !d.passed) {
             Closing::DoctorFailed
         } else {
             Closing::SetUp
@@ -71,6 +122,19 @@ impl End<'_> {
                     "Next step: start your web server on port 443 with fullchain.pem and \
                      privkey.pem (as above); then `direkt doctor` checks it from outside.",
                 );
+            }
+            Closing::ServeCert => {
+                let server = self
+                    .web
+                    .server()
+                    .map(|h| h.describe())
+                    .unwrap_or_else(|| "the web server".into());
+                p.status(&format!("Done: {}.", self.done().join(", ")));
+                p.status(&format!(
+                    "Next step: {server} on port 443 does not serve this certificate yet: give \
+                     it fullchain.pem and privkey.pem (as above) and reload it; then `direkt \
+                     doctor` checks it from outside."
+                ));
             }
             Closing::DoctorFailed => p.status(
                 "Setup is saved and applied, but doctor found a problem (above): `direkt doctor` \
@@ -179,13 +243,18 @@ mod tests {
     }
 
     fn end<'a>(c: &'a Config, web: &'a WebFinding, exit: u8, doctor: Option<bool>) -> End<'a> {
+        let doctor = doctor.map(|passed| DoctorSaw {
+            passed,
+            cert_served: None,
+        });
         End {
             config: c,
             state_dir: Path::new("/var/lib/direkt"),
             web,
             applied: true,
             exit,
-            doctor_passed: doctor,
+            doctor,
+            served_here: None,
         }
     }
 
@@ -212,6 +281,25 @@ mod tests {
             Closing::StepFailed
         );
         assert_eq!(end(&c, &nginx, 0, Some(true)).closing(), Closing::SetUp);
+        // A server on 443 that does not serve the certificate yet (a warning or a failure).
+        let report = serde_json::json!({"checks": [
+            {"id": "reach.tcp.443", "status": "pass"},
+            {"id": "cert.served", "status": "warn"}
+        ]});
+        let mut e = end(&c, &nginx, 0, None);
+        e.doctor = Some(DoctorSaw::from_report(true, &report));
+        assert_eq!(e.doctor.unwrap().cert_served, Some(false));
+        assert_eq!(e.closing(), Closing::ServeCert);
+        let report = serde_json::json!({"checks": [{"id": "cert.served", "status": "pass"}]});
+        e.doctor = Some(DoctorSaw::from_report(true, &report));
+        assert_eq!(e.closing(), Closing::SetUp);
+        let report = serde_json::json!({"checks": [{"id": "cert.served", "status": "skip"}]});
+        assert_eq!(DoctorSaw::from_report(true, &report).cert_served, None);
+        // Doctor could not tell (no TLS on 443): this box's own look decides.
+        e.doctor = Some(DoctorSaw::from_report(true, &report));
+        assert_eq!(e.closing(), Closing::SetUp);
+        e.served_here = Some(false);
+        assert_eq!(e.closing(), Closing::ServeCert);
         let e = end(&c, &nothing, 0, None);
         assert_eq!(
             e.done(),

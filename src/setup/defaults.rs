@@ -4,11 +4,11 @@
 //! The name, first that applies:
 //! 1. the answer given up front (flag, answers or defaults file);
 //! 2. the current config's name (a re-run);
-//! 3. a zone given up front: the zone itself when it is a dynamic-DNS name of its own (a
+//! 3. inside `direkt lab`: the lab's own name for the box (its DNS and CA know only that one);
+//! 4. a zone given up front: the zone itself when it is a dynamic-DNS name of its own (a
 //!    provider's suffix such as `me.dynv6.net`, `me.ipv64.net`: there the zone's own name
 //!    holds the address), else `<host name>.<zone>`;
-//! 4. a provider given up front whose names all end alike (DuckDNS): `<host name>.duckdns.org`;
-//! 5. inside `direkt lab`: the lab's own name for the box;
+//! 5. a provider given up front whose names all end alike (DuckDNS): `<host name>.duckdns.org`;
 //! 6. none: the owner must type one (unattended: exit 2 naming `name`).
 //!
 //! The host name is this machine's (`/proc/sys/kernel/hostname`), its first label made a valid
@@ -55,6 +55,9 @@ pub fn host_label(raw: &str) -> Option<String> {
 
 /// The name's default when no answer and no current config give one (rules 3 to 5 above).
 pub fn derived_name(given: &Answers, hints: &Hints) -> Option<String> {
+    if let Some(lab) = &hints.lab_name {
+        return Some(lab.clone());
+    }
     let provider = given
         .text("ddns.provider")
         .and_then(|p| p.parse::<ProviderId>().ok());
@@ -133,8 +136,10 @@ mod tests {
             None
         );
         assert_eq!(derived_name(&Answers::default(), &h), None);
+        // In the lab: the lab's name, whatever else is given.
+        let g = given(&[("ddns.provider", "rfc2136"), ("ddns.zone", "example.test")]);
         assert_eq!(
-            derived_name(&Answers::default(), &hints(None, true)).as_deref(),
+            derived_name(&g, &hints(Some("nas"), true)).as_deref(),
             Some("box.example.test")
         );
         // No usable host name: a zone alone does not make a name.

@@ -185,8 +185,12 @@ fn cert_questions(p: &mut dyn Prompter, cx: &mut Context, config: &mut Config) -
     ask_text(p, given, &questions::CA, config, true)?;
     ask_text(p, given, &questions::EMAIL, config, true)?;
     let tos_before = config.cert.as_ref().is_some_and(|c| c.accept_tos) && had_cert;
-    let terms = config
-        .cert
+    // The CA bundle is an advanced question, asked later: one given up front counts here.
+    let mut cert = config.cert.clone();
+    if let (Some(c), Some(b)) = (cert.as_mut(), given.text("cert.ca_bundle")) {
+        c.ca_bundle = (!b.is_empty()).then(|| b.into()).or(c.ca_bundle.take());
+    }
+    let terms = cert
         .as_ref()
         .map(|c| (cx.terms)(c))
         .unwrap_or(Terms::NoneNamed);
