@@ -263,10 +263,18 @@ fn wizard_in_a_real_terminal_from_a_fresh_box_to_a_reachable_name() {
     t.line(&lab.acme_directory());
     t.wait_prompt("Contact e-mail");
     t.line("owner@example.test");
-    t.wait_prompt("Do you accept the CA's terms");
+    // The CA's own terms, from its directory (Pebble's), above the question.
+    let screen = t.wait_for("? Do you accept the CA's terms", Duration::from_secs(20));
+    assert!(
+        screen.contains("Its terms: data:text/plain,Do%20what%20thou%20wilt"),
+        "{screen}"
+    );
     t.keys(&["y"]);
     t.wait_prompt("Challenges");
     t.keys(&["Enter"]);
+    // Nothing listens on 443 or 80 in the box: no reload to offer.
+    t.wait_prompt("Command that reloads the web server after a new certificate");
+    t.keys(&["Enter"]); // none
     t.wait_prompt("Change advanced settings");
     t.keys(&["Enter"]); // no
     t.wait_prompt("Apply now");

@@ -263,9 +263,10 @@ pub const NO_HOOK: &str = "none";
 
 pub const DEPLOY_HOOK: Text = Text {
     key: "cert.deploy_hook",
-    prompt: "Command that makes the web server load a new certificate (none: no command)",
-    help: "Run with sh -c after each new certificate, with its paths in $DIREKT_FULLCHAIN and \
-           $DIREKT_PRIVKEY. The default reloads the web server found listening on 443 or 80.",
+    prompt: "Command that reloads the web server after a new certificate",
+    help: "The deploy hook: run with sh -c after each new certificate, its paths in \
+           $DIREKT_FULLCHAIN and $DIREKT_PRIVKEY. The default reloads the web server found on \
+           443 or 80; `none` for no command.",
     builtin: Some(NO_HOOK),
     check: check_any,
     current: |c| c.cert.as_ref().and_then(|c| c.deploy_hook.clone()),
