@@ -1,6 +1,8 @@
-//! `direkt setup`: the wizard (or its unattended form). Detect the network, ask, check the
-//! credentials, apply DNS, mappings and certificate with a progress line per step, run doctor,
-//! write the config and secrets (atomically, at the very end), offer the schedule.
+//! `direkt setup`: the wizard (or its unattended form). Detect the network and the web server
+//! on 443/80, ask, check the credentials, apply DNS, mappings and certificate with a progress
+//! line per step, run doctor, write the config and secrets (atomically, at the very end), offer
+//! the schedule, and end with the last mile ([`super::setup_end`]): the certificate's paths, a
+//! snippet for the server found, and "set up" or the one next step.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -299,7 +301,7 @@ fn lookup_terms(cert: &crate::config::CertConfig, how: &AskHow, p: &Printer) -> 
         p.status(&match &terms {
             Terms::Url(url) => format!("The CA's terms of service: {url}"),
             Terms::NoneNamed => "The CA's directory names no terms of service.".into(),
-            Terms::Unknown(why) => format!("The CA's terms of service could not be read: {why}"),
+            Terms::Unknown(why) => format!("The CA's terms of service were not read: {why}"),
         });
     }
     terms

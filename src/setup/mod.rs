@@ -436,4 +436,61 @@ mod tests {
         let e = ask(&mut AnswersPrompter::new(given.clone()), &mut cx).unwrap_err();
         assert_eq!(e.exit_code(), 4);
     }
+
+    /// The deploy hook: the found server's reload by default (taken with --yes), a current
+    /// config's hook over it, `none` for no hook; the terms question names the CA's own terms.
+    #[test]
+    fn the_hook_defaults_to_the_found_servers_reload_and_the_terms_are_the_cas() {
+        let mut given = Answers::default();
+        given.set("name", Answer::Text("box.example.test".into()));
+        given.set("ddns.provider", Answer::Text("rfc2136".into()));
+        given.set("ddns.server", Answer::Text("198.51.100.53:53".into()));
+        given.set("ddns.tsig_secret", Answer::Secret(Secret::new("c2VjcmV0")));
+        given.set("cert.accept_tos", Answer::Bool(true));
+        let hints = Hints {
+            deploy_hook: Some("systemctl reload nginx.service".into()),
+            ..Hints::default()
+        };
+        let run = |given: &Answers, current: Option<&Config>| {
+            let mut check = |_: &Config, _: &[(String, String, Secret)]| Ok(());
+            let mut asked = vec![];
+            let mut terms = |c: &CertConfig| {
+                asked.push(c.ca.to_string());
+                Terms::Url("https://ca.example/terms".into())
+            };
+            let mut cx = Context {
+                current,
+                current_secret: &no_secret,
+                given,
+                schedule_default: false,
+                check_credentials: &mut check,
+                terms: &mut terms,
+                hints: &hints,
+            };
+            let c = ask(&mut AnswersPrompter::new(given.clone()), &mut cx).unwrap();
+            (c.config, asked.len())
+        };
+        let (config, lookups) = run(&given, None);
+        assert_eq!(lookups, 1, "the terms are fetched once");
+        let hook = config.cert.as_ref().unwrap().deploy_hook.clone();
+        assert_eq!(hook.as_deref(), Some("systemctl reload nginx.service"));
+        // A re-run keeps the owner's own hook.
+        let mut mine = config.clone();
+        mine.cert.as_mut().unwrap().deploy_hook = Some("/usr/local/bin/reload-web".into());
+        let (config, _) = run(&given, Some(&mine));
+        let hook = config.cert.as_ref().unwrap().deploy_hook.clone();
+        assert_eq!(hook.as_deref(), Some("/usr/local/bin/reload-web"));
+        // `none`: no hook.
+        given.set("cert.deploy_hook", Answer::Text("none".into()));
+        let (config, _) = run(&given, None);
+        assert_eq!(config.cert.unwrap().deploy_hook, None);
+        // The terms question's help names the CA's own terms, or says there are none.
+        let help = questions::terms_help(&Terms::Url("https://ca.example/terms".into()));
+        assert!(
+            help.ends_with("Its terms: https://ca.example/terms"),
+            "{help}"
+        );
+        assert!(!help.contains("letsencrypt"), "{help}");
+        assert!(questions::terms_help(&Terms::NoneNamed).contains("names no terms of service"));
+    }
 }
