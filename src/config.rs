@@ -201,6 +201,10 @@ pub struct IpConfig {
     pub probe: Vec<String>,
     /// Plain HTTPS echo services answering the caller's address as text.
     pub echo: Vec<String>,
+    /// Port checks in the style of echoip (`GET <url>/port/N` answers
+    /// `{"ip", "port", "reachable"}`): doctor's outside view when no direkt probe server is
+    /// configured. Asked by doctor only, never by `renew` or `ddns`.
+    pub port_check: Vec<String>,
     /// Ask the gateway (UPnP / NAT-PMP) for its external address.
     pub gateway: bool,
     /// Prefixes to treat as public although they are reserved (the lab's documentation ranges).
@@ -227,6 +231,7 @@ impl Default for IpConfig {
                 "https://api.ipify.org".into(),
                 "https://ipv4.icanhazip.com".into(),
             ],
+            port_check: vec!["https://ifconfig.co".into()],
             gateway: true,
             public_prefixes: vec![],
             ipv6_interface: None,
@@ -909,6 +914,17 @@ impl Config {
         }
         if self.ip.quorum == 0 {
             problems.push(Problem::new(&["ip", "quorum"], "quorum must be at least 1"));
+        }
+        for url in &self.ip.port_check {
+            if !url.starts_with("http://") && !url.starts_with("https://") {
+                problems.push(
+                    Problem::new(
+                        &["ip", "port_check"],
+                        format!("`{url}` is not an http:// or https:// URL"),
+                    )
+                    .hint("write the port check's base URL, like \"https://ifconfig.co\""),
+                );
+            }
         }
         if !self.ip.ipv4 && !self.ip.ipv6 {
             problems.push(

@@ -625,15 +625,14 @@ fn no_upnp_fully_set_up_passes_through_pcp_and_says_so() {
     assert!(v.contains("UPnP is off"), "{v}");
 }
 
-/// The lab's box config with `[ip] probe = []` (no outside view), beside the original so its
-/// secrets file is found; returns its path.
+/// The lab's box config with `[ip] probe = []` and `port_check = []` (no outside view), beside
+/// the original so its secrets file is found; returns its path.
 fn config_without_probe(lab: &Lab) -> String {
     let text = std::fs::read_to_string(lab.config()).unwrap();
     let mut cfg: toml::Table = toml::from_str(&text).unwrap();
-    cfg["ip"]
-        .as_table_mut()
-        .unwrap()
-        .insert("probe".into(), toml::Value::Array(vec![]));
+    let ip = cfg["ip"].as_table_mut().unwrap();
+    ip.insert("probe".into(), toml::Value::Array(vec![]));
+    ip.insert("port_check".into(), toml::Value::Array(vec![]));
     let path = lab.config().with_file_name("direkt-no-probe.toml");
     std::fs::write(&path, toml::to_string(&cfg).unwrap()).unwrap();
     path.display().to_string()

@@ -318,6 +318,9 @@ pub async fn obtain(
         }
         Err(e) => return Err(ca_error("waiting for validation", e)),
     }
+    if kind != ChallengeKind::Dns01 {
+        refresh_validated(&mut order, &done).await;
+    }
 
     let csr = key.csr_der(names)?;
     retry_nonce!(order.finalize_csr(&csr).await).map_err(|e| ca_error("finalize", e))?;
@@ -330,6 +333,19 @@ pub async fn obtain(
             .map_err(|e| ca_error("certificate download", e))?
     };
     Ok(chain)
+}
+
+/// Fetch each authorization validated here once more (a POST-as-GET through the account), so
+/// the CA's account of the validation (address, port, time) passes the session's witness tap
+/// ([`crate::acme::witness`]): instant-acme's types drop those fields. Best effort: a failure
+/// costs the record, never the certificate.
+async fn refresh_validated(order: &mut instant_acme::Order, done: &HashSet<String>) {
+    let mut authzs = order.authorizations();
+    while let Some(Ok(mut h)) = authzs.next().await {
+        if done.contains(h.url()) {
+            let _ = retry_nonce!(h.refresh().await);
+        }
+    }
 }
 
 /// Why the order did not become ready: the first failed authorization's problem, or the

@@ -17,6 +17,7 @@ pub mod preflight;
 pub mod renewal;
 pub mod room;
 pub mod store;
+pub mod witness;
 
 use std::time::Instant;
 
@@ -711,6 +712,13 @@ async fn order_and_store(
     let paths = room::install_issued(store, &name, &chain, &key.pem, &info).await?;
     let now = now_unix();
     record_issued(state, &session, &info, kind, now, report).await;
+    let witnessed: Vec<witness::CaWitness> = session
+        .tap
+        .take()
+        .iter()
+        .flat_map(|authz| witness::from_authorization(authz, &name_addrs, now))
+        .collect();
+    witness::merge(&mut state.cert.witnesses, witnessed);
     if info
         .ari_id
         .as_deref()

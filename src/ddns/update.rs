@@ -35,6 +35,38 @@ pub struct DdnsState {
     pub backoff: Option<Backoff>,
     /// Provider requests sent, over all runs (a run with nothing to do adds none).
     pub requests: u64,
+    /// When each family's published address last became a different one (`at` of the first
+    /// publication of that address; kept across config changes): doctor weighs the CA's
+    /// last visit against it.
+    pub changed: AddressChanges,
+}
+
+/// The first publication of each family's current address.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AddressChanges {
+    pub ipv4: Option<Published>,
+    pub ipv6: Option<Published>,
+}
+
+impl AddressChanges {
+    pub fn get(&self, f: Family) -> Option<&Published> {
+        match f {
+            Family::Ipv4 => self.ipv4.as_ref(),
+            Family::Ipv6 => self.ipv6.as_ref(),
+        }
+    }
+
+    /// Note a publication of `address` at `at`; only a different address moves the time.
+    pub fn note(&mut self, f: Family, address: IpAddr, at: i64) {
+        let slot = match f {
+            Family::Ipv4 => &mut self.ipv4,
+            Family::Ipv6 => &mut self.ipv6,
+        };
+        if slot.as_ref().is_none_or(|p| p.address != address) {
+            *slot = Some(Published { address, at });
+        }
+    }
 }
 
 /// The address last published for one family.
@@ -292,6 +324,7 @@ fn fresh_state(stored: &DdnsState, hash: &str, force: bool) -> DdnsState {
         ds = DdnsState {
             config_hash: hash.to_string(),
             requests: ds.requests,
+            changed: ds.changed.clone(),
             ..DdnsState::default()
         };
     }
@@ -440,6 +473,7 @@ impl Run<'_> {
                         at: self.now,
                     }),
                 );
+                self.ds.changed.note(family, addr, self.now);
                 self.ds.backoff = None;
                 out.action = Action::Published;
                 out.reason = why;
