@@ -274,6 +274,7 @@ pub async fn obtain(
 
     // Set up every pending authorization's challenge and tell the CA to validate it.
     let mut done: HashSet<String> = HashSet::new();
+    let mut validated: Vec<String> = vec![];
     let mut tries = 0;
     'fetch: loop {
         let mut authzs = order.authorizations();
@@ -306,6 +307,7 @@ pub async fn obtain(
             }
             retry_nonce!(challenge.set_ready().await).map_err(|e| ca_error("challenge", e))?;
             done.insert(url);
+            validated.push(name);
         }
         break;
     }
@@ -318,8 +320,12 @@ pub async fn obtain(
         }
         Err(e) => return Err(ca_error("waiting for validation", e)),
     }
-    if kind != ChallengeKind::Dns01 {
+    if kind != ChallengeKind::Dns01 && session.tap.wants_records() {
         refresh_validated(&mut order, &done).await;
+    } else if kind != ChallengeKind::Dns01 {
+        for name in &validated {
+            session.tap.note_validated(name, kind_name(kind));
+        }
     }
 
     let csr = key.csr_der(names)?;

@@ -680,6 +680,10 @@ async fn order_and_store(
         _ => CertKey::generate(cert_cfg.key)?,
     };
     let mut session = ready_session(settings, cert_cfg, lock, opts, session, report).await?;
+    // The extra request for the CA's validation records only while they may come.
+    let known_without = state.cert.directory.as_deref() == Some(session.directory.as_str())
+        && state.cert.validation_records == Some(false);
+    session.tap.set_wants_records(!known_without);
     let mut requests_before = 0;
     let tried = try_challenges(
         settings,
@@ -718,6 +722,9 @@ async fn order_and_store(
         .iter()
         .flat_map(|authz| witness::from_authorization(authz, &name_addrs, now))
         .collect();
+    if session.tap.wants_records() && !witnessed.is_empty() {
+        state.cert.validation_records = Some(witnessed.iter().any(|w| w.from_record));
+    }
     witness::merge(&mut state.cert.witnesses, witnessed);
     if info
         .ari_id

@@ -10,9 +10,12 @@
 //! the JSON of every answer that carries a valid challenge, and the order refreshes each
 //! authorization it validated once more (one signed POST-as-GET per name, through the
 //! account, after the order became ready). A CA without `validationRecord` (Pebble, others)
-//! still proves the port: the address is then the one the name resolved to when ordering.
+//! still proves the port: the address is then the one the name resolved to when ordering, and
+//! once a CA is known to give none (`CertState::validation_records`), the extra request is
+//! left out.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -39,11 +42,39 @@ pub struct CaWitness {
     pub from_record: bool,
 }
 
-/// The answers of the CA that hold a valid challenge, as JSON, collected by the HTTP client.
+/// The answers of the CA that hold a valid challenge, as JSON, collected by the HTTP client;
+/// and whether the order should fetch the authorizations once more for their records.
 #[derive(Debug, Clone, Default)]
-pub struct Tap(Arc<Mutex<Vec<Value>>>);
+pub struct Tap {
+    seen: Arc<Mutex<Vec<Value>>>,
+    /// Skip the extra POST-as-GET: this CA is known to give no `validationRecord`.
+    no_records: Arc<AtomicBool>,
+}
 
 impl Tap {
+    /// Whether the extra request per validated authorization is worth it.
+    pub fn wants_records(&self) -> bool {
+        !self.no_records.load(Ordering::Relaxed)
+    }
+
+    pub fn set_wants_records(&self, yes: bool) {
+        self.no_records.store(!yes, Ordering::Relaxed);
+    }
+
+    /// A validation seen without its authorization's JSON (not fetched again): the name and
+    /// the challenge type, as an authorization of one valid challenge.
+    pub fn note_validated(&self, name: &str, challenge: &str) {
+        self.push(serde_json::json!({
+            "identifier": {"type": "dns", "value": name},
+            "status": "valid",
+            "challenges": [{"type": challenge, "status": "valid"}],
+        }));
+    }
+
+    fn push(&self, v: Value) {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).push(v);
+    }
+
     /// Look at one answer body; kept when it is an authorization with a valid challenge.
     pub fn observe(&self, body: &[u8]) {
         // Cheap test first: most answers (directory, nonces, orders, certificates) are not.
@@ -53,13 +84,13 @@ impl Tap {
         if let Ok(v) = serde_json::from_slice::<Value>(body)
             && v.get("challenges").is_some_and(Value::is_array)
         {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(v);
+            self.push(v);
         }
     }
 
     /// Everything kept so far, emptied.
     pub fn take(&self) -> Vec<Value> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
@@ -247,6 +278,13 @@ mod tests {
         tap.observe(PEBBLE.as_bytes());
         assert_eq!(tap.take().len(), 1);
         assert!(tap.take().is_empty());
+        // Without the authorization's JSON: the challenge's port, the resolved address.
+        tap.note_validated("box.example.test", "tls-alpn-01");
+        let w = from_authorization(&tap.take()[0], &["203.0.113.2".parse().unwrap()], 7);
+        assert_eq!((w[0].port, w[0].at, w[0].from_record), (443, 7, false));
+        // A state written before witnesses existed still loads.
+        let old: crate::acme::renewal::CertState = serde_json::from_str("{}").unwrap();
+        assert!(old.witnesses.is_empty() && old.validation_records.is_none());
         let mk = |at, addr: &str| CaWitness {
             name: "n".into(),
             challenge: "http-01".into(),
