@@ -680,10 +680,9 @@ async fn order_and_store(
         _ => CertKey::generate(cert_cfg.key)?,
     };
     let mut session = ready_session(settings, cert_cfg, lock, opts, session, report).await?;
-    // The extra request for the CA's validation records only while they may come.
-    let known_without = state.cert.directory.as_deref() == Some(session.directory.as_str())
-        && state.cert.validation_records == Some(false);
-    session.tap.set_wants_records(!known_without);
+    session
+        .tap
+        .set_wants_records(witness::records_may_come(&state.cert, &session.directory));
     let mut requests_before = 0;
     let tried = try_challenges(
         settings,
@@ -716,16 +715,7 @@ async fn order_and_store(
     let paths = room::install_issued(store, &name, &chain, &key.pem, &info).await?;
     let now = now_unix();
     record_issued(state, &session, &info, kind, now, report).await;
-    let witnessed: Vec<witness::CaWitness> = session
-        .tap
-        .take()
-        .iter()
-        .flat_map(|authz| witness::from_authorization(authz, &name_addrs, now))
-        .collect();
-    if session.tap.wants_records() && !witnessed.is_empty() {
-        state.cert.validation_records = Some(witnessed.iter().any(|w| w.from_record));
-    }
-    witness::merge(&mut state.cert.witnesses, witnessed);
+    witness::record(&mut state.cert, &session.tap, &name_addrs, now);
     if info
         .ari_id
         .as_deref()

@@ -186,6 +186,26 @@ fn parse_rfc3339(s: &str) -> Option<i64> {
         .map(|t| t.unix_timestamp())
 }
 
+/// Whether the extra request for the CA's validation records is worth it: not once the CA of
+/// `directory` is known to give none.
+pub fn records_may_come(st: &crate::acme::renewal::CertState, directory: &str) -> bool {
+    !(st.directory.as_deref() == Some(directory) && st.validation_records == Some(false))
+}
+
+/// Keep what the tap saw of this order's validations in the state (and whether the CA gives
+/// validation records, when the order asked).
+pub fn record(st: &mut crate::acme::renewal::CertState, tap: &Tap, resolved: &[IpAddr], now: i64) {
+    let witnessed: Vec<CaWitness> = tap
+        .take()
+        .iter()
+        .flat_map(|authz| from_authorization(authz, resolved, now))
+        .collect();
+    if tap.wants_records() && !witnessed.is_empty() {
+        st.validation_records = Some(witnessed.iter().any(|w| w.from_record));
+    }
+    merge(&mut st.witnesses, witnessed);
+}
+
 /// Fold new witnesses into the stored ones: one per name, port and address family, the
 /// newest kept.
 pub fn merge(stored: &mut Vec<CaWitness>, new: Vec<CaWitness>) {

@@ -300,59 +300,8 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
     let id = slot.id();
     let spec = slot.spec;
     let r = slot.reach(ctx).await;
-    if let Some(seen) = &r.port_check {
-        return crate::doctor::outside::port_check_result(ctx, slot, r, seen).await;
-    }
-    if r.response.is_none() {
-        let why = r
-            .skipped
-            .as_deref()
-            .or(r.error.as_deref())
-            .unwrap_or("no probe answered");
-        if let Some(res) = crate::doctor::outside::witness_result(ctx, slot, why).await {
-            return res;
-        }
-    }
-    if let Some(why) = &r.skipped {
-        if why == crate::doctor::outside::NOTHING_CONFIGURED {
-            return CheckResult::skip(
-                &id,
-                format!("not checked from outside: {why}, and no CA has validated this port yet"),
-            )
-            .fix(crate::doctor::outside::HOW_TO_SEE_FROM_OUTSIDE)
-            .detail("not_checked_from_outside", true);
-        }
-        return CheckResult::skip(&id, format!("not checked: {why}"))
-            .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
-    }
     let Some(resp) = &r.response else {
-        let err = r.error.as_deref().unwrap_or("no probe answered");
-        if r.port_check_failed && !r.probe_busy {
-            return CheckResult::skip(
-                &id,
-                format!(
-                    "not checked from outside: no port check answered (see probe.port_check): {err}"
-                ),
-            )
-            .fix(crate::doctor::outside::HOW_TO_SEE_FROM_OUTSIDE)
-            .detail("port_check_unreachable", true);
-        }
-        // The probe refusing to work for us says nothing about the box.
-        if r.probe_busy {
-            return CheckResult::warn(
-                &id,
-                format!("not checked: the probe server asks to wait ({err})"),
-            )
-            .why("probe servers limit how often one address may ask, to stay safe for everyone")
-            .fix("run doctor again in a minute")
-            .detail("rate_limited", true);
-        }
-        // The probe server down says nothing about the port: probe.reachable names it.
-        return CheckResult::skip(
-            &id,
-            format!("not checked: no probe server answered (see probe.reachable): {err}"),
-        )
-        .detail("probe_unreachable", true);
+        return without_probe_answer(ctx, slot, r).await;
     };
     let at = SocketAddr::new(resp.address, resp.port).to_string();
     let res = match resp.outcome {
@@ -414,6 +363,62 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
         .detail("responder", r.responder)
         .detail("probe_elapsed_ms", resp.elapsed_ms)
         .detail("nonce_matched", resp.nonce_matched)
+}
+
+/// A port no probe server answered for: the port check's answer, the CA's last visit, or why
+/// it was not checked.
+async fn without_probe_answer(ctx: &Ctx<'_>, slot: &PortSlot, r: &PortReach) -> CheckResult {
+    let id = slot.id();
+    if let Some(seen) = &r.port_check {
+        return crate::doctor::outside::port_check_result(ctx, slot, r, seen).await;
+    }
+    let why = r
+        .skipped
+        .as_deref()
+        .or(r.error.as_deref())
+        .unwrap_or("no probe answered");
+    if let Some(res) = crate::doctor::outside::witness_result(ctx, slot, why).await {
+        return res;
+    }
+    if let Some(why) = &r.skipped {
+        if why == crate::doctor::outside::NOTHING_CONFIGURED {
+            return CheckResult::skip(
+                &id,
+                format!("not checked from outside: {why}, and no CA has validated this port yet"),
+            )
+            .fix(crate::doctor::outside::HOW_TO_SEE_FROM_OUTSIDE)
+            .detail("not_checked_from_outside", true);
+        }
+        return CheckResult::skip(&id, format!("not checked: {why}"))
+            .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
+    }
+    let err = r.error.as_deref().unwrap_or("no probe answered");
+    if r.port_check_failed && !r.probe_busy {
+        return CheckResult::skip(
+            &id,
+            format!(
+                "not checked from outside: no port check answered (see probe.port_check): {err}"
+            ),
+        )
+        .fix(crate::doctor::outside::HOW_TO_SEE_FROM_OUTSIDE)
+        .detail("port_check_unreachable", true);
+    }
+    // The probe refusing to work for us says nothing about the box.
+    if r.probe_busy {
+        return CheckResult::warn(
+            &id,
+            format!("not checked: the probe server asks to wait ({err})"),
+        )
+        .why("probe servers limit how often one address may ask, to stay safe for everyone")
+        .fix("run doctor again in a minute")
+        .detail("rate_limited", true);
+    }
+    // The probe server down says nothing about the port: probe.reachable names it.
+    CheckResult::skip(
+        &id,
+        format!("not checked: no probe server answered (see probe.reachable): {err}"),
+    )
+    .detail("probe_unreachable", true)
 }
 
 pub(crate) fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
