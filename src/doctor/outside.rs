@@ -199,14 +199,18 @@ pub async fn witness_result(
     let family = slot.family;
     let changed = state.ddns.changed.get(family).cloned();
     let published = state.ddns.published(family).map(|p| p.address);
-    let now_public = ctx.public_ip(family).await;
+    // The address seen now counts first when it is another one (not published yet).
+    let current = match (ctx.public_ip(family).await, published) {
+        (Some(seen), _) if Some(seen) != w.address => Some(seen),
+        (_, p) => p,
+    };
     Some(
         witness_verdict(
             &slot.id(),
             slot,
             w,
             changed.map(|c| (c.address, c.at)),
-            published.or(now_public),
+            current,
             crate::state::now_unix(),
         )
         .detail("no_probe_answer", why_no_probe),
