@@ -1528,6 +1528,23 @@ mod tests {
     }
 
     #[test]
+    fn port_checks_default_to_ifconfig_co_and_must_be_urls() {
+        let c = parse("name = \"box.example.org\"\n").unwrap();
+        assert_eq!(c.ip.port_check, ["https://ifconfig.co"]);
+        let c = parse("name = \"box.example.org\"\n[ip]\nport_check = []\n").unwrap();
+        assert!(c.ip.port_check.is_empty());
+        let e = parse("name = \"box.example.org\"\n[ip]\nport_check = [\"ifconfig.co\"]\n")
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message().contains("ip.port_check"), "{}", e.message());
+        assert!(
+            e.message().contains("not an http:// or https:// URL"),
+            "{}",
+            e.message()
+        );
+    }
+
+    #[test]
     fn wrong_type_names_key() {
         let e = parse("name = \"box.example.org\"\n[ip]\nquorum = \"two\"\n").unwrap_err();
         assert!(e.message().contains(":3:10"), "{}", e.message());
