@@ -62,7 +62,7 @@ struct TunedClient {
     counter: RequestCounter,
     user_agent: HeaderValue,
     /// Keeps the authorizations with a valid challenge (the CA as a witness).
-    tap: super::witness::Tap,
+    tap: Tap,
 }
 
 impl HttpClient for TunedClient {
