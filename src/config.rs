@@ -201,6 +201,10 @@ pub struct IpConfig {
     pub probe: Vec<String>,
     /// Plain HTTPS echo services answering the caller's address as text.
     pub echo: Vec<String>,
+    /// Port checks in the style of echoip (`GET <url>/port/N` answers
+    /// `{"ip", "port", "reachable"}`): doctor's outside view when no direkt probe server is
+    /// configured. Asked by doctor only, never by `renew` or `ddns`.
+    pub port_check: Vec<String>,
     /// Ask the gateway (UPnP / NAT-PMP) for its external address.
     pub gateway: bool,
     /// Prefixes to treat as public although they are reserved (the lab's documentation ranges).
@@ -227,6 +231,7 @@ impl Default for IpConfig {
                 "https://api.ipify.org".into(),
                 "https://ipv4.icanhazip.com".into(),
             ],
+            port_check: vec!["https://ifconfig.co".into()],
             gateway: true,
             public_prefixes: vec![],
             ipv6_interface: None,
@@ -910,6 +915,17 @@ impl Config {
         if self.ip.quorum == 0 {
             problems.push(Problem::new(&["ip", "quorum"], "quorum must be at least 1"));
         }
+        for url in &self.ip.port_check {
+            if !url.starts_with("http://") && !url.starts_with("https://") {
+                problems.push(
+                    Problem::new(
+                        &["ip", "port_check"],
+                        format!("`{url}` is not an http:// or https:// URL"),
+                    )
+                    .hint("write the port check's base URL, like \"https://ifconfig.co\""),
+                );
+            }
+        }
         if !self.ip.ipv4 && !self.ip.ipv6 {
             problems.push(
                 Problem::new(
@@ -1509,6 +1525,23 @@ mod tests {
         assert!(m.contains("/etc/direkt/direkt.toml:3:1"), "{m}");
         assert!(m.contains("ip.quorom"), "{m}");
         assert!(m.contains("unknown field"), "{m}");
+    }
+
+    #[test]
+    fn port_checks_default_to_ifconfig_co_and_must_be_urls() {
+        let c = parse("name = \"box.example.org\"\n").unwrap();
+        assert_eq!(c.ip.port_check, ["https://ifconfig.co"]);
+        let c = parse("name = \"box.example.org\"\n[ip]\nport_check = []\n").unwrap();
+        assert!(c.ip.port_check.is_empty());
+        let e = parse("name = \"box.example.org\"\n[ip]\nport_check = [\"ifconfig.co\"]\n")
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message().contains("ip.port_check"), "{}", e.message());
+        assert!(
+            e.message().contains("not an http:// or https:// URL"),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]

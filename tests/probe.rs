@@ -433,3 +433,72 @@ fn one_slow_source_cannot_delay_another() {
         drop(slow);
     });
 }
+
+/// echoip's port check (`GET /port/N`, as ifconfig.co answers it): the requester's own address
+/// on TCP port N, `reachable` true or false, echoip's error shape for a bad port, and only ever
+/// the requester.
+#[test]
+fn answers_echoips_port_check_for_the_requester_only() {
+    let probe = start_probe(&[]);
+    rt().block_on(async {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        let accept = tokio::spawn(async move { l.accept().await.map(|(_, a)| a) });
+        let (st, head, body) =
+            http(probe.addr, "127.0.0.1", "GET", &format!("/port/{port}"), "").await;
+        assert_eq!(st, 200, "{body}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{head}"
+        );
+        assert_eq!(
+            json(&body),
+            serde_json::json!({"ip": "127.0.0.1", "port": port, "reachable": true})
+        );
+        accept.await.unwrap().unwrap();
+        let closed = free_port("127.0.0.1");
+        let (_, _, body) = http(
+            probe.addr,
+            "127.0.0.1",
+            "GET",
+            &format!("/port/{closed}"),
+            "",
+        )
+        .await;
+        assert_eq!(json(&body)["reachable"], false, "{body}");
+        // Not a port: echoip's 400 with its words.
+        for bad in ["foo", "0", "65536"] {
+            let (st, _, body) =
+                http(probe.addr, "127.0.0.1", "GET", &format!("/port/{bad}"), "").await;
+            assert_eq!(st, 400, "{body}");
+            assert_eq!(
+                json(&body),
+                serde_json::json!({"status": 400, "error": format!("invalid port: {bad}")})
+            );
+        }
+        // A port outside the allowed list is refused before any connection.
+        let (st, _, body) = http(probe.addr, "127.0.0.1", "GET", "/port/22", "").await;
+        assert_eq!(st, 400, "{body}");
+        assert!(
+            json(&body)["error"]
+                .as_str()
+                .unwrap()
+                .contains("not allowed"),
+            "{body}"
+        );
+        // A request from 127.0.0.3 is answered for 127.0.0.3; the listener on 127.0.0.2 never
+        // sees a connection.
+        let other = TcpListener::bind("127.0.0.2:0").await.unwrap();
+        let port = other.local_addr().unwrap().port();
+        let (_, _, body) = http(probe.addr, "127.0.0.3", "GET", &format!("/port/{port}"), "").await;
+        let v = json(&body);
+        assert_eq!(
+            (v["ip"].as_str(), v["reachable"].as_bool()),
+            (Some("127.0.0.3"), Some(false)),
+            "{v}"
+        );
+        let got = tokio::time::timeout(Duration::from_millis(300), other.accept()).await;
+        assert!(got.is_err(), "the port check connected to another address");
+    });
+}

@@ -20,6 +20,7 @@ use instant_acme::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::acme::witness::Tap;
 use crate::config::{CertConfig, Settings};
 use crate::error::{Error, Result};
 use crate::state::StateLock;
@@ -60,6 +61,8 @@ struct TunedClient {
     inner: HyperClient<hyper_rustls::HttpsConnector<HttpConnector>, BodyWrapper<Bytes>>,
     counter: RequestCounter,
     user_agent: HeaderValue,
+    /// Keeps the authorizations with a valid challenge (the CA as a witness).
+    tap: Tap,
 }
 
 impl HttpClient for TunedClient {
@@ -72,10 +75,29 @@ impl HttpClient for TunedClient {
         self.counter.0.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(method = %req.method(), uri = %req.uri(), "ACME request");
         let fut = self.inner.request(req);
+        let tap = self.tap.clone();
         Box::pin(async move {
-            match tokio::time::timeout(REQUEST_TIMEOUT, fut).await {
-                Ok(Ok(rsp)) => Ok(BytesResponse::from(rsp)),
-                Ok(Err(e)) => Err(instant_acme::Error::Other(Box::new(e))),
+            // The whole answer within the timeout; its body read here so the tap sees it.
+            let whole = async move {
+                let other =
+                    |e: Box<dyn std::error::Error + Send + Sync>| instant_acme::Error::Other(e);
+                let rsp = fut.await.map_err(|e| other(Box::new(e)))?;
+                let (parts, body) = rsp.into_parts();
+                let bytes = http_body_util::BodyExt::collect(body)
+                    .await
+                    .map_err(|e| other(Box::new(e)))?
+                    .to_bytes();
+                Ok::<_, instant_acme::Error>((parts, bytes))
+            };
+            match tokio::time::timeout(REQUEST_TIMEOUT, whole).await {
+                Ok(Ok((parts, bytes))) => {
+                    tap.observe(&bytes);
+                    Ok(BytesResponse {
+                        parts,
+                        body: Box::new(bytes),
+                    })
+                }
+                Ok(Err(e)) => Err(e),
                 Err(_) => Err(instant_acme::Error::Other(
                     format!(
                         "no answer from the CA within {} s",
@@ -129,7 +151,11 @@ fn tls_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig> {
         .with_no_client_auth())
 }
 
-fn http_client(ca_bundle: Option<&Path>, counter: RequestCounter) -> Result<Box<dyn HttpClient>> {
+fn http_client(
+    ca_bundle: Option<&Path>,
+    counter: RequestCounter,
+    tap: Tap,
+) -> Result<Box<dyn HttpClient>> {
     let mut http = HttpConnector::new();
     http.set_nodelay(true);
     http.enforce_http(false);
@@ -144,6 +170,7 @@ fn http_client(ca_bundle: Option<&Path>, counter: RequestCounter) -> Result<Box<
         inner,
         counter,
         user_agent: HeaderValue::from_static(crate::net::http::ACME_USER_AGENT),
+        tap,
     }))
 }
 
@@ -168,6 +195,8 @@ pub struct AcmeSession {
     pub directory: String,
     pub counter: RequestCounter,
     pub created_account: bool,
+    /// The CA's answers that hold a valid challenge ([`super::witness`]).
+    pub tap: Tap,
 }
 
 /// Inputs for getting an account.
@@ -187,6 +216,7 @@ pub async fn session(
 ) -> Result<AcmeSession> {
     let directory = directory_url(&cert.ca);
     let counter = RequestCounter::default();
+    let tap = Tap::default();
     let file = account_file(&directory);
     let path = lock.dir().path().join(&file);
     if !opts.fresh
@@ -197,6 +227,7 @@ pub async fn session(
                 let account = Account::builder_with_http(http_client(
                     cert.ca_bundle.as_deref(),
                     counter.clone(),
+                    tap.clone(),
                 )?)
                 .from_credentials(stored.credentials)
                 .await
@@ -206,6 +237,7 @@ pub async fn session(
                     directory,
                     counter,
                     created_account: false,
+                    tap,
                 });
             }
             _ => tracing::warn!("ignoring unreadable account file {}", path.display()),
@@ -221,10 +253,13 @@ pub async fn session(
     };
     let mut tries = 0;
     let (account, credentials) = loop {
-        let r =
-            Account::builder_with_http(http_client(cert.ca_bundle.as_deref(), counter.clone())?)
-                .create(&new, directory.clone(), eab.as_ref())
-                .await;
+        let r = Account::builder_with_http(http_client(
+            cert.ca_bundle.as_deref(),
+            counter.clone(),
+            tap.clone(),
+        )?)
+        .create(&new, directory.clone(), eab.as_ref())
+        .await;
         match r {
             Err(e) if super::flow::is_bad_nonce(&e) && tries < 4 => tries += 1,
             Err(e) => return Err(super::flow::account_error(&directory, e)),
@@ -245,6 +280,7 @@ pub async fn session(
         directory,
         counter,
         created_account: true,
+        tap,
     })
 }
 

@@ -274,6 +274,7 @@ pub async fn obtain(
 
     // Set up every pending authorization's challenge and tell the CA to validate it.
     let mut done: HashSet<String> = HashSet::new();
+    let mut validated: Vec<String> = vec![];
     let mut tries = 0;
     'fetch: loop {
         let mut authzs = order.authorizations();
@@ -306,6 +307,7 @@ pub async fn obtain(
             }
             retry_nonce!(challenge.set_ready().await).map_err(|e| ca_error("challenge", e))?;
             done.insert(url);
+            validated.push(name);
         }
         break;
     }
@@ -317,6 +319,13 @@ pub async fn obtain(
             return Err(why_not_valid(&mut order, kind, &status).await);
         }
         Err(e) => return Err(ca_error("waiting for validation", e)),
+    }
+    if kind != ChallengeKind::Dns01 && session.tap.wants_records() {
+        refresh_validated(&mut order, &done).await;
+    } else if kind != ChallengeKind::Dns01 {
+        for name in &validated {
+            session.tap.note_validated(name, kind_name(kind));
+        }
     }
 
     let csr = key.csr_der(names)?;
@@ -330,6 +339,19 @@ pub async fn obtain(
             .map_err(|e| ca_error("certificate download", e))?
     };
     Ok(chain)
+}
+
+/// Fetch each authorization validated here once more (a POST-as-GET through the account), so
+/// the CA's account of the validation (address, port, time) passes the session's witness tap
+/// ([`crate::acme::witness`]): instant-acme's types drop those fields. Best effort: a failure
+/// costs the record, never the certificate.
+async fn refresh_validated(order: &mut instant_acme::Order, done: &HashSet<String>) {
+    let mut authzs = order.authorizations();
+    while let Some(Ok(mut h)) = authzs.next().await {
+        if done.contains(h.url()) {
+            let _ = retry_nonce!(h.refresh().await);
+        }
+    }
 }
 
 /// Why the order did not become ready: the first failed authorization's problem, or the

@@ -18,6 +18,7 @@ pub mod renewal;
 pub mod room;
 pub mod store;
 pub mod terms;
+pub mod witness;
 
 use std::time::Instant;
 
@@ -680,6 +681,9 @@ async fn order_and_store(
         _ => CertKey::generate(cert_cfg.key)?,
     };
     let mut session = ready_session(settings, cert_cfg, lock, opts, session, report).await?;
+    session
+        .tap
+        .set_wants_records(witness::records_may_come(&state.cert, &session.directory));
     let mut requests_before = 0;
     let tried = try_challenges(
         settings,
@@ -712,6 +716,7 @@ async fn order_and_store(
     let paths = room::install_issued(store, &name, &chain, &key.pem, &info).await?;
     let now = now_unix();
     record_issued(state, &session, &info, kind, now, report).await;
+    witness::record(&mut state.cert, &session.tap, &name_addrs, now);
     if info
         .ari_id
         .as_deref()

@@ -25,6 +25,12 @@ pub struct CertState {
     /// Unix seconds of the last order attempt and its outcome.
     pub last_attempt: Option<i64>,
     pub last_result: Option<String>,
+    /// The ports the CA reached from outside when it validated HTTP-01 / TLS-ALPN-01, newest
+    /// per name, port and family: doctor's outside evidence without a probe server.
+    pub witnesses: Vec<crate::acme::witness::CaWitness>,
+    /// Whether the CA of `directory` adds a `validationRecord` to its challenges (learned on
+    /// the first order; false: the extra request for it is left out).
+    pub validation_records: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -35,6 +35,44 @@ pub struct DdnsState {
     pub backoff: Option<Backoff>,
     /// Provider requests sent, over all runs (a run with nothing to do adds none).
     pub requests: u64,
+    /// When each family's published address last became a different one (`at` of the first
+    /// publication of that address; kept across config changes): doctor weighs the CA's
+    /// last visit against it.
+    pub changed: AddressChanges,
+}
+
+/// The first publication of each family's current address.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AddressChanges {
+    pub ipv4: Option<Published>,
+    pub ipv6: Option<Published>,
+}
+
+impl AddressChanges {
+    pub fn get(&self, f: Family) -> Option<&Published> {
+        match f {
+            Family::Ipv4 => self.ipv4.as_ref(),
+            Family::Ipv6 => self.ipv6.as_ref(),
+        }
+    }
+
+    /// Note a publication of `address` at `at`; only a different address moves the time.
+    /// `before` is what was published until now: a state from before this record existed
+    /// keeps that publication's time when the address is the same.
+    pub fn note(&mut self, f: Family, address: IpAddr, at: i64, before: Option<&Published>) {
+        let slot = match f {
+            Family::Ipv4 => &mut self.ipv4,
+            Family::Ipv6 => &mut self.ipv6,
+        };
+        if slot.as_ref().is_some_and(|p| p.address == address) {
+            return;
+        }
+        *slot = match before {
+            Some(b) if slot.is_none() && b.address == address => Some(b.clone()),
+            _ => Some(Published { address, at }),
+        };
+    }
 }
 
 /// The address last published for one family.
@@ -292,6 +330,7 @@ fn fresh_state(stored: &DdnsState, hash: &str, force: bool) -> DdnsState {
         ds = DdnsState {
             config_hash: hash.to_string(),
             requests: ds.requests,
+            changed: ds.changed.clone(),
             ..DdnsState::default()
         };
     }
@@ -433,6 +472,10 @@ impl Run<'_> {
         self.report.provider_requests += sent;
         match result {
             Ok(()) => {
+                let before = self.ds.published(family).cloned();
+                self.ds
+                    .changed
+                    .note(family, addr, self.now, before.as_ref());
                 self.ds.set_published(
                     family,
                     Some(Published {
@@ -526,5 +569,34 @@ mod tests {
             Duration::from_secs(7200)
         );
         assert_eq!(backoff_for(1, Some(Duration::from_secs(5))), MIN_BACKOFF);
+    }
+
+    #[test]
+    fn only_a_different_address_moves_the_time_of_the_last_change() {
+        let a: IpAddr = "203.0.113.2".parse().unwrap();
+        let b: IpAddr = "203.0.113.9".parse().unwrap();
+        let mut c = AddressChanges::default();
+        // A state from before the record: the same address keeps its publication time.
+        let before = Published {
+            address: a,
+            at: 100,
+        };
+        c.note(Family::Ipv4, a, 500, Some(&before));
+        assert_eq!(c.get(Family::Ipv4), Some(&before));
+        // A forced refresh of the same address changes nothing.
+        c.note(Family::Ipv4, a, 900, Some(&before));
+        assert_eq!(c.get(Family::Ipv4).unwrap().at, 100);
+        c.note(Family::Ipv4, b, 1000, Some(&before));
+        assert_eq!(
+            c.get(Family::Ipv4),
+            Some(&Published {
+                address: b,
+                at: 1000
+            })
+        );
+        assert!(c.get(Family::Ipv6).is_none());
+        // The section is optional in the state.
+        let old: DdnsState = serde_json::from_str(r#"{"requests": 3}"#).unwrap();
+        assert!(old.changed.ipv4.is_none());
     }
 }

@@ -26,6 +26,8 @@ pub enum CheckId {
     PublicIpv6,
     /// The probe servers answer (the outside vantage point the reach checks need).
     ProbeReachable,
+    /// The echoip-style port checks answer (used when no probe server is configured).
+    ProbePortCheck,
     NatCgnat,
     NatDouble,
     PortsMapped,
@@ -66,6 +68,7 @@ const FIXED: &[CheckId] = {
         PublicIpv4,
         PublicIpv6,
         ProbeReachable,
+        ProbePortCheck,
         NatCgnat,
         NatDouble,
         PortsMapped,
@@ -111,6 +114,7 @@ const PRIORITY: &[Cause] = {
         Check(C::PortsMapped),
         Check(C::PublicIpv4),
         Check(C::ProbeReachable),
+        Check(C::ProbePortCheck),
         IspBlockedHttp,
         Check(C::DnsAuthoritative),
         Check(C::CertDisk),
@@ -153,6 +157,7 @@ impl CheckId {
             CheckId::PublicIpv4 => "public.ipv4",
             CheckId::PublicIpv6 => "public.ipv6",
             CheckId::ProbeReachable => "probe.reachable",
+            CheckId::ProbePortCheck => "probe.port_check",
             CheckId::NatCgnat => "nat.cgnat",
             CheckId::NatDouble => "nat.double",
             CheckId::PortsMapped => "ports.mapped",

@@ -21,6 +21,9 @@ pub struct Ctx<'a> {
     pub deadline: Instant,
     pub budget: Duration,
     pub probes: Vec<String>,
+    /// The echoip-style port checks doctor asks: `[ip] port_check`, only while no direkt
+    /// probe server is configured (the probe's own checks say more).
+    pub port_checks: Vec<String>,
     pub local: LocalNet,
     pub public_v4: OnceCell<PublicView>,
     pub public_v6: OnceCell<PublicView>,
@@ -48,6 +51,10 @@ impl<'a> Ctx<'a> {
         } else {
             opts.probe.clone()
         };
+        let port_checks = match config {
+            Some(c) if probes.is_empty() => c.ip.port_check.clone(),
+            _ => vec![],
+        };
         let ports = crate::doctor::reach::ports_to_check(config);
         let detect_config = config.map(|c| {
             let mut c = c.clone();
@@ -60,6 +67,7 @@ impl<'a> Ctx<'a> {
             deadline,
             budget,
             probes,
+            port_checks,
             local: LocalNet::read(),
             public_v4: OnceCell::new(),
             public_v6: OnceCell::new(),

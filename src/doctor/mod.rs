@@ -12,6 +12,7 @@ pub mod dns;
 pub mod gateway;
 pub mod local;
 pub mod network;
+pub mod outside;
 pub mod provider;
 pub mod reach;
 pub mod render;
@@ -299,6 +300,7 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
     p.extend(reach::plan(ctx));
     p.extend([
         Planned::new(C::ProbeReachable, reach::probe_reachable(ctx)),
+        Planned::new(C::ProbePortCheck, outside::port_check_reachable(ctx)),
         Planned::new(C::ReachHairpin, reach::hairpin(ctx)),
         Planned::new(C::CertDisk, cert::disk(ctx)),
         Planned::new(C::CertServed, cert::served(ctx)),

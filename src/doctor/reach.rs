@@ -75,6 +75,15 @@ pub struct PortReach {
     pub probe_busy: bool,
     #[serde(skip)]
     pub nonce: String,
+    /// An echoip-style port check's answer (used when no probe server is configured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_check: Option<crate::doctor::outside::PortCheckSeen>,
+    /// The port checks were asked, and none answered.
+    #[serde(skip)]
+    pub port_check_failed: bool,
+    /// Connections doctor's own responder accepted on this port.
+    #[serde(skip)]
+    pub accepted: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 impl PortReach {
@@ -113,7 +122,10 @@ pub fn plan<'a>(ctx: &'a Ctx<'a>) -> Vec<Planned<'a>> {
 async fn probe_port(ctx: &Ctx<'_>, slot: &PortSlot) -> PortReach {
     let mut r = PortReach::default();
     if ctx.probes.is_empty() {
-        r.skipped = Some("no probe server configured ([ip] probe)".into());
+        if !ctx.port_checks.is_empty() {
+            return crate::doctor::outside::probe_port(ctx, slot).await;
+        }
+        r.skipped = Some(crate::doctor::outside::NOTHING_CONFIGURED.into());
         return r;
     }
     let spec = slot.spec;
@@ -165,8 +177,9 @@ async fn probe_port(ctx: &Ctx<'_>, slot: &PortSlot) -> PortReach {
             return r;
         }
         (Protocol::Tcp, Listening::No) => match tcp_responder(ctx, spec.internal, &nonce).await {
-            Ok(()) => {
+            Ok(accepted) => {
                 r.responder = true;
+                r.accepted = Some(accepted);
                 CheckKind::Http
             }
             Err(e) => {
@@ -224,8 +237,13 @@ async fn ask_probes(
 }
 
 /// Serve the nonce on a TCP port until doctor ends: the probe's `http` (and `tcp`) checks read
-/// it, so an open port is proven to lead to this box.
-async fn tcp_responder(ctx: &Ctx<'_>, port: u16, nonce: &str) -> std::io::Result<()> {
+/// it, so an open port is proven to lead to this box. Returns the count of connections
+/// accepted (a port check's connection arriving proves the same).
+pub(crate) async fn tcp_responder(
+    ctx: &Ctx<'_>,
+    port: u16,
+    nonce: &str,
+) -> std::io::Result<std::sync::Arc<std::sync::atomic::AtomicUsize>> {
     let listener = match tokio::net::TcpListener::bind(("::", port)).await {
         Ok(l) => l,
         Err(_) => tokio::net::TcpListener::bind(("0.0.0.0", port)).await?,
@@ -235,9 +253,12 @@ async fn tcp_responder(ctx: &Ctx<'_>, port: u16, nonce: &str) -> std::io::Result
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\nServer: direkt-doctor\r\n\r\n{body}",
         body.len()
     );
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
     let task = tokio::spawn(async move {
         loop {
             let (mut s, _) = crate::net::tcp::accept(&listener).await;
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let response = response.clone();
             tokio::spawn(async move {
                 let _ = s.write_all(response.as_bytes()).await;
@@ -249,7 +270,7 @@ async fn tcp_responder(ctx: &Ctx<'_>, port: u16, nonce: &str) -> std::io::Result
         }
     });
     ctx.spawn(task);
-    Ok(())
+    Ok(accepted)
 }
 
 /// Echo datagrams that carry the nonce (and only those) until doctor ends.
@@ -279,28 +300,8 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
     let id = slot.id();
     let spec = slot.spec;
     let r = slot.reach(ctx).await;
-    if let Some(why) = &r.skipped {
-        return CheckResult::skip(&id, format!("not checked: {why}"))
-            .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
-    }
     let Some(resp) = &r.response else {
-        let err = r.error.as_deref().unwrap_or("no probe answered");
-        // The probe refusing to work for us says nothing about the box.
-        if r.probe_busy {
-            return CheckResult::warn(
-                &id,
-                format!("not checked: the probe server asks to wait ({err})"),
-            )
-            .why("probe servers limit how often one address may ask, to stay safe for everyone")
-            .fix("run doctor again in a minute")
-            .detail("rate_limited", true);
-        }
-        // The probe server down says nothing about the port: probe.reachable names it.
-        return CheckResult::skip(
-            &id,
-            format!("not checked: no probe server answered (see probe.reachable): {err}"),
-        )
-        .detail("probe_unreachable", true);
+        return without_probe_answer(ctx, slot, r).await;
     };
     let at = SocketAddr::new(resp.address, resp.port).to_string();
     let res = match resp.outcome {
@@ -364,7 +365,63 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
         .detail("nonce_matched", resp.nonce_matched)
 }
 
-fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
+/// A port no probe server answered for: the port check's answer, the CA's last visit, or why
+/// it was not checked.
+async fn without_probe_answer(ctx: &Ctx<'_>, slot: &PortSlot, r: &PortReach) -> CheckResult {
+    let id = slot.id();
+    if let Some(seen) = &r.port_check {
+        return crate::doctor::outside::port_check_result(ctx, slot, r, seen).await;
+    }
+    let why = r
+        .skipped
+        .as_deref()
+        .or(r.error.as_deref())
+        .unwrap_or("no probe answered");
+    if let Some(res) = crate::doctor::outside::witness_result(ctx, slot, why).await {
+        return res;
+    }
+    if let Some(why) = &r.skipped {
+        if why == crate::doctor::outside::NOTHING_CONFIGURED {
+            return CheckResult::skip(
+                &id,
+                format!("not checked from outside: {why}, and no CA has validated this port yet"),
+            )
+            .fix(crate::doctor::outside::HOW_TO_SEE_FROM_OUTSIDE)
+            .detail("not_checked_from_outside", true);
+        }
+        return CheckResult::skip(&id, format!("not checked: {why}"))
+            .fix("add a direkt probe server URL to [ip] probe, or pass --probe URL");
+    }
+    let err = r.error.as_deref().unwrap_or("no probe answered");
+    if r.port_check_failed && !r.probe_busy {
+        return CheckResult::skip(
+            &id,
+            format!(
+                "not checked from outside: no port check answered (see probe.port_check): {err}"
+            ),
+        )
+        .fix(crate::doctor::outside::HOW_TO_SEE_FROM_OUTSIDE)
+        .detail("port_check_unreachable", true);
+    }
+    // The probe refusing to work for us says nothing about the box.
+    if r.probe_busy {
+        return CheckResult::warn(
+            &id,
+            format!("not checked: the probe server asks to wait ({err})"),
+        )
+        .why("probe servers limit how often one address may ask, to stay safe for everyone")
+        .fix("run doctor again in a minute")
+        .detail("rate_limited", true);
+    }
+    // The probe server down says nothing about the port: probe.reachable names it.
+    CheckResult::skip(
+        &id,
+        format!("not checked: no probe server answered (see probe.reachable): {err}"),
+    )
+    .detail("probe_unreachable", true)
+}
+
+pub(crate) fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
     let spec = slot.spec;
     if slot.family == Family::Ipv6 {
         let me = ctx

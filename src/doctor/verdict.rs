@@ -82,10 +82,9 @@ pub fn choose(checks: &[CheckResult]) -> Verdict {
 /// What works, for a verdict without failures: the public address, the ports reachable from
 /// outside and how the router forwards them.
 fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
-    let reach: Vec<&str> = checks
+    let reach: Vec<&CheckResult> = checks
         .iter()
         .filter(|c| id_of(c).is_some_and(CheckId::is_reach) && c.status == Status::Pass)
-        .map(|c| c.id.as_str())
         .collect();
     let public = checks
         .iter()
@@ -97,9 +96,16 @@ fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
         summary.push_str(&format!(": the internet sees this box as {p}"));
     }
     if !reach.is_empty() {
+        // A port only the CA saw (no probe answered) says so.
         let ports: Vec<String> = reach
             .iter()
-            .map(|id| id.trim_start_matches("reach.").replace('.', " "))
+            .map(|c| {
+                let port = c.id.trim_start_matches("reach.").replace('.', " ");
+                match c.detail_str("evidence") {
+                    Some("ca") => format!("{port} (when the CA validated it)"),
+                    _ => port,
+                }
+            })
             .collect();
         summary.push_str(&format!(", reachable from outside on {}", ports.join(", ")));
     }
@@ -269,6 +275,14 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains("hairpin"), "{s}");
+        // A port only the CA saw says so.
+        let v = choose(&[CheckResult::pass("reach.tcp.80", "the CA").detail("evidence", "ca")]);
+        assert!(
+            v.summary
+                .contains("reachable from outside on tcp 80 (when the CA validated it)"),
+            "{}",
+            v.summary
+        );
         assert!(s.contains("(the router 192.168.77.1 speaks UPnP)"), "{s}");
         assert!(s.ends_with("; 1 check(s) skipped"), "{s}");
         // Skips alone are not a failure.

@@ -176,10 +176,13 @@ fn ip_section(sc: Scenario, s: &BoxSettings) -> String {
         t.push_str("gateway = false\n");
     }
     let prefixes: Vec<String> = prefixes.iter().map(|p| p.to_string()).collect();
+    // The port checks (echoip's API) are the lab's probe server too: tests never ask the
+    // public default (https://ifconfig.co). doctor asks them only while `probe` is empty.
     t.push_str(&format!(
         "stun = [\"{stun}:3478\"]\n\
          probe = [{probe}]\n\
          echo = []\n\
+         port_check = [{probe}]\n\
          # documentation prefixes count as public inside the lab only\n\
          public_prefixes = [{prefixes}]\n",
         stun = addr::STUN1,
@@ -235,6 +238,8 @@ mod tests {
             assert_eq!(c.name.as_str(), crate::lab::BOX_NAME);
             assert_eq!(c.ip.ipv6, sc.ipv6());
             assert!(c.ip.echo.is_empty());
+            assert_eq!(c.ip.port_check, c.ip.probe);
+            assert_eq!(c.ip.port_check[0], "http://198.51.100.80");
             assert_eq!(c.state_dir.unwrap(), run.path("box/state"));
             assert_eq!(c.ports.unwrap().forward, vec![port(443), port(80)]);
             assert!(c.ddns.is_some() && c.cert.is_some());

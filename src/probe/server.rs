@@ -4,6 +4,8 @@
 //!   plain text.
 //! - `POST /v1/check` `{kind, port, nonce?, sni?}`: connect back to the caller's own address
 //!   (TCP, HTTP GET with a nonce, TLS handshake, UDP echo) and say what happened.
+//! - `GET /port/N`: the port check of echoip (ifconfig.co), answered in its format
+//!   ([`crate::probe::echoip`]): a TCP connect back to the caller's address on port N.
 //!
 //! Safety by construction: the target address of a check is the TCP peer of the request, and
 //! the request has no field that could name another one (unknown fields are refused). Ports
@@ -30,6 +32,7 @@ use crate::error::{Context, Error, Result};
 use crate::probe::api::{
     CheckKind, CheckRequest, CheckResponse, ErrorBody, Outcome, TlsSeen, nonce_path, valid_nonce,
 };
+use crate::probe::echoip::{PortAnswer, PortError, parse_port_path};
 
 /// Limits that keep one probe server small whatever clients do.
 #[derive(Debug, Clone)]
@@ -327,13 +330,28 @@ pub async fn handle(
     let ip = peer.ip().to_canonical();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let cost = if path == "/v1/check" { 2.0 } else { 1.0 };
+    let port_api = path.starts_with("/port/");
+    let cost = if path == "/v1/check" || port_api {
+        2.0
+    } else {
+        1.0
+    };
     if let Admit::Limited(secs) = shared.admit(ip, cost) {
+        if port_api {
+            return port_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate limited: too many requests from your address",
+                Some(secs.max(1)),
+            );
+        }
         return error_response(
             StatusCode::TOO_MANY_REQUESTS,
             "rate limited: too many requests from your address",
             Some(secs.max(1)),
         );
+    }
+    if let (&Method::GET, Some(text)) = (&method, path.strip_prefix("/port/")) {
+        return port_answer(&shared, ip, text).await;
     }
     match (&method, path.as_str()) {
         (&Method::GET, "/v1/ip") => json_response(
@@ -404,6 +422,75 @@ pub async fn handle(
         }
         _ => error_response(StatusCode::METHOD_NOT_ALLOWED, "method not allowed", None),
     }
+}
+
+/// An error in echoip's format: `{"status": N, "error": "..."}` (plus `retry_after`).
+fn port_error(status: StatusCode, msg: &str, retry_after: Option<u64>) -> Response<Full<Bytes>> {
+    let body = PortError {
+        status: status.as_u16(),
+        error: msg.to_string(),
+        retry_after,
+    };
+    let mut r = json_response(
+        status,
+        serde_json::to_string_pretty(&body).expect("JSON of plain data"),
+    );
+    r.headers_mut()
+        .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    if let Some(s) = retry_after
+        && let Ok(v) = HeaderValue::from_str(&s.to_string())
+    {
+        r.headers_mut().insert(RETRY_AFTER, v);
+    }
+    r
+}
+
+/// `GET /port/N`: connect to the caller's own address on TCP port N (echoip's port check).
+async fn port_answer(shared: &Arc<Shared>, ip: IpAddr, text: &str) -> Response<Full<Bytes>> {
+    let port = match parse_port_path(text) {
+        Ok(p) => p,
+        Err(msg) => return port_error(StatusCode::BAD_REQUEST, &msg, None),
+    };
+    if !shared.limits.allowed_ports.contains(port) {
+        return port_error(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "port {port} is not allowed on this probe server (allowed: {})",
+                shared.limits.allowed_ports
+            ),
+            None,
+        );
+    }
+    if !shared.begin_check(ip) {
+        return port_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many checks from your address at once",
+            Some(1),
+        );
+    }
+    let result = match shared.checks.try_acquire() {
+        Ok(_permit) => {
+            let target = SocketAddr::new(ip, port);
+            let deadline = tokio::time::Instant::now() + shared.limits.check_timeout;
+            let reachable = connect(target, deadline).await.is_ok();
+            let answer = PortAnswer {
+                ip,
+                port,
+                reachable,
+            };
+            json_response(
+                StatusCode::OK,
+                serde_json::to_string_pretty(&answer).expect("JSON of plain data"),
+            )
+        }
+        Err(_) => port_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the probe server is busy",
+            Some(1),
+        ),
+    };
+    shared.end_check(ip);
+    result
 }
 
 fn validate(limits: &Limits, c: &CheckRequest) -> std::result::Result<(), String> {

@@ -317,6 +317,16 @@ pub const ADVANCED_QUESTIONS: &[Text] = &[
         when: always,
     },
     Text {
+        key: "ip.port_check",
+        prompt: "Port checks in the style of echoip (URLs, comma-separated; optional)",
+        help: "doctor asks one to connect back to this box when no direkt probe server is configured.",
+        builtin: None,
+        check: check_any,
+        current: |c| Some(list(&c.ip.port_check)),
+        apply: |c, v| c.ip.port_check = split_list(v),
+        when: always,
+    },
+    Text {
         key: "ip.public_prefixes",
         prompt: "Prefixes to treat as public (only for test networks)",
         help: "",
