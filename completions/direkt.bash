@@ -1601,7 +1601,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1959,7 +1959,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox" -- "${cur}"))
                     return 0
                     ;;
                 --from-report)

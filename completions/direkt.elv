@@ -85,7 +85,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
-            cand --ipv6 'Also open an IPv6 pinhole to this box''s global address (PCP over IPv6)'
+            cand --ipv6 'Also open an IPv6 pinhole to this box''s global address (PCP over IPv6, else UPnP IGDv2''s WANIPv6FirewallControl)'
             cand --json 'Print JSON'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'

@@ -84,7 +84,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l ipv6 -d 'Also open an IPv6 pinhole to this box\'s global address (PCP over IPv6)'
+complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l ipv6 -d 'Also open an IPv6 pinhole to this box\'s global address (PCP over IPv6, else UPnP IGDv2\'s WANIPv6FirewallControl)'
 complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -l json -d 'Print JSON'
 complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
 complete -c direkt -n "__fish_direkt_using_subcommand ports; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print nothing but errors'
@@ -402,7 +402,9 @@ no-upnp\t''
 no-portmap\t''
 igdv1\t''
 port80-blocked\t''
-dual-stack\t''"
+dual-stack\t''
+dual-stack-upnp\t''
+fritzbox\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l from-report -d 'Rebuild a customer\'s network and setup from their `direkt report` (or `doctor --json`): the scenario and the box config come from it' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l pebble-nonce-reject -d 'Percentage of nonces Pebble rejects with badNonce (clients must retry)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
@@ -481,7 +483,9 @@ no-upnp\t''
 no-portmap\t''
 igdv1\t''
 port80-blocked\t''
-dual-stack\t''"
+dual-stack\t''
+dual-stack-upnp\t''
+fritzbox\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''

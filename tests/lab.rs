@@ -236,7 +236,9 @@ fn scenarios_are_listed() {
             "no-portmap",
             "igdv1",
             "port80-blocked",
-            "dual-stack"
+            "dual-stack",
+            "dual-stack-upnp",
+            "fritzbox"
         ]
     );
 }

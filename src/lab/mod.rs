@@ -403,8 +403,14 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     if let Some(pm) = sc.port_mapping() {
         write_atomic(
             &run.path("miniupnpd/miniupnpd.conf"),
-            daemons::miniupnpd_config(run, pm.upnp, pm.igd_v1_only, sc.ipv6(), stun_for_router)
-                .as_bytes(),
+            daemons::miniupnpd_config(
+                run,
+                pm.upnp,
+                pm.igd_v1_only,
+                (sc.ipv6(), pm.pcp),
+                stun_for_router,
+            )
+            .as_bytes(),
             0o644,
         )?;
     }
@@ -514,7 +520,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         collect(t.join(), &mut ready, &mut first_err);
     }
     let upnp_t = match sc.port_mapping() {
-        Some(pm) if first_err.is_none() => Some(start_miniupnpd(run, &router, pm.upnp)?),
+        Some(pm) if first_err.is_none() => Some(start_miniupnpd(run, &router, pm)?),
         _ => None,
     };
     for t in [knot_t, probe_t, pebble_t].into_iter().chain(upnp_t) {
@@ -596,7 +602,7 @@ fn spawn_inet_daemons(opts: &UpOptions, run: &RunDir, inet: &str) -> Result<[dae
 fn start_miniupnpd(
     run: &RunDir,
     router: &str,
-    upnp: bool,
+    pm: scenario::PortMapService,
 ) -> Result<std::thread::JoinHandle<Result<daemons::Daemon>>> {
     use daemons::{tcp_open, wait_ready};
     // `-d` keeps miniupnpd in the foreground (the lab tracks its pid) but also logs every
@@ -623,8 +629,8 @@ fn start_miniupnpd(
     )?;
     Ok(netns::spawn_in(router, move || {
         wait_ready(&mut d, || {
-            daemons::natpmp_ready(sa(format!("{}:5351", addr::ROUTER_LAN)))
-                && (!upnp || tcp_open(sa(format!("{}:5000", addr::ROUTER_LAN))))
+            (!pm.pcp || daemons::natpmp_ready(sa(format!("{}:5351", addr::ROUTER_LAN))))
+                && (!pm.upnp || tcp_open(sa(format!("{}:5000", addr::ROUTER_LAN))))
         })?;
         Ok(d)
     }))
@@ -769,7 +775,7 @@ fn router_info(sc: Scenario, namespace: String) -> RouterInfo {
         upnp_url: pm
             .filter(|p| p.upnp)
             .map(|_| format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
-        natpmp_pcp: pm.is_some(),
+        natpmp_pcp: pm.is_some_and(|p| p.pcp),
     }
 }
 

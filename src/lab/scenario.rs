@@ -18,6 +18,8 @@ pub enum Scenario {
     Igdv1,
     Port80Blocked,
     DualStack,
+    DualStackUpnp,
+    Fritzbox,
 }
 
 /// A NAT between the internet and the customer's router (carrier-grade or a second home router).
@@ -41,6 +43,8 @@ pub struct PortMapService {
     pub upnp: bool,
     /// Announce a v1-only IGD (`force_igd_desc_v1`).
     pub igd_v1_only: bool,
+    /// NAT-PMP and PCP (`enable_natpmp`).
+    pub pcp: bool,
 }
 
 pub const CGNAT: Upstream = Upstream {
@@ -60,7 +64,7 @@ pub const SECOND_NAT: Upstream = Upstream {
 };
 
 impl Scenario {
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 10] = [
         Scenario::Direct,
         Scenario::Cgnat,
         Scenario::DoubleNat,
@@ -69,6 +73,8 @@ impl Scenario {
         Scenario::Igdv1,
         Scenario::Port80Blocked,
         Scenario::DualStack,
+        Scenario::DualStackUpnp,
+        Scenario::Fritzbox,
     ];
 
     pub fn name(self) -> &'static str {
@@ -81,6 +87,8 @@ impl Scenario {
             Scenario::Igdv1 => "igdv1",
             Scenario::Port80Blocked => "port80-blocked",
             Scenario::DualStack => "dual-stack",
+            Scenario::DualStackUpnp => "dual-stack-upnp",
+            Scenario::Fritzbox => "fritzbox",
         }
     }
 
@@ -104,6 +112,12 @@ impl Scenario {
             Scenario::DualStack => {
                 "the box also has a global IPv6 address (2001:db8:77::10), routed without NAT; the router drops unsolicited inbound IPv6"
             }
+            Scenario::DualStackUpnp => {
+                "dual-stack, but miniupnpd offers UPnP IGDv2 only (NAT-PMP and PCP off): IPv6 pinholes through WANIPv6FirewallControl"
+            }
+            Scenario::Fritzbox => {
+                "dual-stack router answering UPnP like a FRITZ!Box (IGD descriptions on port 49000, IGDv2 with WANIPv6FirewallControl): port shares and pinholes refused with 606 until `direkt lab fritzbox allow`"
+            }
         }
     }
 
@@ -117,18 +131,27 @@ impl Scenario {
 
     pub fn port_mapping(self) -> Option<PortMapService> {
         match self {
-            Scenario::NoPortmap => None,
+            // The FRITZ!Box emulation (`lab::fritzbox`) answers instead of miniupnpd.
+            Scenario::NoPortmap | Scenario::Fritzbox => None,
             Scenario::NoUpnp => Some(PortMapService {
                 upnp: false,
                 igd_v1_only: false,
+                pcp: true,
             }),
             Scenario::Igdv1 => Some(PortMapService {
                 upnp: true,
                 igd_v1_only: true,
+                pcp: true,
+            }),
+            Scenario::DualStackUpnp => Some(PortMapService {
+                upnp: true,
+                igd_v1_only: false,
+                pcp: false,
             }),
             _ => Some(PortMapService {
                 upnp: true,
                 igd_v1_only: false,
+                pcp: true,
             }),
         }
     }
@@ -138,7 +161,15 @@ impl Scenario {
     }
 
     pub fn ipv6(self) -> bool {
-        self == Scenario::DualStack
+        matches!(
+            self,
+            Scenario::DualStack | Scenario::DualStackUpnp | Scenario::Fritzbox
+        )
+    }
+
+    /// The router is the FRITZ!Box emulation (`direkt lab fritzbox`), not miniupnpd.
+    pub fn fritzbox(self) -> bool {
+        self == Scenario::Fritzbox
     }
 }
 

@@ -12,6 +12,7 @@ pub mod gateway;
 pub mod http;
 pub mod lease;
 pub mod pcp;
+pub mod pinhole;
 pub mod ssdp;
 pub mod upnp;
 
@@ -393,10 +394,15 @@ impl Discovery {
         }
     }
 
-    /// The IPv6 pinhole mapper, when the router answered PCP over IPv6.
+    /// The IPv6 pinhole mapper: PCP over IPv6 when the router answered it, else UPnP IGDv2's
+    /// `WANIPv6FirewallControl` when its description offers that.
     pub fn mapper6(&self) -> Option<Mapper<'_>> {
         let v6 = self.ipv6.as_ref()?;
-        let info = v6.pcp.as_ref()?;
+        let Some(info) = v6.pcp.as_ref() else {
+            return self
+                .pinhole_service()
+                .map(|service| Mapper::Pinhole(PinholeMapper { service }));
+        };
         Some(Mapper::Pmp(PmpMapper {
             method: Method::Pcp,
             gateway: crab_nat::GatewayAddress::IpV6(v6.router.address, Some(v6.router.scope_id)),
@@ -404,6 +410,18 @@ impl Discovery {
             epoch: info.epoch,
             external_address: None,
         }))
+    }
+
+    /// The UPnP IPv6 firewall service, addressed at the IPv6 router from the box's global
+    /// address, when the gateway's description offers one and the box has IPv6.
+    pub fn pinhole_service(&self) -> Option<pinhole::PinholeService> {
+        let v6 = self.ipv6.as_ref()?;
+        if v6.router.local_address.is_unspecified() {
+            return None;
+        }
+        let url = self.upnp_gateway.as_ref()?.ipv6_firewall_url.as_deref()?;
+        let url = pinhole::control_url_v6(url, v6.router.address, v6.router.scope_id)?;
+        Some(pinhole::PinholeService::new(url, v6.router.local_address))
     }
 
     fn no_service(&self) -> MapError {
@@ -453,7 +471,7 @@ fn find_gateway(opts: &DiscoverOptions) -> Result<Gateway> {
 type V6Probe = Result<(Gateway6, Result<pcp::PmpInfo, String>), String>;
 
 /// PCP over IPv6 at the IPv6 default router (for pinholes), when asked for.
-async fn probe_v6(enabled: bool) -> Option<V6Probe> {
+async fn probe_v6(enabled: bool, pcp: bool) -> Option<V6Probe> {
     if !enabled {
         return None;
     }
@@ -462,6 +480,9 @@ async fn probe_v6(enabled: bool) -> Option<V6Probe> {
             "this box has no IPv6 default route or no stable global IPv6 address".to_string(),
         ));
     };
+    if !pcp {
+        return Some(Ok((router, Err("PCP not asked (--via)".to_string()))));
+    }
     let r = pcp::probe_pcp(
         IpAddr::V6(router.address),
         IpAddr::V6(router.local_address),
@@ -580,7 +601,8 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         };
         tokio::join!(pcp, natpmp)
     };
-    let v6_fut = probe_v6(opts.ipv6);
+    // `--via upnp` leaves PCP out for IPv6 too: pinholes then go through UPnP IGDv2.
+    let v6_fut = probe_v6(opts.ipv6, want_pcp);
     tokio::pin!(upnp_fut);
     tokio::pin!(pmp_fut);
 
@@ -675,6 +697,8 @@ pub struct MapRequest {
     pub description: String,
     /// PCP: renew with the nonce that created it.
     pub nonce: Option<[u32; 3]>,
+    /// UPnP IPv6 pinhole: update this one instead of adding another.
+    pub pinhole_id: Option<u16>,
 }
 
 /// What the router granted.
@@ -685,6 +709,8 @@ pub struct MapGrant {
     pub external_address: Option<IpAddr>,
     pub nonce: Option<[u32; 3]>,
     pub epoch: Option<u32>,
+    /// UPnP IPv6 pinhole: its UniqueID.
+    pub pinhole_id: Option<u16>,
 }
 
 /// Whether a recorded mapping is still on the router.
@@ -727,6 +753,7 @@ impl PortMapper for UpnpGateway {
             external_address: self.external_address,
             nonce: None,
             epoch: None,
+            pinhole_id: None,
         })
     }
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
@@ -774,6 +801,7 @@ impl PortMapper for PmpMapper {
             external_address: g.external_address.or(self.external_address),
             nonce: g.nonce,
             epoch: Some(self.epoch),
+            pinhole_id: None,
         })
     }
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
@@ -798,10 +826,79 @@ impl PortMapper for PmpMapper {
     }
 }
 
+/// An IPv6 pinhole through UPnP IGDv2's `WANIPv6FirewallControl` (see [`pinhole`]).
+#[derive(Debug, Clone)]
+pub struct PinholeMapper {
+    pub service: pinhole::PinholeService,
+}
+
+impl PortMapper for PinholeMapper {
+    fn method(&self) -> Method {
+        Method::UpnpIgd2
+    }
+    async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError> {
+        // Pinholes have no permanent lease: a day is the service's maximum.
+        let lease = if req.lease == 0 {
+            pinhole::MAX_LEASE
+        } else {
+            req.lease.min(pinhole::MAX_LEASE)
+        };
+        let grant = |id| MapGrant {
+            lease,
+            external_address: None,
+            nonce: None,
+            epoch: None,
+            pinhole_id: Some(id),
+        };
+        if let Some(id) = req.pinhole_id
+            && self.service.update(id, lease).await?
+        {
+            return Ok(grant(id));
+        }
+        // A new pinhole: a firewall that allows none says so before AddPinhole.
+        if let Ok((enabled, allowed)) = self.service.status().await {
+            if !enabled {
+                tracing::info!(
+                    "the router reports its IPv6 firewall as off; opening a pinhole anyway"
+                );
+            } else if !allowed {
+                return Err(MapError::NotAuthorized {
+                    code: None,
+                    detail: "the router's IPv6 firewall allows no inbound pinholes \
+                             (GetFirewallStatus: InboundPinholeAllowed 0)"
+                        .into(),
+                });
+            }
+        }
+        let id = self
+            .service
+            .add(req.internal_port, req.protocol, lease)
+            .await?;
+        Ok(grant(id))
+    }
+    async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
+        match record.pinhole_id {
+            Some(id) => self.service.delete(id).await,
+            None => Ok(()),
+        }
+    }
+    async fn presence(&self, record: &MappingRecord) -> Result<Presence, MapError> {
+        let Some(id) = record.pinhole_id else {
+            return Ok(Presence::Missing);
+        };
+        Ok(match self.service.exists(id).await? {
+            Some(true) => Presence::Present,
+            Some(false) => Presence::Missing,
+            None => Presence::Unknown,
+        })
+    }
+}
+
 /// The protocol a mapping goes through.
 pub enum Mapper<'a> {
     Upnp(&'a UpnpGateway),
     Pmp(PmpMapper),
+    Pinhole(PinholeMapper),
 }
 
 impl PortMapper for Mapper<'_> {
@@ -809,24 +906,28 @@ impl PortMapper for Mapper<'_> {
         match self {
             Mapper::Upnp(u) => PortMapper::method(*u),
             Mapper::Pmp(p) => p.method(),
+            Mapper::Pinhole(p) => p.method(),
         }
     }
     async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError> {
         match self {
             Mapper::Upnp(u) => u.map(req).await,
             Mapper::Pmp(p) => p.map(req).await,
+            Mapper::Pinhole(p) => p.map(req).await,
         }
     }
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
         match self {
             Mapper::Upnp(u) => u.unmap(record).await,
             Mapper::Pmp(p) => p.unmap(record).await,
+            Mapper::Pinhole(p) => p.unmap(record).await,
         }
     }
     async fn presence(&self, record: &MappingRecord) -> Result<Presence, MapError> {
         match self {
             Mapper::Upnp(u) => u.presence(record).await,
             Mapper::Pmp(p) => p.presence(record).await,
+            Mapper::Pinhole(p) => p.presence(record).await,
         }
     }
 }
@@ -999,7 +1100,15 @@ fn no_mapper(d: &Discovery, family: Family) -> MapError {
                     .as_ref()
                     .and_then(|v| v.failure.clone())
                     .unwrap_or_else(|| "PCP over IPv6 did not answer".into())
-                    + "; UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not used by direkt yet",
+                    + match &d.upnp {
+                        Some(u) if u.ipv6_firewall => {
+                            "; UPnP IGDv2 offers WANIPv6FirewallControl, but the box has no IPv6 router to send it to"
+                        }
+                        Some(_) => {
+                            "; UPnP on the gateway offers no IPv6 firewall control (WANIPv6FirewallControl, IGDv2)"
+                        }
+                        None => "; no UPnP IGDv2 with WANIPv6FirewallControl either",
+                    },
             ],
         },
     }
@@ -1028,8 +1137,11 @@ async fn still_there(
         Presence::Present => {
             // Recorded before direkt kept the service: keep it now, for the cheap check; and
             // this read of the router's table with the gateway's epoch, for the cheaper one.
-            let service = upnp_service(d, mapper.method());
-            let confirmed = confirmation(d, mapper.method()).or(r.confirmed);
+            let service = upnp_service(d, mapper.method(), r.family);
+            let confirmed = match r.family {
+                Family::Ipv4 => confirmation(d, mapper.method()).or(r.confirmed),
+                Family::Ipv6 => None,
+            };
             if r.upnp_service != service || r.confirmed != confirmed {
                 let mut updated = r.clone();
                 updated.upnp_service = service;
@@ -1091,7 +1203,8 @@ fn granted_record(
         },
         pcp_nonce: grant.nonce,
         epoch: grant.epoch,
-        upnp_service: upnp_service(d, via),
+        upnp_service: upnp_service(d, via, target.family),
+        pinhole_id: grant.pinhole_id,
         // A grant says the router accepted it, not that it kept it: the next refresh reads
         // the table once before the epoch alone may vouch for it.
         confirmed: None,
@@ -1103,7 +1216,7 @@ fn map_request(
     target: &Target,
     client: IpAddr,
     permanent: bool,
-    nonce: Option<[u32; 3]>,
+    (nonce, pinhole_id): (Option<[u32; 3]>, Option<u16>),
 ) -> MapRequest {
     MapRequest {
         external_port: match target.family {
@@ -1117,6 +1230,7 @@ fn map_request(
         lease: if permanent { 0 } else { target.lease },
         description: format!("direkt {}", target.spec),
         nonce,
+        pinhole_id,
     }
 }
 
@@ -1184,11 +1298,17 @@ async fn ensure(
     };
 
     let permanent_only = state.ports.permanent_only.contains(&gateway_ip);
-    let nonce = record
-        .as_ref()
-        .filter(|_| same_owner)
-        .and_then(|r| r.pcp_nonce);
-    let req = map_request(target, client, permanent_only && via.is_upnp(), nonce);
+    let owned = record.as_ref().filter(|_| same_owner);
+    let ids = (
+        owned.and_then(|r| r.pcp_nonce),
+        owned.and_then(|r| r.pinhole_id),
+    );
+    let req = map_request(
+        target,
+        client,
+        permanent_only && via.is_upnp() && target.family == Family::Ipv4,
+        ids,
+    );
     match mapper.map(&req).await {
         Ok(grant) => {
             if grant.lease == 0 && req.lease != 0 && via.is_upnp() && !permanent_only {
@@ -1265,8 +1385,15 @@ async fn record_or_undo(
     out
 }
 
-/// The UPnP service a mapping made `via` UPnP went through.
-fn upnp_service(d: &Discovery, via: Method) -> Option<upnp::WanService> {
+/// The UPnP service a mapping made `via` UPnP went through (for an IPv6 pinhole, the IPv6
+/// firewall service at the router's IPv6 address).
+fn upnp_service(d: &Discovery, via: Method, family: Family) -> Option<upnp::WanService> {
+    if family == Family::Ipv6 {
+        return d
+            .pinhole_service()
+            .filter(|_| via.is_upnp())
+            .map(|p| p.service);
+    }
     d.upnp_gateway
         .as_ref()
         .filter(|g| via.is_upnp() && g.method() == via)
@@ -1788,6 +1915,7 @@ mod tests {
             external_address: None,
             nonce: None,
             epoch: None,
+            pinhole_id: None,
         };
         let mut previous = granted_record(
             &both,
@@ -1953,6 +2081,7 @@ mod tests {
             epoch: Some(5),
             upnp_service: None,
             confirmed: None,
+            pinhole_id: None,
         });
         let t = refresh_targets(&settings, &state);
         let names: Vec<String> = t

@@ -18,7 +18,7 @@ use crate::config::Protocol;
 const WAN_IP_1: &str = "urn:schemas-upnp-org:service:WANIPConnection:1";
 const WAN_IP_2: &str = "urn:schemas-upnp-org:service:WANIPConnection:2";
 const WAN_PPP_1: &str = "urn:schemas-upnp-org:service:WANPPPConnection:1";
-const IPV6_FIREWALL: &str = "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1";
+pub(super) const IPV6_FIREWALL: &str = "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1";
 /// The router's own table is read entry by entry; no real router holds more.
 pub const MAX_TABLE_ENTRIES: u32 = 256;
 
@@ -262,9 +262,19 @@ async fn soap_call(
     action: &str,
     args: &[(&str, String)],
 ) -> Result<BTreeMap<String, String>, SoapError> {
+    soap_call_from(None, service, action, args).await
+}
+
+/// One SOAP action on `service`, sent from the local address `from` when given.
+pub(super) async fn soap_call_from(
+    from: Option<IpAddr>,
+    service: &WanService,
+    action: &str,
+    args: &[(&str, String)],
+) -> Result<BTreeMap<String, String>, SoapError> {
     let body = soap_envelope(&service.service_type, action, args);
     let header = format!("\"{}#{action}\"", service.service_type);
-    let text = http::soap(&service.control_url, &header, &body)
+    let text = http::soap_from(from, &service.control_url, &header, &body)
         .await
         .map_err(|e| SoapError::Transport(e.to_string()))?;
     parse_soap_answer(&text, action)

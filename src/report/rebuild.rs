@@ -984,7 +984,12 @@ mod tests {
 
     #[test]
     fn every_scenario_is_chosen_from_the_facts_doctor_records_in_it() {
-        for sc in Scenario::ALL {
+        // dual-stack-upnp and fritzbox are lab-only variants of dual-stack for port-mapping
+        // tests: a report is rebuilt as dual-stack.
+        let from_reports = Scenario::ALL
+            .into_iter()
+            .filter(|s| !matches!(s, Scenario::DualStackUpnp | Scenario::Fritzbox));
+        for sc in from_reports {
             let r = plan_of(&bundle(facts_of(sc), customer_config(sc.ipv6())));
             assert_eq!(r.scenario, sc, "{r:#?}");
             assert!(
