@@ -16,6 +16,7 @@
 
 pub mod box_config;
 pub mod daemons;
+pub mod fritzbox;
 pub mod loopback;
 pub mod netns;
 pub mod packages;
@@ -521,6 +522,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
     }
     let upnp_t = match sc.port_mapping() {
         Some(pm) if first_err.is_none() => Some(start_miniupnpd(run, &router, pm)?),
+        None if sc.fritzbox() => Some(start_fritzbox(run, &router, &exe)?),
         _ => None,
     };
     for t in [knot_t, probe_t, pebble_t].into_iter().chain(upnp_t) {
@@ -530,7 +532,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         return Err(e);
     }
     // NAT loopback for the mappings miniupnpd makes (see `loopback`).
-    if sc.port_mapping().is_some() {
+    if sc.port_mapping().is_some() || sc.fritzbox() {
         let wan = sc.upstream().map_or(addr::ROUTER_WAN, |u| u.router_wan);
         ready.push(spawn(
             run,
@@ -631,6 +633,26 @@ fn start_miniupnpd(
         wait_ready(&mut d, || {
             (!pm.pcp || daemons::natpmp_ready(sa(format!("{}:5351", addr::ROUTER_LAN))))
                 && (!pm.upnp || tcp_open(sa(format!("{}:5000", addr::ROUTER_LAN))))
+        })?;
+        Ok(d)
+    }))
+}
+
+/// The FRITZ!Box emulation ([`fritzbox`]) on the router, and the thread that waits until it
+/// serves its description.
+fn start_fritzbox(
+    run: &RunDir,
+    router: &str,
+    exe: &Path,
+) -> Result<std::thread::JoinHandle<Result<daemons::Daemon>>> {
+    use daemons::{tcp_open, wait_ready};
+    let mut args = os(&["lab", "fritzbox", "serve", "--run-dir"]);
+    args.push(run.root().into());
+    args.extend(os(&["--wan", addr::ROUTER_WAN, "--lan", addr::ROUTER_LAN]));
+    let mut d = daemons::spawn(run, router, "fritzbox", exe, &args, &[])?;
+    Ok(netns::spawn_in(router, move || {
+        wait_ready(&mut d, || {
+            tcp_open(sa(format!("{}:{}", addr::ROUTER_LAN, fritzbox::HTTP_PORT)))
         })?;
         Ok(d)
     }))
@@ -769,12 +791,20 @@ fn router_info(sc: Scenario, namespace: String) -> RouterInfo {
         lan: addr::ROUTER_LAN.into(),
         wan_ipv6: v6.then(|| addr::ROUTER_WAN6.to_string()),
         lan_ipv6: v6.then(|| addr::ROUTER_LAN6.to_string()),
-        upnp: pm
-            .filter(|p| p.upnp)
-            .map(|p| if p.igd_v1_only { "v1" } else { "v2" }.to_string()),
-        upnp_url: pm
-            .filter(|p| p.upnp)
-            .map(|_| format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
+        upnp: match pm {
+            _ if sc.fritzbox() => Some("v2".to_string()),
+            Some(p) if p.upnp => Some(if p.igd_v1_only { "v1" } else { "v2" }.to_string()),
+            _ => None,
+        },
+        upnp_url: match pm {
+            _ if sc.fritzbox() => Some(format!(
+                "http://{}:{}/igd2desc.xml",
+                addr::ROUTER_LAN,
+                fritzbox::HTTP_PORT
+            )),
+            Some(p) if p.upnp => Some(format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
+            _ => None,
+        },
         natpmp_pcp: pm.is_some_and(|p| p.pcp),
     }
 }

@@ -95,6 +95,8 @@ pub enum MapError {
     PortTaken { offered: u16 },
     /// Permission denied, secure mode, or a port range the router does not allow.
     NotAuthorized { code: Option<u16>, detail: String },
+    /// A FRITZ!Box refused (606): this device is not allowed to create port shares itself.
+    DeviceNotAllowed { router: String, code: u16 },
     /// UPnP 724: the router wants external = internal port.
     SamePortRequired,
     /// Any other refusal.
@@ -134,17 +136,7 @@ impl MapError {
                 spec.internal, spec.protocol
             ),
         };
-        let high = if spec.external < 1024 {
-            format!(
-                "use a high external port instead (direkt ports add {}:{}/{}) and DNS-01 for the \
-                 certificate, which needs no open port; ",
-                8000 + spec.external,
-                spec.internal,
-                spec.protocol
-            )
-        } else {
-            String::new()
-        };
+        let high = high_port_advice(spec, family);
         match self {
             MapError::Conflict {
                 holder,
@@ -171,10 +163,16 @@ impl MapError {
                     "the router ({gateway}) refused to forward {what}: permission denied{code}: \
                      {detail}.{low}"
                 ))
-                .hint(format!(
-                    "{high}or allow it in the router's UPnP/NAT-PMP settings, or enter the rule by \
-                     hand: {rule}"
+                .hint(either(
+                    high,
+                    format!(
+                        "allow it in the router's UPnP/NAT-PMP settings, or enter the rule by \
+                         hand: {rule}"
+                    ),
                 ))
+            }
+            MapError::DeviceNotAllowed { router, code } => {
+                fritzbox_error(router, *code, &what, (client, gateway), &rule)
             }
             MapError::SamePortRequired => Error::failed(format!(
                 "the router ({gateway}) only forwards a port to the same port number (UPnP 724)"
@@ -187,7 +185,10 @@ impl MapError {
             MapError::Refused { code, detail } => {
                 let code = code.map(|c| format!(" (UPnP error {c})")).unwrap_or_default();
                 Error::failed(format!("the router ({gateway}) refused {what}{code}: {detail}"))
-                    .hint(format!("{high}or enter the rule by hand on the router: {rule}"))
+                    .hint(either(
+                        high,
+                        format!("enter the rule by hand on the router: {rule}"),
+                    ))
             }
             MapError::Unreachable(why) => Error::failed(format!(
                 "the router ({gateway}) stopped answering while mapping {what}: {why}"
@@ -198,6 +199,68 @@ impl MapError {
             }
         }
     }
+}
+
+/// For a port below 1024: how to do without it (a high external port for IPv4; a pinhole opens
+/// the box's own port, so the service itself moves for IPv6).
+fn high_port_advice(spec: &PortSpec, family: Family) -> Option<String> {
+    if spec.internal >= 1024 && spec.external >= 1024 {
+        return None;
+    }
+    match family {
+        Family::Ipv4 if spec.external < 1024 => Some(format!(
+            "use a high external port instead (direkt ports add {}:{}/{}) and DNS-01 for the \
+             certificate, which needs no open port",
+            8000 + spec.external,
+            spec.internal,
+            spec.protocol
+        )),
+        Family::Ipv6 => Some(format!(
+            "let the service listen on a port from 1024 up as well (e.g. {}) and open that one, \
+             and use DNS-01 for the certificate, which needs no open port",
+            8000 + spec.internal
+        )),
+        Family::Ipv4 => None,
+    }
+}
+
+/// `first`, or else `rest`, as one sentence: "A; or B" / "B".
+fn either(first: Option<String>, rest: String) -> String {
+    match first {
+        Some(f) => format!("{f}; or {rest}"),
+        None => rest,
+    }
+}
+
+/// The words of AVM's documents for a FRITZ!Box that refused a device its own port shares.
+pub const FRITZBOX_SETTING: &str = "Internet > Permit Access > Port Sharing, edit this device \
+     (or add it with \"Add Device for Sharing\") and enable \"Permit independent port sharing \
+     for this device\" (German interface: Internet > Freigaben > Portfreigaben, \"Selbstständige \
+     Portfreigaben für dieses Gerät erlauben\"), then OK";
+/// What to do when that option is greyed out.
+pub const FRITZBOX_GREYED_OUT: &str = "if that option is greyed out, first enable \
+     \"Transmit status information over UPnP\" under Home Network > Network > Network Settings; \
+     older FRITZ!OS versions have the permission under Home Network > Home Network Overview > \
+     Network Connections > (device) > Edit: \"Permit this network device to create port sharing \
+     via PCP or UPnP\"";
+
+/// A FRITZ!Box answered 606: the device is not allowed to create port shares itself.
+fn fritzbox_error(
+    router: &str,
+    code: u16,
+    what: &str,
+    (client, gateway): (IpAddr, IpAddr),
+    rule: &str,
+) -> Error {
+    Error::failed(format!(
+        "the {router} ({gateway}) refused to forward {what} (UPnP error {code}, Action not \
+         authorized): a FRITZ!Box creates port shares and IPv6 pinholes only for devices its \
+         owner allowed to, and this box ({client}) is not one of them yet"
+    ))
+    .hint(format!(
+        "in the FRITZ!Box user interface open {FRITZBOX_SETTING}, and run the command again; \
+         {FRITZBOX_GREYED_OUT}. Or create the port share by hand on that page: {rule}"
+    ))
 }
 
 /// The mapping is held by another host (UPnP 718).
@@ -280,6 +343,8 @@ pub struct UpnpInfo {
     pub service_type: String,
     pub control_url: String,
     pub friendly_name: Option<String>,
+    /// The model, when the description names an AVM FRITZ!Box.
+    pub fritzbox: Option<String>,
     pub server: Option<String>,
     pub connection_status: Option<String>,
     pub external_address: Option<IpAddr>,
@@ -399,9 +464,12 @@ impl Discovery {
     pub fn mapper6(&self) -> Option<Mapper<'_>> {
         let v6 = self.ipv6.as_ref()?;
         let Some(info) = v6.pcp.as_ref() else {
-            return self
-                .pinhole_service()
-                .map(|service| Mapper::Pinhole(PinholeMapper { service }));
+            return self.pinhole_service().map(|service| {
+                Mapper::Pinhole(PinholeMapper {
+                    service,
+                    fritzbox: self.upnp.as_ref().and_then(|u| u.fritzbox.clone()),
+                })
+            });
         };
         Some(Mapper::Pmp(PmpMapper {
             method: Method::Pcp,
@@ -524,6 +592,7 @@ fn discovery_from(
                 service_type: g.service.service_type.clone(),
                 control_url: g.service.control_url.clone(),
                 friendly_name: g.friendly_name.clone(),
+                fritzbox: g.fritzbox.clone(),
                 server: g.server.clone(),
                 connection_status: g.connection_status.clone(),
                 external_address: g.external_address,
@@ -830,6 +899,8 @@ impl PortMapper for PmpMapper {
 #[derive(Debug, Clone)]
 pub struct PinholeMapper {
     pub service: pinhole::PinholeService,
+    /// The router's model when it is a FRITZ!Box (its 606 means "device not allowed").
+    pub fritzbox: Option<String>,
 }
 
 impl PortMapper for PinholeMapper {
@@ -873,7 +944,19 @@ impl PortMapper for PinholeMapper {
         let id = self
             .service
             .add(req.internal_port, req.protocol, lease)
-            .await?;
+            .await
+            .map_err(|e| match (e, &self.fritzbox) {
+                (
+                    MapError::NotAuthorized {
+                        code: Some(606), ..
+                    },
+                    Some(model),
+                ) => MapError::DeviceNotAllowed {
+                    router: model.clone(),
+                    code: 606,
+                },
+                (e, _) => e,
+            })?;
         Ok(grant(id))
     }
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {

@@ -35,8 +35,30 @@ pub struct WanService {
 pub struct Description {
     pub device_type: String,
     pub friendly_name: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model_name: Option<String>,
     pub wan_services: Vec<WanService>,
     pub ipv6_firewall_url: Option<String>,
+}
+
+/// The router's model when its description says it is an AVM FRITZ!Box (manufacturer AVM,
+/// or a model or friendly name "FRITZ!Box ..."): for advice in the words of AVM's documents.
+pub fn fritzbox_model(
+    manufacturer: Option<&str>,
+    model_name: Option<&str>,
+    friendly_name: Option<&str>,
+) -> Option<String> {
+    fn named(s: Option<&str>) -> Option<&str> {
+        s.filter(|s| s.to_ascii_uppercase().contains("FRITZ!BOX"))
+    }
+    let avm = manufacturer.is_some_and(|m| {
+        m.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("AVM"))
+    });
+    named(model_name)
+        .or(named(friendly_name))
+        .map(str::to_string)
+        .or_else(|| avm.then(|| model_name.unwrap_or("FRITZ!Box").to_string()))
 }
 
 impl Description {
@@ -105,6 +127,8 @@ pub fn parse_description(
     let mut out = Description {
         device_type: text_of(device, "deviceType").unwrap_or_default(),
         friendly_name: text_of(device, "friendlyName"),
+        manufacturer: text_of(device, "manufacturer"),
+        model_name: text_of(device, "modelName"),
         wan_services: vec![],
         ipv6_firewall_url: None,
     };
@@ -340,6 +364,8 @@ pub struct UpnpGateway {
     pub version: u8,
     pub location: String,
     pub friendly_name: Option<String>,
+    /// "FRITZ!Box 7590" when the description names an AVM FRITZ!Box (see [`fritzbox_model`]).
+    pub fritzbox: Option<String>,
     pub server: Option<String>,
     pub connection_status: Option<String>,
     pub external_address: Option<IpAddr>,
@@ -458,6 +484,11 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
             service,
             version,
             location: answer.location,
+            fritzbox: fritzbox_model(
+                desc.manufacturer.as_deref(),
+                desc.model_name.as_deref(),
+                desc.friendly_name.as_deref(),
+            ),
             friendly_name: desc.friendly_name,
             server: answer.server,
             connection_status: status,
@@ -559,9 +590,15 @@ impl UpnpGateway {
                         .into(),
                 },
             },
-            AddPortError::ActionNotAuthorized => MapError::NotAuthorized {
-                code: Some(606),
-                detail: "action not authorized".into(),
+            AddPortError::ActionNotAuthorized => match &self.fritzbox {
+                Some(model) => MapError::DeviceNotAllowed {
+                    router: model.clone(),
+                    code: 606,
+                },
+                None => MapError::NotAuthorized {
+                    code: Some(606),
+                    detail: "action not authorized".into(),
+                },
             },
             AddPortError::SamePortValuesRequired => MapError::SamePortRequired,
             AddPortError::OnlyPermanentLeasesSupported => MapError::Refused {
