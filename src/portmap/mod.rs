@@ -2086,6 +2086,81 @@ mod tests {
         assert!(!e.hint_text().unwrap().contains("DNS-01"));
     }
 
+    /// Issue 16: for ports of 1024 and above the hint began with a dangling "or".
+    #[test]
+    fn refusal_hints_read_as_sentences() {
+        for e in [
+            MapError::NotAuthorized {
+                code: Some(606),
+                detail: "x".into(),
+            },
+            MapError::Refused {
+                code: Some(501),
+                detail: "x".into(),
+            },
+        ] {
+            for (s, family) in [
+                ("8443", Family::Ipv4),
+                ("443", Family::Ipv4),
+                ("443", Family::Ipv6),
+            ] {
+                let client = if family == Family::Ipv6 {
+                    "2001:db8::10".parse().unwrap()
+                } else {
+                    BOX
+                };
+                let h = e
+                    .to_error(&spec(s), family, client, GW)
+                    .hint_text()
+                    .unwrap()
+                    .to_string();
+                assert!(!h.starts_with("or ") && !h.contains("; ; "), "{h}");
+            }
+        }
+        // A pinhole opens the box's own port: no "external port" advice for IPv6.
+        let h = MapError::NotAuthorized {
+            code: Some(606),
+            detail: "x".into(),
+        }
+        .to_error(
+            &spec("443"),
+            Family::Ipv6,
+            "2001:db8::10".parse().unwrap(),
+            GW,
+        );
+        let h = h.hint_text().unwrap();
+        assert!(
+            h.contains("port from 1024 up") && !h.contains("8443:443"),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn a_fritzbox_refusal_names_its_setting() {
+        let e = MapError::DeviceNotAllowed {
+            router: "FRITZ!Box 7590".into(),
+            code: 606,
+        }
+        .to_error(&spec("443"), Family::Ipv4, BOX, GW);
+        assert_eq!(e.exit_code(), 1);
+        assert!(
+            e.message()
+                .starts_with("the FRITZ!Box 7590 (192.168.77.1) refused to forward port 443/tcp"),
+            "{}",
+            e.message()
+        );
+        let h = e.hint_text().unwrap();
+        for words in [
+            "Internet > Permit Access > Port Sharing",
+            "\"Permit independent port sharing for this device\"",
+            "\"Selbstständige Portfreigaben für dieses Gerät erlauben\"",
+            "greyed out",
+            "forward external port 443 (TCP) to 192.168.77.10 port 443",
+        ] {
+            assert!(h.contains(words), "{words}: {h}");
+        }
+    }
+
     #[test]
     fn no_service_says_how_to_enable_and_the_rule() {
         let e = MapError::NoService {
