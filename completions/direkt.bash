@@ -1708,7 +1708,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1955,7 +1955,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__fritzbox__subcmd__serve)
-            opts="-v -q -h -V --run-dir --wan --lan --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --run-dir --wan --lan --profile --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1971,6 +1971,10 @@ _direkt() {
                     ;;
                 --lan)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "fritzbox dsl-forum" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -2320,7 +2324,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum" -- "${cur}"))
                     return 0
                     ;;
                 --from-report)

@@ -639,6 +639,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --run-dir 'The lab''s run directory'
             cand --wan 'The router''s WAN address'
             cand --lan 'The router''s LAN address'
+            cand --profile 'Which router to be'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
@@ -646,8 +647,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -405,7 +405,8 @@ igdv1\t''
 port80-blocked\t''
 dual-stack\t''
 dual-stack-upnp\t''
-fritzbox\t''"
+fritzbox\t''
+dsl-forum\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l from-report -d 'Rebuild a customer\'s network and setup from their `direkt report` (or `doctor --json`): the scenario and the box config come from it' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l pebble-nonce-reject -d 'Percentage of nonces Pebble rejects with badNonce (clients must retry)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
@@ -486,7 +487,8 @@ igdv1\t''
 port80-blocked\t''
 dual-stack\t''
 dual-stack-upnp\t''
-fritzbox\t''"
+fritzbox\t''
+dsl-forum\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''

@@ -238,7 +238,8 @@ fn scenarios_are_listed() {
             "port80-blocked",
             "dual-stack",
             "dual-stack-upnp",
-            "fritzbox"
+            "fritzbox",
+            "dsl-forum"
         ]
     );
 }

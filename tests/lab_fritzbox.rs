@@ -141,3 +141,28 @@ fn fritzbox_refuses_until_the_device_is_allowed_then_forwards_and_opens_pinholes
     assert!(get_from_inet(&lab, "203.0.113.2:443").is_err());
     assert!(get_from_inet(&lab, "[2001:db8:77::10]:443").is_err());
 }
+
+/// Scenario `dsl-forum` (the same emulation playing a DSL router whose description offers only
+/// the DSL Forum's TR-064 WAN connection types and says `Up`): direkt maps through it, with no
+/// warning, and the mapping reaches the box.
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn dsl_forum_only_router_maps_without_warnings() {
+    let lab = Lab::up("dsl-forum");
+    serve_on_box(&lab, "hello behind a TR-064 router");
+    let p = lab.box_direkt(&["ports", "probe", "--json"]).code(0).json();
+    assert_eq!(
+        p["upnp"]["service_type"], "urn:dslforum-org:service:WANIPConnection:1",
+        "{p}"
+    );
+    assert_eq!(p["upnp"]["connection_status"], "Up", "{p}");
+    let run = lab.box_direkt(&["ports", "add", "443"]);
+    run.code(0).stdout_has("443/tcp forwarded via UPnP IGDv1");
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert_eq!(
+        get_from_inet(&lab, "203.0.113.2:443").as_deref(),
+        Ok("hello behind a TR-064 router")
+    );
+    lab.box_direkt(&["ports", "remove", "443"]).code(0);
+    assert!(get_from_inet(&lab, "203.0.113.2:443").is_err());
+}

@@ -87,6 +87,9 @@ pub struct FritzboxServeArgs {
     /// The router's LAN address
     #[arg(long)]
     pub lan: std::net::Ipv4Addr,
+    /// Which router to be
+    #[arg(long, value_enum, default_value = "fritzbox")]
+    pub profile: lab::fritzbox::Profile,
 }
 
 #[derive(Debug, clap::Args)]
@@ -244,6 +247,7 @@ fn fritzbox(a: &FritzboxArgs, p: &Printer) -> Result<ExitCode> {
             wan: x.wan,
             lan: x.lan,
             wan_if: "wan0".into(),
+            profile: x.profile,
         })?,
     }
     Ok(ExitCode::SUCCESS)

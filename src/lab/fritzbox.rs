@@ -28,6 +28,13 @@
 //!
 //! Not emulated: PCP (a real FRITZ!Box also answers it under the same permission), TR-064 with
 //! authentication, and eventing.
+//!
+//! The same emulation plays the router of scenario `dsl-forum` ([`Profile::DslForum`]): a DSL
+//! router whose IGD:1 description announces its WAN connection services only under the DSL
+//! Forum's names (Broadband Forum TR-064: `urn:dslforum-org:service:WANIPConnection:1` and
+//! `WANPPPConnection:1`), as issue 16 reports for some Huawei DSL routers, answers `Up` for the
+//! connection status, and needs no permission (tests/fixtures/upnp/README.md names the
+//! documents its description follows).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -47,6 +54,26 @@ const UUID: &str = "75802409-bccb-40e7-8e6c-3431c4d1a7e1";
 const WAN_IP_1: &str = "urn:schemas-upnp-org:service:WANIPConnection:1";
 const WAN_IP_2: &str = "urn:schemas-upnp-org:service:WANIPConnection:2";
 const FIREWALL: &str = "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1";
+const DSL_WAN_IP_1: &str = "urn:dslforum-org:service:WANIPConnection:1";
+const DSL_WAN_PPP_1: &str = "urn:dslforum-org:service:WANPPPConnection:1";
+
+/// Which router the emulation plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// An AVM FRITZ!Box 7590 (IGDv2, per-device permission).
+    Fritzbox,
+    /// A DSL router with only the DSL Forum's (TR-064) WAN connection types, status `Up`.
+    DslForum,
+}
+
+impl Profile {
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Fritzbox => "fritzbox",
+            Profile::DslForum => "dsl-forum",
+        }
+    }
+}
 /// The allowed devices' addresses, one a line, in the lab's run directory.
 pub const ALLOWED_FILE: &str = "fritzbox/allowed";
 
@@ -86,6 +113,7 @@ pub struct Config {
     pub wan: Ipv4Addr,
     pub lan: Ipv4Addr,
     pub wan_if: String,
+    pub profile: Profile,
 }
 
 /// A UPnP error: code and description.
@@ -135,8 +163,8 @@ pub fn serve(cfg: Config) -> Result<()> {
     let ssdp = UdpSocket::bind(("0.0.0.0", 1900))
         .map_err(|e| Error::failed(format!("cannot listen on SSDP port 1900: {e}")))?;
     let _ = ssdp.join_multicast_v4(&Ipv4Addr::new(239, 255, 255, 250), &cfg.lan);
-    let lan = cfg.lan;
-    std::thread::spawn(move || ssdp_loop(&ssdp, lan));
+    let (lan, profile) = (cfg.lan, cfg.profile);
+    std::thread::spawn(move || ssdp_loop(&ssdp, lan, profile));
     {
         let (tables, cfg) = (tables.clone(), cfg.clone());
         std::thread::spawn(move || {
@@ -166,7 +194,7 @@ pub fn serve(cfg: Config) -> Result<()> {
 }
 
 /// Answer M-SEARCHes for the IGD (v1 at igddesc.xml, v2 at igd2desc.xml).
-fn ssdp_loop(sock: &UdpSocket, lan: Ipv4Addr) {
+fn ssdp_loop(sock: &UdpSocket, lan: Ipv4Addr, profile: Profile) {
     let mut buf = [0u8; 2048];
     loop {
         let Ok((n, from)) = sock.recv_from(&mut buf) else {
@@ -185,7 +213,8 @@ fn ssdp_loop(sock: &UdpSocket, lan: Ipv4Addr) {
                     .then(|| v.trim().to_string())
             })
             .unwrap_or_default();
-        let v2 = st.ends_with("InternetGatewayDevice:2") || st.ends_with("WANIPConnection:2");
+        let v2 = profile == Profile::Fritzbox
+            && (st.ends_with("InternetGatewayDevice:2") || st.ends_with("WANIPConnection:2"));
         let v1 = st.ends_with("InternetGatewayDevice:1")
             || st.ends_with("WANIPConnection:1")
             || st == "ssdp:all"
@@ -232,8 +261,13 @@ fn handle(stream: TcpStream, cfg: &Config, tables: &Mutex<Tables>) -> std::io::R
     let mut body = vec![0u8; len];
     reader.read_exact(&mut body)?;
     let (status, content) = match (method.as_str(), path.as_str()) {
+        ("GET", "/igddesc.xml") if cfg.profile == Profile::DslForum => {
+            (200, dsl_forum_description(cfg.lan))
+        }
         ("GET", "/igddesc.xml") => (200, description(1, cfg.lan)),
-        ("GET", "/igd2desc.xml") => (200, description(2, cfg.lan)),
+        ("GET", "/igd2desc.xml") if cfg.profile == Profile::Fritzbox => {
+            (200, description(2, cfg.lan))
+        }
         ("POST", _) => {
             let action = headers.get("soapaction").cloned().unwrap_or_default();
             soap(cfg, tables, peer, &action, &String::from_utf8_lossy(&body))
@@ -317,6 +351,46 @@ pub fn description(version: u8, lan: Ipv4Addr) -> String {
     )
 }
 
+/// The DSL router's IGD:1 description: its WAN connection services under the DSL Forum's names
+/// only (tests/fixtures/upnp/dslforum-only-igd.xml has the same layout).
+pub fn dsl_forum_description(lan: Ipv4Addr) -> String {
+    let svc = |t: &str, name: &str| {
+        format!(
+            "<service><serviceType>urn:dslforum-org:service:{t}</serviceType>\
+             <serviceId>urn:dslforum-org:serviceId:{name}</serviceId>\
+             <controlURL>/upnp/control/{name}</controlURL><eventSubURL>/upnp/event/{name}</eventSubURL>\
+             <SCPDURL>/upnp/{name}.xml</SCPDURL></service>"
+        )
+    };
+    let conn = svc("WANPPPConnection:1", "WANPPPConnection1")
+        + &svc("WANIPConnection:1", "WANIPConnection1");
+    let dsl = svc("WANDSLInterfaceConfig:1", "WANDSLInterfaceConfig1");
+    format!(
+        r#"<?xml version="1.0"?>
+<root xmlns="urn:schemas-upnp-org:device-1-0">
+<specVersion><major>1</major><minor>0</minor></specVersion>
+<URLBase>http://{lan}:{HTTP_PORT}</URLBase>
+<device>
+<deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType>
+<friendlyName>HG8245H</friendlyName>
+<manufacturer>Huawei Technologies Co., Ltd.</manufacturer>
+<modelName>HG8245H</modelName>
+<UDN>uuid:{UUID}</UDN>
+<deviceList><device>
+<deviceType>urn:dslforum-org:device:WANDevice:1</deviceType>
+<friendlyName>WANDevice</friendlyName><UDN>uuid:{UUID}-wan</UDN>
+<serviceList>{dsl}</serviceList>
+<deviceList><device>
+<deviceType>urn:dslforum-org:device:WANConnectionDevice:1</deviceType>
+<friendlyName>WANConnectionDevice</friendlyName><UDN>uuid:{UUID}-conn</UDN>
+<serviceList>{conn}</serviceList>
+</device></deviceList></device></deviceList>
+</device>
+</root>
+"#
+    )
+}
+
 /// The arguments of a SOAP request (the children of its action element).
 fn args_of(body: &str) -> BTreeMap<String, String> {
     let Ok(root) = xmltree::Element::parse(body.as_bytes()) else {
@@ -385,11 +459,18 @@ fn soap(
         .unwrap_or(("", ""));
     let args = args_of(body);
     let arg = |k: &str| args.get(k).cloned().unwrap_or_default();
-    let permitted = allowed(&cfg.run_dir).contains(&peer);
+    let permitted = cfg.profile == Profile::DslForum || allowed(&cfg.run_dir).contains(&peer);
     let mut t = tables.lock().expect("not poisoned");
     let result = match (service, action) {
-        (WAN_IP_1 | WAN_IP_2, _) => wan_ip_action(cfg, &mut t, (peer, permitted), action, &arg),
-        (FIREWALL, _) => firewall_action(cfg, &mut t, (peer, permitted), action, &arg),
+        (WAN_IP_1 | WAN_IP_2, _) if cfg.profile == Profile::Fritzbox => {
+            wan_ip_action(cfg, &mut t, (peer, permitted), action, &arg)
+        }
+        (DSL_WAN_IP_1 | DSL_WAN_PPP_1, _) if cfg.profile == Profile::DslForum => {
+            wan_ip_action(cfg, &mut t, (peer, permitted), action, &arg)
+        }
+        (FIREWALL, _) if cfg.profile == Profile::Fritzbox => {
+            firewall_action(cfg, &mut t, (peer, permitted), action, &arg)
+        }
         _ => Err((401, "Invalid Action")),
     };
     match result {
@@ -418,7 +499,14 @@ fn wan_ip_action(
 ) -> Out {
     match action {
         "GetStatusInfo" => Ok(vec![
-            ("NewConnectionStatus", "Connected".into()),
+            (
+                "NewConnectionStatus",
+                match cfg.profile {
+                    Profile::Fritzbox => "Connected".into(),
+                    // Some routers say Up (issue 16).
+                    Profile::DslForum => "Up".into(),
+                },
+            ),
             ("NewLastConnectionError", "ERROR_NONE".into()),
             ("NewUptime", "3600".into()),
         ]),
@@ -686,6 +774,7 @@ mod tests {
             wan: Ipv4Addr::new(203, 0, 113, 2),
             lan: Ipv4Addr::new(192, 168, 77, 1),
             wan_if: "wan0".into(),
+            profile: Profile::Fritzbox,
         }
     }
 
@@ -708,6 +797,24 @@ mod tests {
                 .unwrap();
         assert_eq!(d.igd_version(), 1);
         assert!(d.ipv6_firewall_url.is_none());
+    }
+
+    #[test]
+    fn the_dsl_forum_router_offers_only_the_dsl_forum_types() {
+        let gw = IpAddr::V4(Ipv4Addr::new(192, 168, 77, 1));
+        let (d, problems) = crate::portmap::upnp::parse_description(
+            dsl_forum_description(cfg().lan).as_bytes(),
+            "http://192.168.77.1:49000/igddesc.xml",
+            gw,
+        )
+        .unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let types: Vec<&str> = d
+            .wan_services
+            .iter()
+            .map(|s| s.service_type.as_str())
+            .collect();
+        assert_eq!(types, [DSL_WAN_IP_1, DSL_WAN_PPP_1]);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub enum Scenario {
     DualStack,
     DualStackUpnp,
     Fritzbox,
+    DslForum,
 }
 
 /// A NAT between the internet and the customer's router (carrier-grade or a second home router).
@@ -64,7 +65,7 @@ pub const SECOND_NAT: Upstream = Upstream {
 };
 
 impl Scenario {
-    pub const ALL: [Scenario; 10] = [
+    pub const ALL: [Scenario; 11] = [
         Scenario::Direct,
         Scenario::Cgnat,
         Scenario::DoubleNat,
@@ -75,6 +76,7 @@ impl Scenario {
         Scenario::DualStack,
         Scenario::DualStackUpnp,
         Scenario::Fritzbox,
+        Scenario::DslForum,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +91,7 @@ impl Scenario {
             Scenario::DualStack => "dual-stack",
             Scenario::DualStackUpnp => "dual-stack-upnp",
             Scenario::Fritzbox => "fritzbox",
+            Scenario::DslForum => "dsl-forum",
         }
     }
 
@@ -115,6 +118,9 @@ impl Scenario {
             Scenario::DualStackUpnp => {
                 "dual-stack, but miniupnpd offers UPnP IGDv2 only (NAT-PMP and PCP off): IPv6 pinholes through WANIPv6FirewallControl"
             }
+            Scenario::DslForum => {
+                "a DSL router whose UPnP description offers only the DSL Forum's (TR-064) WAN connection types, as some Huawei DSL routers do, and reports its line as Up"
+            }
             Scenario::Fritzbox => {
                 "dual-stack router answering UPnP like a FRITZ!Box (IGD descriptions on port 49000, IGDv2 with WANIPv6FirewallControl): port shares and pinholes refused with 606 until `direkt lab fritzbox allow`"
             }
@@ -132,7 +138,7 @@ impl Scenario {
     pub fn port_mapping(self) -> Option<PortMapService> {
         match self {
             // The FRITZ!Box emulation (`lab::fritzbox`) answers instead of miniupnpd.
-            Scenario::NoPortmap | Scenario::Fritzbox => None,
+            Scenario::NoPortmap | Scenario::Fritzbox | Scenario::DslForum => None,
             Scenario::NoUpnp => Some(PortMapService {
                 upnp: false,
                 igd_v1_only: false,
@@ -170,6 +176,15 @@ impl Scenario {
     /// The router is the FRITZ!Box emulation (`direkt lab fritzbox`), not miniupnpd.
     pub fn fritzbox(self) -> bool {
         self == Scenario::Fritzbox
+    }
+
+    /// The emulated router in place of miniupnpd (`lab::fritzbox`), when there is one.
+    pub fn emulated_router(self) -> Option<super::fritzbox::Profile> {
+        match self {
+            Scenario::Fritzbox => Some(super::fritzbox::Profile::Fritzbox),
+            Scenario::DslForum => Some(super::fritzbox::Profile::DslForum),
+            _ => None,
+        }
     }
 }
 
