@@ -4,8 +4,9 @@
 //! [`discover`] probes all three protocols at once (unicast SSDP to the gateway, a PCP
 //! ANNOUNCE and a NAT-PMP request to its port 5351) and picks, in this order, UPnP IGD
 //! (v2, then v1: it can name the host holding a port and list the router's table), PCP, then
-//! NAT-PMP. [`add`], [`refresh`] and [`remove`] work on the state's record of what direkt
-//! created, so nobody else's mapping is ever touched.
+//! NAT-PMP. IPv6 pinholes go through PCP over IPv6 on the IPv6 router, else through UPnP
+//! IGDv2's `WANIPv6FirewallControl` ([`pinhole`]). [`add`], [`refresh`] and [`remove`] work on
+//! the state's record of what direkt created, so nobody else's mapping is ever touched.
 
 mod confirm;
 pub mod gateway;
