@@ -637,6 +637,17 @@ impl UpnpGateway {
                         description: Some(e.description).filter(|d| !d.is_empty()),
                     }
                 }
+                // A FRITZ!Box shares a port only once, and its UPnP table does not list the
+                // shares set up by hand (AVM help "Port Sharing").
+                _ if self.fritzbox.is_some() => MapError::Conflict {
+                    holder: Some(format!(
+                        "a port share the {} does not list over UPnP (one set up by hand under \
+                         Internet > Permit Access > Port Sharing: a FRITZ!Box shares a port only \
+                         once)",
+                        self.fritzbox.as_deref().unwrap_or("FRITZ!Box")
+                    )),
+                    description: None,
+                },
                 _ => MapError::NotAuthorized {
                     code: Some(718),
                     detail: "the router refused the mapping (ConflictInMappingEntry, sent by \
