@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use support::lab::Lab;
 
-/// A tiny HTTP server on the box (port 443, IPv4 and IPv6) answering `reply`.
-fn serve_on_box(lab: &Lab, reply: &'static str) {
-    let listener = lab.in_ns("box", || {
-        TcpListener::bind("[::]:443").expect("bind 443 in box")
+/// A tiny HTTP server on the box (`port`, IPv4 and IPv6) answering `reply`.
+fn serve_on_box(lab: &Lab, port: u16, reply: &'static str) {
+    let listener = lab.in_ns("box", move || {
+        TcpListener::bind(("::", port)).expect("bind in box")
     });
     std::thread::spawn(move || {
         for mut s in listener.incoming().flatten() {
@@ -71,7 +71,9 @@ fn fritzbox_refuses_until_the_device_is_allowed_then_forwards_and_opens_pinholes
         lab.info()["router"]["upnp_url"],
         "http://192.168.77.1:49000/igd2desc.xml"
     );
-    serve_on_box(&lab, "hello behind a FRITZ!Box");
+    assert_eq!(lab.info()["router"]["natpmp_pcp"], true);
+    serve_on_box(&lab, 443, "hello behind a FRITZ!Box");
+    serve_on_box(&lab, 8443, "hello through an IGDv2 pinhole");
 
     // Not allowed yet: exit 1 naming the router's own setting, every run (no latch, no loop).
     for _ in 0..2 {
@@ -83,7 +85,8 @@ fn fritzbox_refuses_until_the_device_is_allowed_then_forwards_and_opens_pinholes
             .stderr_has("Internet > Permit Access > Port Sharing")
             .stderr_has("\"Permit independent port sharing for this device\"")
             .stderr_has("greyed out")
-            .stderr_has("IPv6 pinhole for 443/tcp");
+            // The IPv6 pinhole goes through PCP, which the same permission covers.
+            .stderr_has("IPv6 pinhole for 443/tcp to 2001:db8:77::10 (PCP NOT_AUTHORIZED)");
         assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     }
     assert!(get_from_inet(&lab, "203.0.113.2:443").is_err());
@@ -114,7 +117,7 @@ fn fritzbox_refuses_until_the_device_is_allowed_then_forwards_and_opens_pinholes
     lab.box_direkt(&["ports", "add", "443", "--ipv6"])
         .code(0)
         .stdout_has("443/tcp forwarded via UPnP IGDv2")
-        .stdout_has("443/tcp (IPv6 pinhole) forwarded via UPnP IGDv2");
+        .stdout_has("443/tcp (IPv6 pinhole) forwarded via PCP");
     assert_eq!(
         get_from_inet(&lab, "203.0.113.2:443").as_deref(),
         Ok("hello behind a FRITZ!Box")
@@ -124,22 +127,40 @@ fn fritzbox_refuses_until_the_device_is_allowed_then_forwards_and_opens_pinholes
         Ok("hello behind a FRITZ!Box")
     );
 
-    // Kept by refresh, then removed.
+    // An IPv6 pinhole through IGDv2's WANIPv6FirewallControl (`--via upnp` leaves PCP out).
+    lab.box_direkt(&["ports", "add", "8443", "--ipv6", "--via", "upnp"])
+        .code(0)
+        .stdout_has("8443/tcp (IPv6 pinhole) forwarded via UPnP IGDv2");
+    assert_eq!(
+        get_from_inet(&lab, "[2001:db8:77::10]:8443").as_deref(),
+        Ok("hello through an IGDv2 pinhole")
+    );
+
+    // Kept by refresh (the IGDv2 pinhole stays with UPnP), then removed.
     let j = lab
         .box_direkt(&["ports", "refresh", "--json"])
         .code(0)
         .json();
+    let mappings = j["mappings"].as_array().unwrap();
     assert!(
-        j["mappings"]
-            .as_array()
-            .unwrap()
+        mappings
             .iter()
-            .all(|m| m["action"] == "kept" || m["mapping"] != "443/tcp"),
+            .filter(|m| m["mapping"] == "443/tcp" || m["mapping"] == "8443/tcp")
+            // PCP cannot be asked whether it still holds a mapping: re-sent, "extended".
+            .all(|m| m["action"] == "kept" || (m["via"] == "pcp" && m["action"] == "extended")),
+        "{j}"
+    );
+    assert!(
+        mappings.iter().any(|m| m["mapping"] == "8443/tcp"
+            && m["family"] == "ipv6"
+            && m["via"] == "upnp-igd2"
+            && m["action"] == "kept"),
         "{j}"
     );
     lab.box_direkt(&["ports", "remove", "--all"]).code(0);
     assert!(get_from_inet(&lab, "203.0.113.2:443").is_err());
     assert!(get_from_inet(&lab, "[2001:db8:77::10]:443").is_err());
+    assert!(get_from_inet(&lab, "[2001:db8:77::10]:8443").is_err());
 }
 
 /// Scenario `dsl-forum` (the same emulation playing a DSL router whose description offers only
@@ -149,7 +170,7 @@ fn fritzbox_refuses_until_the_device_is_allowed_then_forwards_and_opens_pinholes
 #[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn dsl_forum_only_router_maps_without_warnings() {
     let lab = Lab::up("dsl-forum");
-    serve_on_box(&lab, "hello behind a TR-064 router");
+    serve_on_box(&lab, 443, "hello behind a TR-064 router");
     let p = lab.box_direkt(&["ports", "probe", "--json"]).code(0).json();
     assert_eq!(
         p["upnp"]["service_type"], "urn:dslforum-org:service:WANIPConnection:1",

@@ -2,7 +2,7 @@
 //! written from AVM's public documents. `direkt lab up --scenario fritzbox` starts it as
 //! `direkt lab fritzbox serve` in the router's namespace (in place of miniupnpd); `lab down`
 //! ends it by its PID. It answers SSDP searches, serves the IGD descriptions and the SOAP
-//! actions, and really installs each port share and pinhole in the router's nftables (the
+//! actions, answers PCP on port 5351, and really installs each port share and pinhole in the router's nftables (the
 //! chains the static ruleset already jumps to), so they reach the box from the internet
 //! namespace; `direkt lab loopback` mirrors the port shares for the LAN as on any lab router.
 //!
@@ -26,8 +26,13 @@
 //!   entries for themselves and not for other hosts in the LAN" (606 otherwise); the same holds
 //!   for pinholes here (as the IGDv2 firewall document recommends).
 //!
-//! Not emulated: PCP (a real FRITZ!Box also answers it under the same permission), TR-064 with
-//! authentication, and eventing.
+//! - AVM's knowledge-base article "Automatische Portfreigaben einrichten": the same permission
+//!   covers the Port Control Protocol (PCP, RFC 6887), so PCP `MAP` requests (IPv4 port shares
+//!   and IPv6 pinholes, on UDP 5351) are answered `NOT_AUTHORIZED` until the device is allowed;
+//!   NAT-PMP (version 0) is answered "unsupported version", as a PCP-only server does (RFC 6887
+//!   §9).
+//!
+//! Not emulated: TR-064 with authentication, and eventing.
 //!
 //! The same emulation plays the router of scenario `dsl-forum` ([`Profile::DslForum`]): a DSL
 //! router whose IGD:1 description announces its WAN connection services only under the DSL
@@ -165,6 +170,13 @@ pub fn serve(cfg: Config) -> Result<()> {
     let _ = ssdp.join_multicast_v4(&Ipv4Addr::new(239, 255, 255, 250), &cfg.lan);
     let (lan, profile) = (cfg.lan, cfg.profile);
     std::thread::spawn(move || ssdp_loop(&ssdp, lan, profile));
+    if cfg.profile == Profile::Fritzbox {
+        let pcp = UdpSocket::bind(("::", PCP_PORT))
+            .map_err(|e| Error::failed(format!("cannot listen on PCP port {PCP_PORT}: {e}")))?;
+        let (tables, cfg) = (tables.clone(), cfg.clone());
+        let started = Instant::now();
+        std::thread::spawn(move || pcp_loop(&pcp, &cfg, &tables, started));
+    }
     {
         let (tables, cfg) = (tables.clone(), cfg.clone());
         std::thread::spawn(move || {
@@ -191,6 +203,154 @@ pub fn serve(cfg: Config) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// PCP and NAT-PMP's port.
+pub const PCP_PORT: u16 = 5351;
+
+/// Answer PCP (RFC 6887) ANNOUNCE and MAP; NAT-PMP gets "unsupported version".
+fn pcp_loop(sock: &UdpSocket, cfg: &Config, tables: &Mutex<Tables>, started: Instant) {
+    let mut buf = [0u8; 1100];
+    loop {
+        let Ok((n, from)) = sock.recv_from(&mut buf) else {
+            continue;
+        };
+        let epoch = started.elapsed().as_secs() as u32;
+        let peer = from.ip().to_canonical();
+        let answer = match buf.first() {
+            // NAT-PMP: version 0, opcode 128 + op, result 1 (unsupported version).
+            Some(0) if n >= 2 => {
+                let mut a = vec![0, 128 | buf[1], 0, 1];
+                a.extend_from_slice(&epoch.to_be_bytes());
+                a
+            }
+            Some(2) if n >= 24 => {
+                let permitted = allowed(&cfg.run_dir).contains(&peer);
+                let mut t = tables.lock().expect("not poisoned");
+                pcp_answer(cfg, &mut t, (peer, permitted), &buf[..n], epoch)
+            }
+            _ => continue,
+        };
+        let _ = sock.send_to(&answer, from);
+    }
+}
+
+/// PCP result codes (RFC 6887 §7.4).
+const PCP_SUCCESS: u8 = 0;
+const PCP_NOT_AUTHORIZED: u8 = 2;
+const PCP_MALFORMED: u8 = 3;
+const PCP_UNSUPP_OPCODE: u8 = 4;
+const PCP_ADDRESS_MISMATCH: u8 = 12;
+const PCP_CANNOT_PROVIDE_EXTERNAL: u8 = 11;
+
+/// The answer to one PCP request (`req` is the whole datagram).
+fn pcp_answer(
+    cfg: &Config,
+    t: &mut Tables,
+    (peer, permitted): (IpAddr, bool),
+    req: &[u8],
+    epoch: u32,
+) -> Vec<u8> {
+    let opcode = req[1] & 0x7f;
+    let lifetime = u32::from_be_bytes([req[4], req[5], req[6], req[7]]);
+    let client = Ipv6Addr::from(<[u8; 16]>::try_from(&req[8..24]).expect("16 bytes"));
+    let header = |result: u8, lifetime: u32| {
+        let mut h = vec![2, 0x80 | opcode, 0, result];
+        h.extend_from_slice(&lifetime.to_be_bytes());
+        h.extend_from_slice(&epoch.to_be_bytes());
+        h.extend_from_slice(&[0; 12]);
+        h
+    };
+    if opcode == 0 {
+        return header(PCP_SUCCESS, 0);
+    }
+    if opcode != 1 {
+        return header(PCP_UNSUPP_OPCODE, 0);
+    }
+    if req.len() < 60 {
+        return header(PCP_MALFORMED, 0);
+    }
+    if IpAddr::V6(client).to_canonical() != peer {
+        return header(PCP_ADDRESS_MISMATCH, 0);
+    }
+    let map = &req[24..60];
+    let proto = match map[12] {
+        6 => "tcp",
+        17 => "udp",
+        _ => return header(PCP_MALFORMED, 0),
+    };
+    let internal = u16::from_be_bytes([map[16], map[17]]);
+    let suggested = u16::from_be_bytes([map[18], map[19]]);
+    let (result, external, address) = if !permitted {
+        (PCP_NOT_AUTHORIZED, 0, Ipv6Addr::UNSPECIFIED)
+    } else {
+        match pcp_map(t, peer, proto, (internal, suggested), lifetime) {
+            Ok((port, addr)) => (PCP_SUCCESS, port, addr.unwrap_or(cfg.wan.to_ipv6_mapped())),
+            Err(code) => (code, 0, Ipv6Addr::UNSPECIFIED),
+        }
+    };
+    if result == PCP_SUCCESS {
+        apply(cfg, t);
+    }
+    let mut a = header(result, if result == PCP_SUCCESS { lifetime } else { 0 });
+    a.extend_from_slice(&map[..18]);
+    a.extend_from_slice(&external.to_be_bytes());
+    a.extend_from_slice(&address.octets());
+    a
+}
+
+/// A PCP MAP from `peer`: an IPv4 port share or an IPv6 pinhole (lifetime 0 deletes it).
+/// Returns the external port and, for a pinhole, the box's own address as the external one.
+fn pcp_map(
+    t: &mut Tables,
+    peer: IpAddr,
+    proto: &'static str,
+    (internal, suggested): (u16, u16),
+    lifetime: u32,
+) -> std::result::Result<(u16, Option<Ipv6Addr>), u8> {
+    let until = Instant::now() + Duration::from_secs(u64::from(lifetime.min(86_400)));
+    match peer {
+        IpAddr::V4(client) => {
+            let external = if suggested == 0 { internal } else { suggested };
+            if let Some(s) = t
+                .shares
+                .iter()
+                .find(|s| s.external == external && s.proto == proto)
+                && s.client != client
+            {
+                return Err(PCP_CANNOT_PROVIDE_EXTERNAL);
+            }
+            t.shares
+                .retain(|s| !(s.external == external && s.proto == proto));
+            if lifetime > 0 {
+                t.shares.push(Share {
+                    external,
+                    proto,
+                    client,
+                    internal,
+                    description: "PCP".into(),
+                    until: Some(until),
+                });
+            }
+            Ok((external, None))
+        }
+        IpAddr::V6(client) => {
+            t.pinholes
+                .retain(|p| !(p.client == client && p.port == internal && p.proto == proto));
+            if lifetime > 0 {
+                let id = t.next_id;
+                t.next_id = t.next_id.wrapping_add(1).max(1);
+                t.pinholes.push(Pinhole {
+                    id,
+                    client,
+                    port: internal,
+                    proto,
+                    until,
+                });
+            }
+            Ok((internal, Some(client)))
+        }
+    }
 }
 
 /// Answer M-SEARCHes for the IGD (v1 at igddesc.xml, v2 at igd2desc.xml).

@@ -832,7 +832,7 @@ fn router_info(sc: Scenario, namespace: String) -> RouterInfo {
             Some(p) if p.upnp => Some(format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
             _ => None,
         },
-        natpmp_pcp: pm.is_some_and(|p| p.pcp),
+        natpmp_pcp: pm.is_some_and(|p| p.pcp) || sc.fritzbox(),
     }
 }
 

@@ -122,7 +122,7 @@ impl Scenario {
                 "a DSL router whose UPnP description offers only the DSL Forum's (TR-064) WAN connection types, as some Huawei DSL routers do, and reports its line as Up"
             }
             Scenario::Fritzbox => {
-                "dual-stack router answering UPnP like a FRITZ!Box (IGD descriptions on port 49000, IGDv2 with WANIPv6FirewallControl): port shares and pinholes refused with 606 until `direkt lab fritzbox allow`"
+                "dual-stack router answering like a FRITZ!Box (IGD descriptions on port 49000, IGDv2 with WANIPv6FirewallControl, PCP): port shares and pinholes refused (UPnP 606, PCP NOT_AUTHORIZED) until `direkt lab fritzbox allow`"
             }
         }
     }

@@ -97,7 +97,7 @@ pub enum MapError {
     /// Permission denied, secure mode, or a port range the router does not allow.
     NotAuthorized { code: Option<u16>, detail: String },
     /// A FRITZ!Box refused (606): this device is not allowed to create port shares itself.
-    DeviceNotAllowed { router: String, code: u16 },
+    DeviceNotAllowed { router: String, answer: String },
     /// UPnP 724: the router wants external = internal port.
     SamePortRequired,
     /// Any other refusal.
@@ -172,8 +172,8 @@ impl MapError {
                     ),
                 ))
             }
-            MapError::DeviceNotAllowed { router, code } => {
-                fritzbox_error(router, *code, &what, (client, gateway), &rule)
+            MapError::DeviceNotAllowed { router, answer } => {
+                fritzbox_error(router, answer, &what, (client, gateway), &rule)
             }
             MapError::SamePortRequired => Error::failed(format!(
                 "the router ({gateway}) only forwards a port to the same port number (UPnP 724)"
@@ -248,14 +248,13 @@ pub const FRITZBOX_GREYED_OUT: &str = "if that option is greyed out, first enabl
 /// A FRITZ!Box answered 606: the device is not allowed to create port shares itself.
 fn fritzbox_error(
     router: &str,
-    code: u16,
+    answer: &str,
     what: &str,
     (client, gateway): (IpAddr, IpAddr),
     rule: &str,
 ) -> Error {
     Error::failed(format!(
-        "the {router} ({gateway}) refused to forward {what} (UPnP error {code}, Action not \
-         authorized): a FRITZ!Box creates port shares and IPv6 pinholes only for devices its \
+        "the {router} ({gateway}) refused to forward {what} ({answer}): a FRITZ!Box creates port shares and IPv6 pinholes only for devices its \
          owner allowed to, and this box ({client}) is not one of them yet"
     ))
     .hint(format!(
@@ -465,12 +464,7 @@ impl Discovery {
     pub fn mapper6(&self) -> Option<Mapper<'_>> {
         let v6 = self.ipv6.as_ref()?;
         let Some(info) = v6.pcp.as_ref() else {
-            return self.pinhole_service().map(|service| {
-                Mapper::Pinhole(PinholeMapper {
-                    service,
-                    fritzbox: self.upnp.as_ref().and_then(|u| u.fritzbox.clone()),
-                })
-            });
+            return self.pinhole_mapper();
         };
         Some(Mapper::Pmp(PmpMapper {
             method: Method::Pcp,
@@ -479,6 +473,24 @@ impl Discovery {
             epoch: info.epoch,
             external_address: None,
         }))
+    }
+
+    /// The IPv6 mapper for a pinhole recorded as made `via`: one made through UPnP stays with
+    /// UPnP while the router offers it (PCP answering too does not move it).
+    pub fn mapper6_for(&self, via: Option<Method>) -> Option<Mapper<'_>> {
+        match via {
+            Some(v) if v.is_upnp() => self.pinhole_mapper().or_else(|| self.mapper6()),
+            _ => self.mapper6(),
+        }
+    }
+
+    fn pinhole_mapper(&self) -> Option<Mapper<'_>> {
+        self.pinhole_service().map(|service| {
+            Mapper::Pinhole(PinholeMapper {
+                service,
+                fritzbox: self.upnp.as_ref().and_then(|u| u.fritzbox.clone()),
+            })
+        })
     }
 
     /// The UPnP IPv6 firewall service, addressed at the IPv6 router from the box's global
@@ -954,7 +966,7 @@ impl PortMapper for PinholeMapper {
                     Some(model),
                 ) => MapError::DeviceNotAllowed {
                     router: model.clone(),
-                    code: 606,
+                    answer: "UPnP error 606, Action not authorized".into(),
                 },
                 (e, _) => e,
             })?;
@@ -1343,7 +1355,7 @@ async fn ensure(
             .filter(|r| r.gateway == gateway_ip && r.internal_client == client)
             .and_then(|r| d.mapper(r.via))
             .or_else(|| d.chosen.and_then(|m| d.mapper(m))),
-        Family::Ipv6 => d.mapper6(),
+        Family::Ipv6 => d.mapper6_for(record.as_ref().map(|r| r.via)),
     };
     let Some(mapper) = mapper else {
         let err = no_mapper(d, target.family);
@@ -1408,8 +1420,23 @@ async fn ensure(
             target,
             Some(via),
             internal,
-            e.to_error(&target.spec, target.family, client, gateway_ip),
+            for_this_router(d, via, e).to_error(&target.spec, target.family, client, gateway_ip),
         ),
+    }
+}
+
+/// A PCP NOT_AUTHORIZED from a router whose UPnP description names a FRITZ!Box: the same
+/// per-device permission covers PCP (AVM, "Automatische Portfreigaben einrichten").
+fn for_this_router(d: &Discovery, via: Method, e: MapError) -> MapError {
+    let fritzbox = d.upnp.as_ref().and_then(|u| u.fritzbox.clone());
+    match (e, fritzbox) {
+        (MapError::NotAuthorized { code: None, .. }, Some(router)) if via == Method::Pcp => {
+            MapError::DeviceNotAllowed {
+                router,
+                answer: "PCP NOT_AUTHORIZED".into(),
+            }
+        }
+        (e, _) => e,
     }
 }
 
@@ -1743,7 +1770,7 @@ pub async fn remove(
         let internal = SocketAddr::new(rec.internal_client, rec.internal_port).to_string();
         let mapper = match rec.family {
             Family::Ipv4 if rec.gateway == IpAddr::V4(d.gateway.address) => d.mapper(rec.via),
-            Family::Ipv6 => d.mapper6(),
+            Family::Ipv6 => d.mapper6_for(Some(rec.via)),
             _ => None,
         };
         let result = match &mapper {
@@ -2140,7 +2167,7 @@ mod tests {
     fn a_fritzbox_refusal_names_its_setting() {
         let e = MapError::DeviceNotAllowed {
             router: "FRITZ!Box 7590".into(),
-            code: 606,
+            answer: "UPnP error 606, Action not authorized".into(),
         }
         .to_error(&spec("443"), Family::Ipv4, BOX, GW);
         assert_eq!(e.exit_code(), 1);

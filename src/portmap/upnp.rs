@@ -658,7 +658,7 @@ impl UpnpGateway {
             AddPortError::ActionNotAuthorized => match &self.fritzbox {
                 Some(model) => MapError::DeviceNotAllowed {
                     router: model.clone(),
-                    code: 606,
+                    answer: "UPnP error 606, Action not authorized".into(),
                 },
                 None => MapError::NotAuthorized {
                     code: Some(606),
