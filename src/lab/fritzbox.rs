@@ -227,7 +227,12 @@ fn pcp_loop(sock: &UdpSocket, cfg: &Config, tables: &Mutex<Tables>, started: Ins
             Some(2) if n >= 24 => {
                 let permitted = allowed(&cfg.run_dir).contains(&peer);
                 let mut t = tables.lock().expect("not poisoned");
-                pcp_answer(cfg, &mut t, (peer, permitted), &buf[..n], epoch)
+                let a = pcp_answer(cfg, &mut t, (peer, permitted), &buf[..n], epoch);
+                // A MAP that succeeded changed the tables.
+                if a.len() == 60 && a[3] == PCP_SUCCESS {
+                    apply(cfg, &t);
+                }
+                a
             }
             _ => continue,
         };
@@ -243,7 +248,8 @@ const PCP_UNSUPP_OPCODE: u8 = 4;
 const PCP_ADDRESS_MISMATCH: u8 = 12;
 const PCP_CANNOT_PROVIDE_EXTERNAL: u8 = 11;
 
-/// The answer to one PCP request (`req` is the whole datagram).
+/// The answer to one PCP request (`req` is the whole datagram); the caller installs the
+/// tables after a successful MAP.
 fn pcp_answer(
     cfg: &Config,
     t: &mut Tables,
@@ -289,9 +295,6 @@ fn pcp_answer(
             Err(code) => (code, 0, Ipv6Addr::UNSPECIFIED),
         }
     };
-    if result == PCP_SUCCESS {
-        apply(cfg, t);
-    }
     let mut a = header(result, if result == PCP_SUCCESS { lifetime } else { 0 });
     a.extend_from_slice(&map[..18]);
     a.extend_from_slice(&external.to_be_bytes());
@@ -957,6 +960,35 @@ mod tests {
                 .unwrap();
         assert_eq!(d.igd_version(), 1);
         assert!(d.ipv6_firewall_url.is_none());
+    }
+
+    /// A PCP MAP for an IPv6 pinhole: NOT_AUTHORIZED until allowed, then the box's own address
+    /// and port; a request naming another client address is an ADDRESS_MISMATCH.
+    #[test]
+    fn pcp_map_needs_the_permission() {
+        let boxv6: Ipv6Addr = "2001:db8:77::10".parse().unwrap();
+        let mut req = vec![2, 1, 0, 0];
+        req.extend_from_slice(&3600u32.to_be_bytes());
+        req.extend_from_slice(&boxv6.octets());
+        req.extend_from_slice(&[7; 12]); // nonce
+        req.extend_from_slice(&[6, 0, 0, 0]); // TCP
+        req.extend_from_slice(&443u16.to_be_bytes());
+        req.extend_from_slice(&443u16.to_be_bytes());
+        req.extend_from_slice(&Ipv6Addr::UNSPECIFIED.octets());
+        let mut t = Tables::default();
+        let peer = IpAddr::V6(boxv6);
+        let a = pcp_answer(&cfg(), &mut t, (peer, false), &req, 5);
+        assert_eq!((a[1], a[3]), (0x81, PCP_NOT_AUTHORIZED));
+        assert!(t.pinholes.is_empty());
+        let other = IpAddr::V6("2001:db8:77::66".parse().unwrap());
+        let a = pcp_answer(&cfg(), &mut t, (other, true), &req, 5);
+        assert_eq!(a[3], PCP_ADDRESS_MISMATCH);
+        let a = pcp_answer(&cfg(), &mut t, (peer, true), &req, 5);
+        assert_eq!(a[3], PCP_SUCCESS);
+        assert_eq!(a.len(), 60);
+        assert_eq!(&a[42..44], &443u16.to_be_bytes());
+        assert_eq!(&a[44..60], &boxv6.octets());
+        assert_eq!(t.pinholes.len(), 1);
     }
 
     #[test]
