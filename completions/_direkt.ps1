@@ -91,7 +91,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
-            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Also open an IPv6 pinhole to this box''s global address (PCP over IPv6)')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Also open an IPv6 pinhole to this box''s global address (PCP over IPv6, else UPnP IGDv2''s WANIPv6FirewallControl)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
@@ -505,6 +505,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('loopback', 'loopback', [CompletionResultType]::ParameterValue, 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)')
+            [CompletionResult]::new('fritzbox', 'fritzbox', [CompletionResultType]::ParameterValue, 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -640,6 +641,92 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'direkt;lab;fritzbox' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Untick it for every device: port shares and pinholes are refused with UPnP error 606')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'direkt;lab;fritzbox;allow' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'The device''s address (repeatable) [default: the box, 192.168.77.10 and 2001:db8:77::10]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;lab;fritzbox;deny' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;lab;fritzbox;serve' {
+            [CompletionResult]::new('--run-dir', '--run-dir', [CompletionResultType]::ParameterName, 'The lab''s run directory')
+            [CompletionResult]::new('--wan', '--wan', [CompletionResultType]::ParameterName, 'The router''s WAN address')
+            [CompletionResult]::new('--lan', '--lan', [CompletionResultType]::ParameterName, 'The router''s LAN address')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Which router to be')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;lab;fritzbox;help' {
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Untick it for every device: port shares and pinholes are refused with UPnP error 606')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'direkt;lab;fritzbox;help;allow' {
+            break
+        }
+        'direkt;lab;fritzbox;help;deny' {
+            break
+        }
+        'direkt;lab;fritzbox;help;serve' {
+            break
+        }
+        'direkt;lab;fritzbox;help;help' {
+            break
+        }
         'direkt;lab;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)')
@@ -649,6 +736,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('loopback', 'loopback', [CompletionResultType]::ParameterValue, 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)')
+            [CompletionResult]::new('fritzbox', 'fritzbox', [CompletionResultType]::ParameterValue, 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -674,6 +762,21 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;lab;help;loopback' {
+            break
+        }
+        'direkt;lab;help;fritzbox' {
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Untick it for every device: port shares and pinholes are refused with UPnP error 606')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)')
+            break
+        }
+        'direkt;lab;help;fritzbox;allow' {
+            break
+        }
+        'direkt;lab;help;fritzbox;deny' {
+            break
+        }
+        'direkt;lab;help;fritzbox;serve' {
             break
         }
         'direkt;lab;help;help' {
@@ -970,6 +1073,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('loopback', 'loopback', [CompletionResultType]::ParameterValue, 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)')
+            [CompletionResult]::new('fritzbox', 'fritzbox', [CompletionResultType]::ParameterValue, 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")')
             break
         }
         'direkt;help;lab;up' {
@@ -994,6 +1098,21 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;help;lab;loopback' {
+            break
+        }
+        'direkt;help;lab;fritzbox' {
+            [CompletionResult]::new('allow', 'allow', [CompletionResultType]::ParameterValue, 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on')
+            [CompletionResult]::new('deny', 'deny', [CompletionResultType]::ParameterValue, 'Untick it for every device: port shares and pinholes are refused with UPnP error 606')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)')
+            break
+        }
+        'direkt;help;lab;fritzbox;allow' {
+            break
+        }
+        'direkt;help;lab;fritzbox;deny' {
+            break
+        }
+        'direkt;help;lab;fritzbox;serve' {
             break
         }
         'direkt;help;probe-server' {

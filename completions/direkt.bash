@@ -208,6 +208,9 @@ _direkt() {
             direkt__subcmd__help__subcmd__lab,exec)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__exec"
                 ;;
+            direkt__subcmd__help__subcmd__lab,fritzbox)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__fritzbox"
+                ;;
             direkt__subcmd__help__subcmd__lab,loopback)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__loopback"
                 ;;
@@ -222,6 +225,15 @@ _direkt() {
                 ;;
             direkt__subcmd__help__subcmd__lab,up)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__up"
+                ;;
+            direkt__subcmd__help__subcmd__lab__subcmd__fritzbox,allow)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__fritzbox__subcmd__allow"
+                ;;
+            direkt__subcmd__help__subcmd__lab__subcmd__fritzbox,deny)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__fritzbox__subcmd__deny"
+                ;;
+            direkt__subcmd__help__subcmd__lab__subcmd__fritzbox,serve)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__fritzbox__subcmd__serve"
                 ;;
             direkt__subcmd__help__subcmd__ports,add)
                 cmd="direkt__subcmd__help__subcmd__ports__subcmd__add"
@@ -256,6 +268,9 @@ _direkt() {
             direkt__subcmd__lab,exec)
                 cmd="direkt__subcmd__lab__subcmd__exec"
                 ;;
+            direkt__subcmd__lab,fritzbox)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox"
+                ;;
             direkt__subcmd__lab,help)
                 cmd="direkt__subcmd__lab__subcmd__help"
                 ;;
@@ -274,6 +289,30 @@ _direkt() {
             direkt__subcmd__lab,up)
                 cmd="direkt__subcmd__lab__subcmd__up"
                 ;;
+            direkt__subcmd__lab__subcmd__fritzbox,allow)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__allow"
+                ;;
+            direkt__subcmd__lab__subcmd__fritzbox,deny)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__deny"
+                ;;
+            direkt__subcmd__lab__subcmd__fritzbox,help)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__help"
+                ;;
+            direkt__subcmd__lab__subcmd__fritzbox,serve)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__serve"
+                ;;
+            direkt__subcmd__lab__subcmd__fritzbox__subcmd__help,allow)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__allow"
+                ;;
+            direkt__subcmd__lab__subcmd__fritzbox__subcmd__help,deny)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__deny"
+                ;;
+            direkt__subcmd__lab__subcmd__fritzbox__subcmd__help,help)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__help"
+                ;;
+            direkt__subcmd__lab__subcmd__fritzbox__subcmd__help,serve)
+                cmd="direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__serve"
+                ;;
             direkt__subcmd__lab__subcmd__help,demo)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__demo"
                 ;;
@@ -282,6 +321,9 @@ _direkt() {
                 ;;
             direkt__subcmd__lab__subcmd__help,exec)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__exec"
+                ;;
+            direkt__subcmd__lab__subcmd__help,fritzbox)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__fritzbox"
                 ;;
             direkt__subcmd__lab__subcmd__help,help)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__help"
@@ -300,6 +342,15 @@ _direkt() {
                 ;;
             direkt__subcmd__lab__subcmd__help,up)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__up"
+                ;;
+            direkt__subcmd__lab__subcmd__help__subcmd__fritzbox,allow)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__fritzbox__subcmd__allow"
+                ;;
+            direkt__subcmd__lab__subcmd__help__subcmd__fritzbox,deny)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__fritzbox__subcmd__deny"
+                ;;
+            direkt__subcmd__lab__subcmd__help__subcmd__fritzbox,serve)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__fritzbox__subcmd__serve"
                 ;;
             direkt__subcmd__ports,add)
                 cmd="direkt__subcmd__ports__subcmd__add"
@@ -1228,7 +1279,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab)
-            opts="up down exec status scenarios replay demo loopback"
+            opts="up down exec status scenarios replay demo loopback fritzbox"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1272,6 +1323,62 @@ _direkt() {
         direkt__subcmd__help__subcmd__lab__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__fritzbox)
+            opts="allow deny serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__fritzbox__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__fritzbox__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__fritzbox__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1564,7 +1671,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios replay demo loopback help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios replay demo loopback fritzbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1601,7 +1708,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1687,8 +1794,210 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__lab__subcmd__fritzbox)
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version allow deny serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__allow)
+            opts="-v -q -h -V --name --device --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__deny)
+            opts="-v -q -h -V --name --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__help)
+            opts="allow deny serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__fritzbox__subcmd__serve)
+            opts="-v -q -h -V --run-dir --wan --lan --profile --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wan)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lan)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "fritzbox dsl-forum" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__lab__subcmd__help)
-            opts="up down exec status scenarios replay demo loopback help"
+            opts="up down exec status scenarios replay demo loopback fritzbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1732,6 +2041,62 @@ _direkt() {
         direkt__subcmd__lab__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__fritzbox)
+            opts="allow deny serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__fritzbox__subcmd__allow)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__fritzbox__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__fritzbox__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1959,7 +2324,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum" -- "${cur}"))
                     return 0
                     ;;
                 --from-report)

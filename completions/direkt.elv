@@ -85,7 +85,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
-            cand --ipv6 'Also open an IPv6 pinhole to this box''s global address (PCP over IPv6)'
+            cand --ipv6 'Also open an IPv6 pinhole to this box''s global address (PCP over IPv6, else UPnP IGDv2''s WANIPv6FirewallControl)'
             cand --json 'Print JSON'
             cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
@@ -462,6 +462,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand replay 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
+            cand fritzbox 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;up'= {
@@ -588,6 +589,83 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'direkt;lab;fritzbox'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand allow 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on'
+            cand deny 'Untick it for every device: port shares and pinholes are refused with UPnP error 606'
+            cand serve 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;fritzbox;allow'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --device 'The device''s address (repeatable) [default: the box, 192.168.77.10 and 2001:db8:77::10]'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;fritzbox;deny'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;fritzbox;serve'= {
+            cand --run-dir 'The lab''s run directory'
+            cand --wan 'The router''s WAN address'
+            cand --lan 'The router''s LAN address'
+            cand --profile 'Which router to be'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;fritzbox;help'= {
+            cand allow 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on'
+            cand deny 'Untick it for every device: port shares and pinholes are refused with UPnP error 606'
+            cand serve 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;lab;fritzbox;help;allow'= {
+        }
+        &'direkt;lab;fritzbox;help;deny'= {
+        }
+        &'direkt;lab;fritzbox;help;serve'= {
+        }
+        &'direkt;lab;fritzbox;help;help'= {
+        }
         &'direkt;lab;help'= {
             cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
             cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
@@ -597,6 +675,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand replay 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
+            cand fritzbox 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;help;up'= {
@@ -614,6 +693,17 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;lab;help;demo'= {
         }
         &'direkt;lab;help;loopback'= {
+        }
+        &'direkt;lab;help;fritzbox'= {
+            cand allow 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on'
+            cand deny 'Untick it for every device: port shares and pinholes are refused with UPnP error 606'
+            cand serve 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)'
+        }
+        &'direkt;lab;help;fritzbox;allow'= {
+        }
+        &'direkt;lab;help;fritzbox;deny'= {
+        }
+        &'direkt;lab;help;fritzbox;serve'= {
         }
         &'direkt;lab;help;help'= {
         }
@@ -870,6 +960,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand replay 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report''s: same root cause or not, and the checks that differ'
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
+            cand fritzbox 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")'
         }
         &'direkt;help;lab;up'= {
         }
@@ -886,6 +977,17 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;lab;demo'= {
         }
         &'direkt;help;lab;loopback'= {
+        }
+        &'direkt;help;lab;fritzbox'= {
+            cand allow 'Tick "Permit independent port sharing for this device" for the box (or --device): its UPnP port shares and IPv6 pinholes are accepted from now on'
+            cand deny 'Untick it for every device: port shares and pinholes are refused with UPnP error 606'
+            cand serve 'The emulation itself (started by `lab up --scenario fritzbox` in the router''s namespace)'
+        }
+        &'direkt;help;lab;fritzbox;allow'= {
+        }
+        &'direkt;help;lab;fritzbox;deny'= {
+        }
+        &'direkt;help;lab;fritzbox;serve'= {
         }
         &'direkt;help;probe-server'= {
         }

@@ -236,7 +236,10 @@ fn scenarios_are_listed() {
             "no-portmap",
             "igdv1",
             "port80-blocked",
-            "dual-stack"
+            "dual-stack",
+            "dual-stack-upnp",
+            "fritzbox",
+            "dsl-forum"
         ]
     );
 }

@@ -38,6 +38,58 @@ pub enum LabCommand {
     /// up` in the router's namespace)
     #[command(hide = true)]
     Loopback(LoopbackArgs),
+    /// The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device's own port
+    /// shares (the router's "Permit independent port sharing for this device")
+    Fritzbox(FritzboxArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FritzboxArgs {
+    #[command(subcommand)]
+    pub command: FritzboxCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum FritzboxCommand {
+    /// Tick "Permit independent port sharing for this device" for the box (or --device):
+    /// its UPnP port shares and IPv6 pinholes are accepted from now on
+    Allow(FritzboxAllowArgs),
+    /// Untick it for every device: port shares and pinholes are refused with UPnP error 606
+    Deny(FritzboxDenyArgs),
+    /// The emulation itself (started by `lab up --scenario fritzbox` in the router's namespace)
+    #[command(hide = true)]
+    Serve(FritzboxServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FritzboxAllowArgs {
+    #[command(flatten)]
+    pub name: NameArg,
+    /// The device's address (repeatable) [default: the box, 192.168.77.10 and 2001:db8:77::10]
+    #[arg(long, value_name = "IP")]
+    pub device: Vec<std::net::IpAddr>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FritzboxDenyArgs {
+    #[command(flatten)]
+    pub name: NameArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FritzboxServeArgs {
+    /// The lab's run directory
+    #[arg(long)]
+    pub run_dir: std::path::PathBuf,
+    /// The router's WAN address
+    #[arg(long)]
+    pub wan: std::net::Ipv4Addr,
+    /// The router's LAN address
+    #[arg(long)]
+    pub lan: std::net::Ipv4Addr,
+    /// Which router to be
+    #[arg(long, value_enum, default_value = "fritzbox")]
+    pub profile: lab::fritzbox::Profile,
 }
 
 #[derive(Debug, clap::Args)]
@@ -139,7 +191,66 @@ pub async fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
         LabCommand::Replay(a) => replay(a, p),
         LabCommand::Demo(a) => crate::commands::lab_demo::run(a, p),
         LabCommand::Loopback(a) => lab::loopback::run(a.wan, &a.lan_if).map(|()| ExitCode::SUCCESS),
+        LabCommand::Fritzbox(a) => fritzbox(a, p),
     }
+}
+
+/// `lab fritzbox allow|deny|serve`.
+fn fritzbox(a: &FritzboxArgs, p: &Printer) -> Result<ExitCode> {
+    use lab::fritzbox;
+    let lab_of = |name: &str| -> Result<lab::LabInfo> {
+        let info = lab::status(name)?;
+        if info.scenario != lab::Scenario::Fritzbox.name() {
+            return Err(Error::usage(format!(
+                "lab `{name}` runs scenario {}, which has no FRITZ!Box",
+                info.scenario
+            ))
+            .hint(format!(
+                "start one with `direkt lab up --name {name} --scenario fritzbox`"
+            )));
+        }
+        Ok(info)
+    };
+    match &a.command {
+        FritzboxCommand::Allow(x) => {
+            let info = lab_of(&x.name.name)?;
+            let devices = if x.device.is_empty() {
+                let mut d = vec![info.box_.ipv4.parse().expect("lab address")];
+                d.extend(
+                    info.box_
+                        .ipv6
+                        .as_ref()
+                        .and_then(|a| a.parse::<std::net::IpAddr>().ok()),
+                );
+                d
+            } else {
+                x.device.clone()
+            };
+            fritzbox::allow(&info.run_dir, &devices)?;
+            let list: Vec<String> = devices.iter().map(|d| d.to_string()).collect();
+            p.status(&format!(
+                "FRITZ!Box of lab {}: \"Permit independent port sharing for this device\" is on for {}",
+                x.name.name,
+                list.join(", ")
+            ));
+        }
+        FritzboxCommand::Deny(x) => {
+            let info = lab_of(&x.name.name)?;
+            fritzbox::deny(&info.run_dir)?;
+            p.status(&format!(
+                "FRITZ!Box of lab {}: no device may create port shares any more (606)",
+                x.name.name
+            ));
+        }
+        FritzboxCommand::Serve(x) => fritzbox::serve(fritzbox::Config {
+            run_dir: x.run_dir.clone(),
+            wan: x.wan,
+            lan: x.lan,
+            wan_if: "wan0".into(),
+            profile: x.profile,
+        })?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The lab's Debian packages: installed with `--install`, after a y/N question on a terminal,

@@ -52,7 +52,8 @@ pub enum PortsCommand {
         /// [ports] lease, else 1h]
         #[arg(long, value_name = "DURATION")]
         lease: Option<HumanDuration>,
-        /// Also open an IPv6 pinhole to this box's global address (PCP over IPv6)
+        /// Also open an IPv6 pinhole to this box's global address (PCP over IPv6, else UPnP
+        /// IGDv2's WANIPv6FirewallControl)
         #[arg(long)]
         ipv6: bool,
         #[command(flatten)]
@@ -503,10 +504,15 @@ async fn probe(gw: &GatewayArgs, ipv6: bool, json: bool, p: &Printer) -> Result<
             ));
         }
         if let Some(v6) = &d.ipv6 {
+            let igd2 = d.pinhole_service();
             out.push(match (&v6.pcp, &v6.failure) {
                 (Some(_), _) => format!(
                     "IPv6 pinholes: PCP on {} answers; this box: {}",
                     v6.router.address, v6.router.local_address
+                ),
+                (None, _) if let Some(p) = &igd2 => format!(
+                    "IPv6 pinholes: UPnP IGDv2 WANIPv6FirewallControl at {}; this box: {}",
+                    p.service.control_url, p.client
                 ),
                 (None, Some(f)) => format!("IPv6 pinholes: not available ({f})"),
                 (None, None) => "IPv6 pinholes: not available".into(),

@@ -371,6 +371,7 @@ mod tests {
             epoch: None,
             upnp_service: None,
             confirmed: None,
+            pinhole_id: None,
         }
     }
 

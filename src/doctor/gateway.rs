@@ -100,10 +100,17 @@ pub async fn found(ctx: &Ctx<'_>) -> CheckResult {
         ))
     } else {
         let upnp_off = !v.offered.iter().any(|m| m.starts_with("UPnP"));
+        let model = v
+            .discovery
+            .as_ref()
+            .and_then(|d| d.upnp.as_ref())
+            .and_then(|u| u.fritzbox.as_deref())
+            .map(|m| format!(" (a {m}, says its UPnP description)"))
+            .unwrap_or_default();
         CheckResult::pass(
             id,
             format!(
-                "router {gw} found: port mapping via {}{}",
+                "router {gw}{model} found: port mapping via {}{}",
                 v.protocol.as_deref().unwrap_or("?"),
                 if upnp_off {
                     " (UPnP is off on the router; NAT-PMP/PCP work)"
@@ -118,6 +125,7 @@ pub async fn found(ctx: &Ctx<'_>) -> CheckResult {
     r.detail("gateway", v.address)
         .detail("upnp_device", upnp.and_then(|u| u.friendly_name.as_deref()))
         .detail("upnp_server", upnp.and_then(|u| u.server.as_deref()))
+        .detail("fritzbox", upnp.and_then(|u| u.fritzbox.as_deref()))
         .detail("offered", &v.offered)
         .detail("chosen", &v.protocol)
         .detail("not_found", &v.failures)

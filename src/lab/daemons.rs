@@ -393,7 +393,7 @@ pub fn miniupnpd_config(
     run: &RunDir,
     upnp: bool,
     igd_v1_only: bool,
-    ipv6: bool,
+    (ipv6, natpmp): (bool, bool),
     stun_host: &str,
 ) -> String {
     let yes = |b: bool| if b { "yes" } else { "no" };
@@ -402,7 +402,7 @@ pub fn miniupnpd_config(
          listening_ip=lan0\n\
          http_port=5000\n\
          enable_upnp={upnp}\n\
-         enable_natpmp=yes\n\
+         enable_natpmp={natpmp}\n\
          ipv6_disable={v6off}\n\
          ext_perform_stun=yes\n\
          ext_stun_host={stun_host}\n\
@@ -421,6 +421,7 @@ pub fn miniupnpd_config(
          upnp_nat_chain=prerouting_miniupnpd\n\
          upnp_nat_postrouting_chain=postrouting_miniupnpd\n",
         upnp = yes(upnp),
+        natpmp = yes(natpmp),
         v6off = yes(!ipv6),
         lease = run.path("miniupnpd/leases").display(),
     );

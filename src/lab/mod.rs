@@ -16,6 +16,7 @@
 
 pub mod box_config;
 pub mod daemons;
+pub mod fritzbox;
 pub mod loopback;
 pub mod netns;
 pub mod packages;
@@ -403,8 +404,14 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     if let Some(pm) = sc.port_mapping() {
         write_atomic(
             &run.path("miniupnpd/miniupnpd.conf"),
-            daemons::miniupnpd_config(run, pm.upnp, pm.igd_v1_only, sc.ipv6(), stun_for_router)
-                .as_bytes(),
+            daemons::miniupnpd_config(
+                run,
+                pm.upnp,
+                pm.igd_v1_only,
+                (sc.ipv6(), pm.pcp),
+                stun_for_router,
+            )
+            .as_bytes(),
             0o644,
         )?;
     }
@@ -513,9 +520,9 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
     for t in stun_ts {
         collect(t.join(), &mut ready, &mut first_err);
     }
-    let upnp_t = match sc.port_mapping() {
-        Some(pm) if first_err.is_none() => Some(start_miniupnpd(run, &router, pm.upnp)?),
-        _ => None,
+    let upnp_t = match first_err {
+        None => start_port_mapping(run, &router, &exe, sc)?,
+        Some(_) => None,
     };
     for t in [knot_t, probe_t, pebble_t].into_iter().chain(upnp_t) {
         collect(t.join(), &mut ready, &mut first_err);
@@ -524,7 +531,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         return Err(e);
     }
     // NAT loopback for the mappings miniupnpd makes (see `loopback`).
-    if sc.port_mapping().is_some() {
+    if sc.port_mapping().is_some() || sc.emulated_router().is_some() {
         let wan = sc.upstream().map_or(addr::ROUTER_WAN, |u| u.router_wan);
         ready.push(spawn(
             run,
@@ -596,7 +603,7 @@ fn spawn_inet_daemons(opts: &UpOptions, run: &RunDir, inet: &str) -> Result<[dae
 fn start_miniupnpd(
     run: &RunDir,
     router: &str,
-    upnp: bool,
+    pm: scenario::PortMapService,
 ) -> Result<std::thread::JoinHandle<Result<daemons::Daemon>>> {
     use daemons::{tcp_open, wait_ready};
     // `-d` keeps miniupnpd in the foreground (the lab tracks its pid) but also logs every
@@ -623,8 +630,50 @@ fn start_miniupnpd(
     )?;
     Ok(netns::spawn_in(router, move || {
         wait_ready(&mut d, || {
-            daemons::natpmp_ready(sa(format!("{}:5351", addr::ROUTER_LAN)))
-                && (!upnp || tcp_open(sa(format!("{}:5000", addr::ROUTER_LAN))))
+            (!pm.pcp || daemons::natpmp_ready(sa(format!("{}:5351", addr::ROUTER_LAN))))
+                && (!pm.upnp || tcp_open(sa(format!("{}:5000", addr::ROUTER_LAN))))
+        })?;
+        Ok(d)
+    }))
+}
+
+/// The router's port-mapping daemon: miniupnpd, or the emulated router of the scenario.
+fn start_port_mapping(
+    run: &RunDir,
+    router: &str,
+    exe: &Path,
+    sc: Scenario,
+) -> Result<Option<std::thread::JoinHandle<Result<daemons::Daemon>>>> {
+    Ok(match (sc.port_mapping(), sc.emulated_router()) {
+        (Some(pm), _) => Some(start_miniupnpd(run, router, pm)?),
+        (None, Some(profile)) => Some(start_fritzbox(run, router, exe, profile)?),
+        (None, None) => None,
+    })
+}
+
+/// The FRITZ!Box emulation ([`fritzbox`]) on the router, and the thread that waits until it
+/// serves its description.
+fn start_fritzbox(
+    run: &RunDir,
+    router: &str,
+    exe: &Path,
+    profile: fritzbox::Profile,
+) -> Result<std::thread::JoinHandle<Result<daemons::Daemon>>> {
+    use daemons::{tcp_open, wait_ready};
+    let mut args = os(&["lab", "fritzbox", "serve", "--run-dir"]);
+    args.push(run.root().into());
+    args.extend(os(&[
+        "--wan",
+        addr::ROUTER_WAN,
+        "--lan",
+        addr::ROUTER_LAN,
+        "--profile",
+        profile.name(),
+    ]));
+    let mut d = daemons::spawn(run, router, "fritzbox", exe, &args, &[])?;
+    Ok(netns::spawn_in(router, move || {
+        wait_ready(&mut d, || {
+            tcp_open(sa(format!("{}:{}", addr::ROUTER_LAN, fritzbox::HTTP_PORT)))
         })?;
         Ok(d)
     }))
@@ -763,13 +812,27 @@ fn router_info(sc: Scenario, namespace: String) -> RouterInfo {
         lan: addr::ROUTER_LAN.into(),
         wan_ipv6: v6.then(|| addr::ROUTER_WAN6.to_string()),
         lan_ipv6: v6.then(|| addr::ROUTER_LAN6.to_string()),
-        upnp: pm
-            .filter(|p| p.upnp)
-            .map(|p| if p.igd_v1_only { "v1" } else { "v2" }.to_string()),
-        upnp_url: pm
-            .filter(|p| p.upnp)
-            .map(|_| format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
-        natpmp_pcp: pm.is_some(),
+        upnp: match pm {
+            _ if sc.fritzbox() => Some("v2".to_string()),
+            _ if sc.emulated_router().is_some() => Some("v1".to_string()),
+            Some(p) if p.upnp => Some(if p.igd_v1_only { "v1" } else { "v2" }.to_string()),
+            _ => None,
+        },
+        upnp_url: match pm {
+            _ if sc.emulated_router().is_some() => Some(format!(
+                "http://{}:{}/{}",
+                addr::ROUTER_LAN,
+                fritzbox::HTTP_PORT,
+                if sc.fritzbox() {
+                    "igd2desc.xml"
+                } else {
+                    "igddesc.xml"
+                }
+            )),
+            Some(p) if p.upnp => Some(format!("http://{}:5000/rootDesc.xml", addr::ROUTER_LAN)),
+            _ => None,
+        },
+        natpmp_pcp: pm.is_some_and(|p| p.pcp) || sc.fritzbox(),
     }
 }
 

@@ -18,6 +18,9 @@ pub enum Scenario {
     Igdv1,
     Port80Blocked,
     DualStack,
+    DualStackUpnp,
+    Fritzbox,
+    DslForum,
 }
 
 /// A NAT between the internet and the customer's router (carrier-grade or a second home router).
@@ -41,6 +44,8 @@ pub struct PortMapService {
     pub upnp: bool,
     /// Announce a v1-only IGD (`force_igd_desc_v1`).
     pub igd_v1_only: bool,
+    /// NAT-PMP and PCP (`enable_natpmp`).
+    pub pcp: bool,
 }
 
 pub const CGNAT: Upstream = Upstream {
@@ -60,7 +65,7 @@ pub const SECOND_NAT: Upstream = Upstream {
 };
 
 impl Scenario {
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 11] = [
         Scenario::Direct,
         Scenario::Cgnat,
         Scenario::DoubleNat,
@@ -69,6 +74,9 @@ impl Scenario {
         Scenario::Igdv1,
         Scenario::Port80Blocked,
         Scenario::DualStack,
+        Scenario::DualStackUpnp,
+        Scenario::Fritzbox,
+        Scenario::DslForum,
     ];
 
     pub fn name(self) -> &'static str {
@@ -81,6 +89,9 @@ impl Scenario {
             Scenario::Igdv1 => "igdv1",
             Scenario::Port80Blocked => "port80-blocked",
             Scenario::DualStack => "dual-stack",
+            Scenario::DualStackUpnp => "dual-stack-upnp",
+            Scenario::Fritzbox => "fritzbox",
+            Scenario::DslForum => "dsl-forum",
         }
     }
 
@@ -104,6 +115,15 @@ impl Scenario {
             Scenario::DualStack => {
                 "the box also has a global IPv6 address (2001:db8:77::10), routed without NAT; the router drops unsolicited inbound IPv6"
             }
+            Scenario::DualStackUpnp => {
+                "dual-stack, but miniupnpd offers UPnP IGDv2 only (NAT-PMP and PCP off): IPv6 pinholes through WANIPv6FirewallControl"
+            }
+            Scenario::DslForum => {
+                "a DSL router whose UPnP description offers only the DSL Forum's (TR-064) WAN connection types, as some Huawei DSL routers do, and reports its line as Up"
+            }
+            Scenario::Fritzbox => {
+                "dual-stack router answering like a FRITZ!Box (IGD descriptions on port 49000, IGDv2 with WANIPv6FirewallControl, PCP): port shares and pinholes refused (UPnP 606, PCP NOT_AUTHORIZED) until `direkt lab fritzbox allow`"
+            }
         }
     }
 
@@ -117,18 +137,27 @@ impl Scenario {
 
     pub fn port_mapping(self) -> Option<PortMapService> {
         match self {
-            Scenario::NoPortmap => None,
+            // The FRITZ!Box emulation (`lab::fritzbox`) answers instead of miniupnpd.
+            Scenario::NoPortmap | Scenario::Fritzbox | Scenario::DslForum => None,
             Scenario::NoUpnp => Some(PortMapService {
                 upnp: false,
                 igd_v1_only: false,
+                pcp: true,
             }),
             Scenario::Igdv1 => Some(PortMapService {
                 upnp: true,
                 igd_v1_only: true,
+                pcp: true,
+            }),
+            Scenario::DualStackUpnp => Some(PortMapService {
+                upnp: true,
+                igd_v1_only: false,
+                pcp: false,
             }),
             _ => Some(PortMapService {
                 upnp: true,
                 igd_v1_only: false,
+                pcp: true,
             }),
         }
     }
@@ -138,7 +167,24 @@ impl Scenario {
     }
 
     pub fn ipv6(self) -> bool {
-        self == Scenario::DualStack
+        matches!(
+            self,
+            Scenario::DualStack | Scenario::DualStackUpnp | Scenario::Fritzbox
+        )
+    }
+
+    /// The router is the FRITZ!Box emulation (`direkt lab fritzbox`), not miniupnpd.
+    pub fn fritzbox(self) -> bool {
+        self == Scenario::Fritzbox
+    }
+
+    /// The emulated router in place of miniupnpd (`lab::fritzbox`), when there is one.
+    pub fn emulated_router(self) -> Option<super::fritzbox::Profile> {
+        match self {
+            Scenario::Fritzbox => Some(super::fritzbox::Profile::Fritzbox),
+            Scenario::DslForum => Some(super::fritzbox::Profile::DslForum),
+            _ => None,
+        }
     }
 }
 

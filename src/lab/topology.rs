@@ -236,7 +236,11 @@ fn load_firewalls(nm: &Names, sc: Scenario, run: &RunDir) -> Result<()> {
     } = nm.clone();
     let upstream = sc.upstream();
     // 4. Firewalls and NAT.
-    let mut rulesets = vec![(router.clone(), "router.nft", router_ruleset())];
+    let mut router_rules = router_ruleset();
+    if sc.port_mapping().is_some_and(|p| !p.pcp) {
+        router_rules.push_str(NO_PCP_RULESET);
+    }
+    let mut rulesets = vec![(router.clone(), "router.nft", router_rules)];
     if let Some(u) = upstream {
         rulesets.push((cgn.clone(), "cgn.nft", upstream_ruleset(u.masquerade)));
     }
@@ -325,6 +329,16 @@ fn router_ruleset() -> String {
 "#
     .to_string()
 }
+
+/// miniupnpd 2.3.1 opens its PCP socket on [::]:5351 even with `enable_natpmp=no`: a router
+/// with PCP off drops it, as one without PCP would not answer.
+const NO_PCP_RULESET: &str = r#"table inet nopcp {
+    chain input {
+        type filter hook input priority filter; policy accept;
+        udp dport 5351 drop
+    }
+}
+"#;
 
 /// A carrier NAT or upstream router: masquerades its subscribers, forwards nothing inbound.
 fn upstream_ruleset(masquerade: &str) -> String {

@@ -167,6 +167,26 @@ async fn read_table(records: &[&MappingRecord]) -> Vec<bool> {
     .await
 }
 
+/// Does the router still hold each of these UPnP IPv6 pinholes? A router that cannot say
+/// (GetPinholePackets is optional) counts as no: the full refresh updates them.
+async fn pinholes_there(records: &[&MappingRecord]) -> bool {
+    let answers = futures_util::future::join_all(records.iter().map(|r| async move {
+        let (Some(service), Some(id), IpAddr::V6(client)) =
+            (r.upnp_service.as_ref(), r.pinhole_id, r.internal_client)
+        else {
+            return false;
+        };
+        match http::split_url(&service.control_url) {
+            Ok((addr, _)) if addr.ip() == r.gateway => {}
+            _ => return false,
+        }
+        let svc = super::pinhole::PinholeService::new(service.control_url.clone(), client);
+        matches!(svc.exists(id).await, Ok(Some(true)))
+    }))
+    .await;
+    answers.into_iter().all(|ok| ok)
+}
+
 /// Confirm every target's recorded mapping on the router (see the module doc); `None` as soon
 /// as anything is off or unsure: the caller then does the whole refresh.
 pub(super) async fn confirm_recorded(
@@ -192,10 +212,23 @@ pub(super) async fn confirm_recorded(
             _ => return None,
         }
     }
+    // UPnP IPv6 pinholes: one GetPinholePackets each (a read, sent from the pinhole's address).
+    let pinholes: Vec<&MappingRecord> = records
+        .iter()
+        .copied()
+        .filter(|r| r.pinhole_id.is_some())
+        .collect();
+    if !pinholes_there(&pinholes).await {
+        return None;
+    }
     let to_read: Vec<&MappingRecord> = records
         .iter()
         .copied()
-        .filter(|r| r.via.is_upnp() && !kept_by_epoch(r.confirmed.as_ref(), epoch_for(r), now))
+        .filter(|r| {
+            r.via.is_upnp()
+                && r.pinhole_id.is_none()
+                && !kept_by_epoch(r.confirmed.as_ref(), epoch_for(r), now)
+        })
         .collect();
     let (found, epoch_now) = match to_read.first() {
         None => (vec![], None),

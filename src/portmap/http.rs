@@ -7,7 +7,7 @@
 //! User-Agent from there): reqwest resolves names, follows redirects and pools connections, and
 //! each of those would let a device on the LAN steer direkt away from the pinned gateway.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
@@ -71,22 +71,46 @@ pub async fn exchange(
     headers: &[(&str, &str)],
     body: Option<String>,
 ) -> Result<(StatusCode, Bytes), HttpError> {
-    tokio::time::timeout(
-        REQUEST_TIMEOUT,
-        exchange_inner(addr, method, path, headers, body),
-    )
-    .await
-    .map_err(|_| HttpError::Timeout)?
+    exchange_from(None, addr, method, path, headers, body).await
 }
 
-async fn exchange_inner(
+/// [`exchange`] from the local address `from` (IGDv2 pinholes: the router checks that the
+/// request comes from the address the pinhole is for).
+pub async fn exchange_from(
+    from: Option<IpAddr>,
     addr: SocketAddr,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: Option<String>,
 ) -> Result<(StatusCode, Bytes), HttpError> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
+    tokio::time::timeout(
+        REQUEST_TIMEOUT,
+        exchange_inner(from, addr, method, path, headers, body),
+    )
+    .await
+    .map_err(|_| HttpError::Timeout)?
+}
+
+async fn exchange_inner(
+    from: Option<IpAddr>,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> Result<(StatusCode, Bytes), HttpError> {
+    let stream = match from {
+        None => tokio::net::TcpStream::connect(addr).await?,
+        Some(local) => {
+            let socket = match local {
+                IpAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+                IpAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+            };
+            socket.bind(SocketAddr::new(local, 0))?;
+            socket.connect(addr).await?
+        }
+    };
     // Small requests: without this, a request split over two segments waits for the delayed ACK.
     stream.set_nodelay(true)?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
@@ -164,12 +188,23 @@ pub async fn get(addr: SocketAddr, path: &str) -> Result<Bytes, HttpError> {
 
 /// POST a SOAP action; returns the body of a 200 or a 500 (UPnP faults come as 500).
 pub async fn soap(url: &str, action_header: &str, body: &str) -> Result<String, HttpError> {
+    soap_from(None, url, action_header, body).await
+}
+
+/// [`soap`] from the local address `from`.
+pub async fn soap_from(
+    from: Option<IpAddr>,
+    url: &str,
+    action_header: &str,
+    body: &str,
+) -> Result<String, HttpError> {
     let (addr, path) = split_url(url)?;
     let headers = [
         ("SOAPAction", action_header),
         ("Content-Type", "text/xml; charset=\"utf-8\""),
     ];
-    let (status, bytes) = exchange(addr, "POST", &path, &headers, Some(body.to_string())).await?;
+    let (status, bytes) =
+        exchange_from(from, addr, "POST", &path, &headers, Some(body.to_string())).await?;
     if status != StatusCode::OK && status != StatusCode::INTERNAL_SERVER_ERROR {
         return Err(HttpError::Http(format!("SOAP call answered {status}")));
     }

@@ -55,6 +55,9 @@ pub struct MappingRecord {
     /// `portmap::READ_AGAIN_AFTER`). A new grant clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<Confirmation>,
+    /// UPnP IGDv2 IPv6 pinhole: its UniqueID (`WANIPv6FirewallControl`), to update or delete it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinhole_id: Option<u16>,
 }
 
 /// A read of the router's table (UPnP `GetSpecificPortMappingEntry`) that showed a mapping, and
@@ -169,6 +172,7 @@ mod tests {
             epoch: None,
             upnp_service: None,
             confirmed: None,
+            pinhole_id: None,
         }
     }
 

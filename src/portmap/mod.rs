@@ -4,14 +4,16 @@
 //! [`discover`] probes all three protocols at once (unicast SSDP to the gateway, a PCP
 //! ANNOUNCE and a NAT-PMP request to its port 5351) and picks, in this order, UPnP IGD
 //! (v2, then v1: it can name the host holding a port and list the router's table), PCP, then
-//! NAT-PMP. [`add`], [`refresh`] and [`remove`] work on the state's record of what direkt
-//! created, so nobody else's mapping is ever touched.
+//! NAT-PMP. IPv6 pinholes go through PCP over IPv6 on the IPv6 router, else through UPnP
+//! IGDv2's `WANIPv6FirewallControl` ([`pinhole`]). [`add`], [`refresh`] and [`remove`] work on
+//! the state's record of what direkt created, so nobody else's mapping is ever touched.
 
 mod confirm;
 pub mod gateway;
 pub mod http;
 pub mod lease;
 pub mod pcp;
+pub mod pinhole;
 pub mod ssdp;
 pub mod upnp;
 
@@ -94,6 +96,8 @@ pub enum MapError {
     PortTaken { offered: u16 },
     /// Permission denied, secure mode, or a port range the router does not allow.
     NotAuthorized { code: Option<u16>, detail: String },
+    /// A FRITZ!Box refused (606): this device is not allowed to create port shares itself.
+    DeviceNotAllowed { router: String, answer: String },
     /// UPnP 724: the router wants external = internal port.
     SamePortRequired,
     /// Any other refusal.
@@ -133,17 +137,7 @@ impl MapError {
                 spec.internal, spec.protocol
             ),
         };
-        let high = if spec.external < 1024 {
-            format!(
-                "use a high external port instead (direkt ports add {}:{}/{}) and DNS-01 for the \
-                 certificate, which needs no open port; ",
-                8000 + spec.external,
-                spec.internal,
-                spec.protocol
-            )
-        } else {
-            String::new()
-        };
+        let high = high_port_advice(spec, family);
         match self {
             MapError::Conflict {
                 holder,
@@ -170,10 +164,16 @@ impl MapError {
                     "the router ({gateway}) refused to forward {what}: permission denied{code}: \
                      {detail}.{low}"
                 ))
-                .hint(format!(
-                    "{high}or allow it in the router's UPnP/NAT-PMP settings, or enter the rule by \
-                     hand: {rule}"
+                .hint(either(
+                    high,
+                    format!(
+                        "allow it in the router's UPnP/NAT-PMP settings, or enter the rule by \
+                         hand: {rule}"
+                    ),
                 ))
+            }
+            MapError::DeviceNotAllowed { router, answer } => {
+                fritzbox_error(router, answer, &what, (client, gateway), &rule)
             }
             MapError::SamePortRequired => Error::failed(format!(
                 "the router ({gateway}) only forwards a port to the same port number (UPnP 724)"
@@ -186,7 +186,10 @@ impl MapError {
             MapError::Refused { code, detail } => {
                 let code = code.map(|c| format!(" (UPnP error {c})")).unwrap_or_default();
                 Error::failed(format!("the router ({gateway}) refused {what}{code}: {detail}"))
-                    .hint(format!("{high}or enter the rule by hand on the router: {rule}"))
+                    .hint(either(
+                        high,
+                        format!("enter the rule by hand on the router: {rule}"),
+                    ))
             }
             MapError::Unreachable(why) => Error::failed(format!(
                 "the router ({gateway}) stopped answering while mapping {what}: {why}"
@@ -197,6 +200,67 @@ impl MapError {
             }
         }
     }
+}
+
+/// For a port below 1024: how to do without it (a high external port for IPv4; a pinhole opens
+/// the box's own port, so the service itself moves for IPv6).
+fn high_port_advice(spec: &PortSpec, family: Family) -> Option<String> {
+    if spec.internal >= 1024 && spec.external >= 1024 {
+        return None;
+    }
+    match family {
+        Family::Ipv4 if spec.external < 1024 => Some(format!(
+            "use a high external port instead (direkt ports add {}:{}/{}) and DNS-01 for the \
+             certificate, which needs no open port",
+            8000 + spec.external,
+            spec.internal,
+            spec.protocol
+        )),
+        Family::Ipv6 => Some(format!(
+            "let the service listen on a port from 1024 up as well (e.g. {}) and open that one, \
+             and use DNS-01 for the certificate, which needs no open port",
+            8000 + spec.internal
+        )),
+        Family::Ipv4 => None,
+    }
+}
+
+/// `first`, or else `rest`, as one sentence: "A; or B" / "B".
+fn either(first: Option<String>, rest: String) -> String {
+    match first {
+        Some(f) => format!("{f}; or {rest}"),
+        None => rest,
+    }
+}
+
+/// The words of AVM's documents for a FRITZ!Box that refused a device its own port shares.
+pub const FRITZBOX_SETTING: &str = "Internet > Permit Access > Port Sharing, edit this device \
+     (or add it with \"Add Device for Sharing\") and enable \"Permit independent port sharing \
+     for this device\" (German interface: Internet > Freigaben > Portfreigaben, \"Selbstständige \
+     Portfreigaben für dieses Gerät erlauben\"), then OK";
+/// What to do when that option is greyed out.
+pub const FRITZBOX_GREYED_OUT: &str = "if that option is greyed out, first enable \
+     \"Transmit status information over UPnP\" under Home Network > Network > Network Settings; \
+     older FRITZ!OS versions have the permission under Home Network > Home Network Overview > \
+     Network Connections > (device) > Edit: \"Permit this network device to create port sharing \
+     via PCP or UPnP\"";
+
+/// A FRITZ!Box answered 606: the device is not allowed to create port shares itself.
+fn fritzbox_error(
+    router: &str,
+    answer: &str,
+    what: &str,
+    (client, gateway): (IpAddr, IpAddr),
+    rule: &str,
+) -> Error {
+    Error::failed(format!(
+        "the {router} ({gateway}) refused to forward {what} ({answer}): a FRITZ!Box creates port shares and IPv6 pinholes only for devices its \
+         owner allowed to, and this box ({client}) is not one of them yet"
+    ))
+    .hint(format!(
+        "in the FRITZ!Box user interface open {FRITZBOX_SETTING}, and run the command again; \
+         {FRITZBOX_GREYED_OUT}. Or create the port share by hand on that page: {rule}"
+    ))
 }
 
 /// The mapping is held by another host (UPnP 718).
@@ -279,6 +343,8 @@ pub struct UpnpInfo {
     pub service_type: String,
     pub control_url: String,
     pub friendly_name: Option<String>,
+    /// The model, when the description names an AVM FRITZ!Box.
+    pub fritzbox: Option<String>,
     pub server: Option<String>,
     pub connection_status: Option<String>,
     pub external_address: Option<IpAddr>,
@@ -393,10 +459,13 @@ impl Discovery {
         }
     }
 
-    /// The IPv6 pinhole mapper, when the router answered PCP over IPv6.
+    /// The IPv6 pinhole mapper: PCP over IPv6 when the router answered it, else UPnP IGDv2's
+    /// `WANIPv6FirewallControl` when its description offers that.
     pub fn mapper6(&self) -> Option<Mapper<'_>> {
         let v6 = self.ipv6.as_ref()?;
-        let info = v6.pcp.as_ref()?;
+        let Some(info) = v6.pcp.as_ref() else {
+            return self.pinhole_mapper();
+        };
         Some(Mapper::Pmp(PmpMapper {
             method: Method::Pcp,
             gateway: crab_nat::GatewayAddress::IpV6(v6.router.address, Some(v6.router.scope_id)),
@@ -404,6 +473,36 @@ impl Discovery {
             epoch: info.epoch,
             external_address: None,
         }))
+    }
+
+    /// The IPv6 mapper for a pinhole recorded as made `via`: one made through UPnP stays with
+    /// UPnP while the router offers it (PCP answering too does not move it).
+    pub fn mapper6_for(&self, via: Option<Method>) -> Option<Mapper<'_>> {
+        match via {
+            Some(v) if v.is_upnp() => self.pinhole_mapper().or_else(|| self.mapper6()),
+            _ => self.mapper6(),
+        }
+    }
+
+    fn pinhole_mapper(&self) -> Option<Mapper<'_>> {
+        self.pinhole_service().map(|service| {
+            Mapper::Pinhole(PinholeMapper {
+                service,
+                fritzbox: self.upnp.as_ref().and_then(|u| u.fritzbox.clone()),
+            })
+        })
+    }
+
+    /// The UPnP IPv6 firewall service, addressed at the IPv6 router from the box's global
+    /// address, when the gateway's description offers one and the box has IPv6.
+    pub fn pinhole_service(&self) -> Option<pinhole::PinholeService> {
+        let v6 = self.ipv6.as_ref()?;
+        if v6.router.local_address.is_unspecified() {
+            return None;
+        }
+        let url = self.upnp_gateway.as_ref()?.ipv6_firewall_url.as_deref()?;
+        let url = pinhole::control_url_v6(url, v6.router.address, v6.router.scope_id)?;
+        Some(pinhole::PinholeService::new(url, v6.router.local_address))
     }
 
     fn no_service(&self) -> MapError {
@@ -453,7 +552,7 @@ fn find_gateway(opts: &DiscoverOptions) -> Result<Gateway> {
 type V6Probe = Result<(Gateway6, Result<pcp::PmpInfo, String>), String>;
 
 /// PCP over IPv6 at the IPv6 default router (for pinholes), when asked for.
-async fn probe_v6(enabled: bool) -> Option<V6Probe> {
+async fn probe_v6(enabled: bool, pcp: bool) -> Option<V6Probe> {
     if !enabled {
         return None;
     }
@@ -462,6 +561,9 @@ async fn probe_v6(enabled: bool) -> Option<V6Probe> {
             "this box has no IPv6 default route or no stable global IPv6 address".to_string(),
         ));
     };
+    if !pcp {
+        return Some(Ok((router, Err("PCP not asked (--via)".to_string()))));
+    }
     let r = pcp::probe_pcp(
         IpAddr::V6(router.address),
         IpAddr::V6(router.local_address),
@@ -503,6 +605,7 @@ fn discovery_from(
                 service_type: g.service.service_type.clone(),
                 control_url: g.service.control_url.clone(),
                 friendly_name: g.friendly_name.clone(),
+                fritzbox: g.fritzbox.clone(),
                 server: g.server.clone(),
                 connection_status: g.connection_status.clone(),
                 external_address: g.external_address,
@@ -580,7 +683,8 @@ pub async fn discover(opts: &DiscoverOptions) -> Result<Discovery> {
         };
         tokio::join!(pcp, natpmp)
     };
-    let v6_fut = probe_v6(opts.ipv6);
+    // `--via upnp` leaves PCP out for IPv6 too: pinholes then go through UPnP IGDv2.
+    let v6_fut = probe_v6(opts.ipv6, want_pcp);
     tokio::pin!(upnp_fut);
     tokio::pin!(pmp_fut);
 
@@ -675,6 +779,8 @@ pub struct MapRequest {
     pub description: String,
     /// PCP: renew with the nonce that created it.
     pub nonce: Option<[u32; 3]>,
+    /// UPnP IPv6 pinhole: update this one instead of adding another.
+    pub pinhole_id: Option<u16>,
 }
 
 /// What the router granted.
@@ -685,6 +791,8 @@ pub struct MapGrant {
     pub external_address: Option<IpAddr>,
     pub nonce: Option<[u32; 3]>,
     pub epoch: Option<u32>,
+    /// UPnP IPv6 pinhole: its UniqueID.
+    pub pinhole_id: Option<u16>,
 }
 
 /// Whether a recorded mapping is still on the router.
@@ -727,6 +835,7 @@ impl PortMapper for UpnpGateway {
             external_address: self.external_address,
             nonce: None,
             epoch: None,
+            pinhole_id: None,
         })
     }
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
@@ -774,6 +883,7 @@ impl PortMapper for PmpMapper {
             external_address: g.external_address.or(self.external_address),
             nonce: g.nonce,
             epoch: Some(self.epoch),
+            pinhole_id: None,
         })
     }
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
@@ -798,10 +908,93 @@ impl PortMapper for PmpMapper {
     }
 }
 
+/// An IPv6 pinhole through UPnP IGDv2's `WANIPv6FirewallControl` (see [`pinhole`]).
+#[derive(Debug, Clone)]
+pub struct PinholeMapper {
+    pub service: pinhole::PinholeService,
+    /// The router's model when it is a FRITZ!Box (its 606 means "device not allowed").
+    pub fritzbox: Option<String>,
+}
+
+impl PortMapper for PinholeMapper {
+    fn method(&self) -> Method {
+        Method::UpnpIgd2
+    }
+    async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError> {
+        // Pinholes have no permanent lease: a day is the service's maximum.
+        let lease = if req.lease == 0 {
+            pinhole::MAX_LEASE
+        } else {
+            req.lease.min(pinhole::MAX_LEASE)
+        };
+        let grant = |id| MapGrant {
+            lease,
+            external_address: None,
+            nonce: None,
+            epoch: None,
+            pinhole_id: Some(id),
+        };
+        if let Some(id) = req.pinhole_id
+            && self.service.update(id, lease).await?
+        {
+            return Ok(grant(id));
+        }
+        // A new pinhole: a firewall that allows none says so before AddPinhole.
+        if let Ok((enabled, allowed)) = self.service.status().await {
+            if !enabled {
+                tracing::info!(
+                    "the router reports its IPv6 firewall as off; opening a pinhole anyway"
+                );
+            } else if !allowed {
+                return Err(MapError::NotAuthorized {
+                    code: None,
+                    detail: "the router's IPv6 firewall allows no inbound pinholes \
+                             (GetFirewallStatus: InboundPinholeAllowed 0)"
+                        .into(),
+                });
+            }
+        }
+        let id = self
+            .service
+            .add(req.internal_port, req.protocol, lease)
+            .await
+            .map_err(|e| match (e, &self.fritzbox) {
+                (
+                    MapError::NotAuthorized {
+                        code: Some(606), ..
+                    },
+                    Some(model),
+                ) => MapError::DeviceNotAllowed {
+                    router: model.clone(),
+                    answer: "UPnP error 606, Action not authorized".into(),
+                },
+                (e, _) => e,
+            })?;
+        Ok(grant(id))
+    }
+    async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
+        match record.pinhole_id {
+            Some(id) => self.service.delete(id).await,
+            None => Ok(()),
+        }
+    }
+    async fn presence(&self, record: &MappingRecord) -> Result<Presence, MapError> {
+        let Some(id) = record.pinhole_id else {
+            return Ok(Presence::Missing);
+        };
+        Ok(match self.service.exists(id).await? {
+            Some(true) => Presence::Present,
+            Some(false) => Presence::Missing,
+            None => Presence::Unknown,
+        })
+    }
+}
+
 /// The protocol a mapping goes through.
 pub enum Mapper<'a> {
     Upnp(&'a UpnpGateway),
     Pmp(PmpMapper),
+    Pinhole(PinholeMapper),
 }
 
 impl PortMapper for Mapper<'_> {
@@ -809,24 +1002,28 @@ impl PortMapper for Mapper<'_> {
         match self {
             Mapper::Upnp(u) => PortMapper::method(*u),
             Mapper::Pmp(p) => p.method(),
+            Mapper::Pinhole(p) => p.method(),
         }
     }
     async fn map(&self, req: &MapRequest) -> Result<MapGrant, MapError> {
         match self {
             Mapper::Upnp(u) => u.map(req).await,
             Mapper::Pmp(p) => p.map(req).await,
+            Mapper::Pinhole(p) => p.map(req).await,
         }
     }
     async fn unmap(&self, record: &MappingRecord) -> Result<(), MapError> {
         match self {
             Mapper::Upnp(u) => u.unmap(record).await,
             Mapper::Pmp(p) => p.unmap(record).await,
+            Mapper::Pinhole(p) => p.unmap(record).await,
         }
     }
     async fn presence(&self, record: &MappingRecord) -> Result<Presence, MapError> {
         match self {
             Mapper::Upnp(u) => u.presence(record).await,
             Mapper::Pmp(p) => p.presence(record).await,
+            Mapper::Pinhole(p) => p.presence(record).await,
         }
     }
 }
@@ -999,7 +1196,15 @@ fn no_mapper(d: &Discovery, family: Family) -> MapError {
                     .as_ref()
                     .and_then(|v| v.failure.clone())
                     .unwrap_or_else(|| "PCP over IPv6 did not answer".into())
-                    + "; UPnP IGDv2 pinholes (WANIPv6FirewallControl) are not used by direkt yet",
+                    + match &d.upnp {
+                        Some(u) if u.ipv6_firewall => {
+                            "; UPnP IGDv2 offers WANIPv6FirewallControl, but the box has no IPv6 router to send it to"
+                        }
+                        Some(_) => {
+                            "; UPnP on the gateway offers no IPv6 firewall control (WANIPv6FirewallControl, IGDv2)"
+                        }
+                        None => "; no UPnP IGDv2 with WANIPv6FirewallControl either",
+                    },
             ],
         },
     }
@@ -1028,8 +1233,11 @@ async fn still_there(
         Presence::Present => {
             // Recorded before direkt kept the service: keep it now, for the cheap check; and
             // this read of the router's table with the gateway's epoch, for the cheaper one.
-            let service = upnp_service(d, mapper.method());
-            let confirmed = confirmation(d, mapper.method()).or(r.confirmed);
+            let service = upnp_service(d, mapper.method(), r.family);
+            let confirmed = match r.family {
+                Family::Ipv4 => confirmation(d, mapper.method()).or(r.confirmed),
+                Family::Ipv6 => None,
+            };
             if r.upnp_service != service || r.confirmed != confirmed {
                 let mut updated = r.clone();
                 updated.upnp_service = service;
@@ -1091,7 +1299,8 @@ fn granted_record(
         },
         pcp_nonce: grant.nonce,
         epoch: grant.epoch,
-        upnp_service: upnp_service(d, via),
+        upnp_service: upnp_service(d, via, target.family),
+        pinhole_id: grant.pinhole_id,
         // A grant says the router accepted it, not that it kept it: the next refresh reads
         // the table once before the epoch alone may vouch for it.
         confirmed: None,
@@ -1103,7 +1312,7 @@ fn map_request(
     target: &Target,
     client: IpAddr,
     permanent: bool,
-    nonce: Option<[u32; 3]>,
+    (nonce, pinhole_id): (Option<[u32; 3]>, Option<u16>),
 ) -> MapRequest {
     MapRequest {
         external_port: match target.family {
@@ -1117,6 +1326,7 @@ fn map_request(
         lease: if permanent { 0 } else { target.lease },
         description: format!("direkt {}", target.spec),
         nonce,
+        pinhole_id,
     }
 }
 
@@ -1145,7 +1355,7 @@ async fn ensure(
             .filter(|r| r.gateway == gateway_ip && r.internal_client == client)
             .and_then(|r| d.mapper(r.via))
             .or_else(|| d.chosen.and_then(|m| d.mapper(m))),
-        Family::Ipv6 => d.mapper6(),
+        Family::Ipv6 => d.mapper6_for(record.as_ref().map(|r| r.via)),
     };
     let Some(mapper) = mapper else {
         let err = no_mapper(d, target.family);
@@ -1184,11 +1394,17 @@ async fn ensure(
     };
 
     let permanent_only = state.ports.permanent_only.contains(&gateway_ip);
-    let nonce = record
-        .as_ref()
-        .filter(|_| same_owner)
-        .and_then(|r| r.pcp_nonce);
-    let req = map_request(target, client, permanent_only && via.is_upnp(), nonce);
+    let owned = record.as_ref().filter(|_| same_owner);
+    let ids = (
+        owned.and_then(|r| r.pcp_nonce),
+        owned.and_then(|r| r.pinhole_id),
+    );
+    let req = map_request(
+        target,
+        client,
+        permanent_only && via.is_upnp() && target.family == Family::Ipv4,
+        ids,
+    );
     match mapper.map(&req).await {
         Ok(grant) => {
             if grant.lease == 0 && req.lease != 0 && via.is_upnp() && !permanent_only {
@@ -1204,8 +1420,23 @@ async fn ensure(
             target,
             Some(via),
             internal,
-            e.to_error(&target.spec, target.family, client, gateway_ip),
+            for_this_router(d, via, e).to_error(&target.spec, target.family, client, gateway_ip),
         ),
+    }
+}
+
+/// A PCP NOT_AUTHORIZED from a router whose UPnP description names a FRITZ!Box: the same
+/// per-device permission covers PCP (AVM, "Automatische Portfreigaben einrichten").
+fn for_this_router(d: &Discovery, via: Method, e: MapError) -> MapError {
+    let fritzbox = d.upnp.as_ref().and_then(|u| u.fritzbox.clone());
+    match (e, fritzbox) {
+        (MapError::NotAuthorized { code: None, .. }, Some(router)) if via == Method::Pcp => {
+            MapError::DeviceNotAllowed {
+                router,
+                answer: "PCP NOT_AUTHORIZED".into(),
+            }
+        }
+        (e, _) => e,
     }
 }
 
@@ -1265,8 +1496,15 @@ async fn record_or_undo(
     out
 }
 
-/// The UPnP service a mapping made `via` UPnP went through.
-fn upnp_service(d: &Discovery, via: Method) -> Option<upnp::WanService> {
+/// The UPnP service a mapping made `via` UPnP went through (for an IPv6 pinhole, the IPv6
+/// firewall service at the router's IPv6 address).
+fn upnp_service(d: &Discovery, via: Method, family: Family) -> Option<upnp::WanService> {
+    if family == Family::Ipv6 {
+        return d
+            .pinhole_service()
+            .filter(|_| via.is_upnp())
+            .map(|p| p.service);
+    }
     d.upnp_gateway
         .as_ref()
         .filter(|g| via.is_upnp() && g.method() == via)
@@ -1532,7 +1770,7 @@ pub async fn remove(
         let internal = SocketAddr::new(rec.internal_client, rec.internal_port).to_string();
         let mapper = match rec.family {
             Family::Ipv4 if rec.gateway == IpAddr::V4(d.gateway.address) => d.mapper(rec.via),
-            Family::Ipv6 => d.mapper6(),
+            Family::Ipv6 => d.mapper6_for(Some(rec.via)),
             _ => None,
         };
         let result = match &mapper {
@@ -1788,6 +2026,7 @@ mod tests {
             external_address: None,
             nonce: None,
             epoch: None,
+            pinhole_id: None,
         };
         let mut previous = granted_record(
             &both,
@@ -1875,6 +2114,81 @@ mod tests {
         assert!(!e.hint_text().unwrap().contains("DNS-01"));
     }
 
+    /// Issue 16: for ports of 1024 and above the hint began with a dangling "or".
+    #[test]
+    fn refusal_hints_read_as_sentences() {
+        for e in [
+            MapError::NotAuthorized {
+                code: Some(606),
+                detail: "x".into(),
+            },
+            MapError::Refused {
+                code: Some(501),
+                detail: "x".into(),
+            },
+        ] {
+            for (s, family) in [
+                ("8443", Family::Ipv4),
+                ("443", Family::Ipv4),
+                ("443", Family::Ipv6),
+            ] {
+                let client = if family == Family::Ipv6 {
+                    "2001:db8::10".parse().unwrap()
+                } else {
+                    BOX
+                };
+                let h = e
+                    .to_error(&spec(s), family, client, GW)
+                    .hint_text()
+                    .unwrap()
+                    .to_string();
+                assert!(!h.starts_with("or ") && !h.contains("; ; "), "{h}");
+            }
+        }
+        // A pinhole opens the box's own port: no "external port" advice for IPv6.
+        let h = MapError::NotAuthorized {
+            code: Some(606),
+            detail: "x".into(),
+        }
+        .to_error(
+            &spec("443"),
+            Family::Ipv6,
+            "2001:db8::10".parse().unwrap(),
+            GW,
+        );
+        let h = h.hint_text().unwrap();
+        assert!(
+            h.contains("port from 1024 up") && !h.contains("8443:443"),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn a_fritzbox_refusal_names_its_setting() {
+        let e = MapError::DeviceNotAllowed {
+            router: "FRITZ!Box 7590".into(),
+            answer: "UPnP error 606, Action not authorized".into(),
+        }
+        .to_error(&spec("443"), Family::Ipv4, BOX, GW);
+        assert_eq!(e.exit_code(), 1);
+        assert!(
+            e.message()
+                .starts_with("the FRITZ!Box 7590 (192.168.77.1) refused to forward port 443/tcp"),
+            "{}",
+            e.message()
+        );
+        let h = e.hint_text().unwrap();
+        for words in [
+            "Internet > Permit Access > Port Sharing",
+            "\"Permit independent port sharing for this device\"",
+            "\"Selbstständige Portfreigaben für dieses Gerät erlauben\"",
+            "greyed out",
+            "forward external port 443 (TCP) to 192.168.77.10 port 443",
+        ] {
+            assert!(h.contains(words), "{words}: {h}");
+        }
+    }
+
     #[test]
     fn no_service_says_how_to_enable_and_the_rule() {
         let e = MapError::NoService {
@@ -1953,6 +2267,7 @@ mod tests {
             epoch: Some(5),
             upnp_service: None,
             confirmed: None,
+            pinhole_id: None,
         });
         let t = refresh_targets(&settings, &state);
         let names: Vec<String> = t

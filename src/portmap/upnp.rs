@@ -18,7 +18,20 @@ use crate::config::Protocol;
 const WAN_IP_1: &str = "urn:schemas-upnp-org:service:WANIPConnection:1";
 const WAN_IP_2: &str = "urn:schemas-upnp-org:service:WANIPConnection:2";
 const WAN_PPP_1: &str = "urn:schemas-upnp-org:service:WANPPPConnection:1";
-const IPV6_FIREWALL: &str = "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1";
+/// The DSL Forum's (Broadband Forum TR-064) names for the same services: some DSL routers
+/// (Huawei's among them) announce only these in their IGD description.
+const DSL_WAN_IP_1: &str = "urn:dslforum-org:service:WANIPConnection:1";
+const DSL_WAN_PPP_1: &str = "urn:dslforum-org:service:WANPPPConnection:1";
+/// Every WAN connection service type direkt maps ports through, best first.
+pub const WAN_SERVICE_TYPES: [&str; 5] =
+    [WAN_IP_2, WAN_IP_1, WAN_PPP_1, DSL_WAN_IP_1, DSL_WAN_PPP_1];
+
+/// A WAN connection status that means the line is up: the IGD spec's `Connected`, and `Up`,
+/// which some routers answer instead.
+pub fn is_connected(status: &str) -> bool {
+    status.eq_ignore_ascii_case("Connected") || status.eq_ignore_ascii_case("Up")
+}
+pub(super) const IPV6_FIREWALL: &str = "urn:schemas-upnp-org:service:WANIPv6FirewallControl:1";
 /// The router's own table is read entry by entry; no real router holds more.
 pub const MAX_TABLE_ENTRIES: u32 = 256;
 
@@ -35,8 +48,30 @@ pub struct WanService {
 pub struct Description {
     pub device_type: String,
     pub friendly_name: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model_name: Option<String>,
     pub wan_services: Vec<WanService>,
     pub ipv6_firewall_url: Option<String>,
+}
+
+/// The router's model when its description says it is an AVM FRITZ!Box (manufacturer AVM,
+/// or a model or friendly name "FRITZ!Box ..."): for advice in the words of AVM's documents.
+pub fn fritzbox_model(
+    manufacturer: Option<&str>,
+    model_name: Option<&str>,
+    friendly_name: Option<&str>,
+) -> Option<String> {
+    fn named(s: Option<&str>) -> Option<&str> {
+        s.filter(|s| s.to_ascii_uppercase().contains("FRITZ!BOX"))
+    }
+    let avm = manufacturer.is_some_and(|m| {
+        m.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("AVM"))
+    });
+    named(model_name)
+        .or(named(friendly_name))
+        .map(str::to_string)
+        .or_else(|| avm.then(|| model_name.unwrap_or("FRITZ!Box").to_string()))
 }
 
 impl Description {
@@ -105,6 +140,8 @@ pub fn parse_description(
     let mut out = Description {
         device_type: text_of(device, "deviceType").unwrap_or_default(),
         friendly_name: text_of(device, "friendlyName"),
+        manufacturer: text_of(device, "manufacturer"),
+        model_name: text_of(device, "modelName"),
         wan_services: vec![],
         ipv6_firewall_url: None,
     };
@@ -125,8 +162,16 @@ pub fn parse_description(
                 else {
                     continue;
                 };
-                let wanted = [WAN_IP_2, WAN_IP_1, WAN_PPP_1].contains(&st.as_str());
+                let wanted = WAN_SERVICE_TYPES.contains(&st.as_str());
                 if !wanted && st != IPV6_FIREWALL {
+                    // `urn:...:service:WAN<kind>Connection:<version>`: a connection service.
+                    let name = st.rsplit(':').nth(1).unwrap_or_default();
+                    if name.starts_with("WAN") && name.ends_with("Connection") {
+                        problems.push(format!(
+                            "skipped service {st}: not a WAN connection type direkt knows ({})",
+                            WAN_SERVICE_TYPES.join(", ")
+                        ));
+                    }
                     continue;
                 }
                 match resolve_url(&base, &ctl, gateway) {
@@ -147,11 +192,12 @@ pub fn parse_description(
             }
         }
     }
-    // IGDv2's WANIPConnection:2 first, then v1, then PPP.
-    let rank = |s: &WanService| match s.service_type.as_str() {
-        WAN_IP_2 => 0,
-        WAN_IP_1 => 1,
-        _ => 2,
+    // IGDv2's WANIPConnection:2 first, then v1, then PPP, then the DSL Forum's names.
+    let rank = |s: &WanService| {
+        WAN_SERVICE_TYPES
+            .iter()
+            .position(|t| *t == s.service_type)
+            .unwrap_or(WAN_SERVICE_TYPES.len())
     };
     out.wan_services.sort_by_key(rank);
     Ok((out, problems))
@@ -262,9 +308,19 @@ async fn soap_call(
     action: &str,
     args: &[(&str, String)],
 ) -> Result<BTreeMap<String, String>, SoapError> {
+    soap_call_from(None, service, action, args).await
+}
+
+/// One SOAP action on `service`, sent from the local address `from` when given.
+pub(super) async fn soap_call_from(
+    from: Option<IpAddr>,
+    service: &WanService,
+    action: &str,
+    args: &[(&str, String)],
+) -> Result<BTreeMap<String, String>, SoapError> {
     let body = soap_envelope(&service.service_type, action, args);
     let header = format!("\"{}#{action}\"", service.service_type);
-    let text = http::soap(&service.control_url, &header, &body)
+    let text = http::soap_from(from, &service.control_url, &header, &body)
         .await
         .map_err(|e| SoapError::Transport(e.to_string()))?;
     parse_soap_answer(&text, action)
@@ -330,6 +386,8 @@ pub struct UpnpGateway {
     pub version: u8,
     pub location: String,
     pub friendly_name: Option<String>,
+    /// "FRITZ!Box 7590" when the description names an AVM FRITZ!Box (see [`fritzbox_model`]).
+    pub fritzbox: Option<String>,
     pub server: Option<String>,
     pub connection_status: Option<String>,
     pub external_address: Option<IpAddr>,
@@ -367,6 +425,44 @@ async fn wan_states(services: &[WanService]) -> Vec<(Option<String>, Option<IpAd
         tokio::join!(status, address)
     }))
     .await
+}
+
+/// The WAN service to use: the best-ranked connected one (else the best-ranked one), with a
+/// line for each better-ranked service skipped and why, and one when the chosen service's line
+/// is down.
+fn choose_service(services: &[WanService], statuses: &[Option<String>]) -> (usize, Vec<String>) {
+    let chosen = statuses
+        .iter()
+        .position(|s| s.as_deref().is_some_and(is_connected))
+        .unwrap_or(0);
+    let mut notes: Vec<String> = services[..chosen]
+        .iter()
+        .zip(statuses)
+        .map(|(s, st)| {
+            format!(
+                "skipped the router's {} service: its connection status is {}; using {}",
+                s.service_type,
+                st.as_deref().unwrap_or("unknown (GetStatusInfo failed)"),
+                services[chosen].service_type
+            )
+        })
+        .collect();
+    const DOWN: [&str; 5] = [
+        "Unconfigured",
+        "Connecting",
+        "PendingDisconnect",
+        "Disconnecting",
+        "Disconnected",
+    ];
+    if let Some(s) = &statuses[chosen]
+        && DOWN.iter().any(|d| d.eq_ignore_ascii_case(s))
+    {
+        notes.push(format!(
+            "the router reports its WAN connection as {s}; mappings may not work until it is \
+             connected"
+        ));
+    }
+    (chosen, notes)
 }
 
 /// Search the gateway's IGD, fetch its description, choose the WAN service (connected first)
@@ -410,26 +506,20 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
     warnings.extend(problems);
     if desc.wan_services.is_empty() {
         return fail(
-            format!("{} offers no WAN connection service", answer.location),
+            format!(
+                "{} offers no WAN connection service direkt can use (it looks for {})",
+                answer.location,
+                WAN_SERVICE_TYPES.join(", ")
+            ),
             warnings,
         );
     }
     let answers = wan_states(&desc.wan_services).await;
     let statuses: Vec<Option<String>> = answers.iter().map(|a| a.0.clone()).collect();
-    let chosen = statuses
-        .iter()
-        .position(|s| s.as_deref() == Some("Connected"))
-        .unwrap_or(0);
+    let (chosen, notes) = choose_service(&desc.wan_services, &statuses);
+    warnings.extend(notes);
     let service = desc.wan_services[chosen].clone();
     let status = statuses[chosen].clone();
-    if let Some(s) = &status
-        && s != "Connected"
-    {
-        warnings.push(format!(
-            "the router reports its WAN connection as {s}; mappings may not work until it is \
-             connected"
-        ));
-    }
     let version = desc.igd_version();
     let igd = IgdGateway {
         addr: answer.location_addr,
@@ -448,6 +538,11 @@ pub async fn probe(gateway: Ipv4Addr, plan: &SearchPlan) -> UpnpProbe {
             service,
             version,
             location: answer.location,
+            fritzbox: fritzbox_model(
+                desc.manufacturer.as_deref(),
+                desc.model_name.as_deref(),
+                desc.friendly_name.as_deref(),
+            ),
             friendly_name: desc.friendly_name,
             server: answer.server,
             connection_status: status,
@@ -542,6 +637,17 @@ impl UpnpGateway {
                         description: Some(e.description).filter(|d| !d.is_empty()),
                     }
                 }
+                // A FRITZ!Box shares a port only once, and its UPnP table does not list the
+                // shares set up by hand (AVM help "Port Sharing").
+                _ if self.fritzbox.is_some() => MapError::Conflict {
+                    holder: Some(format!(
+                        "a port share the {} does not list over UPnP (one set up by hand under \
+                         Internet > Permit Access > Port Sharing: a FRITZ!Box shares a port only \
+                         once)",
+                        self.fritzbox.as_deref().unwrap_or("FRITZ!Box")
+                    )),
+                    description: None,
+                },
                 _ => MapError::NotAuthorized {
                     code: Some(718),
                     detail: "the router refused the mapping (ConflictInMappingEntry, sent by \
@@ -549,9 +655,15 @@ impl UpnpGateway {
                         .into(),
                 },
             },
-            AddPortError::ActionNotAuthorized => MapError::NotAuthorized {
-                code: Some(606),
-                detail: "action not authorized".into(),
+            AddPortError::ActionNotAuthorized => match &self.fritzbox {
+                Some(model) => MapError::DeviceNotAllowed {
+                    router: model.clone(),
+                    answer: "UPnP error 606, Action not authorized".into(),
+                },
+                None => MapError::NotAuthorized {
+                    code: Some(606),
+                    detail: "action not authorized".into(),
+                },
             },
             AddPortError::SamePortValuesRequired => MapError::SamePortRequired,
             AddPortError::OnlyPermanentLeasesSupported => MapError::Refused {
@@ -693,6 +805,123 @@ mod tests {
             "<URLBase>http://198.51.100.80/</URLBase>",
         );
         assert!(parse_description(xml.as_bytes(), LOC, GW).is_err());
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/upnp")
+            .join(name);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// A DSL router announcing only the DSL Forum's (TR-064) names: both are used, IP first.
+    #[test]
+    fn dsl_forum_service_types_are_accepted() {
+        let (d, problems) =
+            parse_description(fixture("dslforum-only-igd.xml").as_bytes(), LOC, GW).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let types: Vec<&str> = d
+            .wan_services
+            .iter()
+            .map(|s| s.service_type.as_str())
+            .collect();
+        assert_eq!(types, [DSL_WAN_IP_1, DSL_WAN_PPP_1]);
+        assert_eq!(
+            d.wan_services[0].control_url,
+            "http://192.168.77.1:5000/upnp/control/WANIPConnection1"
+        );
+        assert_eq!(d.igd_version(), 1);
+        assert_eq!(
+            fritzbox_model(
+                d.manufacturer.as_deref(),
+                d.model_name.as_deref(),
+                d.friendly_name.as_deref()
+            ),
+            None
+        );
+    }
+
+    /// An unknown WAN connection type is skipped with its name and the reason.
+    #[test]
+    fn unknown_wan_types_are_skipped_in_words() {
+        let gw = IpAddr::V4(Ipv4Addr::new(192, 168, 77, 1));
+        let (d, problems) = parse_description(
+            fixture("status-up-igd.xml").as_bytes(),
+            "http://192.168.77.1:5555/gatedesc.xml",
+            gw,
+        )
+        .unwrap();
+        let types: Vec<&str> = d
+            .wan_services
+            .iter()
+            .map(|s| s.service_type.as_str())
+            .collect();
+        assert_eq!(types, [WAN_PPP_1, DSL_WAN_IP_1]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "skipped service urn:schemas-upnp-org:service:WANIPConnection:3: not a WAN \
+                 connection type direkt knows"
+            ),
+            "{problems:?}"
+        );
+    }
+
+    /// "Up" is connected: no warning, and that service is chosen over a disconnected one.
+    #[test]
+    fn up_counts_as_connected_and_skipped_services_are_named() {
+        let svc = |t: &str| WanService {
+            service_type: t.into(),
+            control_url: "http://192.168.77.1:5555/x".into(),
+        };
+        let services = [svc(WAN_PPP_1), svc(DSL_WAN_IP_1)];
+        let (i, notes) = choose_service(&services, &[Some("Up".into()), None]);
+        assert_eq!((i, notes.len()), (0, 0), "{notes:?}");
+        let (i, notes) =
+            choose_service(&services, &[Some("Disconnected".into()), Some("Up".into())]);
+        assert_eq!(i, 1);
+        assert_eq!(
+            notes,
+            [format!(
+                "skipped the router's {WAN_PPP_1} service: its connection status is \
+                 Disconnected; using {DSL_WAN_IP_1}"
+            )]
+        );
+        let (i, notes) = choose_service(&services[..1], &[Some("Disconnected".into())]);
+        assert_eq!(i, 0);
+        assert!(notes[0].contains("as Disconnected"), "{notes:?}");
+        // A word the spec does not know, on a router that maps: not a warning.
+        let (_, notes) = choose_service(&services[..1], &[Some("IP_Routed".into())]);
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn a_fritzbox_is_named_from_its_description() {
+        let (d, _) = parse_description(
+            fixture("fritzbox-igd2desc.xml").as_bytes(),
+            "http://192.168.178.1:49000/igd2desc.xml",
+            IpAddr::V4(Ipv4Addr::new(192, 168, 178, 1)),
+        )
+        .unwrap();
+        assert_eq!(d.igd_version(), 2);
+        assert_eq!(
+            d.ipv6_firewall_url.as_deref(),
+            Some("http://192.168.178.1:49000/igd2upnp/control/WANIPv6Firewall1")
+        );
+        assert_eq!(
+            fritzbox_model(
+                d.manufacturer.as_deref(),
+                d.model_name.as_deref(),
+                d.friendly_name.as_deref()
+            )
+            .as_deref(),
+            Some("FRITZ!Box 7590")
+        );
+        assert_eq!(
+            fritzbox_model(Some("AVM Berlin"), None, None).as_deref(),
+            Some("FRITZ!Box")
+        );
+        assert_eq!(fritzbox_model(Some("AVMAX Ltd"), Some("R1"), None), None);
     }
 
     #[test]

@@ -984,7 +984,15 @@ mod tests {
 
     #[test]
     fn every_scenario_is_chosen_from_the_facts_doctor_records_in_it() {
-        for sc in Scenario::ALL {
+        // dual-stack-upnp, fritzbox and dsl-forum are lab-only router variants for
+        // port-mapping tests: a report is rebuilt as dual-stack or direct.
+        let from_reports = Scenario::ALL.into_iter().filter(|s| {
+            !matches!(
+                s,
+                Scenario::DualStackUpnp | Scenario::Fritzbox | Scenario::DslForum
+            )
+        });
+        for sc in from_reports {
             let r = plan_of(&bundle(facts_of(sc), customer_config(sc.ipv6())));
             assert_eq!(r.scenario, sc, "{r:#?}");
             assert!(
