@@ -211,11 +211,17 @@ _direkt() {
             direkt__subcmd__help__subcmd__lab,loopback)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__loopback"
                 ;;
+            direkt__subcmd__help__subcmd__lab,renumber)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__renumber"
+                ;;
             direkt__subcmd__help__subcmd__lab,replay)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__replay"
                 ;;
             direkt__subcmd__help__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__scenarios"
+                ;;
+            direkt__subcmd__help__subcmd__lab,softwire)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__softwire"
                 ;;
             direkt__subcmd__help__subcmd__lab,status)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__status"
@@ -262,11 +268,17 @@ _direkt() {
             direkt__subcmd__lab,loopback)
                 cmd="direkt__subcmd__lab__subcmd__loopback"
                 ;;
+            direkt__subcmd__lab,renumber)
+                cmd="direkt__subcmd__lab__subcmd__renumber"
+                ;;
             direkt__subcmd__lab,replay)
                 cmd="direkt__subcmd__lab__subcmd__replay"
                 ;;
             direkt__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__scenarios"
+                ;;
+            direkt__subcmd__lab,softwire)
+                cmd="direkt__subcmd__lab__subcmd__softwire"
                 ;;
             direkt__subcmd__lab,status)
                 cmd="direkt__subcmd__lab__subcmd__status"
@@ -289,11 +301,17 @@ _direkt() {
             direkt__subcmd__lab__subcmd__help,loopback)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__loopback"
                 ;;
+            direkt__subcmd__lab__subcmd__help,renumber)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__renumber"
+                ;;
             direkt__subcmd__lab__subcmd__help,replay)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__replay"
                 ;;
             direkt__subcmd__lab__subcmd__help,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__scenarios"
+                ;;
+            direkt__subcmd__lab__subcmd__help,softwire)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__softwire"
                 ;;
             direkt__subcmd__lab__subcmd__help,status)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__status"
@@ -1228,7 +1246,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab)
-            opts="up down exec status scenarios replay demo loopback"
+            opts="up down exec status scenarios replay demo loopback softwire renumber"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1297,6 +1315,20 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__renumber)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__help__subcmd__lab__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1312,6 +1344,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab__subcmd__scenarios)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__softwire)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1564,7 +1610,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios replay demo loopback help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios replay demo loopback softwire renumber help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1601,7 +1647,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack ds-lite" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1688,7 +1734,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help)
-            opts="up down exec status scenarios replay demo loopback help"
+            opts="up down exec status scenarios replay demo loopback softwire renumber help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1771,6 +1817,20 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__renumber)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__lab__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1786,6 +1846,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help__subcmd__scenarios)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__softwire)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1839,6 +1913,36 @@ _direkt() {
                     return 0
                     ;;
                 --lan-if)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__renumber)
+            opts="-v -q -h -V --name --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1917,6 +2021,44 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__lab__subcmd__softwire)
+            opts="-v -q -h -V --local --remote --tun --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --local)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tun)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__lab__subcmd__status)
             opts="-v -q -h -V --name --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1959,7 +2101,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack ds-lite" -- "${cur}"))
                     return 0
                     ;;
                 --from-report)

@@ -236,7 +236,8 @@ fn scenarios_are_listed() {
             "no-portmap",
             "igdv1",
             "port80-blocked",
-            "dual-stack"
+            "dual-stack",
+            "ds-lite"
         ]
     );
 }

@@ -18,6 +18,7 @@ pub enum Scenario {
     Igdv1,
     Port80Blocked,
     DualStack,
+    DsLite,
 }
 
 /// A NAT between the internet and the customer's router (carrier-grade or a second home router).
@@ -60,7 +61,7 @@ pub const SECOND_NAT: Upstream = Upstream {
 };
 
 impl Scenario {
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 9] = [
         Scenario::Direct,
         Scenario::Cgnat,
         Scenario::DoubleNat,
@@ -69,6 +70,7 @@ impl Scenario {
         Scenario::Igdv1,
         Scenario::Port80Blocked,
         Scenario::DualStack,
+        Scenario::DsLite,
     ];
 
     pub fn name(self) -> &'static str {
@@ -81,6 +83,7 @@ impl Scenario {
             Scenario::Igdv1 => "igdv1",
             Scenario::Port80Blocked => "port80-blocked",
             Scenario::DualStack => "dual-stack",
+            Scenario::DsLite => "ds-lite",
         }
     }
 
@@ -104,6 +107,9 @@ impl Scenario {
             Scenario::DualStack => {
                 "the box also has a global IPv6 address (2001:db8:77::10), routed without NAT; the router drops unsolicited inbound IPv6"
             }
+            Scenario::DsLite => {
+                "DS-Lite: router WAN IPv4 is the B4 address 192.0.0.2, a softwire to the provider's AFTR shares 203.0.113.100 and forwards nothing inbound; native IPv6 with a delegated prefix (2001:db8:4400::/48, `lab renumber` changes it), the router drops unsolicited inbound IPv6"
+            }
         }
     }
 
@@ -111,6 +117,7 @@ impl Scenario {
         match self {
             Scenario::Cgnat => Some(CGNAT),
             Scenario::DoubleNat => Some(SECOND_NAT),
+            Scenario::DsLite => Some(super::dslite::UPSTREAM),
             _ => None,
         }
     }
@@ -138,7 +145,12 @@ impl Scenario {
     }
 
     pub fn ipv6(self) -> bool {
-        self == Scenario::DualStack
+        matches!(self, Scenario::DualStack | Scenario::DsLite)
+    }
+
+    /// IPv4 reaches the upstream only through a DS-Lite softwire (see `lab::dslite`).
+    pub fn softwire(self) -> bool {
+        self == Scenario::DsLite
     }
 }
 
