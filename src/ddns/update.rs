@@ -129,6 +129,8 @@ pub struct UpdateReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backoff: Option<Backoff>,
     pub behind_cgnat: bool,
+    /// The IPv4 is shared through a DS-Lite AFTR: no A record was published.
+    pub behind_dslite: bool,
     pub ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ReportError>,
@@ -227,6 +229,7 @@ pub async fn update(
             latch: None,
             backoff: None,
             behind_cgnat: false,
+            behind_dslite: false,
             ok: true,
             error: None,
         },
@@ -257,6 +260,12 @@ pub async fn update(
                 .map_err(|e| not_recorded(&run.report, family, e))?;
         }
         run.report.families.push(out);
+    }
+    if run.report.behind_dslite && detection.ipv6.is_none() {
+        run.report
+            .fail(Error::failed(crate::net::nat::NO_WAY_IN).hint(
+                "turn on IPv6 on the router and set `[ip] ipv6 = true`, or set up `direkt relay`",
+            ));
     }
     if !opts.dry_run && state.ddns != run.ds {
         state.ddns = run.ds;
@@ -350,6 +359,7 @@ impl Run<'_> {
         det: FamilyDetection,
     ) -> Result<(FamilyOutcome, bool)> {
         self.report.behind_cgnat |= det.behind_cgnat;
+        self.report.behind_dslite |= det.behind_dslite;
         let previous = self.ds.published(family).cloned();
         let mut out = FamilyOutcome {
             family,
@@ -361,6 +371,18 @@ impl Run<'_> {
             detection: Some(det.clone()),
             error: None,
         };
+        if family == Family::Ipv4 && det.behind_dslite {
+            // The address the internet sees is the AFTR's, shared by many: an A record would
+            // send every IPv4 visitor to somebody else's NAT.
+            out.reason = det.message.clone();
+            if let Some(p) = &previous {
+                out.reason.push_str(&format!(
+                    "; the A record published earlier ({}) is left as it is: remove it at the provider",
+                    p.address
+                ));
+            }
+            return Ok((out, false));
+        }
         let Some(addr) = det.address.filter(|_| det.verdict == Verdict::Agreed) else {
             out.reason = det.message.clone();
             self.report.fail(no_agreed_address(family, &det));
