@@ -27,6 +27,8 @@ pub enum CheckId {
     /// The probe servers answer (the outside vantage point the reach checks need).
     ProbeReachable,
     NatCgnat,
+    /// DS-Lite: shared IPv4 through the provider's AFTR, reachable over IPv6 only.
+    NatDslite,
     NatDouble,
     PortsMapped,
     DnsAuthoritative,
@@ -67,6 +69,7 @@ const FIXED: &[CheckId] = {
         PublicIpv6,
         ProbeReachable,
         NatCgnat,
+        NatDslite,
         NatDouble,
         PortsMapped,
         DnsAuthoritative,
@@ -106,6 +109,7 @@ const PRIORITY: &[Cause] = {
         Check(C::LocalClock),
         Check(C::DnsResolver),
         Check(C::NatCgnat),
+        Check(C::NatDslite),
         Check(C::NatDouble),
         Check(C::GatewayFound),
         Check(C::PortsMapped),
@@ -154,6 +158,7 @@ impl CheckId {
             CheckId::PublicIpv6 => "public.ipv6",
             CheckId::ProbeReachable => "probe.reachable",
             CheckId::NatCgnat => "nat.cgnat",
+            CheckId::NatDslite => "nat.dslite",
             CheckId::NatDouble => "nat.double",
             CheckId::PortsMapped => "ports.mapped",
             CheckId::DnsAuthoritative => "dns.authoritative",

@@ -258,6 +258,14 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
             format!("no carrier-grade NAT: the router's WAN address {wan} is the public address"),
         )
         .detail("wan", wan),
+        (NatClass::DsLite, public) => CheckResult::pass(
+            id,
+            format!(
+                "not carrier-grade NAT: the router's WAN {wan} is a DS-Lite B4 address (see nat.dslite)"
+            ),
+        )
+        .detail("wan", wan)
+        .detail("public", public),
         (NatClass::Cgnat, None) => CheckResult::fail(
             id,
             format!("behind CGNAT: the router's WAN address {wan} is a carrier-grade NAT address (100.64.0.0/10)"),
