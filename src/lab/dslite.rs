@@ -259,6 +259,7 @@ pub fn renumber(name: &str) -> Result<Renumbered> {
             format!("route replace ::/0 via {}", router_lan6(new)),
         ],
     )?;
+    drop_pinholes(&ns(Role::Router), old)?;
     write_atomic(
         &run.path(GENERATION_FILE),
         format!("{new}\n").as_bytes(),
@@ -275,6 +276,58 @@ pub fn renumber(name: &str) -> Result<Renumbered> {
     })
 }
 
+/// The router forgets the pinholes of a prefix it no longer has, as home routers do on a
+/// reconnect: miniupnpd's IPv6 rules whose destination is in generation `n`'s /48 go.
+fn drop_pinholes(router: &str, n: u16) -> Result<()> {
+    let out = std::process::Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            router,
+            "nft",
+            "-a",
+            "list",
+            "chain",
+            "inet",
+            "filter",
+            "miniupnpd",
+        ])
+        .output()
+        .map_err(|e| Error::failed(format!("cannot run nft: {e}")))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let prefix = format!("0x20010db8{:04x}", 0x4400 + n);
+    for handle in stale_handles(&text, &prefix) {
+        let _ = std::process::Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                router,
+                "nft",
+                "delete",
+                "rule",
+                "inet",
+                "filter",
+                "miniupnpd",
+                "handle",
+                &handle,
+            ])
+            .status();
+    }
+    Ok(())
+}
+
+/// Handles of the rules in an `nft -a list chain` text that match IPv6 destinations starting
+/// with `prefix_hex` (miniupnpd writes them as `@nh,192,128 0x2001...`).
+fn stale_handles(text: &str, prefix_hex: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.contains("@nh,192,128") && l.contains(prefix_hex))
+        .filter_map(|l| {
+            l.rsplit_once("# handle ")
+                .map(|(_, h)| h.trim().to_string())
+        })
+        .collect()
+}
+
 fn update_info(info: &mut LabInfo, n: u16) {
     info.box_.ipv6 = Some(box6(n));
     info.router.lan_ipv6 = Some(router_lan6(n));
@@ -286,6 +339,15 @@ fn update_info(info: &mut LabInfo, n: u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_old_prefix_pinholes_are_found_by_handle() {
+        let text = "table inet filter {\n\tchain miniupnpd { # handle 5\n\
+            \t\tiif \"sw0\" th dport 443 @nh,128,32 0xc0a84d0a @nh,72,8 0x6 accept # handle 9\n\
+            \t\tiif \"wan0\" th dport 443 @nh,192,128 0x20010db8440000000000000000000010 @nh,48,8 0x6 accept # handle 11\n\
+            \t\tiif \"wan0\" th dport 443 @nh,192,128 0x20010db8440100000000000000000010 @nh,48,8 0x6 accept # handle 12\n\t}\n}\n";
+        assert_eq!(stale_handles(text, "0x20010db84400"), vec!["11"]);
+    }
 
     #[test]
     fn generations_keep_the_interface_id_in_a_new_prefix() {
