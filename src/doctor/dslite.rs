@@ -29,6 +29,12 @@ async fn signs(ctx: &Ctx<'_>) -> Vec<DsLiteSign> {
     out
 }
 
+/// Whether this is a DS-Lite line (for the checks whose expectations it changes: no A record,
+/// no way in over IPv4).
+pub async fn on_dslite(ctx: &Ctx<'_>) -> bool {
+    ctx.family_enabled(Family::Ipv4) && is_dslite_line(&signs(ctx).await)
+}
+
 pub async fn check(ctx: &Ctx<'_>) -> CheckResult {
     let id = crate::doctor::CheckId::NatDslite.as_str();
     if !ctx.family_enabled(Family::Ipv4) {
