@@ -106,6 +106,22 @@ fn ds_lite_softwire_carries_ipv4_through_the_aftr_and_ipv6_is_native() {
     // IPv6 is routed: the outside sees the box's own address.
     assert_eq!(j["families"][1]["address"], BOX6);
     assert_eq!(j["families"][0]["action"], "not-published");
+    // No pinhole yet: doctor names the router's IPv6 firewall, not the provider.
+    let d = lab.box_direkt(&["doctor", "--json"]).json();
+    let r6 = d["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "reach.tcp6.443")
+        .unwrap_or_else(|| panic!("no reach.tcp6.443 in {d}"));
+    assert_eq!(r6["status"], "fail", "{r6}");
+    assert!(
+        r6["summary"]
+            .as_str()
+            .unwrap()
+            .contains("blocked by the router's IPv6 firewall: no pinhole"),
+        "{r6}"
+    );
 }
 
 #[test]

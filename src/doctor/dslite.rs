@@ -35,12 +35,37 @@ pub async fn on_dslite(ctx: &Ctx<'_>) -> bool {
     ctx.family_enabled(Family::Ipv4) && is_dslite_line(&signs(ctx).await)
 }
 
+/// The probe server reached a port over IPv6 but not the same port over IPv4 (the port checks'
+/// own results, not asked again).
+async fn reached_over_ipv6_only(ctx: &Ctx<'_>) -> bool {
+    use crate::probe::api::Outcome;
+    for v6 in ctx.ports.iter().filter(|s| s.family == Family::Ipv6) {
+        let Some(v4) = ctx
+            .ports
+            .iter()
+            .find(|s| s.family == Family::Ipv4 && s.spec == v6.spec)
+        else {
+            continue;
+        };
+        if v6.reach(ctx).await.outcome() == Some(Outcome::Open)
+            && v4.reach(ctx).await.outcome() != Some(Outcome::Open)
+        {
+            return true;
+        }
+    }
+    false
+}
+
 pub async fn check(ctx: &Ctx<'_>) -> CheckResult {
     let id = crate::doctor::CheckId::NatDslite.as_str();
     if !ctx.family_enabled(Family::Ipv4) {
         return CheckResult::skip(id, "IPv4 is turned off ([ip] ipv4 = false)");
     }
-    let signs = signs(ctx).await;
+    let mut signs = signs(ctx).await;
+    // Weak alone (a missing forwarding looks the same), but worth naming beside the others.
+    if !signs.is_empty() && reached_over_ipv6_only(ctx).await {
+        signs.push(DsLiteSign::ReachedOverIpv6Only);
+    }
     let said: Vec<String> = signs.iter().map(|s| s.to_string()).collect();
     if !is_dslite_line(&signs) {
         return CheckResult::pass(id, "no sign of DS-Lite: the router has IPv4 of its own")

@@ -139,11 +139,11 @@ pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
         .fix("check the sources that failed (details), or lower [ip] quorum"),
         (Some(a), false) => CheckResult::pass(id, format!("the internet sees this box as {a}")),
         (Some(_), true) => {
-            let list: Vec<String> = view
-                .sources
-                .iter()
-                .filter_map(|s| s.address.map(|a| format!("{} says {a}", s.source)))
-                .collect();
+            // Every source's answer, also the failed ones; never an empty list.
+            let mut list: Vec<String> = view.sources.iter().map(crate::ip::said).collect();
+            if list.is_empty() {
+                list.extend(view.message.clone());
+            }
             CheckResult::warn(
                 id,
                 format!("outside sources disagree about the {} address: {}", family.label(), list.join("; ")),

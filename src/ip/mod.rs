@@ -361,7 +361,8 @@ async fn query_all(
     out.into_iter().flatten().collect()
 }
 
-fn said(a: &SourceAnswer) -> String {
+/// One source's answer in words: `X says A`, `X says A (range)`, `X failed: why`.
+pub fn said(a: &SourceAnswer) -> String {
     match (&a.address, &a.error, &a.range) {
         (Some(ip), None, None) => format!("{} says {ip}", a.source),
         (Some(ip), None, Some(r)) => format!("{} says {ip} ({r})", a.source),
