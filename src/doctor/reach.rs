@@ -303,18 +303,8 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
         .detail("probe_unreachable", true);
     };
     let at = SocketAddr::new(resp.address, resp.port).to_string();
-    if slot.family == Family::Ipv4
-        && resp.outcome != Outcome::Open
-        && crate::doctor::dslite::on_dslite(ctx).await
-    {
-        return CheckResult::skip(
-            &id,
-            format!(
-                "not reachable over IPv4, as expected on a DS-Lite line: {at} is the provider's shared address (see nat.dslite); the IPv6 check of port {spec} is the one that counts"
-            ),
-        )
-        .detail("outcome", resp.outcome)
-        .detail("dslite", true);
+    if let Some(skip) = dslite_v4(ctx, slot, resp.outcome, &at).await {
+        return skip;
     }
     let res = match resp.outcome {
         Outcome::Open => {
@@ -375,6 +365,32 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
         .detail("responder", r.responder)
         .detail("probe_elapsed_ms", resp.elapsed_ms)
         .detail("nonce_matched", resp.nonce_matched)
+}
+
+/// On a DS-Lite line an IPv4 port that is not open is expected, not a failure.
+async fn dslite_v4(
+    ctx: &Ctx<'_>,
+    slot: &PortSlot,
+    outcome: Outcome,
+    at: &str,
+) -> Option<CheckResult> {
+    if slot.family != Family::Ipv4
+        || outcome == Outcome::Open
+        || !crate::doctor::dslite::on_dslite(ctx).await
+    {
+        return None;
+    }
+    Some(
+        CheckResult::skip(
+            &slot.id(),
+            format!(
+                "not reachable over IPv4, as expected on a DS-Lite line: {at} is the provider's shared address (see nat.dslite); the IPv6 check of port {} is the one that counts",
+                slot.spec
+            ),
+        )
+        .detail("outcome", outcome)
+        .detail("dslite", true),
+    )
 }
 
 fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {

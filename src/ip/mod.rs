@@ -387,6 +387,30 @@ fn nat_note(wan: IpAddr, outside: Option<IpAddr>) -> String {
     }
 }
 
+/// What the router's own (non-public) WAN answer says: the NAT note goes in front of the
+/// message; the DS-Lite signs are returned.
+fn router_signs(
+    wan: Option<IpAddr>,
+    address: Option<IpAddr>,
+    message: &mut String,
+) -> Vec<DsLiteSign> {
+    let Some(wan) = wan else { return vec![] };
+    if wan.is_unspecified() {
+        // The router says it has no IPv4 address; IPv4 works all the same: shared upstream.
+        return if address.is_some() {
+            vec![DsLiteSign::RouterHasNoIpv4]
+        } else {
+            vec![]
+        };
+    }
+    *message = format!("{}; {message}", nat_note(wan, address));
+    if crate::net::nat::is_dslite(wan) {
+        vec![DsLiteSign::RouterWan { address: wan }]
+    } else {
+        vec![]
+    }
+}
+
 /// The agreement rule, on the answers of one family.
 pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> FamilyDetection {
     let mut votes: BTreeMap<IpAddr, Vec<&SourceAnswer>> = BTreeMap::new();
@@ -465,20 +489,11 @@ pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> Fami
             )
         }
     };
-    let mut signs = vec![];
-    if let Some(wan) = gateway_private.and_then(|g| g.address) {
-        if wan.is_unspecified() {
-            // The router says it has no IPv4 address; IPv4 works all the same: shared upstream.
-            if address.is_some() {
-                signs.push(DsLiteSign::RouterHasNoIpv4);
-            }
-        } else {
-            message = format!("{}; {message}", nat_note(wan, address));
-            if crate::net::nat::is_dslite(wan) {
-                signs.push(DsLiteSign::RouterWan { address: wan });
-            }
-        }
-    }
+    let signs = router_signs(
+        gateway_private.and_then(|g| g.address),
+        address,
+        &mut message,
+    );
     let mut d = FamilyDetection {
         family,
         verdict,

@@ -181,13 +181,18 @@ pub(super) fn miniupnpd_config(common: &str) -> String {
     )
 }
 
-/// Start both ends of the softwire and wait until each has attached to its TUN device.
+/// In `ds-lite`, start both ends of the softwire and wait until each has attached to its TUN
+/// device (other scenarios: nothing).
 pub(super) fn start_softwires(
+    sc: Scenario,
     run: &RunDir,
     name: &str,
     exe: &std::path::Path,
 ) -> Result<Vec<super::daemons::Daemon>> {
     let mut started = vec![];
+    if !sc.softwire() {
+        return Ok(started);
+    }
     for (dname, ns, args) in softwire_daemons(name) {
         let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
         started.push(super::daemons::spawn(run, &ns, dname, exe, &args, &[])?);

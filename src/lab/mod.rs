@@ -503,10 +503,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
     };
     let stun_addr = sa(format!("{stun_for_router}:3478"));
     // ds-lite: the softwire carries the router's IPv4 (miniupnpd's STUN query too).
-    let mut ready: Vec<Daemon> = vec![];
-    if sc.softwire() {
-        ready.extend(dslite::start_softwires(run, name, &exe)?);
-    }
+    let mut ready: Vec<Daemon> = dslite::start_softwires(sc, run, name, &exe)?;
     let mut stun_ts = vec![netns::spawn_in(&inet, move || {
         wait_ready(&mut stund, || {
             stun_ready(sa(format!("{}:3478", addr::STUN1)))
