@@ -281,6 +281,50 @@ fn after_two_renumbers_one_renew_publishes_the_last_prefix_and_reopens_the_pinho
 
 #[test]
 #[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn shared_ipv4_without_ipv6_says_nothing_can_reach_the_box_and_names_the_relay() {
+    let lab = Lab::up("ds-lite");
+    // The line without IPv6: the box loses its IPv6 address.
+    lab.exec(
+        "box",
+        &[
+            "ip",
+            "-6",
+            "addr",
+            "del",
+            &format!("{BOX6}/64"),
+            "dev",
+            "eth0",
+        ],
+    )
+    .code(0);
+    let r = lab.box_direkt(&["ddns", "update"]);
+    r.code(1)
+        .stderr_has("nothing can reach the box directly")
+        .stderr_has("direkt relay");
+    assert_eq!(dig(&lab, "A"), "");
+    let j = lab.box_direkt(&["doctor", "--json"]).json();
+    let ds = j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "nat.dslite")
+        .unwrap_or_else(|| panic!("no nat.dslite in {j}"))
+        .clone();
+    assert_eq!(ds["status"], "fail", "{ds}");
+    let summary = ds["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("DS-Lite") && summary.contains("no IPv6"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("nothing can reach the box directly"),
+        "{summary}"
+    );
+    assert!(ds["fix"].as_str().unwrap().contains("direkt relay"), "{ds}");
+}
+
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn renumber_needs_the_ds_lite_scenario() {
     let lab = Lab::up("direct");
     let r = lab.direkt(&["lab", "renumber", "--name", lab.name()]);

@@ -247,6 +247,15 @@ pub async fn update(
     run.report.backoff = run.backing_off.clone();
 
     let detection: Detection = ip::detect(config, vec![]).await;
+    // Shared IPv4 (DS-Lite) and no IPv6 address: that is the failure to name, first.
+    let v4_shared = detection.ipv4.as_ref().is_some_and(|d| d.behind_dslite);
+    let v6_none = detection.ipv6.as_ref().is_none_or(|d| d.address.is_none());
+    if v4_shared && v6_none {
+        run.report
+            .fail(Error::failed(crate::net::nat::NO_WAY_IN).hint(
+                "turn on IPv6 on the router and set `[ip] ipv6 = true`, or set up `direkt relay`",
+            ));
+    }
     for family in [Family::Ipv4, Family::Ipv6] {
         let Some(det) = detection.get(family).cloned() else {
             continue;
@@ -260,12 +269,6 @@ pub async fn update(
                 .map_err(|e| not_recorded(&run.report, family, e))?;
         }
         run.report.families.push(out);
-    }
-    if run.report.behind_dslite && detection.ipv6.is_none() {
-        run.report
-            .fail(Error::failed(crate::net::nat::NO_WAY_IN).hint(
-                "turn on IPv6 on the router and set `[ip] ipv6 = true`, or set up `direkt relay`",
-            ));
     }
     if !opts.dry_run && state.ddns != run.ds {
         state.ddns = run.ds;
