@@ -350,9 +350,15 @@ fn hosts(i: &LabInfo) -> Vec<String> {
         pm.join(", ")
     ));
     if let Some(u) = &i.upstream {
+        // ds-lite: the AFTR, reached through the IPv4-in-IPv6 softwire.
+        let what = if u.kind == Scenario::DsLite.name() {
+            "ds-lite AFTR (softwire)"
+        } else {
+            u.kind.as_str()
+        };
         o.push(format!(
-            "  {:<7} {:<12} {} NAT: outside {}, inside {}; forwards nothing inbound",
-            "cgn", u.namespace, u.kind, u.wan, u.inside
+            "  {:<7} {:<12} {what} NAT: outside {}, inside {}; forwards nothing inbound",
+            "cgn", u.namespace, u.wan, u.inside
         ));
     }
     o.push(format!(

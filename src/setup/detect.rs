@@ -120,3 +120,33 @@ pub async fn detect(settings: &Settings) -> Findings {
     }
     f
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ds_lite_line_is_set_up_over_ipv6_and_says_so() {
+        let mut f = Findings::default();
+        assert!(f.dslite_plan().is_none());
+        f.dslite = true;
+        f.public_ipv6 = Some("2001:db8:4400::10".into());
+        let plan = f.dslite_plan().unwrap();
+        for words in [
+            "shared IPv4 (DS-Lite)",
+            "2001:db8:4400::10 as the AAAA record and no A record",
+            "IPv6 pinholes",
+            "http-01 over IPv6",
+            "dns-01",
+        ] {
+            assert!(plan.contains(words), "{words}: {plan}");
+        }
+        f.public_ipv6 = None;
+        let plan = f.dslite_plan().unwrap();
+        assert!(
+            plan.contains("nothing can reach the box directly"),
+            "{plan}"
+        );
+        assert!(plan.contains("direkt relay"), "{plan}");
+    }
+}
