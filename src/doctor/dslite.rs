@@ -17,6 +17,15 @@ async fn signs(ctx: &Ctx<'_>) -> Vec<DsLiteSign> {
     if let Some(wan) = view.wan.filter(|w| is_dslite(*w)) {
         out.push(DsLiteSign::RouterWan { address: wan });
     }
+    // The router answered UPnP or NAT-PMP (both report the WAN address) and had none, while
+    // the outside sees this box over IPv4: its IPv4 is somebody else's. (PCP alone reports no
+    // address without a mapping, so it says nothing here.)
+    let asked_and_empty = view.discovery.as_ref().is_some_and(|d| {
+        (d.upnp.is_some() || d.natpmp.is_some()) && d.external_address().is_none()
+    });
+    if asked_and_empty && ctx.public_ip(Family::Ipv4).await.is_some() {
+        out.push(DsLiteSign::RouterHasNoIpv4);
+    }
     // The detection ran for public.ipv4 (shared, not asked twice).
     let _ = ctx.public(Family::Ipv4).await;
     if let Some(fd) = ctx.detection.get().and_then(|d| d.ipv4.as_ref()) {
