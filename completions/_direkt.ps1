@@ -506,6 +506,8 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('loopback', 'loopback', [CompletionResultType]::ParameterValue, 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)')
             [CompletionResult]::new('fritzbox', 'fritzbox', [CompletionResultType]::ParameterValue, 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")')
+            [CompletionResult]::new('softwire', 'softwire', [CompletionResultType]::ParameterValue, 'One end of the ds-lite scenario''s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router''s and the AFTR''s namespace)')
+            [CompletionResult]::new('renumber', 'renumber', [CompletionResultType]::ParameterValue, 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -727,6 +729,39 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
         'direkt;lab;fritzbox;help;help' {
             break
         }
+        'direkt;lab;softwire' {
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'This end''s IPv6 address')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'The other end''s IPv6 address')
+            [CompletionResult]::new('--tun', '--tun', [CompletionResultType]::ParameterName, 'The TUN device (created beforehand with `ip tuntap add dev NAME mode tun`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;lab;renumber' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: old and new prefix, the box''s old and new address')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'direkt;lab;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)')
@@ -737,6 +772,8 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('loopback', 'loopback', [CompletionResultType]::ParameterValue, 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)')
             [CompletionResult]::new('fritzbox', 'fritzbox', [CompletionResultType]::ParameterValue, 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")')
+            [CompletionResult]::new('softwire', 'softwire', [CompletionResultType]::ParameterValue, 'One end of the ds-lite scenario''s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router''s and the AFTR''s namespace)')
+            [CompletionResult]::new('renumber', 'renumber', [CompletionResultType]::ParameterValue, 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -777,6 +814,12 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;lab;help;fritzbox;serve' {
+            break
+        }
+        'direkt;lab;help;softwire' {
+            break
+        }
+        'direkt;lab;help;renumber' {
             break
         }
         'direkt;lab;help;help' {
@@ -1074,6 +1117,8 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down')
             [CompletionResult]::new('loopback', 'loopback', [CompletionResultType]::ParameterValue, 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)')
             [CompletionResult]::new('fritzbox', 'fritzbox', [CompletionResultType]::ParameterValue, 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")')
+            [CompletionResult]::new('softwire', 'softwire', [CompletionResultType]::ParameterValue, 'One end of the ds-lite scenario''s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router''s and the AFTR''s namespace)')
+            [CompletionResult]::new('renumber', 'renumber', [CompletionResultType]::ParameterValue, 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)')
             break
         }
         'direkt;help;lab;up' {
@@ -1113,6 +1158,12 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;help;lab;fritzbox;serve' {
+            break
+        }
+        'direkt;help;lab;softwire' {
+            break
+        }
+        'direkt;help;lab;renumber' {
             break
         }
         'direkt;help;probe-server' {

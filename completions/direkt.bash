@@ -214,11 +214,17 @@ _direkt() {
             direkt__subcmd__help__subcmd__lab,loopback)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__loopback"
                 ;;
+            direkt__subcmd__help__subcmd__lab,renumber)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__renumber"
+                ;;
             direkt__subcmd__help__subcmd__lab,replay)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__replay"
                 ;;
             direkt__subcmd__help__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__scenarios"
+                ;;
+            direkt__subcmd__help__subcmd__lab,softwire)
+                cmd="direkt__subcmd__help__subcmd__lab__subcmd__softwire"
                 ;;
             direkt__subcmd__help__subcmd__lab,status)
                 cmd="direkt__subcmd__help__subcmd__lab__subcmd__status"
@@ -277,11 +283,17 @@ _direkt() {
             direkt__subcmd__lab,loopback)
                 cmd="direkt__subcmd__lab__subcmd__loopback"
                 ;;
+            direkt__subcmd__lab,renumber)
+                cmd="direkt__subcmd__lab__subcmd__renumber"
+                ;;
             direkt__subcmd__lab,replay)
                 cmd="direkt__subcmd__lab__subcmd__replay"
                 ;;
             direkt__subcmd__lab,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__scenarios"
+                ;;
+            direkt__subcmd__lab,softwire)
+                cmd="direkt__subcmd__lab__subcmd__softwire"
                 ;;
             direkt__subcmd__lab,status)
                 cmd="direkt__subcmd__lab__subcmd__status"
@@ -331,11 +343,17 @@ _direkt() {
             direkt__subcmd__lab__subcmd__help,loopback)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__loopback"
                 ;;
+            direkt__subcmd__lab__subcmd__help,renumber)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__renumber"
+                ;;
             direkt__subcmd__lab__subcmd__help,replay)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__replay"
                 ;;
             direkt__subcmd__lab__subcmd__help,scenarios)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__scenarios"
+                ;;
+            direkt__subcmd__lab__subcmd__help,softwire)
+                cmd="direkt__subcmd__lab__subcmd__help__subcmd__softwire"
                 ;;
             direkt__subcmd__lab__subcmd__help,status)
                 cmd="direkt__subcmd__lab__subcmd__help__subcmd__status"
@@ -1279,7 +1297,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab)
-            opts="up down exec status scenarios replay demo loopback fritzbox"
+            opts="up down exec status scenarios replay demo loopback fritzbox softwire renumber"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,6 +1422,20 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__renumber)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__help__subcmd__lab__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1419,6 +1451,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help__subcmd__lab__subcmd__scenarios)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__lab__subcmd__softwire)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1671,7 +1717,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios replay demo loopback fritzbox help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version up down exec status scenarios replay demo loopback fritzbox softwire renumber help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1708,7 +1754,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum ds-lite" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1997,7 +2043,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help)
-            opts="up down exec status scenarios replay demo loopback fritzbox help"
+            opts="up down exec status scenarios replay demo loopback fritzbox softwire renumber help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2136,6 +2182,20 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__renumber)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__lab__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2151,6 +2211,20 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__help__subcmd__scenarios)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__help__subcmd__softwire)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2204,6 +2278,36 @@ _direkt() {
                     return 0
                     ;;
                 --lan-if)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__lab__subcmd__renumber)
+            opts="-v -q -h -V --name --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2282,6 +2386,44 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__lab__subcmd__softwire)
+            opts="-v -q -h -V --local --remote --tun --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --local)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tun)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__lab__subcmd__status)
             opts="-v -q -h -V --name --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2324,7 +2466,7 @@ _direkt() {
                     return 0
                     ;;
                 --scenario)
-                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "direct cgnat double-nat no-upnp no-portmap igdv1 port80-blocked dual-stack dual-stack-upnp fritzbox dsl-forum ds-lite" -- "${cur}"))
                     return 0
                     ;;
                 --from-report)

@@ -463,6 +463,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
             cand fritzbox 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")'
+            cand softwire 'One end of the ds-lite scenario''s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router''s and the AFTR''s namespace)'
+            cand renumber 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;up'= {
@@ -666,6 +668,37 @@ set edit:completion:arg-completer[direkt] = {|@words|
         }
         &'direkt;lab;fritzbox;help;help'= {
         }
+        &'direkt;lab;softwire'= {
+            cand --local 'This end''s IPv6 address'
+            cand --remote 'The other end''s IPv6 address'
+            cand --tun 'The TUN device (created beforehand with `ip tuntap add dev NAME mode tun`)'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;lab;renumber'= {
+            cand --name 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON: old and new prefix, the box''s old and new address'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'direkt;lab;help'= {
             cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
             cand down 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
@@ -676,6 +709,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
             cand fritzbox 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")'
+            cand softwire 'One end of the ds-lite scenario''s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router''s and the AFTR''s namespace)'
+            cand renumber 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'direkt;lab;help;up'= {
@@ -704,6 +739,10 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;lab;help;fritzbox;deny'= {
         }
         &'direkt;lab;help;fritzbox;serve'= {
+        }
+        &'direkt;lab;help;softwire'= {
+        }
+        &'direkt;lab;help;renumber'= {
         }
         &'direkt;lab;help;help'= {
         }
@@ -961,6 +1000,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand demo 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
             cand loopback 'The lab router''s NAT loopback: mirror miniupnpd''s mappings for the LAN (started by `lab up` in the router''s namespace)'
             cand fritzbox 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device''s own port shares (the router''s "Permit independent port sharing for this device")'
+            cand softwire 'One end of the ds-lite scenario''s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router''s and the AFTR''s namespace)'
+            cand renumber 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)'
         }
         &'direkt;help;lab;up'= {
         }
@@ -988,6 +1029,10 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;lab;fritzbox;deny'= {
         }
         &'direkt;help;lab;fritzbox;serve'= {
+        }
+        &'direkt;help;lab;softwire'= {
+        }
+        &'direkt;help;lab;renumber'= {
         }
         &'direkt;help;probe-server'= {
         }

@@ -376,25 +376,27 @@ complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -s q -l quiet -d 'Print nothing but errors'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -s h -l help -d 'Print help'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -s V -l version -d 'Print version'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "status" -d 'Show every address, URL and file of a running lab'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "replay" -d 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report\'s: same root cause or not, and the checks that differ'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "loopback" -d 'The lab router\'s NAT loopback: mirror miniupnpd\'s mappings for the LAN (started by `lab up` in the router\'s namespace)'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "fritzbox" -d 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device\'s own port shares (the router\'s "Permit independent port sharing for this device")'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "status" -d 'Show every address, URL and file of a running lab'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "scenarios" -d 'List the scenarios `lab up --scenario` knows'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "replay" -d 'Run doctor in the box of a lab built with `lab up --from-report` and set its verdict beside the report\'s: same root cause or not, and the checks that differ'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "loopback" -d 'The lab router\'s NAT loopback: mirror miniupnpd\'s mappings for the LAN (started by `lab up` in the router\'s namespace)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "fritzbox" -d 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device\'s own port shares (the router\'s "Permit independent port sharing for this device")'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "softwire" -d 'One end of the ds-lite scenario\'s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router\'s and the AFTR\'s namespace)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "renumber" -d 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l scenario -d 'Network condition to build' -r -f -a "direct\t''
 cgnat\t''
@@ -406,7 +408,8 @@ port80-blocked\t''
 dual-stack\t''
 dual-stack-upnp\t''
 fritzbox\t''
-dsl-forum\t''"
+dsl-forum\t''
+ds-lite\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l from-report -d 'Rebuild a customer\'s network and setup from their `direkt report` (or `doctor --json`): the scenario and the box config come from it' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l pebble-nonce-reject -d 'Percentage of nonces Pebble rejects with badNonce (clients must retry)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
@@ -434,7 +437,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l in -d 'Namespace to run in' -r -f -a "box\t'The box (direkt\'s host)'
 router\t'The home router (NAT, miniupnpd)'
 inet\t'The internet (Pebble, Knot, STUN, probe server)'
-cgn\t'The carrier NAT or upstream router (cgnat, double-nat)'
+cgn\t'The carrier NAT or upstream router (cgnat, double-nat), the AFTR (ds-lite)'
 rogue\t'Another host on the LAN (192.168.77.66)'"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
@@ -488,7 +491,8 @@ port80-blocked\t''
 dual-stack\t''
 dual-stack-upnp\t''
 fritzbox\t''
-dsl-forum\t''"
+dsl-forum\t''
+ds-lite\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from demo" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -524,6 +528,29 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from fritzbox" -f -a "deny" -d 'Untick it for every device: port shares and pinholes are refused with UPnP error 606'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from fritzbox" -f -a "serve" -d 'The emulation itself (started by `lab up --scenario fritzbox` in the router\'s namespace)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from fritzbox" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -l local -d 'This end\'s IPv6 address' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -l remote -d 'The other end\'s IPv6 address' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -l tun -d 'The TUN device (created beforehand with `ip tuntap add dev NAME mode tun`)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from softwire" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -l json -d 'Print JSON: old and new prefix, the box\'s old and new address'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from renumber" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'
@@ -533,6 +560,8 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "loopback" -d 'The lab router\'s NAT loopback: mirror miniupnpd\'s mappings for the LAN (started by `lab up` in the router\'s namespace)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "fritzbox" -d 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device\'s own port shares (the router\'s "Permit independent port sharing for this device")'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "softwire" -d 'One end of the ds-lite scenario\'s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router\'s and the AFTR\'s namespace)'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "renumber" -d 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l listen -d 'Address to listen on (repeat for several, e.g. an IPv4 and an IPv6 one)' -r
 complete -c direkt -n "__fish_direkt_using_subcommand probe-server" -l max-connections -d 'At most this many connections at once (further ones wait)' -r
@@ -692,6 +721,8 @@ complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "demo" -d 'The whole job in one command: lab up, unattended setup in the box, doctor, the certificate, lab down'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "loopback" -d 'The lab router\'s NAT loopback: mirror miniupnpd\'s mappings for the LAN (started by `lab up` in the router\'s namespace)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "fritzbox" -d 'The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device\'s own port shares (the router\'s "Permit independent port sharing for this device")'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "softwire" -d 'One end of the ds-lite scenario\'s IPv4-in-IPv6 softwire over the TUN device sw0 (started by `lab up` in the router\'s and the AFTR\'s namespace)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "renumber" -d 'ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its interface ID in the new prefix and loses its address in the old one)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "install" -d 'Write the systemd units (and enable the timer) or the cron file'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "remove" -d 'Remove what `install` wrote (and disable the timer)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from schedule" -f -a "show" -d 'Print what `install` would write, without writing'

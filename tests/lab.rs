@@ -239,7 +239,8 @@ fn scenarios_are_listed() {
             "dual-stack",
             "dual-stack-upnp",
             "fritzbox",
-            "dsl-forum"
+            "dsl-forum",
+            "ds-lite"
         ]
     );
 }

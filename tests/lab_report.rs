@@ -205,6 +205,12 @@ fn dual_stack_report_rebuilt() {
 
 #[test]
 #[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn ds_lite_report_rebuilt() {
+    round_trip("ds-lite");
+}
+
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
 fn replay_of_a_lab_not_built_from_a_report_says_so() {
     let lab = Lab::up("direct");
     let r = lab.direkt(&["lab", "replay", "--name", lab.name()]);

@@ -49,6 +49,12 @@ pub fn explain(name: &str, wan: IpAddr, name_addrs: &[IpAddr]) -> Option<String>
              (CGNAT): {}",
             CGNAT_WHY
         ),
+        NatClass::DsLite => format!(
+            "no inbound IPv4 path to this box: the router's WAN address is {wan}, a DS-Lite B4 \
+             address (192.0.0.0/29), while {name} points to {points}, the provider's shared \
+             address: {}",
+            crate::net::nat::DSLITE_WHY
+        ),
         NatClass::DoubleNat => format!(
             "no inbound path to this box: the router's WAN address is {wan}, a private address \
              (double NAT), while {name} points to {points}, an upstream router that does not \

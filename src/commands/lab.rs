@@ -41,6 +41,13 @@ pub enum LabCommand {
     /// The FRITZ!Box emulation of the `fritzbox` scenario: allow or deny a device's own port
     /// shares (the router's "Permit independent port sharing for this device")
     Fritzbox(FritzboxArgs),
+    /// One end of the ds-lite scenario's IPv4-in-IPv6 softwire over the TUN device sw0
+    /// (started by `lab up` in the router's and the AFTR's namespace)
+    #[command(hide = true)]
+    Softwire(SoftwireArgs),
+    /// ds-lite: the provider delegates a new IPv6 prefix, as on a reconnect (the box keeps its
+    /// interface ID in the new prefix and loses its address in the old one)
+    Renumber(RenumberArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,6 +97,28 @@ pub struct FritzboxServeArgs {
     /// Which router to be
     #[arg(long, value_enum, default_value = "fritzbox")]
     pub profile: lab::fritzbox::Profile,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SoftwireArgs {
+    /// This end's IPv6 address
+    #[arg(long)]
+    pub local: std::net::Ipv6Addr,
+    /// The other end's IPv6 address
+    #[arg(long)]
+    pub remote: std::net::Ipv6Addr,
+    /// The TUN device (created beforehand with `ip tuntap add dev NAME mode tun`)
+    #[arg(long, default_value = lab::softwire::TUN)]
+    pub tun: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenumberArgs {
+    #[command(flatten)]
+    pub name: NameArg,
+    /// Print JSON: old and new prefix, the box's old and new address
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -192,7 +221,29 @@ pub async fn run(args: &LabArgs, p: &Printer) -> Result<ExitCode> {
         LabCommand::Demo(a) => crate::commands::lab_demo::run(a, p),
         LabCommand::Loopback(a) => lab::loopback::run(a.wan, &a.lan_if).map(|()| ExitCode::SUCCESS),
         LabCommand::Fritzbox(a) => fritzbox(a, p),
+        LabCommand::Softwire(a) => {
+            let ends = lab::softwire::Ends {
+                local: a.local,
+                remote: a.remote,
+            };
+            lab::softwire::run(&a.tun, ends).map(|()| ExitCode::SUCCESS)
+        }
+        LabCommand::Renumber(a) => renumber(a, p),
     }
+}
+
+fn renumber(a: &RenumberArgs, p: &Printer) -> Result<ExitCode> {
+    lab::preflight()?;
+    let r = lab::dslite::renumber(&a.name.name)?;
+    if a.json {
+        p.json(&r);
+    } else {
+        p.data(&format!(
+            "delegated prefix {} -> {}: the box is now {} ({} is gone)",
+            r.old_prefix, r.new_prefix, r.new_box_ipv6, r.old_box_ipv6
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `lab fritzbox allow|deny|serve`.
@@ -410,9 +461,15 @@ fn hosts(i: &LabInfo) -> Vec<String> {
         pm.join(", ")
     ));
     if let Some(u) = &i.upstream {
+        // ds-lite: the AFTR, reached through the IPv4-in-IPv6 softwire.
+        let what = if u.kind == Scenario::DsLite.name() {
+            "ds-lite AFTR (softwire)"
+        } else {
+            u.kind.as_str()
+        };
         o.push(format!(
-            "  {:<7} {:<12} {} NAT: outside {}, inside {}; forwards nothing inbound",
-            "cgn", u.namespace, u.kind, u.wan, u.inside
+            "  {:<7} {:<12} {what} NAT: outside {}, inside {}; forwards nothing inbound",
+            "cgn", u.namespace, u.wan, u.inside
         ));
     }
     o.push(format!(

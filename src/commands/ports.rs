@@ -359,6 +359,7 @@ fn describe(m: &MappingOutcome, report: &PortsReport, p: &Printer) -> String {
         Action::Created => "forwarded",
         Action::Extended => "extended",
         Action::Restored => "restored (the router had lost it)",
+        Action::Moved => "re-opened for the box's new IPv6 address",
         Action::Kept => "kept (lease not due)",
         Action::Removed => "removed",
         Action::Failed => "failed",

@@ -180,7 +180,7 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
         ));
     }
     let settings = Settings::load(global)?;
-    let given = given_answers(args, &flags)?;
+    let mut given = given_answers(args, &flags)?;
     let spinner = tty && !unattended;
 
     // 1. Look at the network first, with the address sources the config (or answers) name.
@@ -196,6 +196,10 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
     let web = setup::webserver::detect();
     show_web(p, &web);
     let hints = setup::Hints::from_system(web.deploy_hook());
+    // DS-Lite: IPv6 is the way in, unless the answers say otherwise.
+    if findings.dslite && findings.public_ipv6.is_some() && given.get("ip.ipv6").is_none() {
+        given.set("ip.ipv6", crate::prompt::Answer::Bool(true));
+    }
 
     // 2. Ask.
     let prompter: Box<dyn Prompter> = if unattended {
@@ -543,6 +547,9 @@ fn show_findings(p: &Printer, f: &setup::detect::Findings) {
     }
     for w in &f.warnings {
         p.warn(w);
+    }
+    if let Some(plan) = f.dslite_plan() {
+        p.warn(&plan);
     }
 }
 

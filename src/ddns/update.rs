@@ -167,6 +167,8 @@ pub struct UpdateReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backoff: Option<Backoff>,
     pub behind_cgnat: bool,
+    /// The IPv4 is shared through a DS-Lite AFTR: no A record was published.
+    pub behind_dslite: bool,
     pub ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ReportError>,
@@ -265,6 +267,7 @@ pub async fn update(
             latch: None,
             backoff: None,
             behind_cgnat: false,
+            behind_dslite: false,
             ok: true,
             error: None,
         },
@@ -282,6 +285,15 @@ pub async fn update(
     run.report.backoff = run.backing_off.clone();
 
     let detection: Detection = ip::detect(config, vec![]).await;
+    // Shared IPv4 (DS-Lite) and no IPv6 address: that is the failure to name, first.
+    let v4_shared = detection.ipv4.as_ref().is_some_and(|d| d.behind_dslite);
+    let v6_none = detection.ipv6.as_ref().is_none_or(|d| d.address.is_none());
+    if v4_shared && v6_none {
+        run.report
+            .fail(Error::failed(crate::net::nat::NO_WAY_IN).hint(
+                "turn on IPv6 on the router and set `[ip] ipv6 = true`, or set up `direkt relay`",
+            ));
+    }
     for family in [Family::Ipv4, Family::Ipv6] {
         let Some(det) = detection.get(family).cloned() else {
             continue;
@@ -389,6 +401,7 @@ impl Run<'_> {
         det: FamilyDetection,
     ) -> Result<(FamilyOutcome, bool)> {
         self.report.behind_cgnat |= det.behind_cgnat;
+        self.report.behind_dslite |= det.behind_dslite;
         let previous = self.ds.published(family).cloned();
         let mut out = FamilyOutcome {
             family,
@@ -400,6 +413,18 @@ impl Run<'_> {
             detection: Some(det.clone()),
             error: None,
         };
+        if family == Family::Ipv4 && det.behind_dslite {
+            // The address the internet sees is the AFTR's, shared by many: an A record would
+            // send every IPv4 visitor to somebody else's NAT.
+            out.reason = det.message.clone();
+            if let Some(p) = &previous {
+                out.reason.push_str(&format!(
+                    "; the A record published earlier ({}) is left as it is: remove it at the provider",
+                    p.address
+                ));
+            }
+            return Ok((out, false));
+        }
         let Some(addr) = det.address.filter(|_| det.verdict == Verdict::Agreed) else {
             out.reason = det.message.clone();
             self.report.fail(no_agreed_address(family, &det));

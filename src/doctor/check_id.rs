@@ -29,6 +29,8 @@ pub enum CheckId {
     /// The echoip-style port checks answer (used when no probe server is configured).
     ProbePortCheck,
     NatCgnat,
+    /// DS-Lite: shared IPv4 through the provider's AFTR, reachable over IPv6 only.
+    NatDslite,
     NatDouble,
     PortsMapped,
     DnsAuthoritative,
@@ -70,6 +72,7 @@ const FIXED: &[CheckId] = {
         ProbeReachable,
         ProbePortCheck,
         NatCgnat,
+        NatDslite,
         NatDouble,
         PortsMapped,
         DnsAuthoritative,
@@ -109,6 +112,7 @@ const PRIORITY: &[Cause] = {
         Check(C::LocalClock),
         Check(C::DnsResolver),
         Check(C::NatCgnat),
+        Check(C::NatDslite),
         Check(C::NatDouble),
         Check(C::GatewayFound),
         Check(C::PortsMapped),
@@ -159,6 +163,7 @@ impl CheckId {
             CheckId::ProbeReachable => "probe.reachable",
             CheckId::ProbePortCheck => "probe.port_check",
             CheckId::NatCgnat => "nat.cgnat",
+            CheckId::NatDslite => "nat.dslite",
             CheckId::NatDouble => "nat.double",
             CheckId::PortsMapped => "ports.mapped",
             CheckId::DnsAuthoritative => "dns.authoritative",

@@ -202,9 +202,12 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
         .flatten()
         .map(|s| s.ddns)
         .unwrap_or_default();
+    let dslite = crate::doctor::dslite::on_dslite(ctx).await;
     for fam in [Family::Ipv4, Family::Ipv6] {
-        let enabled = ctx.family_enabled(fam);
         let public = ctx.public_ip(fam).await;
+        // DS-Lite: the IPv4 the internet sees is the provider's, shared: no A record belongs.
+        let shared_v4 = dslite && fam == Family::Ipv4;
+        let enabled = ctx.family_enabled(fam) && !shared_v4;
         let rtype = if fam == Family::Ipv4 { "A" } else { "AAAA" };
         for s in &v.auth {
             let ans = if fam == Family::Ipv4 { &s.a } else { &s.aaaa };
@@ -229,6 +232,16 @@ pub async fn authoritative(ctx: &Ctx<'_>) -> CheckResult {
                     s.server,
                     ans.ttl.map_or("-".into(), |t| t.to_string())
                 ));
+            }
+            if shared_v4 {
+                if !ans.addresses.is_empty() {
+                    problems.push((
+                        Status::Fail,
+                        format!("{name} has an A record ({}) on a DS-Lite line: IPv4 visitors reach the provider's shared address, not this box", fmt_addrs(&ans.addresses)),
+                        "delete the A record at the DNS provider (direkt publishes AAAA only on a DS-Lite line; see nat.dslite)".into(),
+                    ));
+                }
+                continue;
             }
             if !enabled {
                 if !ans.addresses.is_empty() {
@@ -330,8 +343,10 @@ pub async fn recursive(ctx: &Ctx<'_>) -> CheckResult {
     };
     let mut seen = vec![];
     let mut problem: Option<(String, &str, bool)> = None;
+    let dslite = crate::doctor::dslite::on_dslite(ctx).await;
     for fam in [Family::Ipv4, Family::Ipv6] {
-        let enabled = ctx.family_enabled(fam);
+        // DS-Lite: no A record belongs (dns.authoritative says so when one is there).
+        let enabled = ctx.family_enabled(fam) && !(dslite && fam == Family::Ipv4);
         let (rtype, rec) = match fam {
             Family::Ipv4 => ("A", &v.rec_a),
             Family::Ipv6 => ("AAAA", &v.rec_aaaa),

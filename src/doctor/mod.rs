@@ -9,6 +9,7 @@ pub mod check_id;
 pub mod clock;
 pub mod context;
 pub mod dns;
+pub mod dslite;
 pub mod gateway;
 pub mod local;
 pub mod network;
@@ -288,6 +289,7 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
             network::public_address(ctx, network::Family::Ipv6),
         ),
         Planned::new(C::NatCgnat, network::cgnat(ctx)),
+        Planned::new(C::NatDslite, dslite::check(ctx)),
         Planned::new(C::NatDouble, network::double_nat(ctx)),
         Planned::new(C::PortsMapped, network::ports_mapped(ctx)),
         Planned::new(C::DnsAuthoritative, dns::authoritative(ctx)),

@@ -139,11 +139,11 @@ pub async fn public_address(ctx: &Ctx<'_>, family: Family) -> CheckResult {
         .fix("check the sources that failed (details), or lower [ip] quorum"),
         (Some(a), false) => CheckResult::pass(id, format!("the internet sees this box as {a}")),
         (Some(_), true) => {
-            let list: Vec<String> = view
-                .sources
-                .iter()
-                .filter_map(|s| s.address.map(|a| format!("{} says {a}", s.source)))
-                .collect();
+            // Every source's answer, also the failed ones; never an empty list.
+            let mut list: Vec<String> = view.sources.iter().map(crate::ip::said).collect();
+            if list.is_empty() {
+                list.extend(view.message.clone());
+            }
             CheckResult::warn(
                 id,
                 format!("outside sources disagree about the {} address: {}", family.label(), list.join("; ")),
@@ -258,6 +258,14 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
             format!("no carrier-grade NAT: the router's WAN address {wan} is the public address"),
         )
         .detail("wan", wan),
+        (NatClass::DsLite, public) => CheckResult::pass(
+            id,
+            format!(
+                "not carrier-grade NAT: the router's WAN {wan} is a DS-Lite B4 address (see nat.dslite)"
+            ),
+        )
+        .detail("wan", wan)
+        .detail("public", public),
         (NatClass::Cgnat, None) => CheckResult::fail(
             id,
             format!("behind CGNAT: the router's WAN address {wan} is a carrier-grade NAT address (100.64.0.0/10)"),

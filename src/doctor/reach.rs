@@ -304,6 +304,9 @@ async fn port_check(ctx: &Ctx<'_>, slot: &PortSlot) -> CheckResult {
         return without_probe_answer(ctx, slot, r).await;
     };
     let at = SocketAddr::new(resp.address, resp.port).to_string();
+    if let Some(skip) = dslite_v4(ctx, slot, resp.outcome, &at).await {
+        return skip;
+    }
     let res = match resp.outcome {
         Outcome::Open => {
             let how = if r.responder {
@@ -421,6 +424,32 @@ async fn without_probe_answer(ctx: &Ctx<'_>, slot: &PortSlot, r: &PortReach) -> 
     .detail("probe_unreachable", true)
 }
 
+/// On a DS-Lite line an IPv4 port that is not open is expected, not a failure.
+async fn dslite_v4(
+    ctx: &Ctx<'_>,
+    slot: &PortSlot,
+    outcome: Outcome,
+    at: &str,
+) -> Option<CheckResult> {
+    if slot.family != Family::Ipv4
+        || outcome == Outcome::Open
+        || !crate::doctor::dslite::on_dslite(ctx).await
+    {
+        return None;
+    }
+    Some(
+        CheckResult::skip(
+            &slot.id(),
+            format!(
+                "not reachable over IPv4, as expected on a DS-Lite line: {at} is the provider's shared address (see nat.dslite); the IPv6 check of port {} is the one that counts",
+                slot.spec
+            ),
+        )
+        .detail("outcome", outcome)
+        .detail("dslite", true),
+    )
+}
+
 pub(crate) fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
     let spec = slot.spec;
     if slot.family == Family::Ipv6 {
@@ -479,12 +508,37 @@ async fn timeout_result(ctx: &Ctx<'_>, id: &str, slot: &PortSlot, at: &str) -> C
             }
         }
     }
+    if slot.family == Family::Ipv6 && !pinhole_recorded(ctx, slot) {
+        return CheckResult::fail(
+            id,
+            format!(
+                "port {spec} is blocked by the router's IPv6 firewall: no pinhole is open for it, so connections to {at} time out"
+            ),
+        )
+        .why("home routers drop unsolicited inbound IPv6 until a pinhole is opened for the box's address and port; this is the router, not the provider")
+        .fix(mapping_fix(ctx, slot))
+        .detail("ipv6_firewall", true);
+    }
     CheckResult::fail(
         id,
         format!("port {spec} gets no answer from outside: connections to {at} time out"),
     )
     .why("packets are dropped on the way: no forwarding on the router, a firewall, or the provider blocks the port")
     .fix(mapping_fix(ctx, slot))
+}
+
+/// Whether direkt holds an IPv6 pinhole for this port for the box's current address.
+fn pinhole_recorded(ctx: &Ctx<'_>, slot: &PortSlot) -> bool {
+    let me = ctx.local.global_v6().map(std::net::IpAddr::V6);
+    crate::state::StateDir::new(&ctx.settings.paths.state_dir)
+        .read()
+        .ok()
+        .flatten()
+        .is_some_and(|s| {
+            s.ports
+                .find(slot.spec.external, slot.spec.protocol, Family::Ipv6)
+                .is_some_and(|r| Some(r.internal_client) == me)
+        })
 }
 
 pub async fn hairpin(ctx: &Ctx<'_>) -> CheckResult {

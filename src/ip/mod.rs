@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::ddns::BoxFuture;
-use crate::net::nat::NatClass;
+use crate::net::nat::{DsLiteSign, NatClass};
 
 /// How long one source may take. Sources run concurrently, so this bounds the whole detection.
 pub const SOURCE_TIMEOUT: Duration = Duration::from_millis(2500);
@@ -146,6 +146,12 @@ pub struct FamilyDetection {
     pub quorum: usize,
     /// The gateway's WAN address is in 100.64.0.0/10: the box is behind carrier-grade NAT.
     pub behind_cgnat: bool,
+    /// IPv4 is shared through a DS-Lite AFTR (see [`DsLiteSign`]): no A record is published.
+    #[serde(default)]
+    pub behind_dslite: bool,
+    /// What said so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dslite_signs: Vec<DsLiteSign>,
     /// One sentence for the user, naming each source's answer when they disagree.
     pub message: String,
     pub sources: Vec<SourceAnswer>,
@@ -214,7 +220,21 @@ pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
         Family::Ipv6 => ip.ipv6,
     }));
 
-    let answers = query_all(sources, &ip.public_prefixes).await;
+    let hop_target = if ip.ipv4 {
+        hop_target(config).await
+    } else {
+        None
+    };
+    let (answers, hops) = tokio::join!(query_all(sources, &ip.public_prefixes), async move {
+        match hop_target {
+            Some(t) => tokio::task::spawn_blocking(move || {
+                crate::net::hops::first_hops(t, HOP_TTL, HOP_WAIT)
+            })
+            .await
+            .unwrap_or_default(),
+            None => vec![],
+        }
+    });
     let mut detection = Detection::default();
     for family in [Family::Ipv4, Family::Ipv6] {
         let enabled = match family {
@@ -230,6 +250,16 @@ pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
             .map(|(_, a)| a.clone())
             .collect();
         let mut d = decide(family, mine, ip.quorum);
+        if family == Family::Ipv4 {
+            d.add_dslite_signs(
+                hops.iter()
+                    .filter(|h| crate::net::nat::is_dslite(h.address.into()))
+                    .map(|h| DsLiteSign::FirstHop {
+                        ttl: h.ttl,
+                        address: h.address.into(),
+                    }),
+            );
+        }
         if family == Family::Ipv6
             && let (Some(id), Some(IpAddr::V6(a))) = (ip.ipv6_interface_id, d.address)
         {
@@ -243,6 +273,55 @@ pub async fn detect(config: &Config, extra: ExtraSources) -> Detection {
         }
     }
     detection
+}
+
+/// The IPv4 path's first hops this far are looked at for the AFTR (DS-Lite).
+const HOP_TTL: u8 = 3;
+/// How long hops may take to answer "time exceeded" (concurrent with the sources).
+const HOP_WAIT: Duration = Duration::from_millis(400);
+
+/// Where the TTL-limited probe is sent: the first configured STUN server's IPv4 address.
+async fn hop_target(config: &Config) -> Option<std::net::Ipv4Addr> {
+    let server = config.ip.stun.first()?;
+    let hostport = if server.contains(':') {
+        server.clone()
+    } else {
+        format!("{server}:3478")
+    };
+    let found = tokio::time::timeout(HOP_WAIT, tokio::net::lookup_host(hostport))
+        .await
+        .ok()?
+        .ok()?;
+    found
+        .filter_map(|a| match a.ip() {
+            IpAddr::V4(v4) => Some(v4),
+            IpAddr::V6(_) => None,
+        })
+        .next()
+}
+
+impl FamilyDetection {
+    /// Add what says DS-Lite; the verdict and the message follow.
+    pub fn add_dslite_signs(&mut self, signs: impl IntoIterator<Item = DsLiteSign>) {
+        for s in signs {
+            if !self.dslite_signs.contains(&s) {
+                self.dslite_signs.push(s);
+            }
+        }
+        let was = self.behind_dslite;
+        self.behind_dslite = crate::net::nat::is_dslite_line(&self.dslite_signs);
+        if self.behind_dslite && !was {
+            let why: Vec<String> = self.dslite_signs.iter().map(|s| s.to_string()).collect();
+            self.message = format!(
+                "shared IPv4 (DS-Lite): {}; {} is the provider's address, not this box's, so no A record is published",
+                why.join("; "),
+                self.address.map_or_else(
+                    || "the IPv4 the internet sees".to_string(),
+                    |a| a.to_string()
+                )
+            );
+        }
+    }
 }
 
 /// Run every source concurrently, each under its own timeout.
@@ -282,7 +361,8 @@ async fn query_all(
     out.into_iter().flatten().collect()
 }
 
-fn said(a: &SourceAnswer) -> String {
+/// One source's answer in words: `X says A`, `X says A (range)`, `X failed: why`.
+pub fn said(a: &SourceAnswer) -> String {
     match (&a.address, &a.error, &a.range) {
         (Some(ip), None, None) => format!("{} says {ip}", a.source),
         (Some(ip), None, Some(r)) => format!("{} says {ip} ({r})", a.source),
@@ -297,10 +377,37 @@ fn nat_note(wan: IpAddr, outside: Option<IpAddr>) -> String {
         .map(|a| format!(", the internet sees {a}"))
         .unwrap_or_default();
     match NatClass::of(wan, outside) {
+        NatClass::DsLite => {
+            format!("shared IPv4 (DS-Lite): the router's WAN address {wan} is a B4 address{seen}")
+        }
         NatClass::Cgnat => format!(
             "behind CGNAT: the router's WAN address {wan} is not the address the internet sees{seen}"
         ),
         _ => format!("behind another NAT: the router's WAN address {wan} is private{seen}"),
+    }
+}
+
+/// What the router's own (non-public) WAN answer says: the NAT note goes in front of the
+/// message; the DS-Lite signs are returned.
+fn router_signs(
+    wan: Option<IpAddr>,
+    address: Option<IpAddr>,
+    message: &mut String,
+) -> Vec<DsLiteSign> {
+    let Some(wan) = wan else { return vec![] };
+    if wan.is_unspecified() {
+        // The router says it has no IPv4 address; IPv4 works all the same: shared upstream.
+        return if address.is_some() {
+            vec![DsLiteSign::RouterHasNoIpv4]
+        } else {
+            vec![]
+        };
+    }
+    *message = format!("{}; {message}", nat_note(wan, address));
+    if crate::net::nat::is_dslite(wan) {
+        vec![DsLiteSign::RouterWan { address: wan }]
+    } else {
+        vec![]
     }
 }
 
@@ -382,19 +489,25 @@ pub fn decide(family: Family, sources: Vec<SourceAnswer>, quorum: usize) -> Fami
             )
         }
     };
-    if let Some(wan) = gateway_private.and_then(|g| g.address) {
-        message = format!("{}; {message}", nat_note(wan, address));
-    }
-    FamilyDetection {
+    let signs = router_signs(
+        gateway_private.and_then(|g| g.address),
+        address,
+        &mut message,
+    );
+    let mut d = FamilyDetection {
         family,
         verdict,
         address,
         agreeing,
         quorum,
         behind_cgnat,
+        behind_dslite: false,
+        dslite_signs: vec![],
         message,
         sources,
-    }
+    };
+    d.add_dslite_signs(signs);
+    d
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -783,6 +896,58 @@ mod tests {
         );
         assert_eq!(d.verdict, Verdict::NoQuorum);
         assert!(d.behind_cgnat);
+    }
+
+    #[test]
+    fn ds_lite_is_detected_from_the_router_and_from_the_path() {
+        let outside = || {
+            vec![
+                ans("stun a", SourceKind::Stun, Some("203.0.113.100"), &lab()),
+                ans("probe b", SourceKind::Probe, Some("203.0.113.100"), &lab()),
+            ]
+        };
+        // The router's WAN is the B4 address.
+        let mut v = outside();
+        v.push(ans(
+            "gateway",
+            SourceKind::Gateway,
+            Some("192.0.0.2"),
+            &lab(),
+        ));
+        let d = decide(Family::Ipv4, v, 2);
+        assert!(d.behind_dslite && !d.behind_cgnat);
+        assert!(
+            d.message.starts_with("shared IPv4 (DS-Lite)"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("no A record"), "{}", d.message);
+        // The router reports 0.0.0.0 (no IPv4 of its own) while IPv4 works.
+        let mut v = outside();
+        v.push(ans("gateway", SourceKind::Gateway, Some("0.0.0.0"), &lab()));
+        let d = decide(Family::Ipv4, v, 2);
+        assert!(d.behind_dslite, "{}", d.message);
+        assert_eq!(d.dslite_signs, vec![DsLiteSign::RouterHasNoIpv4]);
+        // ... but not when IPv4 does not work at all.
+        let d = decide(
+            Family::Ipv4,
+            vec![ans("gateway", SourceKind::Gateway, Some("0.0.0.0"), &lab())],
+            2,
+        );
+        assert!(!d.behind_dslite);
+        // A plain router: no sign; then a TTL-limited probe meets the AFTR at hop 2.
+        let mut d = decide(Family::Ipv4, outside(), 2);
+        assert!(!d.behind_dslite);
+        d.add_dslite_signs([DsLiteSign::FirstHop {
+            ttl: 2,
+            address: "192.0.0.1".parse().unwrap(),
+        }]);
+        assert!(d.behind_dslite);
+        assert!(d.message.contains("hop 2"), "{}", d.message);
+        // The probe reaching the box over IPv6 only is not enough alone.
+        let mut d = decide(Family::Ipv4, outside(), 2);
+        d.add_dslite_signs([DsLiteSign::ReachedOverIpv6Only]);
+        assert!(!d.behind_dslite);
     }
 
     #[test]

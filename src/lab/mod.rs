@@ -16,11 +16,13 @@
 
 pub mod box_config;
 pub mod daemons;
+pub mod dslite;
 pub mod fritzbox;
 pub mod loopback;
 pub mod netns;
 pub mod packages;
 pub mod scenario;
+pub mod softwire;
 mod topology;
 
 use std::collections::BTreeMap;
@@ -83,7 +85,7 @@ pub enum Role {
     Router,
     /// The internet (Pebble, Knot, STUN, probe server)
     Inet,
-    /// The carrier NAT or upstream router (cgnat, double-nat)
+    /// The carrier NAT or upstream router (cgnat, double-nat), the AFTR (ds-lite)
     Cgn,
     /// Another host on the LAN (192.168.77.66)
     Rogue,
@@ -402,16 +404,19 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     )?;
     let stun_for_router = sc.upstream().map(|u| u.inside).unwrap_or(addr::STUN1);
     if let Some(pm) = sc.port_mapping() {
+        let mut conf = daemons::miniupnpd_config(
+            run,
+            pm.upnp,
+            pm.igd_v1_only,
+            (sc.ipv6(), pm.pcp),
+            stun_for_router,
+        );
+        if sc.softwire() {
+            conf = dslite::miniupnpd_config(&conf);
+        }
         write_atomic(
             &run.path("miniupnpd/miniupnpd.conf"),
-            daemons::miniupnpd_config(
-                run,
-                pm.upnp,
-                pm.igd_v1_only,
-                (sc.ipv6(), pm.pcp),
-                stun_for_router,
-            )
-            .as_bytes(),
+            conf.as_bytes(),
             0o644,
         )?;
     }
@@ -503,6 +508,8 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         inet.clone()
     };
     let stun_addr = sa(format!("{stun_for_router}:3478"));
+    // ds-lite: the softwire carries the router's IPv4 (miniupnpd's STUN query too).
+    let mut ready: Vec<Daemon> = dslite::start_softwires(sc, run, name, &exe)?;
     let mut stun_ts = vec![netns::spawn_in(&inet, move || {
         wait_ready(&mut stund, || {
             stun_ready(sa(format!("{}:3478", addr::STUN1)))
@@ -516,7 +523,6 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         }));
     }
     let mut first_err: Option<Error> = None;
-    let mut ready: Vec<Daemon> = vec![];
     for t in stun_ts {
         collect(t.join(), &mut ready, &mut first_err);
     }
@@ -748,7 +754,11 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
         box_: BoxInfo {
             namespace: ns(Role::Box),
             ipv4: addr::BOX.into(),
-            ipv6: v6.then(|| addr::BOX6.to_string()),
+            ipv6: if sc.softwire() {
+                Some(dslite::box6(0))
+            } else {
+                v6.then(|| addr::BOX6.to_string())
+            },
             gateway: addr::ROUTER_LAN.into(),
             config: run.path("box/direkt.toml"),
             secrets: run.path("box/secrets.toml"),
@@ -810,8 +820,16 @@ fn router_info(sc: Scenario, namespace: String) -> RouterInfo {
             .unwrap_or(addr::ROUTER_WAN)
             .into(),
         lan: addr::ROUTER_LAN.into(),
-        wan_ipv6: v6.then(|| addr::ROUTER_WAN6.to_string()),
-        lan_ipv6: v6.then(|| addr::ROUTER_LAN6.to_string()),
+        wan_ipv6: if sc.softwire() {
+            Some(dslite::ROUTER_WAN6.to_string())
+        } else {
+            v6.then(|| addr::ROUTER_WAN6.to_string())
+        },
+        lan_ipv6: if sc.softwire() {
+            Some(dslite::router_lan6(0))
+        } else {
+            v6.then(|| addr::ROUTER_LAN6.to_string())
+        },
         upnp: match pm {
             _ if sc.fritzbox() => Some("v2".to_string()),
             _ if sc.emulated_router().is_some() => Some("v1".to_string()),

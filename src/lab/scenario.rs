@@ -21,6 +21,7 @@ pub enum Scenario {
     DualStackUpnp,
     Fritzbox,
     DslForum,
+    DsLite,
 }
 
 /// A NAT between the internet and the customer's router (carrier-grade or a second home router).
@@ -65,7 +66,7 @@ pub const SECOND_NAT: Upstream = Upstream {
 };
 
 impl Scenario {
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::Direct,
         Scenario::Cgnat,
         Scenario::DoubleNat,
@@ -77,6 +78,7 @@ impl Scenario {
         Scenario::DualStackUpnp,
         Scenario::Fritzbox,
         Scenario::DslForum,
+        Scenario::DsLite,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +94,7 @@ impl Scenario {
             Scenario::DualStackUpnp => "dual-stack-upnp",
             Scenario::Fritzbox => "fritzbox",
             Scenario::DslForum => "dsl-forum",
+            Scenario::DsLite => "ds-lite",
         }
     }
 
@@ -124,6 +127,9 @@ impl Scenario {
             Scenario::Fritzbox => {
                 "dual-stack router answering like a FRITZ!Box (IGD descriptions on port 49000, IGDv2 with WANIPv6FirewallControl, PCP): port shares and pinholes refused (UPnP 606, PCP NOT_AUTHORIZED) until `direkt lab fritzbox allow`"
             }
+            Scenario::DsLite => {
+                "DS-Lite: router WAN IPv4 is the B4 address 192.0.0.2, a softwire to the provider's AFTR shares 203.0.113.100 and forwards nothing inbound; native IPv6 with a delegated prefix (2001:db8:4400::/48, `lab renumber` changes it), the router drops unsolicited inbound IPv6"
+            }
         }
     }
 
@@ -131,6 +137,7 @@ impl Scenario {
         match self {
             Scenario::Cgnat => Some(CGNAT),
             Scenario::DoubleNat => Some(SECOND_NAT),
+            Scenario::DsLite => Some(super::dslite::UPSTREAM),
             _ => None,
         }
     }
@@ -169,7 +176,7 @@ impl Scenario {
     pub fn ipv6(self) -> bool {
         matches!(
             self,
-            Scenario::DualStack | Scenario::DualStackUpnp | Scenario::Fritzbox
+            Scenario::DualStack | Scenario::DualStackUpnp | Scenario::Fritzbox | Scenario::DsLite
         )
     }
 
@@ -185,6 +192,11 @@ impl Scenario {
             Scenario::DslForum => Some(super::fritzbox::Profile::DslForum),
             _ => None,
         }
+    }
+
+    /// IPv4 reaches the upstream only through a DS-Lite softwire (see `lab::dslite`).
+    pub fn softwire(self) -> bool {
+        self == Scenario::DsLite
     }
 }
 

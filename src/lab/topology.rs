@@ -148,6 +148,9 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         rogue,
         cgn,
     } = nm.clone();
+    if sc.softwire() {
+        return super::dslite::address_batches(&inet, &cgn, &router, &boxn, &rogue);
+    }
     let upstream = sc.upstream();
     let v6 = sc.ipv6();
     // 3. Addresses and routes, one `ip -n NS -batch` per namespace, all at once.
@@ -299,6 +302,8 @@ fn router_ruleset() -> String {
         type filter hook forward priority filter; policy drop;
         ct state established,related accept
         iifname "lan0" oifname "wan0" accept
+        # ds-lite: IPv4 leaves through the softwire (lab::dslite)
+        iifname "lan0" oifname "sw0" accept
         # LAN to LAN through the router: NAT loopback (a LAN host connecting to the public
         # address), and bridged frames should the host's br_netfilter still pass them here
         iifname "lan0" oifname "lan0" accept
@@ -317,6 +322,7 @@ fn router_ruleset() -> String {
         ip saddr 192.168.77.0/24 ip daddr 192.168.77.0/24 ct status dnat masquerade
         jump postrouting_miniupnpd
         meta nfproto ipv4 oifname "wan0" masquerade
+        meta nfproto ipv4 oifname "sw0" masquerade
     }
     chain prerouting_miniupnpd {
     }
@@ -347,7 +353,7 @@ fn upstream_ruleset(masquerade: &str) -> String {
     chain forward {{
         type filter hook forward priority filter; policy drop;
         ct state established,related accept
-        iifname "sub0" oifname "wan0" accept
+        iifname {{ "sub0", "sw0" }} oifname "wan0" accept
     }}
     chain postrouting {{
         type nat hook postrouting priority srcnat; policy accept;

@@ -7,6 +7,7 @@
 
 pub mod dns;
 pub mod family;
+pub mod hops;
 pub mod http;
 pub mod listen;
 pub mod nat;

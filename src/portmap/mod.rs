@@ -1041,6 +1041,9 @@ pub enum Action {
     Extended,
     /// Was in the state but gone from the router (restart, reboot): made again.
     Restored,
+    /// An IPv6 pinhole whose address changed (a new delegated prefix): opened for the new
+    /// address, the one for the old address removed (or left to lapse, `stale` says which).
+    Moved,
     /// On the router with enough lease left: nothing sent.
     Kept,
     Removed,
@@ -1064,6 +1067,9 @@ pub struct MappingOutcome {
     pub hint: Option<String>,
     #[serde(skip)]
     pub error_kind: Option<ErrorKind>,
+    /// [`Action::Moved`]: what became of the pinhole for the old address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale: Option<String>,
 }
 
 impl MappingOutcome {
@@ -1151,6 +1157,7 @@ fn outcome(
         error: None,
         hint: None,
         error_kind: None,
+        stale: None,
     }
 }
 
@@ -1371,9 +1378,18 @@ async fn ensure(
         .as_ref()
         .is_some_and(|r| r.via == via && r.gateway == gateway_ip && r.internal_client == client);
 
+    // The box's IPv6 address changed (a new prefix): the old pinhole is stale.
+    let moved = record
+        .as_ref()
+        .filter(|r| target.family == Family::Ipv6 && r.internal_client != client);
+    let stale = match moved {
+        Some(old) => Some(remove_stale(&mapper, old).await),
+        None => None,
+    };
     // Decide.
     let action = match (&record, same_owner) {
         (None, _) => Action::Created,
+        (Some(_), false) if moved.is_some() => Action::Moved,
         (Some(_), false) => Action::Restored,
         // `add` sends the mapping anyway (a conflict shows in its answer): no need to ask first.
         (Some(_), true) if force => Action::Extended,
@@ -1413,7 +1429,8 @@ async fn ensure(
             let previous = record.as_ref().filter(|_| action != Action::Created);
             let rec = granted_record(d, target, (client, gateway_ip), via, grant, previous);
             state.ports.upsert(rec.clone());
-            let out = outcome(target, action, Some(via), Some(&rec), internal);
+            let mut out = outcome(target, action, Some(via), Some(&rec), internal);
+            out.stale = stale;
             record_or_undo(lock, state, &mapper, &rec, out).await
         }
         Err(e) => failed(
@@ -1437,6 +1454,28 @@ fn for_this_router(d: &Discovery, via: Method, e: MapError) -> MapError {
             }
         }
         (e, _) => e,
+    }
+}
+
+/// Remove the pinhole of an address the box no longer has; a router that refuses (or a PCP
+/// request that cannot leave from an address that is gone) leaves it to lapse with its lease.
+/// Returns what became of it, in words.
+async fn remove_stale(mapper: &Mapper<'_>, old: &MappingRecord) -> String {
+    let old_internal = SocketAddr::new(old.internal_client, old.internal_port);
+    let lapse = || match old.expires_at {
+        Some(t) => format!(
+            "the stale pinhole for {old_internal} could not be removed (that address is gone); it ends with its lease at {} at the latest",
+            crate::net::time::format_time(t)
+        ),
+        None => format!("the stale pinhole for {old_internal} stays until the router drops it"),
+    };
+    match tokio::time::timeout(Duration::from_secs(2), mapper.unmap(old)).await {
+        Ok(Ok(())) => format!("the stale pinhole for {old_internal} removed"),
+        Ok(Err(e)) => {
+            tracing::debug!("removing the stale pinhole for {old_internal}: {e:?}");
+            lapse()
+        }
+        Err(_) => lapse(),
     }
 }
 

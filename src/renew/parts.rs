@@ -163,6 +163,13 @@ pub async fn ports(
                 to(m),
                 via(m)
             )),
+            Action::Moved => lines.push(format!(
+                "re-opened {} for the box's new IPv6 address ({}){}; {}",
+                m.mapping,
+                to(m),
+                via(m),
+                m.stale.as_deref().unwrap_or("the old pinhole is gone")
+            )),
             // Extending a lease is routine upkeep, not a change worth a line (cron stays quiet).
             Action::Extended | Action::Kept | Action::Removed | Action::Failed => {}
         }

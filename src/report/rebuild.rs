@@ -212,6 +212,8 @@ pub fn plan(report: &CustomerReport) -> Rebuild {
 struct Facts {
     /// Evidence of carrier-grade NAT (nat.cgnat failed).
     cgnat: Option<String>,
+    /// nat.dslite's verdict (DS-Lite found).
+    dslite: Option<String>,
     /// The router's WAN address, as it reported it.
     wan: Option<IpAddr>,
     double_nat: bool,
@@ -236,6 +238,9 @@ impl Facts {
             f.cgnat = Some(cgnat_evidence(c));
         }
         f.double_nat = check(d, CheckId::NatDouble).is_some_and(|c| c.status == Status::Fail);
+        f.dslite = check(d, CheckId::NatDslite)
+            .filter(|c| c.details.get("dslite").and_then(Value::as_bool) == Some(true))
+            .map(|c| format!("nat.dslite in the report: {}", c.summary));
         f.wan = [CheckId::GatewayWan, CheckId::NatCgnat, CheckId::NatDouble]
             .iter()
             .filter_map(|id| check(d, *id))
@@ -298,7 +303,23 @@ impl Facts {
         let mut c = vec![];
         let wan = self.wan.map(|w| w.to_string());
         let wan = wan.as_deref().unwrap_or("(not reported)");
-        if let Some(why) = &self.cgnat {
+        let ds_lite = self.ds_lite();
+        if ds_lite {
+            let v6 = self
+                .ipv6
+                .as_ref()
+                .map(|a| format!(", with IPv6 of its own ({a})"))
+                .unwrap_or_default();
+            let why = match (&self.dslite, &self.cgnat) {
+                (Some(d), _) => d.clone(),
+                (None, Some(c)) => format!("{c}{v6}: shared IPv4, as on a DS-Lite line"),
+                (None, None) => format!(
+                    "router WAN {wan} in the report is a DS-Lite B4 address (192.0.0.0/29){v6}"
+                ),
+            };
+            c.push((Scenario::DsLite, why));
+        }
+        if let Some(why) = self.cgnat.as_ref().filter(|_| !ds_lite) {
             c.push((Scenario::Cgnat, why.clone()));
         }
         if self.double_nat {
@@ -334,7 +355,7 @@ impl Facts {
                 "reach.tcp.80 in the report: the ISP blocks inbound port 80 (443 works)".into(),
             ));
         }
-        if let Some(v6) = &self.ipv6 {
+        if let Some(v6) = self.ipv6.as_ref().filter(|_| !ds_lite) {
             c.push((
                 Scenario::DualStack,
                 format!("public IPv6 {v6} in the report"),
@@ -343,11 +364,13 @@ impl Facts {
         c
     }
 
-    /// DS-Lite: shared IPv4 (a carrier NAT, or the B4 address 192.0.0.0/29 on the WAN) with
-    /// IPv6 of its own.
+    /// DS-Lite: nat.dslite said so, or (reports from before it) shared IPv4 (a carrier NAT,
+    /// or the B4 address 192.0.0.0/29 on the WAN) with IPv6 of its own.
     fn ds_lite(&self) -> bool {
-        let b4 = matches!(self.wan, Some(IpAddr::V4(v4)) if v4.octets()[..3] == [192, 0, 0] && v4.octets()[3] < 8);
-        self.cgnat.is_some() && (b4 || self.ipv6.is_some())
+        let b4 = self.wan.is_some_and(crate::net::nat::is_dslite);
+        self.dslite.is_some()
+            || (self.cgnat.is_some() && (b4 || self.ipv6.is_some()))
+            || (b4 && self.ipv6.is_some())
     }
 }
 
@@ -379,19 +402,13 @@ fn list(m: &[Method]) -> String {
 }
 
 fn choose_scenario(f: &Facts, have_doctor: bool, r: &mut Rebuild) {
-    let mut cands = f.candidates();
-    let ds_lite = f.ds_lite();
-    if ds_lite {
-        r.not_reproduced.push(format!(
-            "DS-Lite (IPv4 shared through the provider's AFTR, IPv6 of its own{}): no lab \
-             scenario yet; the closest, cgnat, has no IPv6, so reachability over IPv6 is not \
-             reproduced",
-            f.ipv6
-                .as_ref()
-                .map(|a| format!(", {a}"))
-                .unwrap_or_default()
-        ));
-        cands.retain(|(s, _)| *s != Scenario::DualStack);
+    let cands = f.candidates();
+    if f.ds_lite() && f.ipv6.is_none() {
+        r.not_reproduced.push(
+            "DS-Lite without IPv6 in the report: the lab's ds-lite line has IPv6 (delegated \
+             prefix 2001:db8:4400::/48), so the box is reachable over IPv6 there"
+                .into(),
+        );
     }
     let Some((first, why)) = cands.first().cloned() else {
         if have_doctor {
@@ -934,10 +951,16 @@ mod tests {
         } else {
             CheckResult::pass("reach.tcp.80", "open")
         };
+        let dslite = if class == NatClass::DsLite {
+            CheckResult::warn("nat.dslite", "shared IPv4 (DS-Lite)").detail("dslite", true)
+        } else {
+            CheckResult::pass("nat.dslite", "no sign of DS-Lite")
+        };
         vec![
             found.detail("offered", offered.clone()),
             fail_if(false, "gateway.wan"),
             fail_if(class == NatClass::Cgnat, "nat.cgnat"),
+            dslite,
             fail_if(class == NatClass::DoubleNat, "nat.double"),
             v6,
             CheckResult::pass("reach.tcp.443", "open"),
@@ -1027,17 +1050,22 @@ mod tests {
         checks.push(CheckResult::pass("public.ipv6", "seen").detail("address", "2001:db8::1"));
         checks.retain(|c| c.id != "public.ipv6" || c.status == Status::Pass);
         let r = plan_of(&bundle(checks, customer_config(false)));
-        assert_eq!(r.scenario, Scenario::Cgnat);
+        // Shared IPv4 with IPv6 of its own: the ds-lite scenario, said once (not also cgnat or
+        // dual-stack as second scenarios).
+        assert_eq!(r.scenario, Scenario::DsLite);
         assert!(
             r.why[0].starts_with(
                 "router WAN 100.64.0.2 in the report, but the internet sees 203.0.113.100"
             ),
             "{r:#?}"
         );
+        assert!(
+            r.why[0].contains("DS-Lite") && r.why[0].contains("2001:db8::1"),
+            "{r:#?}"
+        );
         let nr = r.not_reproduced.join("\n");
-        // CGNAT with IPv6 of its own is DS-Lite, said once, not as a second scenario.
-        assert!(nr.contains("DS-Lite") && nr.contains("2001:db8::1"), "{nr}");
         assert!(!nr.contains("scenario dual-stack"), "{nr}");
+        assert!(!nr.contains("scenario cgnat"), "{nr}");
         assert!(
             nr.contains("UPnP IGDv1 only") && nr.contains("scenario igdv1"),
             "{nr}"
@@ -1059,9 +1087,9 @@ mod tests {
             CheckResult::skip("public.ipv6", "not in use"),
         ];
         let r = plan_of(&serde_json::to_string(&doctor(checks)).unwrap());
-        assert_eq!(r.scenario, Scenario::Cgnat);
+        assert_eq!(r.scenario, Scenario::DsLite);
         let nr = r.not_reproduced.join("\n");
-        assert!(nr.contains("DS-Lite"), "{nr}");
+        assert!(nr.contains("DS-Lite without IPv6"), "{nr}");
         assert!(
             nr.contains("FRITZ!Box 7590") && nr.contains("per-device permission"),
             "{nr}"

@@ -17,6 +17,29 @@ pub struct Findings {
     pub public_ipv6: Option<String>,
     /// Plain-words warnings (CGNAT, double NAT, no mapping service).
     pub warnings: Vec<String>,
+    /// Shared IPv4 through a DS-Lite AFTR: IPv6 is the way in.
+    pub dslite: bool,
+}
+
+impl Findings {
+    /// What setup does differently on a DS-Lite line (None elsewhere), in plain words.
+    pub fn dslite_plan(&self) -> Option<String> {
+        if !self.dslite {
+            return None;
+        }
+        Some(match &self.public_ipv6 {
+            Some(v6) => format!(
+                "shared IPv4 (DS-Lite): the box is reachable over IPv6 only, so setup uses IPv6: \
+                 it publishes {v6} as the AAAA record and no A record, opens the ports as IPv6 \
+                 pinholes on the router, and gets the certificate with http-01 over IPv6 (the CA \
+                 connects to the AAAA address; dns-01 works too and needs no open port)"
+            ),
+            None => format!(
+                "shared IPv4 (DS-Lite) and no IPv6: {}",
+                crate::net::nat::NO_WAY_IN
+            ),
+        })
+    }
 }
 
 /// Look at the network: gateway, mapping protocol, public address, CGNAT.
@@ -58,6 +81,11 @@ pub async fn detect(settings: &Settings) -> Findings {
                 det.family, det.message
             )),
         }
+        if det.behind_dslite {
+            f.dslite = true;
+            cgnat_told = true;
+            continue;
+        }
         if det.behind_cgnat {
             cgnat_told = true;
             f.warnings.push(format!(
@@ -91,4 +119,34 @@ pub async fn detect(settings: &Settings) -> Findings {
         });
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ds_lite_line_is_set_up_over_ipv6_and_says_so() {
+        let mut f = Findings::default();
+        assert!(f.dslite_plan().is_none());
+        f.dslite = true;
+        f.public_ipv6 = Some("2001:db8:4400::10".into());
+        let plan = f.dslite_plan().unwrap();
+        for words in [
+            "shared IPv4 (DS-Lite)",
+            "2001:db8:4400::10 as the AAAA record and no A record",
+            "IPv6 pinholes",
+            "http-01 over IPv6",
+            "dns-01",
+        ] {
+            assert!(plan.contains(words), "{words}: {plan}");
+        }
+        f.public_ipv6 = None;
+        let plan = f.dslite_plan().unwrap();
+        assert!(
+            plan.contains("nothing can reach the box directly"),
+            "{plan}"
+        );
+        assert!(plan.contains("direkt relay"), "{plan}");
+    }
 }
