@@ -187,63 +187,9 @@ fn setup(
         port: o.ssh_port,
     };
     // The VPS first: unreachable, refused key or unknown host key end here, nothing changed.
-    match relay::probe(&ssh, HostKeyPolicy::KnownOnly) {
-        Ok(()) => {}
-        Err(e) if relay::is_unknown_host_key(&e) => {
-            let fp = relay::remote::scan_fingerprint(&ssh);
-            let fp_text = fp.clone().unwrap_or_else(|| "(could not be read)".into());
-            if a.accept_host_key {
-                p.status(&format!(
-                    "accepting the VPS's new SSH host key {fp_text} (--accept-host-key); ssh remembers it in your known_hosts"
-                ));
-            } else if terminal && !a.yes {
-                let mut t = TerminalPrompter::new(color);
-                let help = format!(
-                    "ssh does not know {}'s host key yet. Its fingerprint is {fp_text}. Compare it with \
-                     what your VPS provider shows (or `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` \
-                     on the VPS's console).",
-                    o.host
-                );
-                let ok = t.confirm(
-                    Question {
-                        key: "relay.accept_host_key",
-                        prompt: "Accept and remember this host key?",
-                        help: &help,
-                    },
-                    false,
-                )?;
-                if !ok {
-                    return Err(e);
-                }
-            } else {
-                return Err(e);
-            }
-            o.host_key = HostKeyPolicy::AcceptNew;
-            relay::probe(&ssh, HostKeyPolicy::AcceptNew)?;
-        }
-        Err(e) => return Err(e),
-    }
+    o.host_key = host_key_policy(&ssh, a, terminal, color, p)?;
     if !a.yes {
-        let mut t = TerminalPrompter::new(color);
-        let help = format!(
-            "On {}: WireGuard interface {}, nftables table inet direkt_relay forwarding {} to this \
-             box, IPv4 forwarding on; recorded in /var/lib/direkt-relay so `direkt relay remove` \
-             restores it. On this box: the tunnel and a routing rule for its answers.",
-            o.host,
-            relay::tunnel::IFACE,
-            relay::ports_text(&o.tcp, &o.udp)
-        );
-        let go = t.confirm(
-            Question {
-                key: "relay.setup",
-                prompt: "Set up the relay?",
-                help: &help,
-            },
-            true,
-        )?;
-        if !go {
-            return Err(Error::usage("relay setup cancelled; nothing was changed"));
-        }
+        confirm_plan(&o, color)?;
     }
     let lock = StateDir::new(state_dir).lock(DEFAULT_LOCK_WAIT)?;
     let mut state = lock.load()?;
@@ -275,6 +221,76 @@ fn setup(
     ));
     p.data(&lines.join("\n"));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether ssh knows the VPS's host key; if not, accept it only with `--accept-host-key` or
+/// when the user confirms its fingerprint on a terminal.
+fn host_key_policy(
+    ssh: &relay::remote::Ssh,
+    a: &SetupArgsOwned,
+    terminal: bool,
+    color: bool,
+    p: &Printer,
+) -> Result<HostKeyPolicy> {
+    let e = match relay::probe(ssh, HostKeyPolicy::KnownOnly) {
+        Ok(()) => return Ok(HostKeyPolicy::KnownOnly),
+        Err(e) if relay::is_unknown_host_key(&e) => e,
+        Err(e) => return Err(e),
+    };
+    let fp_text =
+        relay::remote::scan_fingerprint(ssh).unwrap_or_else(|| "(could not be read)".into());
+    if a.accept_host_key {
+        p.status(&format!(
+            "accepting the VPS's new SSH host key {fp_text} (--accept-host-key); ssh remembers it in your known_hosts"
+        ));
+    } else if terminal && !a.yes {
+        let help = format!(
+            "ssh does not know {}'s host key yet. Its fingerprint is {fp_text}. Compare it with \
+             what your VPS provider shows (or `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` \
+             on the VPS's console).",
+            a.host
+        );
+        let ok = TerminalPrompter::new(color).confirm(
+            Question {
+                key: "relay.accept_host_key",
+                prompt: "Accept and remember this host key?",
+                help: &help,
+            },
+            false,
+        )?;
+        if !ok {
+            return Err(e);
+        }
+    } else {
+        return Err(e);
+    }
+    relay::probe(ssh, HostKeyPolicy::AcceptNew)?;
+    Ok(HostKeyPolicy::AcceptNew)
+}
+
+/// On a terminal without `--yes`: say what will change and ask.
+fn confirm_plan(o: &SetupOptions, color: bool) -> Result<()> {
+    let help = format!(
+        "On {}: WireGuard interface {}, nftables table inet direkt_relay forwarding {} to this \
+         box, IPv4 forwarding on; recorded in /var/lib/direkt-relay so `direkt relay remove` \
+         restores it. On this box: the tunnel and a routing rule for its answers.",
+        o.host,
+        relay::tunnel::IFACE,
+        relay::ports_text(&o.tcp, &o.udp)
+    );
+    let go = TerminalPrompter::new(color).confirm(
+        Question {
+            key: "relay.setup",
+            prompt: "Set up the relay?",
+            help: &help,
+        },
+        true,
+    )?;
+    if go {
+        Ok(())
+    } else {
+        Err(Error::usage("relay setup cancelled; nothing was changed"))
+    }
 }
 
 fn source_line(r: &relay::RelayState) -> String {

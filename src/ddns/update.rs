@@ -243,7 +243,10 @@ pub async fn update(
     run.backing_off = run.ds.backoff.as_ref().and_then(|b| b.active(run.now));
     run.report.backoff = run.backing_off.clone();
 
-    let detection: Detection = ip::detect(config, vec![]).await;
+    let mut detection: Detection = ip::detect(config, vec![]).await;
+    if let Some(r) = state.relay.as_ref().filter(|_| config.ip.ipv4) {
+        detection.through_relay(r.address);
+    }
     for family in [Family::Ipv4, Family::Ipv6] {
         let Some(det) = detection.get(family).cloned() else {
             continue;

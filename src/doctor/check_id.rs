@@ -42,6 +42,10 @@ pub enum CheckId {
     CertServed,
     ProviderCredentials,
     RenewLast,
+    /// The relay's WireGuard tunnel to the VPS (only with a relay).
+    RelayTunnel,
+    /// The relay's VPS forwards the ports (asked over SSH; only with a relay).
+    RelayForward,
 }
 
 /// A per-port reachability check.
@@ -80,6 +84,8 @@ const FIXED: &[CheckId] = {
         CertServed,
         ProviderCredentials,
         RenewLast,
+        RelayTunnel,
+        RelayForward,
     ]
 };
 
@@ -105,6 +111,9 @@ const PRIORITY: &[Cause] = {
         Check(C::LocalRoute),
         Check(C::LocalClock),
         Check(C::DnsResolver),
+        // With a relay, a broken tunnel or VPS explains every port failing.
+        Check(C::RelayTunnel),
+        Check(C::RelayForward),
         Check(C::NatCgnat),
         Check(C::NatDouble),
         Check(C::GatewayFound),
@@ -168,6 +177,8 @@ impl CheckId {
             CheckId::CertServed => "cert.served",
             CheckId::ProviderCredentials => "provider.credentials",
             CheckId::RenewLast => "renew.last",
+            CheckId::RelayTunnel => "relay.tunnel",
+            CheckId::RelayForward => "relay.forward",
         }
     }
 

@@ -476,12 +476,6 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         probe_args.extend(os(&["--listen", &format!("[{}]:80", addr::PROBE6)]));
     }
     let mut probe = spawn(run, &inet, "probe", &exe, &probe_args, &[])?;
-    let sshd = if sc.has_vps() && vps::can_run_sshd() {
-        let ns = ns_name(name, Role::Vps);
-        Some(vps::wait_sshd(&ns, vps::spawn_sshd(run, &ns)?))
-    } else {
-        None
-    };
     let sub_stund = match sc.upstream() {
         Some(u) => Some(spawn(
             run,
@@ -540,6 +534,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
             Ok(d)
         }));
     }
+    stun_ts.extend(vps::start(sc, name, run)?);
     let mut first_err: Option<Error> = None;
     let mut ready: Vec<Daemon> = vec![];
     for t in stun_ts {
@@ -549,11 +544,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         Some(pm) if first_err.is_none() => Some(start_miniupnpd(run, &router, pm.upnp)?),
         _ => None,
     };
-    for t in [knot_t, probe_t, pebble_t]
-        .into_iter()
-        .chain(upnp_t)
-        .chain(sshd)
-    {
+    for t in [knot_t, probe_t, pebble_t].into_iter().chain(upnp_t) {
         collect(t.join(), &mut ready, &mut first_err);
     }
     if let Some(e) = first_err {

@@ -186,21 +186,7 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         ));
     }
     if sc.has_vps() {
-        inet_cmds.push("link set vps0 up".into());
-        inet_cmds.push(format!(
-            "addr add {}/{} dev vps0",
-            addr::VPS_GW,
-            addr::VPS_PREFIX
-        ));
-        batches.push((
-            vps.clone(),
-            vec![
-                "link set lo up".into(),
-                "link set eth0 up".into(),
-                format!("addr add {}/{} dev eth0", addr::VPS, addr::VPS_PREFIX),
-                format!("route add default via {}", addr::VPS_GW),
-            ],
-        ));
+        batches.push(vps_batch(&vps, &mut inet_cmds));
     }
     batches.push((inet.clone(), inet_cmds));
 
@@ -261,6 +247,25 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         batches.push((n.clone(), c));
     }
     batches
+}
+
+/// The VPS's link to the internet: its address and route, and the internet's side of it.
+fn vps_batch(vps: &str, inet_cmds: &mut Vec<String>) -> (String, Vec<String>) {
+    inet_cmds.push("link set vps0 up".into());
+    inet_cmds.push(format!(
+        "addr add {}/{} dev vps0",
+        addr::VPS_GW,
+        addr::VPS_PREFIX
+    ));
+    (
+        vps.to_string(),
+        vec![
+            "link set lo up".into(),
+            "link set eth0 up".into(),
+            format!("addr add {}/{} dev eth0", addr::VPS, addr::VPS_PREFIX),
+            format!("route add default via {}", addr::VPS_GW),
+        ],
+    )
 }
 
 fn load_firewalls(nm: &Names, sc: Scenario, run: &RunDir) -> Result<()> {

@@ -25,8 +25,12 @@ use crate::fsutil::write_atomic;
 
 use super::{Role, RunDir, addr, daemons, netns, ns_name, packages};
 
-/// The VPS's login user (root: the relay needs it; a VPS without root is a fault test's case).
+/// The VPS's login user (root: the relay needs it).
 pub const USER: &str = "root";
+/// A second login with the same key that is not root and has no sudo (the "VPS without root"
+/// case); it exists only inside the VPS (`/etc/netns/<lab>-vps/passwd`).
+pub const UNPRIVILEGED_USER: &str = "direktlab";
+const UNPRIVILEGED_UID: u32 = 60999;
 
 /// What `lab status --json` says about the VPS (`vps.address`, `vps.user`, `vps.ssh_key`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,6 +39,8 @@ pub struct VpsInfo {
     /// Its public IPv4 address.
     pub address: String,
     pub user: String,
+    /// A login that is neither root nor allowed sudo (same key).
+    pub unprivileged_user: String,
     /// The box owner's SSH key (private; the VPS has its public half in authorized_keys).
     pub ssh_key: PathBuf,
     /// The box's known_hosts, holding the VPS's host key.
@@ -129,7 +135,8 @@ pub fn prepare(name: &str, run: &RunDir) -> Result<String> {
     keygen(&host_key, "direkt-lab-vps")?;
     keygen(&user_key, "direkt-lab-box-owner")?;
     let user_pub = std::fs::read_to_string(user_key.with_extension("pub"))?;
-    write_atomic(&d.join("ssh/authorized_keys"), user_pub.as_bytes(), 0o600)?;
+    // Readable by the unprivileged login too (a public key).
+    write_atomic(&d.join("ssh/authorized_keys"), user_pub.as_bytes(), 0o644)?;
     let host_pub = std::fs::read_to_string(host_key.with_extension("pub"))?;
     let host_pub = host_pub
         .split_whitespace()
@@ -152,6 +159,21 @@ pub fn prepare(name: &str, run: &RunDir) -> Result<String> {
         box_ssh_config(run).as_bytes(),
         0o644,
     )?;
+    // The VPS's users: the host's, plus one without root (ip netns exec mounts this file over
+    // /etc/passwd for sshd and everything else in the VPS namespace).
+    let vps_etc = Path::new(netns::ETC_NETNS_DIR).join(ns_name(name, Role::Vps));
+    std::fs::create_dir_all(&vps_etc)?;
+    let home = d.join("home");
+    crate::fsutil::create_dir(&home, 0o755)?;
+    let mut passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    if !passwd.ends_with('\n') && !passwd.is_empty() {
+        passwd.push('\n');
+    }
+    passwd.push_str(&format!(
+        "{UNPRIVILEGED_USER}:x:{UNPRIVILEGED_UID}:{UNPRIVILEGED_UID}:direkt lab:{}:/bin/sh\n",
+        home.display()
+    ));
+    write_atomic(&vps_etc.join("passwd"), passwd.as_bytes(), 0o644)?;
     fingerprint(&host_key.with_extension("pub"))
 }
 
@@ -219,6 +241,20 @@ fn box_ssh_config(run: &RunDir) -> String {
     )
 }
 
+/// sshd of a scenario with a VPS (when openssh-server is installed), and the thread that
+/// waits until it accepts connections.
+pub fn start(
+    sc: super::Scenario,
+    name: &str,
+    run: &RunDir,
+) -> Result<Option<std::thread::JoinHandle<Result<daemons::Daemon>>>> {
+    if !sc.has_vps() || !can_run_sshd() {
+        return Ok(None);
+    }
+    let ns = ns_name(name, Role::Vps);
+    Ok(Some(wait_sshd(&ns, spawn_sshd(run, &ns)?)))
+}
+
 /// Start sshd in the VPS namespace (foreground, logging to its lab log), not yet ready.
 pub fn spawn_sshd(run: &RunDir, ns: &str) -> Result<daemons::Daemon> {
     // sshd needs its privilege separation directory; the Debian package makes it at boot.
@@ -252,6 +288,7 @@ pub fn info(name: &str, run: &RunDir, fingerprint: String) -> VpsInfo {
         namespace: ns_name(name, Role::Vps),
         address: addr::VPS.into(),
         user: USER.into(),
+        unprivileged_user: UNPRIVILEGED_USER.into(),
         ssh_key: run.path("box/ssh/id_ed25519"),
         known_hosts: run.path("box/ssh/known_hosts"),
         host_key_fingerprint: fingerprint,

@@ -17,6 +17,8 @@ pub struct ProbeClient {
 pub enum Bind {
     V4,
     V6,
+    /// From this address (the relay's tunnel address).
+    From(IpAddr),
 }
 
 impl ProbeClient {
@@ -32,6 +34,7 @@ impl ProbeClient {
         b = match bind {
             Bind::V4 => b.local_address(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             Bind::V6 => b.local_address(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+            Bind::From(a) => b.local_address(a),
         };
         let http = b.build().failed(|| "cannot build the HTTP client".into())?;
         Ok(ProbeClient { base, http })

@@ -61,6 +61,9 @@ ruleset() {
 	echo "  chain postrouting {"
 	echo "    type nat hook postrouting priority srcnat - 5; policy accept;"
 	[ "$SNAT" = 1 ] && echo "    oifname \"$IFACE\" ct status dnat masquerade"
+	# the box's own connections from its tunnel address (doctor's probe requests) leave as
+	# the VPS, so the probe connects back through the relay
+	echo "    ip saddr $BOX_TUN oifname != \"$IFACE\" masquerade"
 	echo "  }"
 	echo "}"
 }
@@ -72,7 +75,7 @@ rules_present() {
 # Rules in place match the wanted ports (a changed port list is re-applied).
 rules_current() {
 	rules_present || return 1
-	[ -f "$STATE/ports" ] && [ "$(cat "$STATE/ports")" = "tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" ]
+	[ -f "$STATE/ports" ] && [ "$(cat "$STATE/ports")" = "v2 tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" ]
 }
 
 record() { echo "$1" >>"$STATE/changed"; }
@@ -105,7 +108,7 @@ apply() {
 	impl=existing
 	if ! iface_up; then
 		impl=$(wg_impl)
-		[ "$impl" = none ] && die 11 "no WireGuard: the kernel has no wireguard module and wireguard-go is not installed"
+		[ "$impl" = none ] && die 11 "the kernel has no wireguard module and wireguard-go is not installed"
 	fi
 	first=0
 	if [ ! -f "$STATE/changed" ]; then
@@ -169,7 +172,7 @@ apply_steps() {
 			echo "delete table inet $TABLE"
 			ruleset
 		} | nft -f - || return 1
-		echo "tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" >"$STATE/ports"
+		echo "v2 tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" >"$STATE/ports"
 		if [ "$had" = 1 ]; then
 			did "updated the forwarding rules (nftables table inet $TABLE)"
 		else
