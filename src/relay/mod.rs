@@ -14,11 +14,12 @@
 //! in-process crate such as boringtun: boringtun (Cloudflare) would need direkt to run as a
 //! daemon holding the TUN device, while the kernel module or `wireguard-go` keep the tunnel up
 //! by themselves between `renew` runs, and `wg show` lets the owner (and support) see the very
-//! same tunnel direkt sees. boringtun's upkeep is also thin for a security component: its
-//! last crates.io release (0.6.0) is from 2023 and the repository has had few commits since,
-//! while the kernel's WireGuard and wireguard-go are maintained by WireGuard's author and
-//! shipped by every distribution (Debian: wireguard-tools, wireguard-go). The cost: two
-//! Debian packages on the box instead of none, named exactly when missing.
+//! same tunnel direkt sees. boringtun's upkeep is also uneven for a security component
+//! (looked at in December 2026: one commit in 2024, 9 in 2025, then 0.7.0 in January and 0.7.1
+//! in May 2026, mostly dependency updates plus a nonce-counter fix), while the kernel's
+//! WireGuard and wireguard-go are maintained by WireGuard's author and shipped by every
+//! distribution (Debian: wireguard-tools, wireguard-go). The cost: those packages on the box
+//! instead of none, named exactly when missing.
 //!
 //! Visitors' source addresses are kept: the VPS only rewrites the destination (DNAT to the
 //! box's tunnel address), and the box routes its answers from the tunnel address back through
