@@ -246,6 +246,14 @@ fn renew_restores_a_rebooted_vps_and_remove_restores_it_as_it_was() {
     let host = format!("{}@{}", v.user, v.address);
     relay_setup(&lab, &host, &[]).code(0);
     lab.box_direkt(&["ddns", "update"]).code(0);
+    // TLS-ALPN-01 through the relay: Pebble connects to the VPS's 443, which is the box's.
+    let config = std::fs::read_to_string(lab.config()).unwrap();
+    let alpn = config.replacen("[cert]\n", "[cert]\nchallenges = [\"tls-alpn-01\"]\n", 1);
+    assert_ne!(alpn, config);
+    std::fs::write(lab.config(), alpn).unwrap();
+    lab.box_direkt(&["cert", "issue"])
+        .code(0)
+        .stderr_has("via tls-alpn-01");
     // Nothing to repair.
     let quiet = lab.box_direkt(&["renew"]);
     quiet.code(0);

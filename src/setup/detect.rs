@@ -17,6 +17,9 @@ pub struct Findings {
     pub public_ipv6: Option<String>,
     /// Plain-words warnings (CGNAT, double NAT, no mapping service).
     pub warnings: Vec<String>,
+    /// The relay's VPS (`direkt relay`), when one is set up: inbound IPv4 goes through it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
 }
 
 /// Look at the network: gateway, mapping protocol, public address, CGNAT.
@@ -90,5 +93,22 @@ pub async fn detect(settings: &Settings) -> Findings {
             )
         });
     }
+    relay_bridges(settings, &mut f);
     f
+}
+
+/// With a relay, CGNAT and double NAT are bridged: no warning about them, and the address the
+/// internet reaches the box at is the VPS's.
+fn relay_bridges(settings: &Settings, f: &mut Findings) {
+    let Some(r) = crate::state::StateDir::new(&settings.paths.state_dir)
+        .read()
+        .ok()
+        .flatten()
+        .and_then(|s| s.relay)
+    else {
+        return;
+    };
+    f.warnings
+        .retain(|w| !w.contains("(CGNAT)") && !w.contains("(double NAT)"));
+    f.relay = Some(format!("{} ({})", r.address, r.host));
 }
