@@ -231,6 +231,9 @@ fn behind_cgnat_the_relay_carries_the_name_and_tls_to_the_box() {
     assert_eq!(s["configured"], true);
     assert_eq!(s["answers"], true, "{s}");
     assert_eq!(s["relay"]["address"], v.address.as_str());
+    lab.box_direkt(&["status"])
+        .code(0)
+        .stdout_has(&format!("{} ({host}) passes TCP 80, 443", v.address));
     let report = lab.box_direkt(&["report"]);
     report.lacks(key);
 }

@@ -334,7 +334,7 @@ pub fn setup(
     let (box_wg, did) = tunnel::ensure(&side).map_err(rollback)?;
     steps.extend(did.iter().map(|d| format!("box: {d}")));
     let t0 = Instant::now();
-    if !wait_alive(Duration::from_secs(8)) {
+    if !wait_up(crate::state::now_unix(), Duration::from_secs(8)) {
         return Err(rollback(
             Error::failed(format!(
                 "the tunnel to {address} did not come up: no answer through it within 8 s; both sides were undone"
@@ -372,9 +372,18 @@ pub fn setup(
 
 /// Poll the tunnel until the VPS answers through it.
 pub fn wait_alive(limit: Duration) -> bool {
+    wait_up(i64::MAX, limit)
+}
+
+/// Poll until the VPS answers through the tunnel, or a handshake newer than `since` (Unix
+/// seconds) shows the tunnel is up although the VPS's firewall drops the probe.
+pub fn wait_up(since: i64, limit: Duration) -> bool {
     let t0 = Instant::now();
     loop {
         if tunnel::alive(Duration::from_millis(500)) {
+            return true;
+        }
+        if tunnel::view().latest_handshake.is_some_and(|h| h >= since) {
             return true;
         }
         if t0.elapsed() >= limit {
@@ -481,7 +490,7 @@ pub fn repair(r: &mut RelayState, state_dir: &Path, force: bool, now: i64) -> Re
             did.push("box: took the VPS's new WireGuard key".into());
         }
         r.vps_checked = Some(now);
-        if !wait_alive(Duration::from_secs(8)) {
+        if !wait_up(crate::state::now_unix(), Duration::from_secs(8)) {
             return Err(Error::failed(format!(
                 "the tunnel to {} does not answer although both sides are set up",
                 r.vps_name()

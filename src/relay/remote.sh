@@ -53,6 +53,10 @@ ruleset() {
 	[ -n "$tcp" ] && echo "    iifname != \"$IFACE\" meta nfproto ipv4 fib daddr type local tcp dport { $tcp } dnat ip to $BOX_TUN"
 	[ -n "$udp" ] && echo "    iifname != \"$IFACE\" meta nfproto ipv4 fib daddr type local udp dport { $udp } dnat ip to $BOX_TUN"
 	echo "  }"
+	echo "  chain input {"
+	echo "    type filter hook input priority filter - 5; policy accept;"
+	echo "    iifname \"$IFACE\" accept"
+	echo "  }"
 	echo "  chain forward {"
 	echo "    type filter hook forward priority filter - 5; policy accept;"
 	echo "    oifname \"$IFACE\" tcp flags syn tcp option maxseg size set rt mtu"
@@ -75,7 +79,7 @@ rules_present() {
 # Rules in place match the wanted ports (a changed port list is re-applied).
 rules_current() {
 	rules_present || return 1
-	[ -f "$STATE/ports" ] && [ "$(cat "$STATE/ports")" = "v2 tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" ]
+	[ -f "$STATE/ports" ] && [ "$(cat "$STATE/ports")" = "v3 tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" ]
 }
 
 record() { echo "$1" >>"$STATE/changed"; }
@@ -172,7 +176,7 @@ apply_steps() {
 			echo "delete table inet $TABLE"
 			ruleset
 		} | nft -f - || return 1
-		echo "v2 tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" >"$STATE/ports"
+		echo "v3 tcp:$TCP_PORTS udp:$UDP_PORTS snat:$SNAT" >"$STATE/ports"
 		if [ "$had" = 1 ]; then
 			did "updated the forwarding rules (nftables table inet $TABLE)"
 		else
