@@ -413,6 +413,33 @@ fn faults_name_their_cause_and_leave_nothing_half_configured() {
         .unwrap();
     assert!(unhid.success());
 
+    // A failure halfway through the VPS's first setup (its nft refuses the ruleset after the
+    // interface, the key and IPv4 forwarding are in place): all of it is undone, on both sides.
+    let fake_nft = lab.run_dir().join("vps/fake-nft");
+    std::fs::write(
+        &fake_nft,
+        "#!/bin/sh\necho 'nft: simulated failure' >&2\nexit 1\n",
+    )
+    .unwrap();
+    support::chmod(&fake_nft, 0o755);
+    let nft = which("nft");
+    let mount = |args: &[&str], target: &Path| {
+        let ok = std::process::Command::new("nsenter")
+            .args(["-t", sshd_pid.trim(), "-m"])
+            .args(args)
+            .arg(target)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "nsenter {args:?}");
+    };
+    mount(&["mount", "--bind", fake_nft.to_str().unwrap()], &nft);
+    let halfway = relay_setup(&lab, &host, &[]);
+    halfway
+        .code(1)
+        .stderr_has("everything this run changed was undone");
+    mount(&["umount"], &nft);
+    nothing_configured(&lab);
+
     // Without --yes and without a terminal: refused, nothing asked, nothing changed.
     lab.box_direkt(&["relay", "setup", "--host", &host])
         .code(2)
