@@ -232,3 +232,109 @@ pub fn scan_fingerprint(ssh: &Ssh) -> Option<String> {
         .collect();
     (!fps.is_empty()).then(|| fps.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ssh() -> Ssh {
+        Ssh {
+            target: "root@vps.example.org".into(),
+            key: None,
+            port: None,
+        }
+    }
+
+    #[test]
+    fn each_failure_is_named_with_its_exit_code() {
+        let cases: &[(i32, &str, u8, &str)] = &[
+            (
+                255,
+                "ssh: connect to host vps.example.org port 22: No route to host",
+                1,
+                "cannot reach the VPS",
+            ),
+            (
+                255,
+                "root@vps.example.org: Permission denied (publickey).",
+                2,
+                "refused the SSH key",
+            ),
+            (
+                255,
+                "Host key verification failed.",
+                2,
+                "host key is not known",
+            ),
+            (
+                255,
+                "ssh: Could not resolve hostname vps.example.org: Name or service not known",
+                2,
+                "does not resolve",
+            ),
+            (
+                10,
+                "direkt-error: neither root nor password-less sudo",
+                2,
+                "not root",
+            ),
+            (
+                11,
+                "direkt-error: the kernel has no wireguard module and wireguard-go is not installed",
+                2,
+                "has no WireGuard: the kernel",
+            ),
+            (
+                12,
+                "direkt-error: nft (nftables) is not installed",
+                2,
+                "has no nftables",
+            ),
+            (
+                20,
+                "direkt-error: applying failed; everything this run changed was undone",
+                1,
+                "was undone",
+            ),
+        ];
+        for (code, stderr, exit, needle) in cases {
+            let e = map_error(&ssh(), *code, stderr);
+            assert_eq!(e.exit_code(), *exit, "{stderr}");
+            assert!(e.message().contains(needle), "{}", e.message());
+        }
+    }
+
+    #[test]
+    fn the_header_sets_every_variable_the_script_reads() {
+        let plan = Plan {
+            box_public_key: "abc+/=".into(),
+            tcp: vec![80, 443],
+            udp: vec![],
+            snat: false,
+        };
+        let h = header("apply", &plan);
+        for v in [
+            "ACTION",
+            "IFACE",
+            "VPS_TUN",
+            "BOX_TUN",
+            "TUN_PREFIX",
+            "LISTEN_PORT",
+            "BOX_PUB",
+            "TCP_PORTS",
+            "UDP_PORTS",
+            "MTU",
+            "SNAT",
+        ] {
+            assert!(
+                h.contains(&format!("\n{v}='")) || h.starts_with(&format!("{v}='")),
+                "{v}"
+            );
+            assert!(
+                SCRIPT.contains(&format!("${v}")) || SCRIPT.contains(&format!("${{{v}")),
+                "the script does not read {v}"
+            );
+        }
+        assert!(h.contains("TCP_PORTS='80 443'"));
+    }
+}
