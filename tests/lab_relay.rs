@@ -548,3 +548,46 @@ fn five_percent_loss_on_the_vps_link_still_carries_a_transfer() {
         "the box did not see the visitor's address: {log}"
     );
 }
+
+#[test]
+#[cfg_attr(
+    not(all(has_relay_lab, has_tmux)),
+    ignore = "needs root, the lab's packages, openssh-server, wireguard-go, wireguard-tools and tmux (tests/run)"
+)]
+fn on_a_terminal_the_unknown_host_key_is_shown_and_asked_for() {
+    use support::tmux::Tmux;
+    let lab = Lab::up("cgnat");
+    Tmux::require();
+    let v = vps(&lab);
+    let fp = lab.info_at_start()["vps"]["host_key_fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(fp.starts_with("SHA256:"), "{fp}");
+    std::fs::write(lab.run_dir().join("box/ssh/known_hosts"), "").unwrap();
+    let b = support::bin().display().to_string();
+    let t = Tmux::start(&format!(
+        "{b} lab exec --name {} -- {b} relay setup --host {}@{}",
+        lab.name(),
+        v.user,
+        v.address
+    ));
+    let screen = t.wait_for(
+        "? Accept and remember this host key",
+        Duration::from_secs(20),
+    );
+    assert!(
+        screen.contains(&fp),
+        "the fingerprint is not shown:\n{screen}"
+    );
+    t.keys(&["y"]);
+    t.wait_prompt("Set up the relay?");
+    t.keys(&["Enter"]);
+    let code = t.exit_code(Duration::from_secs(60));
+    let screen = t.screen();
+    assert_eq!(code, 0, "relay setup in the terminal:\n{screen}");
+    assert!(
+        screen.contains("relay: 192.0.2.70 passes TCP 80, 443"),
+        "{screen}"
+    );
+}
