@@ -247,10 +247,9 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         return CheckResult::pass(
             id,
             format!(
-                "the line's IPv4 cannot be reached from outside{}, but the relay bridges it: the internet reaches this box at {} (the VPS {})",
+                "the line's IPv4 cannot be reached from outside{}, but the relay bridges it: the internet reaches this box at the VPS {}",
                 wan.map(|w| format!(" (router WAN {w})")).unwrap_or_default(),
-                r.address,
-                r.vps_name()
+                r.address
             ),
         )
         .detail("relay", r.address)

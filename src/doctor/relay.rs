@@ -91,8 +91,12 @@ pub fn tunnel_verdict(
     base(CheckResult::pass(
         id,
         format!(
-            "the tunnel to {vps} ({}) is up: {hs}, MTU {mtu}{}",
-            r.address,
+            "the tunnel to {vps}{} is up: {hs}, MTU {mtu}{}",
+            if vps == r.address.to_string() {
+                String::new()
+            } else {
+                format!(" ({})", r.address)
+            },
             if alive {
                 ", the VPS answers through it"
             } else {
