@@ -41,6 +41,19 @@ const LAB_PROGRAMS: &[&str] = &[
     "faketime",
 ];
 
+/// tests/lab_relay.rs and the relay's bench rows: the VPS's sshd and WireGuard in the lab
+/// (wireguard-go: this kernel may have no wireguard module), and the box's ssh client.
+/// Debian: openssh-server, openssh-client, wireguard-tools, wireguard-go.
+const RELAY_PROGRAMS: &[&str] = &[
+    "sshd",
+    "ssh",
+    "ssh-keygen",
+    "ssh-keyscan",
+    "wg",
+    "wireguard-go",
+    "curl",
+];
+
 /// (cfg flag, program) for tests that need one host tool.
 const TOOLS: &[(&str, &str)] = &[
     ("has_tmux", "tmux"),
@@ -61,7 +74,7 @@ fn main() {
     ] {
         println!("cargo::rerun-if-env-changed={var}");
     }
-    let mut flags = vec!["has_root", "has_lab"];
+    let mut flags = vec!["has_root", "has_lab", "has_relay_lab"];
     flags.extend(TOOLS.iter().map(|(flag, _)| *flag));
     println!("cargo::rustc-check-cfg=cfg({})", flags.join(", "));
 
@@ -83,6 +96,9 @@ fn main() {
     if ci || (root && LAB_PROGRAMS.iter().all(|p| found(p))) {
         met.push("has_lab");
     }
+    if ci || (met.contains(&"has_lab") && RELAY_PROGRAMS.iter().all(|p| found(p))) {
+        met.push("has_relay_lab");
+    }
     for (flag, program) in TOOLS {
         if ci || found(program) {
             met.push(flag);
@@ -90,7 +106,7 @@ fn main() {
     }
     // Watch the PATH directories only while a program that would lift an ignore is missing:
     // each re-run recompiles direkt, and a program removed later fails its tests loudly anyway.
-    let lab_missing = root && !met.contains(&"has_lab");
+    let lab_missing = root && !(met.contains(&"has_lab") && met.contains(&"has_relay_lab"));
     let tool_missing = TOOLS.iter().any(|(flag, _)| !met.contains(flag));
     if !ci && (lab_missing || tool_missing) {
         for dir in path_dirs.iter().filter(|d| d.is_absolute() && d.is_dir()) {

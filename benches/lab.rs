@@ -36,8 +36,12 @@ const MAP_PORT: &str = "8443";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--timed") {
-        return timed_wrapper(&args[1..]);
+    match args.first().map(String::as_str) {
+        Some("--timed") => return timed_wrapper(&args[1..]),
+        Some("--serve") => return relay_rows::serve(&args[1..]),
+        Some("--connect") => return relay_rows::connect_many(&args[1..]),
+        Some("--fetch") => return relay_rows::fetch(&args[1..]),
+        _ => {}
     }
     if !args.iter().any(|a| a == "--bench") {
         println!("lab bench: not a test; run it with `cargo bench --bench lab`");
@@ -117,7 +121,7 @@ impl Opts {
                 other => {
                     return Err(format!(
                         "unknown argument `{other}` (known: --iterations N, \
-                         --acme-iterations N, --json, --only acme,ports,ddns,noop,doctor,startup, \
+                         --acme-iterations N, --json, --only acme,ports,ddns,noop,doctor,startup,relay, \
                          --direkt PATH, --json-file PATH, --realtime)"
                     ));
                 }
@@ -249,7 +253,11 @@ struct Sample {
 
 impl Lab {
     fn up(direkt: &Path) -> Res<Lab> {
-        let name = format!("bench{}", std::process::id());
+        Lab::up_as(direkt, &format!("bench{}", std::process::id()), "direct")
+    }
+
+    fn up_as(direkt: &Path, name: &str, scenario: &str) -> Res<Lab> {
+        let name = name.to_string();
         let out = Command::new(direkt)
             .args([
                 "-q",
@@ -259,7 +267,7 @@ impl Lab {
                 "--name",
                 &name,
                 "--scenario",
-                "direct",
+                scenario,
             ])
             .args(["--pebble-nonce-reject", "0"])
             .output()
@@ -456,6 +464,7 @@ fn reap_stale_labs(direkt: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = name
             .strip_prefix("bench")
+            .or_else(|| name.strip_prefix("brly"))
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
@@ -779,6 +788,10 @@ fn run(o: &Opts) -> Res<bool> {
     if o.wants("doctor") {
         eprintln!("lab bench: 5 doctor ...");
         rows.extend(doctor(&lab, o.iterations)?);
+    }
+    if o.wants("relay") {
+        eprintln!("lab bench: 7 relay (cgnat lab with a VPS) ...");
+        rows.extend(relay_rows::rows(&lab, o.iterations)?);
     }
     let size = std::fs::metadata(&lab.direkt).map(|m| m.len()).unwrap_or(0);
     let machine = machine();
@@ -1490,4 +1503,258 @@ fn to_json(rows: &[Row], o: &Opts, size: u64, m: &Machine, total_s: f64) -> Valu
             })
         }).collect::<Vec<_>>(),
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7: the relay (`direkt relay`) against a direct connection.
+
+mod relay_rows {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+
+    /// The transfer's size: 50 MB.
+    pub const BYTES: u64 = 50 * 1024 * 1024;
+    /// Connections per timed run (set-up cost, divided out in the note).
+    pub const CONNECTIONS: usize = 200;
+    const VPS: &str = "192.0.2.70";
+
+    /// `--serve PORT BYTES`: answer every connection with an HTTP response of BYTES bytes.
+    pub fn serve(args: &[String]) -> ExitCode {
+        let (Some(port), Some(bytes)) = (args.first(), args.get(1)) else {
+            return ExitCode::from(2);
+        };
+        let bytes: u64 = bytes.parse().unwrap_or(BYTES);
+        let Ok(l) = TcpListener::bind(format!("0.0.0.0:{port}")) else {
+            return ExitCode::FAILURE;
+        };
+        for c in l.incoming().flatten() {
+            std::thread::spawn(move || answer(c, bytes));
+        }
+        ExitCode::SUCCESS
+    }
+
+    fn answer(mut c: TcpStream, bytes: u64) {
+        let mut req = [0u8; 2048];
+        let n = c.read(&mut req).unwrap_or(0);
+        if n == 0 {
+            return;
+        }
+        let _ = write!(c, "HTTP/1.0 200 OK\r\nContent-Length: {bytes}\r\n\r\n");
+        let chunk = vec![0x5a; 64 * 1024];
+        let mut left = bytes;
+        while left > 0 {
+            let k = left.min(chunk.len() as u64) as usize;
+            if c.write_all(&chunk[..k]).is_err() {
+                return;
+            }
+            left -= k as u64;
+        }
+    }
+
+    /// `--connect ADDR:PORT N`: N TCP connections, one after the other, each closed at once.
+    pub fn connect_many(args: &[String]) -> ExitCode {
+        let (Some(Ok(addr)), Some(Ok(n))) = (
+            args.first().map(|a| a.parse::<SocketAddr>()),
+            args.get(1).map(|n| n.parse::<usize>()),
+        ) else {
+            return ExitCode::from(2);
+        };
+        for _ in 0..n {
+            if TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_err() {
+                return ExitCode::FAILURE;
+            }
+        }
+        ExitCode::SUCCESS
+    }
+
+    /// `--fetch ADDR:PORT BYTES`: one HTTP GET, read to the end; fails unless BYTES arrived.
+    pub fn fetch(args: &[String]) -> ExitCode {
+        let (Some(Ok(addr)), Some(Ok(want))) = (
+            args.first().map(|a| a.parse::<SocketAddr>()),
+            args.get(1).map(|n| n.parse::<u64>()),
+        ) else {
+            return ExitCode::from(2);
+        };
+        let Ok(mut c) = TcpStream::connect_timeout(&addr, Duration::from_secs(3)) else {
+            return ExitCode::FAILURE;
+        };
+        let _ = c.set_read_timeout(Some(Duration::from_secs(30)));
+        if c.write_all(b"GET / HTTP/1.0\r\n\r\n").is_err() {
+            return ExitCode::FAILURE;
+        }
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut total: u64 = 0;
+        loop {
+            match c.read(&mut buf) {
+                Ok(0) => break,
+                Ok(k) => total += k as u64,
+                Err(_) => return ExitCode::FAILURE,
+            }
+        }
+        if total >= want {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+
+    /// A server started in a lab namespace, ended by PID.
+    struct Server(std::process::Child);
+
+    impl Server {
+        fn start(lab: &Lab, bytes: u64) -> Res<Server> {
+            let child = Command::new("ip")
+                .args(["netns", "exec", &lab.ns("box")])
+                .arg(&lab.me)
+                .args(["--serve", "80", &bytes.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| format!("starting the transfer server: {e}"))?;
+            let server = Server(child);
+            let t0 = Instant::now();
+            loop {
+                let up = Command::new("ip")
+                    .args(["netns", "exec", &lab.ns("box")])
+                    .arg(&lab.me)
+                    .args(["--connect", &format!("{BOX_IP}:80"), "1"])
+                    .status()
+                    .is_ok_and(|s| s.success());
+                if up {
+                    return Ok(server);
+                }
+                if t0.elapsed() > Duration::from_secs(5) {
+                    return Err("the transfer server in the box did not listen on port 80".into());
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    fn missing_tools() -> Option<String> {
+        let missing: Vec<&str> = ["sshd", "wg", "wireguard-go", "ssh"]
+            .into_iter()
+            .filter(|p| which(p).is_none())
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "needs {} (openssh-server, wireguard-tools, wireguard-go)",
+                missing.join(", ")
+            )
+        })
+    }
+
+    /// 7a connection set-up and 7b a 50 MB transfer, from the internet namespace: to the box
+    /// through the router's port forwarding (the `direct` lab, port 80 mapped in `run`), and
+    /// to the box behind CGNAT through the relay's VPS (a `cgnat` lab). The relay row's ratio
+    /// is relay/direct; its note gives the added latency per connection and the throughputs.
+    pub fn rows(direct: &Lab, n: usize) -> Res<Vec<Row>> {
+        let why = missing_tools();
+        // The one-iteration smoke (CI) moves 5 MB: the userspace WireGuard of the lab needs
+        // seconds for 50.
+        let size = if n == 1 { BYTES / 10 } else { BYTES };
+        let relay_lab = match &why {
+            None => Some(Lab::up_as(
+                &direct.direkt,
+                &format!("brly{}", std::process::id()),
+                "cgnat",
+            )?),
+            Some(_) => None,
+        };
+        let _servers = match &relay_lab {
+            Some(r) => {
+                r.install_counters()?;
+                let out = Command::new(&r.direkt)
+                    .args([
+                        "-q", "lab", "exec", "--name", &r.name, "--", "direkt", "relay", "setup",
+                    ])
+                    .args(["--host", &format!("root@{VPS}"), "--yes"])
+                    .output()
+                    .map_err(|e| format!("direkt relay setup: {e}"))?;
+                if !out.status.success() {
+                    return Err(format!(
+                        "direkt relay setup failed in the bench's cgnat lab: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
+                }
+                vec![Server::start(direct, size)?, Server::start(r, size)?]
+            }
+            None => vec![Server::start(direct, size)?],
+        };
+        let me = direct.me.display().to_string();
+        let wan = format!("{WAN_A}:80");
+        let vps = format!("{VPS}:80");
+        let conns = CONNECTIONS.to_string();
+        let bytes = size.to_string();
+        let tool = |label: &str, relay: bool, argv: Vec<String>| {
+            let mut t = Tool::new(label, relay, argv, &[]);
+            t.role = "inet";
+            if relay {
+                t = t.unavailable_if(why.clone());
+            }
+            t
+        };
+        let mut rows = vec![];
+        let name_a = format!("7a {CONNECTIONS} TCP connections from the internet");
+        let name_b = format!("7b {} MB transfer from the box to the internet", size >> 20);
+        let direct_a = tool(
+            "direct (router forwarding)",
+            false,
+            argv(&[&me, "--connect", &wan, &conns]),
+        );
+        let direct_b = tool(
+            "direct (router forwarding)",
+            false,
+            argv(&[&me, "--fetch", &wan, &bytes]),
+        );
+        let relay_a = tool(
+            "through the relay (WireGuard to a VPS)",
+            true,
+            argv(&[&me, "--connect", &vps, &conns]),
+        );
+        let relay_b = tool(
+            "through the relay (WireGuard to a VPS)",
+            true,
+            argv(&[&me, "--fetch", &vps, &bytes]),
+        );
+        let mut a = scenario(direct, &name_a, vec![direct_a], n, none, none)?;
+        let mut b = scenario(direct, &name_b, vec![direct_b], n, none, none)?;
+        match &relay_lab {
+            Some(r) => {
+                a.extend(scenario(r, &name_a, vec![relay_a], n, none, none)?);
+                b.extend(scenario(r, &name_b, vec![relay_b], n, none, none)?);
+            }
+            None => {
+                a.extend(scenario(direct, &name_a, vec![relay_a], n, none, none)?);
+                b.extend(scenario(direct, &name_b, vec![relay_b], n, none, none)?);
+            }
+        }
+        if let (Some(d), Some(r)) = (a[0].median_wall(), a.get(1).and_then(Row::median_wall)) {
+            a[1].note = Some(format!(
+                "the relay adds {:.2} ms per connection set-up ({:.2} vs {:.2} ms)",
+                (r - d) / CONNECTIONS as f64,
+                r / CONNECTIONS as f64,
+                d / CONNECTIONS as f64
+            ));
+        }
+        let mbps = |ms: f64| size as f64 / 1e6 / (ms / 1e3);
+        if let Some(d) = b[0].median_wall() {
+            b[0].note = Some(format!("{:.0} MB/s", mbps(d)));
+        }
+        if let Some(r) = b.get(1).and_then(Row::median_wall) {
+            b[1].note = Some(format!("{:.0} MB/s", mbps(r)));
+        }
+        rows.extend(a);
+        rows.extend(b);
+        Ok(rows)
+    }
 }

@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Keep DNS, port mappings and the certificate current; silent when nothing was due')
             [CompletionResult]::new('ddns', 'ddns', [CompletionResultType]::ParameterValue, 'Dynamic DNS: update the name''s A/AAAA records, show what was published')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Certificates: issue, renew when due, show, revoke')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Behind CGNAT / DS-Lite: pass ports through a WireGuard tunnel from a VPS you control')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'A home network in namespaces for tests and support (Linux, root)')
             [CompletionResult]::new('probe-server', 'probe-server', [CompletionResultType]::ParameterValue, 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Write a support bundle: config, state, versions, doctor; every secret redacted')
@@ -483,6 +484,98 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;cert;help;help' {
+            break
+        }
+        'direkt;relay' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the relay and its tunnel: handshake age, ports, source addresses kept')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Undo the relay on the VPS (as far as direkt changed it) and on this box')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'direkt;relay;setup' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The VPS to log in to, `USER@HOST` (root, or a user with password-less sudo)')
+            [CompletionResult]::new('--ports', '--ports', [CompletionResultType]::ParameterName, 'Ports to pass through, TCP unless `/udp`: e.g. `80,443,51413/udp`')
+            [CompletionResult]::new('--ssh-key', '--ssh-key', [CompletionResultType]::ParameterName, 'The SSH key to use (only it); default: ssh''s own choice (its config, agent, ~/.ssh)')
+            [CompletionResult]::new('--ssh-port', '--ssh-port', [CompletionResultType]::ParameterName, 'The VPS''s SSH port')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'The VPS''s public IPv4 (the A record), when HOST is not it or does not resolve to it')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--snat', '--snat', [CompletionResultType]::ParameterName, 'Masquerade on the VPS: the box then sees the VPS as every visitor''s address (only where keeping visitors'' addresses cannot work)')
+            [CompletionResult]::new('--accept-host-key', '--accept-host-key', [CompletionResultType]::ParameterName, 'Accept and remember the VPS''s host key if ssh does not know it yet (say so; a changed key is still refused)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask (scripts): go ahead with the flags given')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask (scripts): go ahead with the flags given')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;relay;status' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;relay;remove' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR in the environment means never)')
+            [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'Remove the box''s side even when the VPS cannot be reached (its side then stays)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'direkt;relay;help' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the relay and its tunnel: handshake age, ports, source addresses kept')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Undo the relay on the VPS (as far as direkt changed it) and on this box')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'direkt;relay;help;setup' {
+            break
+        }
+        'direkt;relay;help;status' {
+            break
+        }
+        'direkt;relay;help;remove' {
+            break
+        }
+        'direkt;relay;help;help' {
             break
         }
         'direkt;lab' {
@@ -1025,6 +1118,7 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Keep DNS, port mappings and the certificate current; silent when nothing was due')
             [CompletionResult]::new('ddns', 'ddns', [CompletionResultType]::ParameterValue, 'Dynamic DNS: update the name''s A/AAAA records, show what was published')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Certificates: issue, renew when due, show, revoke')
+            [CompletionResult]::new('relay', 'relay', [CompletionResultType]::ParameterValue, 'Behind CGNAT / DS-Lite: pass ports through a WireGuard tunnel from a VPS you control')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'A home network in namespaces for tests and support (Linux, root)')
             [CompletionResult]::new('probe-server', 'probe-server', [CompletionResultType]::ParameterValue, 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Write a support bundle: config, state, versions, doctor; every secret redacted')
@@ -1105,6 +1199,21 @@ Register-ArgumentCompleter -Native -CommandName 'direkt' -ScriptBlock {
             break
         }
         'direkt;help;cert;revoke' {
+            break
+        }
+        'direkt;help;relay' {
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the relay and its tunnel: handshake age, ports, source addresses kept')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Undo the relay on the VPS (as far as direkt changed it) and on this box')
+            break
+        }
+        'direkt;help;relay;setup' {
+            break
+        }
+        'direkt;help;relay;status' {
+            break
+        }
+        'direkt;help;relay;remove' {
             break
         }
         'direkt;help;lab' {

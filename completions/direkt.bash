@@ -43,6 +43,9 @@ _direkt() {
             direkt,probe-server)
                 cmd="direkt__subcmd__probe__subcmd__server"
                 ;;
+            direkt,relay)
+                cmd="direkt__subcmd__relay"
+                ;;
             direkt,renew)
                 cmd="direkt__subcmd__renew"
                 ;;
@@ -157,6 +160,9 @@ _direkt() {
             direkt__subcmd__help,probe-server)
                 cmd="direkt__subcmd__help__subcmd__probe__subcmd__server"
                 ;;
+            direkt__subcmd__help,relay)
+                cmd="direkt__subcmd__help__subcmd__relay"
+                ;;
             direkt__subcmd__help,renew)
                 cmd="direkt__subcmd__help__subcmd__renew"
                 ;;
@@ -255,6 +261,15 @@ _direkt() {
                 ;;
             direkt__subcmd__help__subcmd__ports,remove)
                 cmd="direkt__subcmd__help__subcmd__ports__subcmd__remove"
+                ;;
+            direkt__subcmd__help__subcmd__relay,remove)
+                cmd="direkt__subcmd__help__subcmd__relay__subcmd__remove"
+                ;;
+            direkt__subcmd__help__subcmd__relay,setup)
+                cmd="direkt__subcmd__help__subcmd__relay__subcmd__setup"
+                ;;
+            direkt__subcmd__help__subcmd__relay,status)
+                cmd="direkt__subcmd__help__subcmd__relay__subcmd__status"
                 ;;
             direkt__subcmd__help__subcmd__schedule,install)
                 cmd="direkt__subcmd__help__subcmd__schedule__subcmd__install"
@@ -406,6 +421,30 @@ _direkt() {
             direkt__subcmd__ports__subcmd__help,remove)
                 cmd="direkt__subcmd__ports__subcmd__help__subcmd__remove"
                 ;;
+            direkt__subcmd__relay,help)
+                cmd="direkt__subcmd__relay__subcmd__help"
+                ;;
+            direkt__subcmd__relay,remove)
+                cmd="direkt__subcmd__relay__subcmd__remove"
+                ;;
+            direkt__subcmd__relay,setup)
+                cmd="direkt__subcmd__relay__subcmd__setup"
+                ;;
+            direkt__subcmd__relay,status)
+                cmd="direkt__subcmd__relay__subcmd__status"
+                ;;
+            direkt__subcmd__relay__subcmd__help,help)
+                cmd="direkt__subcmd__relay__subcmd__help__subcmd__help"
+                ;;
+            direkt__subcmd__relay__subcmd__help,remove)
+                cmd="direkt__subcmd__relay__subcmd__help__subcmd__remove"
+                ;;
+            direkt__subcmd__relay__subcmd__help,setup)
+                cmd="direkt__subcmd__relay__subcmd__help__subcmd__setup"
+                ;;
+            direkt__subcmd__relay__subcmd__help,status)
+                cmd="direkt__subcmd__relay__subcmd__help__subcmd__status"
+                ;;
             direkt__subcmd__schedule,help)
                 cmd="direkt__subcmd__schedule__subcmd__help"
                 ;;
@@ -437,7 +476,7 @@ _direkt() {
 
     case "${cmd}" in
         direkt)
-            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help"
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1073,7 +1112,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__help)
-            opts="status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help"
+            opts="status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1604,6 +1643,62 @@ _direkt() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        direkt__subcmd__help__subcmd__relay)
+            opts="setup status remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__relay__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__relay__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__help__subcmd__relay__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         direkt__subcmd__help__subcmd__renew)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1818,7 +1913,7 @@ _direkt() {
                     return 0
                     ;;
                 --in)
-                    COMPREPLY=($(compgen -W "box router inet cgn rogue" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "box router inet cgn rogue vps" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -2841,6 +2936,200 @@ _direkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay)
+            opts="-v -q -h -V --config --state-dir --verbose --quiet --color --help --version setup status remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__help)
+            opts="setup status remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__remove)
+            opts="-v -q -h -V --keep-going --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__setup)
+            opts="-y -v -q -h -V --host --ports --ssh-key --ssh-port --address --snat --accept-host-key --yes --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        direkt__subcmd__relay__subcmd__status)
+            opts="-v -q -h -V --json --config --state-dir --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
+            cand relay 'Behind CGNAT / DS-Lite: pass ports through a WireGuard tunnel from a VPS you control'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
@@ -441,6 +442,89 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;cert;help;revoke'= {
         }
         &'direkt;cert;help;help'= {
+        }
+        &'direkt;relay'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand setup 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH'
+            cand status 'Show the relay and its tunnel: handshake age, ports, source addresses kept'
+            cand remove 'Undo the relay on the VPS (as far as direkt changed it) and on this box'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;relay;setup'= {
+            cand --host 'The VPS to log in to, `USER@HOST` (root, or a user with password-less sudo)'
+            cand --ports 'Ports to pass through, TCP unless `/udp`: e.g. `80,443,51413/udp`'
+            cand --ssh-key 'The SSH key to use (only it); default: ssh''s own choice (its config, agent, ~/.ssh)'
+            cand --ssh-port 'The VPS''s SSH port'
+            cand --address 'The VPS''s public IPv4 (the A record), when HOST is not it or does not resolve to it'
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --snat 'Masquerade on the VPS: the box then sees the VPS as every visitor''s address (only where keeping visitors'' addresses cannot work)'
+            cand --accept-host-key 'Accept and remember the VPS''s host key if ssh does not know it yet (say so; a changed key is still refused)'
+            cand -y 'Do not ask (scripts): go ahead with the flags given'
+            cand --yes 'Do not ask (scripts): go ahead with the flags given'
+            cand --json 'Print the result as JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;relay;status'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;relay;remove'= {
+            cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
+            cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
+            cand --color 'When to use colour (NO_COLOR in the environment means never)'
+            cand --keep-going 'Remove the box''s side even when the VPS cannot be reached (its side then stays)'
+            cand --json 'Print JSON'
+            cand -v 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+            cand -q 'Print nothing but errors'
+            cand --quiet 'Print nothing but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'direkt;relay;help'= {
+            cand setup 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH'
+            cand status 'Show the relay and its tunnel: handshake age, ports, source addresses kept'
+            cand remove 'Undo the relay on the VPS (as far as direkt changed it) and on this box'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'direkt;relay;help;setup'= {
+        }
+        &'direkt;relay;help;status'= {
+        }
+        &'direkt;relay;help;remove'= {
+        }
+        &'direkt;relay;help;help'= {
         }
         &'direkt;lab'= {
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
@@ -929,6 +1013,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand renew 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
             cand ddns 'Dynamic DNS: update the name''s A/AAAA records, show what was published'
             cand cert 'Certificates: issue, renew when due, show, revoke'
+            cand relay 'Behind CGNAT / DS-Lite: pass ports through a WireGuard tunnel from a VPS you control'
             cand lab 'A home network in namespaces for tests and support (Linux, root)'
             cand probe-server 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
             cand report 'Write a support bundle: config, state, versions, doctor; every secret redacted'
@@ -989,6 +1074,17 @@ set edit:completion:arg-completer[direkt] = {|@words|
         &'direkt;help;cert;show'= {
         }
         &'direkt;help;cert;revoke'= {
+        }
+        &'direkt;help;relay'= {
+            cand setup 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH'
+            cand status 'Show the relay and its tunnel: handshake age, ports, source addresses kept'
+            cand remove 'Undo the relay on the VPS (as far as direkt changed it) and on this box'
+        }
+        &'direkt;help;relay;setup'= {
+        }
+        &'direkt;help;relay;status'= {
+        }
+        &'direkt;help;relay;remove'= {
         }
         &'direkt;help;lab'= {
             cand up 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'

@@ -40,6 +40,7 @@ complete -c direkt -n "__fish_direkt_needs_command" -f -a "setup" -d 'Set this b
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_needs_command" -f -a "relay" -d 'Behind CGNAT / DS-Lite: pass ports through a WireGuard tunnel from a VPS you control'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "probe-server" -d 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
 complete -c direkt -n "__fish_direkt_needs_command" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
@@ -376,6 +377,62 @@ complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
 complete -c direkt -n "__fish_direkt_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -f -a "setup" -d 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -f -a "status" -d 'Show the relay and its tunnel: handshake age, ports, source addresses kept'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -f -a "remove" -d 'Undo the relay on the VPS (as far as direkt changed it) and on this box'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and not __fish_seen_subcommand_from setup status remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l host -d 'The VPS to log in to, `USER@HOST` (root, or a user with password-less sudo)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l ports -d 'Ports to pass through, TCP unless `/udp`: e.g. `80,443,51413/udp`' -r
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l ssh-key -d 'The SSH key to use (only it); default: ssh\'s own choice (its config, agent, ~/.ssh)' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l ssh-port -d 'The VPS\'s SSH port' -r
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l address -d 'The VPS\'s public IPv4 (the A record), when HOST is not it or does not resolve to it' -r
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l snat -d 'Masquerade on the VPS: the box then sees the VPS as every visitor\'s address (only where keeping visitors\' addresses cannot work)'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l accept-host-key -d 'Accept and remember the VPS\'s host key if ssh does not know it yet (say so; a changed key is still refused)'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -s y -l yes -d 'Do not ask (scripts): go ahead with the flags given'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -l json -d 'Print the result as JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from setup" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -l keep-going -d 'Remove the box\'s side even when the VPS cannot be reached (its side then stays)'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -l json -d 'Print JSON'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print nothing but errors'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "setup" -d 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the relay and its tunnel: handshake age, ports, source addresses kept'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Undo the relay on the VPS (as far as direkt changed it) and on this box'
+complete -c direkt -n "__fish_direkt_using_subcommand relay; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and not __fish_seen_subcommand_from up down exec status scenarios replay demo loopback fritzbox softwire renumber help" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -438,7 +495,8 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 router\t'The home router (NAT, miniupnpd)'
 inet\t'The internet (Pebble, Knot, STUN, probe server)'
 cgn\t'The carrier NAT or upstream router (cgnat, double-nat), the AFTR (ds-lite)'
-rogue\t'Another host on the LAN (192.168.77.66)'"
+rogue\t'Another host on the LAN (192.168.77.66)'
+vps\t'A rented server on the internet side (cgnat: sshd, WireGuard; `direkt relay`)'"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from exec" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -685,20 +743,21 @@ complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_sub
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from state-writer" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "state-writer" -d 'Under one lock, record N runs in the state, one atomic write each'
 complete -c direkt -n "__fish_direkt_using_subcommand debug; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ports" -d 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "doctor" -d 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
-complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "status" -d 'Show what is configured and its state'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "ports" -d 'Router port forwarding: add, list, remove and refresh mappings (UPnP IGD, PCP, NAT-PMP)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "doctor" -d 'Say exactly why the box is or is not reachable: all checks, one verdict (exit 3 when a check fails)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "setup" -d 'Set this box up: name, DNS provider, port forwarding, certificate (asks, or unattended)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "renew" -d 'Keep DNS, port mappings and the certificate current; silent when nothing was due'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "ddns" -d 'Dynamic DNS: update the name\'s A/AAAA records, show what was published'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "cert" -d 'Certificates: issue, renew when due, show, revoke'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "relay" -d 'Behind CGNAT / DS-Lite: pass ports through a WireGuard tunnel from a VPS you control'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "lab" -d 'A home network in namespaces for tests and support (Linux, root)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "probe-server" -d 'Run a probe server: tells clients their address and connects back to them (only to them) to prove reachability from outside'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "report" -d 'Write a support bundle: config, state, versions, doctor; every secret redacted'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "schedule" -d 'Run `renew` from a systemd timer or cron: install, remove or show it'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh completions/ and man/)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "debug" -d 'Internal helpers for the test suite'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and not __fish_seen_subcommand_from status ports doctor setup renew ddns cert relay lab probe-server report schedule generate debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "add" -d 'Forward ports on the router to this box, e.g. `direkt ports add 443 8443:443/tcp`'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "list" -d 'Show direkt\'s mappings (from the state), or with --all the router\'s whole table'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from ports" -f -a "remove" -d 'Remove mappings direkt created (never anyone else\'s)'
@@ -712,6 +771,9 @@ complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subc
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Renew the certificate only when it is due (what `direkt renew` does); no request to the CA otherwise'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'Show the certificate: names, issuer, expiry, days left, key type, renewal window'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "revoke" -d 'Revoke the current certificate (the next `renew` then obtains a new one)'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "setup" -d 'Set up the VPS (WireGuard, nftables forwarding) and the tunnel on this box, over SSH'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "status" -d 'Show the relay and its tunnel: handshake age, ports, source addresses kept'
+complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from relay" -f -a "remove" -d 'Undo the relay on the VPS (as far as direkt changed it) and on this box'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "up" -d 'Build a lab: namespaces, NAT router with miniupnpd, Pebble, Knot, STUN, probe server'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "down" -d 'Tear a lab down: end its processes, delete its namespaces and files (also after a crash)'
 complete -c direkt -n "__fish_direkt_using_subcommand help; and __fish_seen_subcommand_from lab" -f -a "exec" -d 'Run a command inside the lab (default: in the box, with the lab\'s resolver)'

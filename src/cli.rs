@@ -84,6 +84,9 @@ pub enum Command {
     /// Certificates: issue, renew when due, show, revoke
     Cert(commands::cert::CertArgs),
 
+    /// Behind CGNAT / DS-Lite: pass ports through a WireGuard tunnel from a VPS you control
+    Relay(commands::relay::RelayArgs),
+
     /// A home network in namespaces for tests and support (Linux, root)
     Lab(commands::lab::LabArgs),
 

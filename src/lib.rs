@@ -29,6 +29,7 @@ pub(crate) mod ip;
 pub mod lab;
 pub(crate) mod portmap;
 pub(crate) mod probe;
+pub(crate) mod relay;
 
 // Core.
 pub mod config;

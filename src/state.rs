@@ -39,6 +39,9 @@ pub struct State {
     pub cert: crate::acme::CertState,
     /// How each part fared in `renew`, and the notifications sent.
     pub renew: crate::renew::RenewState,
+    /// The relay through a VPS (`direkt relay setup`), when one is set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<crate::relay::RelayState>,
 }
 
 impl State {

@@ -30,6 +30,22 @@ pub struct Overview {
     pub waits: Vec<WaitView>,
     /// The last result per configured part.
     pub parts: Vec<PartView>,
+    /// The relay through a VPS (`direkt relay`), when one is set up (from the state; `direkt
+    /// relay status` looks at the tunnel itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<RelayView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelayView {
+    /// The VPS's public IPv4 (the A record).
+    pub address: IpAddr,
+    pub host: String,
+    /// `TCP 80, 443`.
+    pub ports: String,
+    pub since: i64,
+    /// When `renew` last asked the VPS itself.
+    pub vps_checked: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,6 +146,13 @@ pub fn overview_of(
         certificate: certificate(st, leaf),
         waits: waits(st, now),
         parts: parts(config, st),
+        relay: st.relay.as_ref().map(|r| RelayView {
+            address: IpAddr::V4(r.address),
+            host: r.host.clone(),
+            ports: r.ports_text(),
+            since: r.since,
+            vps_checked: r.vps_checked,
+        }),
     }
 }
 

@@ -476,6 +476,21 @@ fn hosts(i: &LabInfo) -> Vec<String> {
         "  rogue   {:<12} {}",
         i.rogue.namespace, i.rogue.ipv4
     ));
+    if let Some(v) = &i.vps {
+        o.push(format!(
+            "  vps     {:<12} {}; ssh {}@{} (key {}){}",
+            v.namespace,
+            v.address,
+            v.user,
+            v.address,
+            v.ssh_key.display(),
+            if v.sshd {
+                ""
+            } else {
+                "; sshd NOT running (install openssh-server)"
+            }
+        ));
+    }
     let blocked = if i.inet.blocked.is_empty() {
         String::new()
     } else {

@@ -9,6 +9,7 @@ pub mod lab;
 pub mod lab_demo;
 pub mod ports;
 pub mod probe_server;
+pub mod relay;
 pub mod renew;
 pub mod report;
 pub mod schedule;
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> Result<ExitCode> {
         Command::Renew(args) => renew::run(global, &args, printer).await,
         Command::Ddns(args) => ddns::run(global, &args, printer).await,
         Command::Cert(args) => cert::run(global, &args, printer).await,
+        Command::Relay(args) => relay::run(global, &args, printer).await,
         Command::Lab(args) => lab::run(&args, printer).await,
         Command::ProbeServer(args) => probe_server::run(&args).await,
         Command::Report(args) => report::run(global, &args, printer).await,

@@ -49,6 +49,11 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
     if args.json {
         p.json(&report);
     } else if !p.quiet {
+        if let Some(r) = &report.relay {
+            for c in &r.repairs {
+                p.data(&format!("relay: repaired: {c}"));
+            }
+        }
         // With --dry-run the parts word their lines as "would ...".
         for part in &report.parts {
             for c in &part.changes {
@@ -65,6 +70,16 @@ pub async fn run(global: &GlobalArgs, args: &RenewArgs, p: &Printer) -> Result<E
             part.error.as_deref().unwrap_or("failed")
         );
         if let Some(h) = &part.hint {
+            eprintln!("{} {h}", p.paint(Style::Cyan, "hint:"));
+        }
+    }
+    if let Some(r) = report.relay.as_ref().filter(|r| !r.exit_code.is_success()) {
+        eprintln!(
+            "{} relay: {}",
+            p.paint(Style::Red, "error:"),
+            r.error.as_deref().unwrap_or("failed")
+        );
+        if let Some(h) = &r.hint {
             eprintln!("{} {h}", p.paint(Style::Cyan, "hint:"));
         }
     }

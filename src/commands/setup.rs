@@ -542,6 +542,11 @@ fn show_findings(p: &Printer, f: &setup::detect::Findings) {
         }
         _ => {}
     }
+    if let Some(r) = &f.relay {
+        lines.push(format!(
+            "Inbound IPv4 reaches this box through the relay on {r} (WireGuard tunnel): the name's A record is the VPS's address."
+        ));
+    }
     for l in lines {
         p.status(&l);
     }

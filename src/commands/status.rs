@@ -152,6 +152,16 @@ fn render(r: &StatusReport, p: &Printer) -> String {
     }
     addresses(&mut s, c, o);
     forwardings(&mut s, c, &o.forwardings);
+    if let Some(r) = &o.relay {
+        let line = format!(
+            "{} ({}) passes {} through WireGuard, since {}",
+            r.address,
+            r.host,
+            r.ports,
+            s.when(r.since)
+        );
+        s.row("Relay", &line, None);
+    }
     certificate(&mut s, c, o.certificate.as_ref());
     waits(&mut s, &o.waits);
     parts(&mut s, &o.parts);

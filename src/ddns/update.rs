@@ -284,7 +284,10 @@ pub async fn update(
     run.backing_off = run.ds.backoff.as_ref().and_then(|b| b.active(run.now));
     run.report.backoff = run.backing_off.clone();
 
-    let detection: Detection = ip::detect(config, vec![]).await;
+    let mut detection: Detection = ip::detect(config, vec![]).await;
+    if let Some(r) = state.relay.as_ref().filter(|_| config.ip.ipv4) {
+        detection.through_relay(r.address);
+    }
     // Shared IPv4 (DS-Lite) and no IPv6 address: that is the failure to name, first.
     let v4_shared = detection.ipv4.as_ref().is_some_and(|d| d.behind_dslite);
     let v6_none = detection.ipv6.as_ref().is_none_or(|d| d.address.is_none());

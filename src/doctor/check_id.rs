@@ -46,6 +46,10 @@ pub enum CheckId {
     CertServed,
     ProviderCredentials,
     RenewLast,
+    /// The relay's WireGuard tunnel to the VPS (only with a relay).
+    RelayTunnel,
+    /// The relay's VPS forwards the ports (asked over SSH; only with a relay).
+    RelayForward,
 }
 
 /// A per-port reachability check.
@@ -86,6 +90,8 @@ const FIXED: &[CheckId] = {
         CertServed,
         ProviderCredentials,
         RenewLast,
+        RelayTunnel,
+        RelayForward,
     ]
 };
 
@@ -111,6 +117,9 @@ const PRIORITY: &[Cause] = {
         Check(C::LocalRoute),
         Check(C::LocalClock),
         Check(C::DnsResolver),
+        // With a relay, a broken tunnel or VPS explains every port failing.
+        Check(C::RelayTunnel),
+        Check(C::RelayForward),
         Check(C::NatCgnat),
         Check(C::NatDslite),
         Check(C::NatDouble),
@@ -178,6 +187,8 @@ impl CheckId {
             CheckId::CertServed => "cert.served",
             CheckId::ProviderCredentials => "provider.credentials",
             CheckId::RenewLast => "renew.last",
+            CheckId::RelayTunnel => "relay.tunnel",
+            CheckId::RelayForward => "relay.forward",
         }
     }
 

@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     pub detection: OnceCell<crate::ip::Detection>,
     /// One entry per configured forwarding (or the default 443 and 80 without a config).
     pub ports: Vec<PortSlot>,
+    /// The relay `direkt relay setup` set up, if any (from the state).
+    pub relay: Option<crate::relay::RelayState>,
     /// Temporary responders doctor started; stopped before it returns.
     pub tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
 }
@@ -76,6 +78,11 @@ impl<'a> Ctx<'a> {
             detect_config,
             detection: OnceCell::new(),
             ports,
+            relay: crate::state::StateDir::new(&settings.paths.state_dir)
+                .read()
+                .ok()
+                .flatten()
+                .and_then(|s| s.relay),
             tasks: Mutex::new(vec![]),
         }
     }

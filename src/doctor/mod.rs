@@ -16,6 +16,7 @@ pub mod network;
 pub mod outside;
 pub mod provider;
 pub mod reach;
+pub mod relay;
 pub mod render;
 pub mod verdict;
 
@@ -292,13 +293,19 @@ fn plan<'a>(ctx: &'a context::Ctx<'a>) -> Vec<Planned<'a>> {
         Planned::new(C::NatDslite, dslite::check(ctx)),
         Planned::new(C::NatDouble, network::double_nat(ctx)),
         Planned::new(C::PortsMapped, network::ports_mapped(ctx)),
+    ];
+    if ctx.relay.is_some() {
+        p.push(Planned::new(C::RelayTunnel, relay::tunnel_check(ctx)));
+        p.push(Planned::new(C::RelayForward, relay::forward_check(ctx)));
+    }
+    p.extend([
         Planned::new(C::DnsAuthoritative, dns::authoritative(ctx)),
         Planned::new(C::DnsRecursive, dns::recursive(ctx)),
         Planned::new(C::DnsAlias, dns::aliases(ctx)),
         Planned::new(C::DnsAcmeChallengeCname, dns::acme_challenge_cname(ctx)),
         Planned::new(C::DnsCaa, dns::caa(ctx)),
         Planned::new(C::ServiceLocal, local::service(ctx)),
-    ];
+    ]);
     p.extend(reach::plan(ctx));
     p.extend([
         Planned::new(C::ProbeReachable, reach::probe_reachable(ctx)),

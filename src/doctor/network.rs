@@ -31,6 +31,26 @@ pub struct PublicView {
 /// probe servers, echo services, the interface; see `crate::ip`); without one, the probe
 /// servers given with `--probe`.
 pub async fn find_public(ctx: &Ctx<'_>, family: Family) -> PublicView {
+    let mut view = find_public_of_line(ctx, family).await;
+    if family == Family::Ipv4
+        && let Some(r) = &ctx.relay
+    {
+        // With a relay the world reaches the box at the VPS's address.
+        view.message = Some(format!(
+            "{} is the relay's VPS{}",
+            r.address,
+            view.address
+                .map(|a| format!(" (the line's own IPv4 is {a})"))
+                .unwrap_or_default()
+        ));
+        view.address = Some(IpAddr::V4(r.address));
+        view.conflict = false;
+        view.quorum_short = false;
+    }
+    view
+}
+
+async fn find_public_of_line(ctx: &Ctx<'_>, family: Family) -> PublicView {
     if let Some(config) = &ctx.detect_config {
         let det = ctx
             .detection
@@ -221,6 +241,19 @@ pub async fn cgnat(ctx: &Ctx<'_>) -> CheckResult {
         .why(CGNAT_WHY)
         .fix(CGNAT_FIX)
         .detail("local", a.address);
+    }
+    if let Some(r) = &ctx.relay {
+        let wan = crate::doctor::gateway::view(ctx).await.wan;
+        return CheckResult::pass(
+            id,
+            format!(
+                "the line's IPv4 cannot be reached from outside{}, but the relay bridges it: the internet reaches this box at the VPS {}",
+                wan.map(|w| format!(" (router WAN {w})")).unwrap_or_default(),
+                r.address
+            ),
+        )
+        .detail("relay", r.address)
+        .detail("wan", wan);
     }
     let view = crate::doctor::gateway::view(ctx).await;
     let skip = || {

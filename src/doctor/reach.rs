@@ -208,6 +208,9 @@ async fn ask_probes(
         sni: ctx.name().map(str::to_string),
     };
     let bind = match slot.family {
+        // With a relay the request leaves through the tunnel: the probe sees the VPS's
+        // address and connects back to it, through the relay.
+        Family::Ipv4 if ctx.relay.is_some() => Bind::From(super::relay::probe_source()),
         Family::Ipv4 => Bind::V4,
         Family::Ipv6 => Bind::V6,
     };
@@ -452,6 +455,9 @@ async fn dslite_v4(
 
 pub(crate) fn mapping_fix(ctx: &Ctx<'_>, slot: &PortSlot) -> String {
     let spec = slot.spec;
+    if let (Family::Ipv4, Some(r)) = (slot.family, &ctx.relay) {
+        return super::relay::reach_fix(r);
+    }
     if slot.family == Family::Ipv6 {
         let me = ctx
             .local

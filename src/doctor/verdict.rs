@@ -95,6 +95,15 @@ fn works_summary(checks: &[CheckResult], prefix: &str) -> String {
     if let Some(p) = public {
         summary.push_str(&format!(": the internet sees this box as {p}"));
     }
+    if let Some(vps) = checks
+        .iter()
+        .find(|c| id_of(c) == Some(CheckId::RelayTunnel) && c.status != Status::Fail)
+        .and_then(|c| c.details.get("host"))
+        .and_then(|v| v.as_str())
+    {
+        let vps = vps.rsplit('@').next().unwrap_or(vps);
+        summary.push_str(&format!(" through the relay on {vps} (WireGuard tunnel)"));
+    }
     if !reach.is_empty() {
         // A port only the CA saw (no probe answered) says so.
         let ports: Vec<String> = reach

@@ -167,6 +167,30 @@ pub struct Detection {
 }
 
 impl Detection {
+    /// With a relay (`direkt relay`), the name's IPv4 is the VPS's: the address the world
+    /// reaches the box at, whatever the line's own IPv4 is (CGNAT, DS-Lite, none). What the
+    /// sources saw stays in `sources`; IPv6 is left alone (the box's own AAAA).
+    pub fn through_relay(&mut self, vps: std::net::Ipv4Addr) {
+        let own = self.ipv4.take();
+        let seen = own
+            .as_ref()
+            .and_then(|d| d.address)
+            .map(|a| format!(" (the line's own IPv4 is {a})"))
+            .unwrap_or_default();
+        self.ipv4 = Some(FamilyDetection {
+            family: Family::Ipv4,
+            verdict: Verdict::Agreed,
+            address: Some(IpAddr::V4(vps)),
+            agreeing: 1,
+            quorum: 1,
+            behind_cgnat: false,
+            behind_dslite: false,
+            dslite_signs: vec![],
+            message: format!("{vps} is the relay's VPS, which passes the ports to this box{seen}"),
+            sources: own.map(|d| d.sources).unwrap_or_default(),
+        });
+    }
+
     pub fn get(&self, f: Family) -> Option<&FamilyDetection> {
         match f {
             Family::Ipv4 => self.ipv4.as_ref(),

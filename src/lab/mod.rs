@@ -24,6 +24,7 @@ pub mod packages;
 pub mod scenario;
 pub mod softwire;
 mod topology;
+pub mod vps;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -73,6 +74,12 @@ pub mod addr {
     pub const DNS6: &str = "2001:db8:5100::53";
     pub const PROBE6: &str = "2001:db8:5100::80";
     pub const SERVICES6: [&str; 2] = [DNS6, PROBE6];
+
+    /// The rented server of scenarios with a `vps` (cgnat): its public address, and the
+    /// internet's side of the link to it (192.0.2.64/29).
+    pub const VPS: &str = "192.0.2.70";
+    pub const VPS_GW: &str = "192.0.2.65";
+    pub const VPS_PREFIX: u8 = 29;
 }
 
 /// A namespace's part in the lab.
@@ -89,10 +96,19 @@ pub enum Role {
     Cgn,
     /// Another host on the LAN (192.168.77.66)
     Rogue,
+    /// A rented server on the internet side (cgnat: sshd, WireGuard; `direkt relay`)
+    Vps,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Inet, Role::Cgn, Role::Router, Role::Box, Role::Rogue];
+    pub const ALL: [Role; 6] = [
+        Role::Inet,
+        Role::Cgn,
+        Role::Router,
+        Role::Box,
+        Role::Rogue,
+        Role::Vps,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Role::Box => "box",
@@ -100,6 +116,7 @@ impl Role {
             Role::Inet => "inet",
             Role::Cgn => "cgn",
             Role::Rogue => "rogue",
+            Role::Vps => "vps",
         }
     }
 }
@@ -171,6 +188,9 @@ pub struct LabInfo {
     /// Probe server URLs (address echo at `GET /v1/ip`).
     pub probe: Vec<String>,
     pub daemons: Vec<DaemonInfo>,
+    /// The rented server (`direkt relay setup --host USER@ADDRESS`), in scenarios that have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vps: Option<vps::VpsInfo>,
     /// The customer report the lab was built from (`lab up --from-report`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_report: Option<FromReport>,
@@ -436,13 +456,19 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
     )?;
     tracing::debug!(ms = t0.elapsed().as_millis() as u64, "files written");
 
+    let vps_fingerprint = if sc.has_vps() {
+        Some(vps::prepare(name, run)?)
+    } else {
+        None
+    };
     topology::build(name, sc, run)?;
     tracing::debug!(ms = t0.elapsed().as_millis() as u64, "network built");
 
     let daemons = start_daemons(opts, run, stun_for_router)?;
     tracing::debug!(ms = t0.elapsed().as_millis() as u64, "daemons ready");
 
-    let info = describe(opts, run, daemons);
+    let mut info = describe(opts, run, daemons);
+    info.vps = vps_fingerprint.map(|f| vps::info(name, run, f));
     let json = serde_json::to_vec_pretty(&info).expect("plain data");
     write_atomic(&run.path("lab.json"), &json, 0o644)?;
     Ok(info)
@@ -522,6 +548,7 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
             Ok(d)
         }));
     }
+    stun_ts.extend(vps::start(sc, name, run)?);
     let mut first_err: Option<Error> = None;
     for t in stun_ts {
         collect(t.join(), &mut ready, &mut first_err);
@@ -722,6 +749,9 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
     for r in [Role::Inet, Role::Router, Role::Box, Role::Rogue] {
         namespaces.insert(r.name().to_string(), ns(r));
     }
+    if sc.has_vps() {
+        namespaces.insert("vps".into(), ns(Role::Vps));
+    }
     let upstream = sc.upstream().map(|u| {
         namespaces.insert("cgn".into(), ns(Role::Cgn));
         UpstreamInfo {
@@ -802,6 +832,7 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
         stun,
         probe,
         daemons,
+        vps: None,
         from_report: opts.from_report.as_ref().map(|(f, _)| FromReport {
             stored: run.path(FROM_REPORT_FILE),
             ..f.clone()
@@ -911,8 +942,14 @@ pub fn command_in(name: &str, role: Role, argv: &[String]) -> Result<std::proces
     } else {
         first.into()
     };
+    let rest: Vec<OsString> = rest.iter().map(OsString::from).collect();
+    let argv = vps::wrap(
+        &vps::private_mounts(&RunDir::for_name(name), role),
+        program,
+        &rest,
+    );
     let mut cmd = std::process::Command::new("ip");
-    cmd.args(["netns", "exec", &ns]).arg(program).args(rest);
+    cmd.args(["netns", "exec", &ns]).args(argv);
     let box_config = RunDir::for_name(name).path("box/direkt.toml");
     if role == Role::Box && box_config.exists() {
         // Inside the box, a bare `direkt ...` uses the lab's box config, never the host's.

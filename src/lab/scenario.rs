@@ -198,6 +198,12 @@ impl Scenario {
     pub fn softwire(self) -> bool {
         self == Scenario::DsLite
     }
+
+    /// A `vps` namespace on the internet side (a rented server with a public address, sshd and
+    /// WireGuard) for `direkt relay`: the way out of a line that cannot be reached on IPv4.
+    pub fn has_vps(self) -> bool {
+        matches!(self, Scenario::Cgnat)
+    }
 }
 
 impl fmt::Display for Scenario {

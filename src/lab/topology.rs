@@ -19,6 +19,7 @@ struct Names {
     boxn: String,
     rogue: String,
     cgn: String,
+    vps: String,
 }
 
 pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
@@ -29,6 +30,7 @@ pub fn build(name: &str, sc: Scenario, run: &RunDir) -> Result<()> {
         boxn: ns(Role::Box),
         rogue: ns(Role::Rogue),
         cgn: ns(Role::Cgn),
+        vps: ns(Role::Vps),
     };
     create_links(&nm, sc)?;
     set_sysctls(&nm, sc)?;
@@ -51,6 +53,7 @@ fn create_links(nm: &Names, sc: Scenario) -> Result<()> {
         boxn,
         rogue,
         cgn,
+        vps,
     } = nm.clone();
     let upstream = sc.upstream();
     // 1. Namespaces and veth pairs, one `ip -batch` in the host namespace.
@@ -71,6 +74,12 @@ fn create_links(nm: &Names, sc: Scenario) -> Result<()> {
             "link add wan0 netns {router} type veth peer name isp0 netns {inet}"
         ));
     }
+    if sc.has_vps() {
+        host.push(format!("netns add {vps}"));
+        host.push(format!(
+            "link add vps0 netns {inet} type veth peer name eth0 netns {vps}"
+        ));
+    }
     host.push(format!(
         "link add lanbox netns {router} type veth peer name eth0 netns {boxn}"
     ));
@@ -88,19 +97,25 @@ fn set_sysctls(nm: &Names, sc: Scenario) -> Result<()> {
         boxn,
         rogue,
         cgn,
+        vps,
     } = nm.clone();
     let upstream = sc.upstream();
     let v6 = sc.ipv6();
     // 2. Sysctls before any link is up: no DAD (addresses usable at once), forwarding.
     let mut sysctl_threads = vec![];
+    // With a VPS the internet routes between the customer's line and the VPS's link.
     let mut all: Vec<(&String, bool)> = vec![
-        (&inet, false),
+        (&inet, sc.has_vps()),
         (&router, true),
         (&boxn, false),
         (&rogue, false),
     ];
     if upstream.is_some() {
         all.push((&cgn, true));
+    }
+    if sc.has_vps() {
+        // IP forwarding on the VPS is the relay's to switch on (and to restore).
+        all.push((&vps, false));
     }
     for (n, forward) in all {
         sysctl_threads.push(netns::spawn_in(n, move || {
@@ -147,6 +162,7 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         boxn,
         rogue,
         cgn,
+        vps,
     } = nm.clone();
     if sc.softwire() {
         return super::dslite::address_batches(&inet, &cgn, &router, &boxn, &rogue);
@@ -171,6 +187,9 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
             addr::LAN_NET6,
             addr::ROUTER_WAN6
         ));
+    }
+    if sc.has_vps() {
+        batches.push(vps_batch(&vps, &mut inet_cmds));
     }
     batches.push((inet.clone(), inet_cmds));
 
@@ -231,6 +250,25 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         batches.push((n.clone(), c));
     }
     batches
+}
+
+/// The VPS's link to the internet: its address and route, and the internet's side of it.
+fn vps_batch(vps: &str, inet_cmds: &mut Vec<String>) -> (String, Vec<String>) {
+    inet_cmds.push("link set vps0 up".into());
+    inet_cmds.push(format!(
+        "addr add {}/{} dev vps0",
+        addr::VPS_GW,
+        addr::VPS_PREFIX
+    ));
+    (
+        vps.to_string(),
+        vec![
+            "link set lo up".into(),
+            "link set eth0 up".into(),
+            format!("addr add {}/{} dev eth0", addr::VPS, addr::VPS_PREFIX),
+            format!("route add default via {}", addr::VPS_GW),
+        ],
+    )
 }
 
 fn load_firewalls(nm: &Names, sc: Scenario, run: &RunDir) -> Result<()> {

@@ -17,6 +17,19 @@ pub struct ProbeClient {
 pub enum Bind {
     V4,
     V6,
+    /// From this address (the relay's tunnel address).
+    From(IpAddr),
+}
+
+impl Bind {
+    /// The local address a client bound this way sends from (unspecified: the kernel picks).
+    pub fn local_address(self) -> IpAddr {
+        match self {
+            Bind::V4 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            Bind::V6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            Bind::From(a) => a,
+        }
+    }
 }
 
 impl ProbeClient {
@@ -29,10 +42,7 @@ impl ProbeClient {
             .hint("write it like \"https://probe.example.org\" in [ip] probe"));
         }
         let mut b = crate::net::http::builder(timeout).redirect(reqwest::redirect::Policy::none());
-        b = match bind {
-            Bind::V4 => b.local_address(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-            Bind::V6 => b.local_address(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
-        };
+        b = b.local_address(bind.local_address());
         let http = b.build().failed(|| "cannot build the HTTP client".into())?;
         Ok(ProbeClient { base, http })
     }

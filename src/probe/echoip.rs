@@ -10,7 +10,7 @@
 //! first by answering the port itself while nothing listens there, and counting the
 //! connections that arrive.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -123,13 +123,9 @@ pub async fn check(
             .hint("write it like \"https://ifconfig.co\" in [ip] port_check"),
         });
     }
-    let local = match bind {
-        Bind::V4 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        Bind::V6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
-    };
     let http = crate::net::http::builder(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .local_address(local)
+        .local_address(bind.local_address())
         .build()
         .failed(|| "cannot build the HTTP client".into())
         .map_err(unreachable)?;

@@ -165,9 +165,63 @@ pub struct RenewReport {
     /// Why the run could not be recorded in the state (a full disk), if it could not; the
     /// run then exits 1 at least.
     pub not_recorded: Option<String>,
+    /// The relay's tunnel and VPS, checked (and repaired) first, when a relay is set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<RelayRun>,
     /// The worst part's code by [`ExitStatus::worst`]: 4 (latched) over 2 (config) over 1
     /// (failed) over 0.
     pub exit_code: ExitStatus,
+}
+
+/// What `renew` did to the relay: one line per repair.
+#[derive(Debug, Serialize)]
+pub struct RelayRun {
+    pub repairs: Vec<String>,
+    pub error: Option<String>,
+    pub hint: Option<String>,
+    pub exit_code: ExitStatus,
+}
+
+/// Check the relay (the box's tunnel at once, the VPS over SSH when the tunnel does not answer
+/// or once an hour) and repair what can be; before DNS and the certificate, which need it.
+async fn relay_first(
+    settings: &Settings,
+    state: &mut State,
+    opts: RunOptions,
+    now: i64,
+) -> Option<RelayRun> {
+    let mut r = state.relay.clone()?;
+    if opts.dry_run {
+        return Some(RelayRun {
+            repairs: vec![],
+            error: None,
+            hint: None,
+            exit_code: ExitStatus::SUCCESS,
+        });
+    }
+    let dir = settings.paths.state_dir.clone();
+    let force = opts.force;
+    let (r, result) = tokio::task::spawn_blocking(move || {
+        let res = crate::relay::repair(&mut r, &dir, force, now);
+        (r, res)
+    })
+    .await
+    .ok()?;
+    state.relay = Some(r);
+    Some(match result {
+        Ok(repairs) => RelayRun {
+            repairs,
+            error: None,
+            hint: None,
+            exit_code: ExitStatus::SUCCESS,
+        },
+        Err(e) => RelayRun {
+            repairs: vec![],
+            error: Some(e.message().to_string()),
+            hint: e.hint_text().map(str::to_string),
+            exit_code: e.kind().into(),
+        },
+    })
 }
 
 /// Renew every configured part that is due, record how each fared, and notify. DNS and the
@@ -181,6 +235,7 @@ pub async fn run(
     opts: RunOptions,
     now: i64,
 ) -> RenewReport {
+    let relay = relay_first(settings, state, opts, now).await;
     let shared = Arc::new(Mutex::new(std::mem::take(state)));
     let one = |part| run_shared(part, settings, lock, &shared, opts, now, None);
     // An order needs the name published and the ports forwarded (the CA resolves the name and
@@ -237,7 +292,12 @@ pub async fn run(
         let name = config.map(|c| c.name.to_string()).unwrap_or_default();
         notifications = notify::dispatch(n, &name, &notices, &mut state.renew, now);
     }
-    let exit_code = ExitStatus::worst_of(reports.iter().map(|r| r.exit_code));
+    let exit_code = ExitStatus::worst_of(
+        reports
+            .iter()
+            .map(|r| r.exit_code)
+            .chain(relay.as_ref().map(|r| r.exit_code)),
+    );
     if !opts.dry_run {
         record_run(state, "renew", &reports, exit_code, now);
     }
@@ -247,6 +307,7 @@ pub async fn run(
         forced: opts.force,
         notifications,
         not_recorded: None,
+        relay,
         exit_code,
     }
 }

@@ -19,6 +19,9 @@ pub struct Findings {
     pub warnings: Vec<String>,
     /// Shared IPv4 through a DS-Lite AFTR: IPv6 is the way in.
     pub dslite: bool,
+    /// The relay's VPS (`direkt relay`), when one is set up: inbound IPv4 goes through it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
 }
 
 impl Findings {
@@ -118,7 +121,24 @@ pub async fn detect(settings: &Settings) -> Findings {
             )
         });
     }
+    relay_bridges(settings, &mut f);
     f
+}
+
+/// With a relay, CGNAT and double NAT are bridged: no warning about them, and the address the
+/// internet reaches the box at is the VPS's.
+fn relay_bridges(settings: &Settings, f: &mut Findings) {
+    let Some(r) = crate::state::StateDir::new(&settings.paths.state_dir)
+        .read()
+        .ok()
+        .flatten()
+        .and_then(|s| s.relay)
+    else {
+        return;
+    };
+    f.warnings
+        .retain(|w| !w.contains("(CGNAT)") && !w.contains("(double NAT)"));
+    f.relay = Some(format!("{} ({})", r.address, r.host));
 }
 
 #[cfg(test)]
