@@ -591,3 +591,82 @@ fn on_a_terminal_the_unknown_host_key_is_shown_and_asked_for() {
         "{screen}"
     );
 }
+
+#[test]
+#[cfg_attr(
+    not(has_relay_lab),
+    ignore = "needs root, the lab's packages and openssh-server, wireguard-go, wireguard-tools (tests/run)"
+)]
+fn on_a_ds_lite_line_the_relay_carries_ipv4_and_the_box_keeps_its_aaaa() {
+    let lab = Lab::up("ds-lite");
+    let v = vps(&lab);
+    let host = format!("{}@{}", v.user, v.address);
+    relay_setup(&lab, &host, &[]).code(0);
+    let setup = lab.box_direkt(&["setup", "--yes"]);
+    setup
+        .code(0)
+        .stderr_has("through the relay")
+        .lacks("publishes 2001:db8:4400::10 as the AAAA record and no A record");
+    let dig = |rtype: &str| {
+        lab.exec(
+            "inet",
+            &["dig", "+short", "@198.51.100.53", "box.example.test", rtype],
+        )
+        .stdout
+        .trim()
+        .to_string()
+    };
+    assert_eq!(dig("A"), v.address, "the A record is not the VPS's");
+    assert_eq!(
+        dig("AAAA"),
+        "2001:db8:4400::10",
+        "the box's own AAAA is gone"
+    );
+
+    // IPv4 visitors reach the box through the VPS, IPv6 visitors directly.
+    let live = lab.state_dir().join("certs/live/box.example.test");
+    let _web = WebServer::tls(&lab, &live);
+    let want = fingerprint_of(&live.join("cert.pem"));
+    for target in [v.address.clone(), "[2001:db8:4400::10]".to_string()] {
+        let script = format!(
+            "openssl s_client -connect {target}:443 -servername box.example.test </dev/null \
+             2>/dev/null | openssl x509 -noout -fingerprint -sha256"
+        );
+        let seen = lab.exec("inet", &["sh", "-c", &script]);
+        assert_eq!(
+            seen.stdout.trim(),
+            want,
+            "not the box's certificate at {target}"
+        );
+    }
+
+    let doctor = lab.box_direkt(&["doctor", "--json"]);
+    let d = doctor.json();
+    assert_eq!(doctor.code, 0, "doctor failed: {}", d["verdict"]);
+    let check = |id: &str| {
+        d["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no check {id}"))
+            .clone()
+    };
+    let dslite = check("nat.dslite");
+    assert_eq!(dslite["status"], "pass", "{dslite}");
+    assert!(
+        dslite["summary"]
+            .as_str()
+            .unwrap()
+            .contains("bridged by the relay"),
+        "{dslite}"
+    );
+    for id in [
+        "dns.authoritative",
+        "reach.tcp.443",
+        "reach.tcp6.443",
+        "relay.tunnel",
+    ] {
+        assert_eq!(check(id)["status"], "pass", "{id}: {}", check(id));
+    }
+}

@@ -40,8 +40,10 @@ async fn signs(ctx: &Ctx<'_>) -> Vec<DsLiteSign> {
 
 /// Whether this is a DS-Lite line (for the checks whose expectations it changes: no A record,
 /// no way in over IPv4).
+/// A relay bridges the shared IPv4: then the A record is the VPS's and IPv4 ports are reached
+/// through it, as on any other line.
 pub async fn on_dslite(ctx: &Ctx<'_>) -> bool {
-    ctx.family_enabled(Family::Ipv4) && is_dslite_line(&signs(ctx).await)
+    ctx.relay.is_none() && ctx.family_enabled(Family::Ipv4) && is_dslite_line(&signs(ctx).await)
 }
 
 /// The probe server reached a port over IPv6 but not the same port over IPv4 (the port checks'
@@ -79,6 +81,18 @@ pub async fn check(ctx: &Ctx<'_>) -> CheckResult {
     if !is_dslite_line(&signs) {
         return CheckResult::pass(id, "no sign of DS-Lite: the router has IPv4 of its own")
             .detail("signs", &signs);
+    }
+    if let Some(r) = &ctx.relay {
+        return CheckResult::pass(
+            id,
+            format!(
+                "shared IPv4 (DS-Lite), bridged by the relay: IPv4 visitors reach this box through the VPS {}, IPv6 visitors directly",
+                r.address
+            ),
+        )
+        .detail("dslite", true)
+        .detail("relay", r.address)
+        .detail("signs", &signs);
     }
     let shared = ctx.public_ip(Family::Ipv4).await;
     let v6 = if ctx.family_enabled(Family::Ipv6) {

@@ -202,7 +202,7 @@ impl Scenario {
     /// A `vps` namespace on the internet side (a rented server with a public address, sshd and
     /// WireGuard) for `direkt relay`: the way out of a line that cannot be reached on IPv4.
     pub fn has_vps(self) -> bool {
-        matches!(self, Scenario::Cgnat)
+        matches!(self, Scenario::Cgnat | Scenario::DsLite)
     }
 }
 

@@ -165,7 +165,16 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         vps,
     } = nm.clone();
     if sc.softwire() {
-        return super::dslite::address_batches(&inet, &cgn, &router, &boxn, &rogue);
+        let mut batches = super::dslite::address_batches(&inet, &cgn, &router, &boxn, &rogue);
+        if sc.has_vps() {
+            let at = batches
+                .iter()
+                .position(|(n, _)| *n == inet)
+                .expect("inet batch");
+            let vps_cmds = vps_batch(&vps, &mut batches[at].1);
+            batches.push(vps_cmds);
+        }
+        return batches;
     }
     let upstream = sc.upstream();
     let v6 = sc.ipv6();

@@ -27,7 +27,8 @@ pub struct Findings {
 impl Findings {
     /// What setup does differently on a DS-Lite line (None elsewhere), in plain words.
     pub fn dslite_plan(&self) -> Option<String> {
-        if !self.dslite {
+        // With a relay the A record is the VPS's: the relay's own line says so.
+        if !self.dslite || self.relay.is_some() {
             return None;
         }
         Some(match &self.public_ipv6 {
