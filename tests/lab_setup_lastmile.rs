@@ -78,6 +78,11 @@ struct Nginx {
 
 impl Nginx {
     fn start(lab: &Lab, dir: &Path) -> Nginx {
+        Nginx::start_with(lab, dir, "server { listen 443; return 200 \"box\\n\"; }")
+    }
+
+    /// nginx with `server` (one or more server blocks) as its only configuration.
+    fn start_with(lab: &Lab, dir: &Path, server: &str) -> Nginx {
         let d = dir.join("nginx");
         std::fs::create_dir_all(&d).unwrap();
         let p = |f: &str| d.join(f).display().to_string();
@@ -89,7 +94,7 @@ impl Nginx {
                  http {{\n  access_log off;\n  client_body_temp_path {t}/body;\n  \
                  proxy_temp_path {t}/proxy;\n  fastcgi_temp_path {t}/fastcgi;\n  \
                  uwsgi_temp_path {t}/uwsgi;\n  scgi_temp_path {t}/scgi;\n  \
-                 server {{ listen 443; return 200 \"box\\n\"; }}\n}}\n",
+                 {server}\n}}\n",
                 pid = p("nginx.pid"),
                 log = p("error.log"),
                 t = d.display(),
@@ -279,4 +284,59 @@ fn nothing_on_443_ends_with_what_is_done_and_the_one_next_step() {
     );
     assert!(!out.contains("is set up"), "{out}");
     assert!(!out.contains('✓') || !out.contains("set up"), "{out}");
+}
+
+/// nginx already on port 80 (its own document root): setup cannot listen there itself, takes
+/// the document root answered as the webroot, and the CA validates http-01 through nginx.
+#[test]
+#[cfg_attr(
+    not(all(has_lab, has_nginx)),
+    ignore = "needs root, the lab's packages and nginx (tests/run)"
+)]
+fn nginx_on_port_80_serves_the_challenge_from_its_webroot() {
+    let lab = Lab::up("direct");
+    let dir = tempfile::tempdir().unwrap();
+    let www = dir.path().join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    let nginx = Nginx::start_with(
+        &lab,
+        dir.path(),
+        &format!("server {{ listen 80; root {}; }}", www.display()),
+    );
+    let answers_file = dir.path().join("answers.toml");
+    let text = answers(&lab, dir.path(), Some("box.example.test"))
+        + &format!(
+            "cert.challenges = \"http-01\"\ncert.webroot = {:?}\n",
+            www.display().to_string()
+        );
+    std::fs::write(&answers_file, text).unwrap();
+    let config = dir.path().join("etc/direkt.toml");
+    let r = lab.exec(
+        "box",
+        &[
+            "direkt",
+            "--config",
+            config.to_str().unwrap(),
+            "--color",
+            "never",
+            "setup",
+            "--yes",
+            "--answers",
+            answers_file.to_str().unwrap(),
+        ],
+    );
+    let out = format!("{}{}", r.stdout, r.stderr);
+    assert!(out.contains("port 80 is served by nginx (pid "), "{out}");
+    let live = dir.path().join("state/certs/live/box.example.test");
+    assert!(
+        live.join("fullchain.pem").exists(),
+        "no certificate through nginx's webroot:\n{out}\nnginx:\n{}",
+        nginx.log()
+    );
+    let written: toml::Table = toml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(
+        written["cert"]["webroot"].as_str(),
+        Some(www.to_str().unwrap()),
+        "{written:#?}"
+    );
 }

@@ -195,7 +195,7 @@ pub async fn run(global: &GlobalArgs, args: &SetupArgs, p: &Printer) -> Result<E
     show_findings(p, &findings);
     let web = setup::webserver::detect();
     show_web(p, &web);
-    let hints = setup::Hints::from_system(web.deploy_hook());
+    let hints = setup::Hints::from_system(&web);
     // DS-Lite: IPv6 is the way in, unless the answers say otherwise.
     if findings.dslite && findings.public_ipv6.is_some() && given.get("ip.ipv6").is_none() {
         given.set("ip.ipv6", crate::prompt::Answer::Bool(true));

@@ -26,16 +26,23 @@ pub struct Hints {
     pub host: Option<String>,
     /// The box's name when running in `direkt lab`.
     pub lab_name: Option<String>,
+    /// Another program on port 80, described (direkt's http-01 responder cannot listen there).
+    pub port80: Option<String>,
+    /// That program's document root, when setup knows it ([`super::webserver`]).
+    pub webroot: Option<std::path::PathBuf>,
 }
 
 impl Hints {
-    /// The host name and the lab from this process's surroundings; the hook from `web`.
-    pub fn from_system(deploy_hook: Option<String>) -> Hints {
+    /// The host name and the lab from this process's surroundings; the hook, the holder of
+    /// port 80 and its document root from `web`.
+    pub fn from_system(web: &super::webserver::WebFinding) -> Hints {
         let raw = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
         Hints {
-            deploy_hook,
+            deploy_hook: web.deploy_hook(),
             host: host_label(&raw),
             lab_name: std::env::var_os("DIREKT_LAB_NAME").map(|_| crate::lab::BOX_NAME.to_string()),
+            port80: web.foreign_http().map(|h| h.describe()),
+            webroot: web.http_docroot(),
         }
     }
 }
@@ -101,6 +108,7 @@ mod tests {
             deploy_hook: None,
             host: host.map(str::to_string),
             lab_name: lab.then(|| "box.example.test".to_string()),
+            ..Hints::default()
         }
     }
 

@@ -209,10 +209,35 @@ fn cert_questions(p: &mut dyn Prompter, cx: &mut Context, config: &mut Config) -
         );
     }
     ask_text(p, given, &questions::CHALLENGES, config, true)?;
+    webroot_question(p, cx, config)?;
     deploy_hook_question(p, cx, config)?;
     if let Some(c) = config.cert.as_mut() {
         c.accept_tos = true;
     }
+    Ok(())
+}
+
+/// The webroot, asked only when http-01 is chosen and another program holds port 80 (direkt's
+/// own responder could not listen there): the current one, else that server's document root
+/// when setup knows it, else none.
+fn webroot_question(p: &mut dyn Prompter, cx: &Context, config: &mut Config) -> Result<()> {
+    let t = &questions::WEBROOT;
+    let http01 = config
+        .cert
+        .as_ref()
+        .is_some_and(|c| c.challenges.contains(&crate::config::ChallengeKind::Http01));
+    let Some(holder) = cx.hints.port80.as_deref().filter(|_| http01) else {
+        return Ok(());
+    };
+    let guess = cx.hints.webroot.as_ref().map(|w| w.display().to_string());
+    let default = defaults(cx.given)(
+        t.key,
+        (t.current)(config),
+        Some(guess.as_deref().unwrap_or(questions::NO_WEBROOT)),
+    );
+    let help = format!("Port 80 is held by {holder}. {}", t.help);
+    let value = p.input(q(t.key, t.prompt, &help), default.as_deref(), &t.check)?;
+    (t.apply)(config, &value);
     Ok(())
 }
 
@@ -492,5 +517,51 @@ mod tests {
         );
         assert!(!help.contains("letsencrypt"), "{help}");
         assert!(questions::terms_help(&Terms::NoneNamed).contains("names no terms of service"));
+    }
+
+    /// A web server on port 80 and http-01: the webroot question, its default that server's
+    /// document root (taken with --yes); none asked when port 80 is free or http-01 not chosen.
+    #[test]
+    fn a_web_server_on_port_80_gets_the_webroot_question() {
+        let mut given = Answers::default();
+        given.set("name", Answer::Text("box.example.test".into()));
+        given.set("ddns.provider", Answer::Text("rfc2136".into()));
+        given.set("ddns.server", Answer::Text("198.51.100.53:53".into()));
+        given.set("ddns.tsig_secret", Answer::Secret(Secret::new("c2VjcmV0")));
+        given.set("cert.accept_tos", Answer::Bool(true));
+        let run = |given: &Answers, hints: &Hints| {
+            let mut check = |_: &Config, _: &[(String, String, Secret)]| Ok(());
+            let mut terms = |_: &CertConfig| Terms::NoneNamed;
+            let mut cx = Context {
+                current: None,
+                current_secret: &no_secret,
+                given,
+                schedule_default: false,
+                check_credentials: &mut check,
+                terms: &mut terms,
+                hints,
+            };
+            let c = ask(&mut AnswersPrompter::new(given.clone()), &mut cx).unwrap();
+            c.config.cert.unwrap().webroot
+        };
+        let nginx = Hints {
+            port80: Some("nginx (pid 812, nginx.service)".into()),
+            webroot: Some("/var/www/html".into()),
+            ..Hints::default()
+        };
+        assert_eq!(run(&given, &nginx), Some("/var/www/html".into()));
+        assert_eq!(run(&given, &Hints::default()), None, "port 80 is free");
+        // A server setup knows no document root of: `none` unless answered.
+        let traefik = Hints {
+            port80: Some("Traefik (pid 9)".into()),
+            ..Hints::default()
+        };
+        assert_eq!(run(&given, &traefik), None);
+        given.set("cert.webroot", Answer::Text("/srv/www".into()));
+        assert_eq!(run(&given, &traefik), Some("/srv/www".into()));
+        // dns-01 only: no webroot whatever holds port 80.
+        given.set("cert.challenges", Answer::Text("dns-01".into()));
+        given.set("cert.webroot", Answer::Text("none".into()));
+        assert_eq!(run(&given, &nginx), None);
     }
 }

@@ -278,6 +278,32 @@ pub const DEPLOY_HOOK: Text = Text {
     when: has_cert,
 };
 
+/// The webroot's answer for "no webroot" (direkt listens on port 80 itself).
+pub const NO_WEBROOT: &str = "none";
+
+pub const WEBROOT: Text = Text {
+    key: "cert.webroot",
+    prompt: "Document root of the web server on port 80 (for http-01)",
+    help: "Another program holds port 80, so direkt cannot answer the CA there itself: it puts \
+           the challenge file under DIR/.well-known/acme-challenge/ and that server must serve \
+           it for this name. `none` to let direkt listen on port 80 itself (stop that server \
+           first), or choose dns-01 or tls-alpn-01 instead.",
+    builtin: Some(NO_WEBROOT),
+    check: check_any,
+    current: |c| {
+        c.cert
+            .as_ref()
+            .and_then(|c| c.webroot.as_ref())
+            .map(|w| w.display().to_string())
+    },
+    apply: |c, v| {
+        let v = v.trim();
+        cert_mut(c).webroot =
+            (!v.is_empty() && !v.eq_ignore_ascii_case(NO_WEBROOT)).then(|| PathBuf::from(v))
+    },
+    when: has_cert,
+};
+
 pub const ADVANCED: Confirm = Confirm {
     key: "advanced",
     prompt: "Change advanced settings (address sources, CA bundle, notify command)?",
@@ -485,6 +511,7 @@ pub fn answer_keys() -> Vec<String> {
             EMAIL.key,
             ACCEPT_TOS.key,
             CHALLENGES.key,
+            WEBROOT.key,
             DEPLOY_HOOK.key,
         ]
         .map(String::from),
@@ -540,9 +567,17 @@ mod tests {
 
     #[test]
     fn every_builtin_default_passes_its_own_check() {
-        for q in [&NAME, &PORTS, &CA, &EMAIL, &CHALLENGES, &DEPLOY_HOOK]
-            .into_iter()
-            .chain(ADVANCED_QUESTIONS)
+        for q in [
+            &NAME,
+            &PORTS,
+            &CA,
+            &EMAIL,
+            &CHALLENGES,
+            &WEBROOT,
+            &DEPLOY_HOOK,
+        ]
+        .into_iter()
+        .chain(ADVANCED_QUESTIONS)
         {
             if let Some(b) = q.builtin {
                 assert!((q.check)(b).is_ok(), "{}", q.key);

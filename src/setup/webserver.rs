@@ -8,6 +8,8 @@
 //! `systemctl reload <unit>`, which every one of these servers' packaged units supports;
 //! otherwise the server's own documented reload (each named below with its source).
 
+use std::path::PathBuf;
+
 use serde::Serialize;
 
 use crate::acme::store::CertPaths;
@@ -131,6 +133,26 @@ impl WebFinding {
     /// Something listens on 443.
     pub fn serves_https(&self) -> bool {
         self.https.is_some()
+    }
+
+    /// Another program than direkt on port 80 (direkt's own http-01 responder could not bind).
+    pub fn foreign_http(&self) -> Option<&Holder> {
+        self.http
+            .as_ref()
+            .filter(|h| h.program.as_deref() != Some("direkt"))
+    }
+
+    /// The document root of the server on port 80 as its Debian package sets it up, when that
+    /// directory exists: `/var/www/html` for nginx (sites-available/default), Apache
+    /// (000-default.conf) and lighttpd (server.document-root); `/usr/share/caddy` for Caddy
+    /// (its packaged Caddyfile). HAProxy and Traefik are proxies without one.
+    pub fn http_docroot(&self) -> Option<PathBuf> {
+        let root = match self.foreign_http()?.server? {
+            Server::Nginx | Server::Apache | Server::Lighttpd => "/var/www/html",
+            Server::Caddy => "/usr/share/caddy",
+            Server::Haproxy | Server::Traefik => return None,
+        };
+        Some(PathBuf::from(root)).filter(|p| p.is_dir())
     }
 
     /// The deploy hook to offer: the known server's reload, if any.
