@@ -41,6 +41,12 @@ const LAB_PROGRAMS: &[&str] = &[
     "faketime",
 ];
 
+/// acme2certifier's venv (src/lab/acme2certifier.rs): where tests/run creates it, the variable
+/// that overrides it, and the pinned release.
+const A2C_DEFAULT_VENV: &str = "/opt/direkt-lab/acme2certifier";
+const A2C_VENV_ENV: &str = "DIREKT_LAB_ACME2CERTIFIER_VENV";
+const A2C_VERSION: &str = "0.46.3";
+
 /// (cfg flag, program) for tests that need one host tool.
 const TOOLS: &[(&str, &str)] = &[
     ("has_tmux", "tmux"),
@@ -59,7 +65,8 @@ fn main() {
     ] {
         println!("cargo::rerun-if-env-changed={var}");
     }
-    let mut flags = vec!["has_root", "has_lab"];
+    println!("cargo::rerun-if-env-changed={A2C_VENV_ENV}");
+    let mut flags = vec!["has_root", "has_lab", "has_acme2certifier"];
     flags.extend(TOOLS.iter().map(|(flag, _)| *flag));
     println!("cargo::rustc-check-cfg=cfg({})", flags.join(", "));
 
@@ -84,6 +91,19 @@ fn main() {
     for (flag, program) in TOOLS {
         if ci || found(program) {
             met.push(flag);
+        }
+    }
+    // The second ACME server: acme2certifier in the venv tests/run creates.
+    let a2c_venv = std::env::var_os(A2C_VENV_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(A2C_DEFAULT_VENV));
+    if ci || (met.contains(&"has_lab") && a2c_installed(&a2c_venv)) {
+        met.push("has_acme2certifier");
+    } else if root {
+        // Watch the nearest existing ancestor, so creating the venv lifts the ignore.
+        if let Some(dir) = a2c_venv.ancestors().find(|d| d.is_dir()) {
+            println!("cargo::rerun-if-changed={}", dir.display());
         }
     }
     // Watch the PATH directories only while a program that would lift an ignore is missing:
@@ -116,6 +136,14 @@ fn is_root() -> bool {
 /// lookups and `ip netns exec` find it).
 fn on_path(dirs: &[PathBuf], program: &str) -> bool {
     dirs.iter().any(|d| is_executable(&d.join(program)))
+}
+
+/// The venv has a Python and the pinned acme2certifier (its dist-info directory).
+fn a2c_installed(venv: &Path) -> bool {
+    let dist = format!("site-packages/acme2certifier-{A2C_VERSION}.dist-info");
+    is_executable(&venv.join("bin/python"))
+        && std::fs::read_dir(venv.join("lib"))
+            .is_ok_and(|d| d.flatten().any(|e| e.path().join(&dist).is_dir()))
 }
 
 fn is_executable(p: &Path) -> bool {

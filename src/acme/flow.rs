@@ -186,6 +186,9 @@ pub enum OrderFailure {
     AccountGone(Problem),
     /// The CA says the certificate named in `replaces` was replaced already.
     AlreadyReplaced,
+    /// The CA does not take `replaces`: it left it out of the order (RFC 9773 asks it to echo
+    /// it), or it has no ARI at all.
+    ReplacesIgnored,
     /// Anything else; stops the run.
     Other(Error),
 }
@@ -206,14 +209,14 @@ fn ca_error(step: &str, e: instant_acme::Error) -> OrderFailure {
         }
         // `replaces` sent to a CA without ARI (instant-acme refuses before any request):
         // order again without it.
-        instant_acme::Error::Unsupported(_) => OrderFailure::AlreadyReplaced,
-        // A CA that ignores `replaces` (does not echo it, as RFC 9773 asks): instant-acme
-        // refuses the order with an untyped error, its only way to say so; order again
-        // without it, as for alreadyReplaced.
+        instant_acme::Error::Unsupported(_) => OrderFailure::ReplacesIgnored,
+        // A CA that ignores `replaces` (does not echo it, as RFC 9773 asks; acme2certifier):
+        // instant-acme refuses the order with an untyped error, its only way to say so; order
+        // again without it.
         instant_acme::Error::Other(o)
             if step == "new order" && o.to_string().starts_with("replaces field mismatch") =>
         {
-            OrderFailure::AlreadyReplaced
+            OrderFailure::ReplacesIgnored
         }
         instant_acme::Error::Api(p)
             if p.detail.as_deref().is_some_and(|d| {
@@ -518,9 +521,10 @@ mod tests {
                 "new order",
                 instant_acme::Error::Unsupported("ACME renewal information (ARI)")
             ),
-            OrderFailure::AlreadyReplaced
+            OrderFailure::ReplacesIgnored
         ));
-        // A CA that does not echo `replaces` (acme2certifier): instant-acme's own refusal.
+        // A CA that does not echo `replaces` (acme2certifier): instant-acme's own refusal,
+        // not the CA saying the certificate was replaced.
         assert!(matches!(
             ca_error(
                 "new order",
@@ -528,7 +532,7 @@ mod tests {
                     "replaces field mismatch: expected Some(x), found None".into()
                 )
             ),
-            OrderFailure::AlreadyReplaced
+            OrderFailure::ReplacesIgnored
         ));
         assert!(matches!(
             ca_error(

@@ -380,6 +380,7 @@ fn load_stored(
     {
         state.cert.ari_supported = None;
         state.cert.ari = None;
+        state.cert.replaces_ignored = false;
     }
     let stored = match store.read(&report.name) {
         Ok(s) => s,
@@ -483,10 +484,7 @@ async fn what_is_due(
         return Ok(Some(Order {
             action: CertAction::Renewed,
             why: "forced (--force)".to_string(),
-            replaces: info
-                .ari_id
-                .clone()
-                .filter(|_| state.cert.ari_supported == Some(true)),
+            replaces: state.cert.replaces(info),
         }));
     }
     let mut due = renewal::decide(now, info, &state.cert);
@@ -693,6 +691,10 @@ async fn order_and_store(
     )
     .await?;
     report.acme_requests = requests_before + session.counter.get();
+    if tried.replaces_ignored {
+        // Each order with `replaces` would be placed twice at this CA: leave it out from now.
+        state.cert.replaces_ignored = true;
+    }
     let Some((chain, kind)) = tried.won else {
         let diagnosis = if tried.unreachable {
             inbound::diagnose(&name, &name_addrs).await
@@ -785,6 +787,8 @@ async fn ready_session(
 
 /// What trying the configured challenge types in order gave.
 struct Tried {
+    /// The CA left `replaces` out of the order: remembered for this CA.
+    replaces_ignored: bool,
     /// The chain and the type that got it.
     won: Option<(String, ChallengeKind)>,
     /// Why the types before it (or all of them) failed.
@@ -808,6 +812,7 @@ async fn try_challenges(
     report: &mut CertReport,
 ) -> Result<Tried> {
     let mut tried = Tried {
+        replaces_ignored: false,
         won: None,
         failures: vec![],
         unreachable: false,
@@ -851,6 +856,15 @@ async fn try_challenges(
                     "the CA says the certificate was already replaced: ordering without `replaces`"
                         .into(),
                 );
+                replaces = None;
+            }
+            Err(OrderFailure::ReplacesIgnored) if replaces.is_some() => {
+                report.notes.push(
+                    "the CA does not take `replaces` (ARI): ordered again without it, and later \
+                     renewals leave it out"
+                        .into(),
+                );
+                tried.replaces_ignored = true;
                 replaces = None;
             }
             Err(OrderFailure::AccountGone(p)) if !account_renewed => {

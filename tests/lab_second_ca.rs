@@ -1,0 +1,148 @@
+//! Certificates against a second, independent ACME server: acme2certifier (PyPI, openssl CA
+//! handler) in the lab next to Pebble (`direkt lab up --ca acme2certifier`). Issue, a renewal
+//! the CA's ARI window asks for, `cert issue --force`, and a revoked certificate replaced by
+//! the next `renew` (#20: "CAs as they are"). Needs root, the lab's packages and the venv
+//! tests/run creates (ignored without them, failing under CI).
+
+mod support;
+
+use std::path::Path;
+
+use support::Run;
+use support::lab::Lab;
+
+const NAME: &str = "box.example.test";
+
+fn cert(lab: &Lab, args: &[&str]) -> Run {
+    let mut argv = vec!["cert"];
+    argv.extend_from_slice(args);
+    lab.box_direkt(&argv)
+}
+
+fn live(lab: &Lab) -> std::path::PathBuf {
+    lab.state_dir().join("certs/live").join(NAME)
+}
+
+/// `openssl verify` of the live certificate against acme2certifier's own root.
+fn verify_chain(lab: &Lab) {
+    let dir = live(lab);
+    let out = std::process::Command::new("openssl")
+        .arg("verify")
+        .arg("-CAfile")
+        .arg(lab.second_ca_root())
+        .arg("-untrusted")
+        .arg(dir.join("chain.pem"))
+        .arg(dir.join("cert.pem"))
+        .output()
+        .unwrap();
+    Run::from(out).code(0).stdout_has(": OK");
+}
+
+fn state(lab: &Lab) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(lab.state_dir().join("state.json")).unwrap())
+        .unwrap()
+}
+
+fn write_state(lab: &Lab, st: &serde_json::Value) {
+    std::fs::write(lab.state_dir().join("state.json"), st.to_string()).unwrap();
+}
+
+/// Switch acme2certifier's `renewal_force` (every certificate's ARI window open now) on or
+/// off; the server re-reads its config when the file changes.
+fn ari_window_open(lab: &Lab, open: bool) {
+    let (from, to) = if open {
+        ("renewal_force: False", "renewal_force: True")
+    } else {
+        ("renewal_force: True", "renewal_force: False")
+    };
+    let path = lab.second_ca_config();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{text}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+/// The serials (upper-case hex) on acme2certifier's CRL.
+fn crl_serials(lab: &Lab) -> String {
+    let crl = Path::new(&lab.second_ca_root()).with_file_name("crl.pem");
+    let out = std::process::Command::new("openssl")
+        .args(["crl", "-noout", "-text", "-in"])
+        .arg(crl)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).to_uppercase()
+}
+
+#[test]
+#[cfg_attr(
+    not(has_acme2certifier),
+    ignore = "needs root, the lab's packages and acme2certifier's venv (tests/run creates it)"
+)]
+fn acme2certifier_issues_renews_by_ari_forces_and_replaces_a_revoked_certificate() {
+    let lab = Lab::builder("direct").ca("acme2certifier").up();
+    assert!(
+        std::fs::read_to_string(lab.config())
+            .unwrap()
+            .contains("ca = \"https://198.51.100.15/directory\""),
+        "the box config names acme2certifier"
+    );
+    lab.box_direkt(&["ddns", "update"]).code(0);
+    lab.box_direkt(&["ports", "add", "80"]).code(0);
+
+    // Issue over HTTP-01 through the router.
+    let first = cert(&lab, &["issue", "--json"]).code(0).json();
+    assert_eq!(first["action"], "issued", "{first}");
+    assert_eq!(first["challenge"], "http-01");
+    verify_chain(&lab);
+    let st = state(&lab);
+    assert_eq!(st["cert"]["ari_supported"], true, "{st}");
+
+    // Not due: acme2certifier's ARI window starts at 85 % of the lifetime.
+    let r = cert(&lab, &["renew", "--json"]).code(0).json();
+    assert_eq!(r["action"], "not-due", "{r}");
+    let st = state(&lab);
+    assert!(st["cert"]["ari"]["start"].as_i64().is_some(), "{st}");
+
+    // The CA opens the window; once its Retry-After has passed, renew asks and renews now.
+    // acme2certifier does not echo `replaces`: the order is placed again without it.
+    ari_window_open(&lab, true);
+    let mut st = state(&lab);
+    st["cert"]["ari"]["retry_after"] = serde_json::json!(0);
+    write_state(&lab, &st);
+    let r = cert(&lab, &["renew", "--json"]).code(0).json();
+    assert_eq!(r["action"], "renewed", "{r}");
+    assert!(r["why"].as_str().unwrap().contains("ARI"), "{r}");
+    assert!(
+        r["notes"].to_string().contains("does not take `replaces`"),
+        "{r}"
+    );
+    assert_eq!(state(&lab)["cert"]["replaces_ignored"], true);
+    assert_ne!(r["certificate"]["serial"], first["certificate"]["serial"]);
+    verify_chain(&lab);
+    ari_window_open(&lab, false);
+
+    // --force orders at once without `replaces` (remembered): one order, no note.
+    let forced = cert(&lab, &["issue", "--force", "--json"]).code(0).json();
+    assert_eq!(forced["action"], "renewed", "{forced}");
+    assert_eq!(forced["notes"], serde_json::json!([]), "{forced}");
+    assert_ne!(forced["certificate"]["serial"], r["certificate"]["serial"]);
+    verify_chain(&lab);
+
+    // Revoke: on the CA's CRL; the next renew replaces the revoked certificate.
+    let rv = cert(&lab, &["revoke", "--json"]).code(0).json();
+    assert_eq!(rv["serial"], forced["certificate"]["serial"]);
+    let serial = rv["serial"]
+        .as_str()
+        .unwrap()
+        .replace(':', "")
+        .to_uppercase();
+    let crl = crl_serials(&lab);
+    assert!(
+        crl.contains(serial.trim_start_matches('0')),
+        "serial {serial} not on the CRL:\n{crl}"
+    );
+    let r = cert(&lab, &["renew", "--json"]).code(0).json();
+    assert_eq!(r["action"], "renewed", "{r}");
+    assert!(r["why"].as_str().unwrap().contains("revoked"), "{r}");
+    assert_ne!(r["certificate"]["serial"], forced["certificate"]["serial"]);
+    verify_chain(&lab);
+}
