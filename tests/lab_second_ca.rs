@@ -146,3 +146,93 @@ fn acme2certifier_issues_renews_by_ari_forces_and_replaces_a_revoked_certificate
     assert_ne!(r["certificate"]["serial"], forced["certificate"]["serial"]);
     verify_chain(&lab);
 }
+
+/// How many orders Pebble received (`POST /order-plz` in its log).
+fn pebble_orders(lab: &Lab) -> usize {
+    std::fs::read_to_string(lab.run_dir().join("logs/pebble.log"))
+        .unwrap()
+        .matches("POST /order-plz")
+        .count()
+}
+
+/// How many orders acme2certifier received (wsgiref's request lines in its log).
+fn second_ca_orders(lab: &Lab) -> usize {
+    std::fs::read_to_string(lab.run_dir().join("logs/acme2certifier.log"))
+        .unwrap()
+        .matches("\"POST /acme/neworders ")
+        .count()
+}
+
+/// `direkt --config <config> cert <args>` inside the box.
+fn cert_with(lab: &Lab, config: &Path, args: &[&str]) -> Run {
+    let bin = support::bin();
+    let mut argv = vec![
+        bin.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "cert",
+    ];
+    argv.extend_from_slice(args);
+    lab.exec("box", &argv)
+}
+
+#[test]
+#[cfg_attr(
+    not(has_acme2certifier),
+    ignore = "needs root, the lab's packages and acme2certifier's venv (tests/run creates it)"
+)]
+fn after_a_failed_validation_the_challenge_is_proven_at_staging_before_production() {
+    // Production is Pebble; its "staging" is acme2certifier, named in the config.
+    let lab = Lab::builder("direct").ca("acme2certifier").up();
+    let base = std::fs::read_to_string(lab.config()).unwrap();
+    let config = lab.config().with_file_name("staging.toml");
+    let text = base.replace(
+        "ca = \"https://198.51.100.15/directory\"",
+        "ca = \"https://198.51.100.14:14000/dir\"\n\
+         staging_directory = \"https://198.51.100.15/directory\"",
+    );
+    assert_ne!(text, base);
+    std::fs::write(&config, text).unwrap();
+    lab.box_direkt(&["ddns", "update"]).code(0);
+
+    // Port 80 is not forwarded: HTTP-01 fails at production, and that is remembered.
+    let first = cert_with(&lab, &config, &["issue", "--json"]);
+    first.code(1).stderr_has("port 80");
+    assert_eq!(pebble_orders(&lab), 1);
+    assert_eq!(second_ca_orders(&lab), 0);
+    let st = state(&lab);
+    assert!(st["cert"]["failed_validation"].as_i64().is_some(), "{st}");
+
+    // Still broken: the next attempt proves at staging, fails there, and orders nothing at
+    // production. Exit 1 with staging's reason.
+    let second = cert_with(&lab, &config, &["issue", "--json"]);
+    second
+        .code(1)
+        .stderr_has("staging CA (https://198.51.100.15/directory)")
+        .stderr_has("no order was placed at the CA itself")
+        .stderr_has("port 80");
+    assert_eq!(pebble_orders(&lab), 1, "no production order while it fails");
+    assert!(second_ca_orders(&lab) >= 1);
+
+    // Fixed: staging validates, then production issues.
+    lab.box_direkt(&["ports", "add", "80"]).code(0);
+    let staged = second_ca_orders(&lab);
+    let third = cert_with(&lab, &config, &["issue", "--json"])
+        .code(0)
+        .json();
+    assert_eq!(third["action"], "issued", "{third}");
+    assert!(
+        third["notes"]
+            .to_string()
+            .contains("proven at the staging CA"),
+        "{third}"
+    );
+    assert_eq!(second_ca_orders(&lab), staged + 1);
+    assert_eq!(pebble_orders(&lab), 2);
+    assert!(state(&lab)["cert"].get("failed_validation").is_none());
+
+    // Nothing failed since: the next order goes to production directly.
+    cert_with(&lab, &config, &["issue", "--force", "--json"]).code(0);
+    assert_eq!(second_ca_orders(&lab), staged + 1);
+    assert_eq!(pebble_orders(&lab), 3);
+}

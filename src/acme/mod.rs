@@ -16,6 +16,7 @@ pub mod keys;
 pub mod preflight;
 pub mod renewal;
 pub mod room;
+pub mod staging;
 pub mod store;
 
 use std::time::Instant;
@@ -676,9 +677,15 @@ async fn order_and_store(
         }
         _ => CertKey::generate(cert_cfg.key)?,
     };
-    let mut session = ready_session(settings, cert_cfg, lock, opts, session, report).await?;
+    // A validation failed here last time: prove the challenge at staging first, so the CA's
+    // failed-validation limit is not spent on the same fault again.
     let mut requests_before = 0;
-    let tried = try_challenges(
+    if let Some(url) = staging::to_prove(cert_cfg, &state.cert) {
+        staging::prove(settings, cert_cfg, lock, opts, &names, &url, report).await?;
+        requests_before = report.acme_requests;
+    }
+    let mut session = ready_session(settings, cert_cfg, lock, opts, session, report).await?;
+    let mut tried = try_challenges(
         settings,
         cert_cfg,
         lock,
@@ -691,10 +698,7 @@ async fn order_and_store(
     )
     .await?;
     report.acme_requests = requests_before + session.counter.get();
-    if tried.replaces_ignored {
-        // Each order with `replaces` would be placed twice at this CA: leave it out from now.
-        state.cert.replaces_ignored = true;
-    }
+    settle(&mut tried, state)?;
     let Some((chain, kind)) = tried.won else {
         let diagnosis = if tried.unreachable {
             inbound::diagnose(&name, &name_addrs).await
@@ -712,6 +716,7 @@ async fn order_and_store(
     let info = check_issued(&chain, &names, &key)?;
     let paths = room::install_issued(store, &name, &chain, &key.pem, &info).await?;
     let now = now_unix();
+    state.cert.failed_validation = None;
     record_issued(state, &session, &info, kind, now, report).await;
     if info
         .ari_id
@@ -789,6 +794,10 @@ async fn ready_session(
 struct Tried {
     /// The CA left `replaces` out of the order: remembered for this CA.
     replaces_ignored: bool,
+    /// A challenge was tried and the CA's validation failed (not only an unusable type).
+    validation_failed: bool,
+    /// The failure that ended the tries (no other type is worth an order).
+    fatal: Option<Error>,
     /// The chain and the type that got it.
     won: Option<(String, ChallengeKind)>,
     /// Why the types before it (or all of them) failed.
@@ -813,6 +822,8 @@ async fn try_challenges(
 ) -> Result<Tried> {
     let mut tried = Tried {
         replaces_ignored: false,
+        validation_failed: false,
+        fatal: None,
         won: None,
         failures: vec![],
         unreachable: false,
@@ -851,20 +862,11 @@ async fn try_challenges(
                 tried.won = Some((c, kind));
                 break;
             }
-            Err(OrderFailure::AlreadyReplaced) if replaces.is_some() => {
-                report.notes.push(
-                    "the CA says the certificate was already replaced: ordering without `replaces`"
-                        .into(),
-                );
-                replaces = None;
-            }
-            Err(OrderFailure::ReplacesIgnored) if replaces.is_some() => {
-                report.notes.push(
-                    "the CA does not take `replaces` (ARI): ordered again without it, and later \
-                     renewals leave it out"
-                        .into(),
-                );
-                tried.replaces_ignored = true;
+            Err(f @ (OrderFailure::AlreadyReplaced | OrderFailure::ReplacesIgnored))
+                if replaces.is_some() =>
+            {
+                tried.replaces_ignored |= matches!(f, OrderFailure::ReplacesIgnored);
+                report.notes.push(replaces_note(&f).into());
                 replaces = None;
             }
             Err(OrderFailure::AccountGone(p)) if !account_renewed => {
@@ -886,22 +888,52 @@ async fn try_challenges(
                 report.account_created = true;
                 account_renewed = true;
             }
-            Err(f) if flow::worth_fallback(&f) => {
-                tried
-                    .failures
-                    .push(fallback_error(&f, &mut tried.unreachable));
-                i += 1;
-            }
             Err(f) => {
-                report.acme_requests = *requests_before + session.counter.get();
-                return Err(match f {
-                    OrderFailure::Other(e) => e,
-                    f => Error::failed(format!("the order failed: {f:?}")),
-                });
+                tried.validation_failed |= matches!(f, OrderFailure::Validation { .. });
+                if !flow::worth_fallback(&f) {
+                    tried.fatal = Some(fatal_error(f));
+                    break;
+                }
+                let e = fallback_error(&f, &mut tried.unreachable);
+                tried.failures.push(e);
+                i += 1;
             }
         }
     }
     Ok(tried)
+}
+
+/// What an order placed again without `replaces` says about it.
+fn replaces_note(f: &OrderFailure) -> &'static str {
+    match f {
+        OrderFailure::ReplacesIgnored => {
+            "the CA does not take `replaces` (ARI): ordered again without it, and later renewals \
+             leave it out"
+        }
+        _ => "the CA says the certificate was already replaced: ordering without `replaces`",
+    }
+}
+
+/// The failure that ends an order's tries, as an error.
+fn fatal_error(f: OrderFailure) -> Error {
+    match f {
+        OrderFailure::Other(e) => e,
+        f => Error::failed(format!("the order failed: {}", flow::failure_text(&f)))
+            .hint("direkt retries on the next run; -v shows each request"),
+    }
+}
+
+/// Carry what the tries learned into the state (a failed validation, a CA that ignores
+/// `replaces`); the failure that ended them, if any.
+fn settle(tried: &mut Tried, state: &mut State) -> Result<()> {
+    if tried.validation_failed {
+        state.cert.failed_validation = Some(now_unix());
+    }
+    if tried.replaces_ignored {
+        // Each order with `replaces` would be placed twice at this CA: leave it out from now.
+        state.cert.replaces_ignored = true;
+    }
+    tried.fatal.take().map_or(Ok(()), Err)
 }
 
 /// A challenge type that failed in a way the next type may avoid, in plain words.

@@ -24,6 +24,11 @@ pub struct CertState {
     /// orders leave it out rather than be placed twice.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub replaces_ignored: bool,
+    /// Unix seconds of the last order whose validation failed at this CA: the next attempt
+    /// proves the challenge at the CA's staging environment first (acme::staging). Cleared
+    /// when a certificate is issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_validation: Option<i64>,
     pub backoff: Option<Backoff>,
     pub latch: Option<Latch>,
     /// Unix seconds of the last order attempt and its outcome.

@@ -484,21 +484,8 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         probe_args.extend(os(&["--listen", &format!("[{}]:80", addr::PROBE6)]));
     }
     let mut probe = spawn(run, &inet, "probe", &exe, &probe_args, &[])?;
-    let second_ca_t = match opts.ca {
-        LabCa::Acme2certifier => Some(start_acme2certifier(run, &inet)?),
-        LabCa::Pebble => None,
-    };
-    let sub_stund = match sc.upstream() {
-        Some(u) => Some(spawn(
-            run,
-            &ns_name(name, Role::Cgn),
-            "stund-sub",
-            &prog("stund")?,
-            &os(&["-h", u.inside, "-a", u.inside_alt]),
-            &[],
-        )?),
-        None => None,
-    };
+    let second_ca_t = start_acme2certifier(opts, run, &inet)?;
+    let sub_stund = spawn_sub_stund(run, name, sc)?;
 
     let zone = ZONE.to_string();
     let knot_t = netns::spawn_in(&inet, move || {
@@ -555,11 +542,8 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         Some(pm) if first_err.is_none() => Some(start_miniupnpd(run, &router, pm.upnp)?),
         _ => None,
     };
-    for t in [knot_t, probe_t, pebble_t]
-        .into_iter()
-        .chain(upnp_t)
-        .chain(second_ca_t)
-    {
+    let waits = [knot_t, probe_t, pebble_t].into_iter();
+    for t in waits.chain(upnp_t).chain(second_ca_t) {
         collect(t.join(), &mut ready, &mut first_err);
     }
     if let Some(e) = first_err {
@@ -578,6 +562,16 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         )?);
     }
     Ok(ready.into_iter().map(DaemonInfo::of).collect())
+}
+
+/// The carrier NAT's own STUN server (cgnat, double-nat), not yet ready.
+fn spawn_sub_stund(run: &RunDir, name: &str, sc: Scenario) -> Result<Option<daemons::Daemon>> {
+    let Some(u) = sc.upstream() else {
+        return Ok(None);
+    };
+    let args = os(&["-h", u.inside, "-a", u.inside_alt]);
+    let cgn = ns_name(name, Role::Cgn);
+    daemons::spawn(run, &cgn, "stund-sub", &prog("stund")?, &args, &[]).map(Some)
 }
 
 /// An installed program the lab needs, or the error naming every missing package.
@@ -634,12 +628,16 @@ fn spawn_inet_daemons(opts: &UpOptions, run: &RunDir, inet: &str) -> Result<[dae
     Ok([knot, stund, pebble])
 }
 
-/// acme2certifier in the inet namespace, and the thread that waits until its directory
-/// answers over HTTPS (Python's imports take a few seconds).
+/// acme2certifier in the inet namespace when chosen, and the thread that waits until its
+/// directory answers over HTTPS (Python's imports take a few seconds).
 fn start_acme2certifier(
+    opts: &UpOptions,
     run: &RunDir,
     inet: &str,
-) -> Result<std::thread::JoinHandle<Result<daemons::Daemon>>> {
+) -> Result<Option<std::thread::JoinHandle<Result<daemons::Daemon>>>> {
+    if opts.ca != LabCa::Acme2certifier {
+        return Ok(None);
+    }
     let python = acme2certifier::python()?;
     let mut d = daemons::spawn(
         run,
@@ -650,13 +648,13 @@ fn start_acme2certifier(
         &[("PYTHONUNBUFFERED", "1".into())],
     )?;
     let ca = fs::read(run.path("ca.pem"))?;
-    Ok(netns::spawn_in(inet, move || {
+    Ok(Some(netns::spawn_in(inet, move || {
         daemons::wait_ready(&mut d, || {
             daemons::tcp_open(sa(format!("{}:443", addr::ACME2)))
                 && daemons::https_get(&acme2certifier::directory_url(), &ca).is_ok()
         })?;
         Ok(d)
-    }))
+    })))
 }
 
 /// miniupnpd on the router, and the thread that waits until it answers NAT-PMP (and UPnP).
