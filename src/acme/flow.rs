@@ -66,8 +66,14 @@ pub fn problem_kind(p: &Problem) -> &str {
 
 /// A readable text for an instant-acme error (the CA's detail, not Rust type names).
 pub fn error_text(e: &instant_acme::Error) -> String {
+    use instant_acme::Error as E;
     match e {
-        instant_acme::Error::Api(p) => problem_text(p),
+        E::Api(p) => problem_text(p),
+        E::Json(j) => format!("the CA's answer is not what ACME expects ({j})"),
+        E::Timeout(_) => "the CA did not finish the order in time".into(),
+        E::Unsupported(what) => format!("the CA does not offer {what}"),
+        E::Str(what) => format!("the CA's answer lacks {what}"),
+        E::InvalidUri(u) => format!("the CA named an unusable URL ({u})"),
         instant_acme::Error::Other(inner) => {
             // hyper's errors hide the interesting part in the source chain.
             let mut s = inner.to_string();
@@ -82,18 +88,9 @@ pub fn error_text(e: &instant_acme::Error) -> String {
     }
 }
 
+/// A problem document in words: the sentence for its type and the CA's detail.
 pub fn problem_text(p: &Problem) -> String {
-    let mut s = p.detail.clone().unwrap_or_else(|| "no detail".into());
-    let kind = problem_kind(p);
-    if !kind.is_empty() {
-        s = format!("{s} ({kind})");
-    }
-    for sp in &p.subproblems {
-        if let Some(d) = &sp.detail {
-            s = format!("{s}; {d}");
-        }
-    }
-    s
+    super::problems::sentence(p)
 }
 
 /// Problems retrying cannot fix: the user must act (exit 4, latched).
@@ -238,8 +235,12 @@ fn ca_error(step: &str, e: instant_acme::Error) -> OrderFailure {
             ))
             .hint("direkt backs off and tries again later; do not force repeated orders"),
         ),
+        instant_acme::Error::Api(p) => OrderFailure::Other(
+            Error::failed(format!("the CA refused the {step}: {}", problem_text(p)))
+                .hint(super::problems::next_step(p)),
+        ),
         _ => OrderFailure::Other(
-            Error::failed(format!("ACME {step} failed: {}", error_text(&e)))
+            Error::failed(format!("the {step} failed: {}", error_text(&e)))
                 .hint("direkt retries on the next run; -v shows each request"),
         ),
     }
@@ -511,7 +512,7 @@ pub fn failure_text(f: &OrderFailure) -> String {
 
 /// Put a validation failure into words: which port or record, and what to do instead.
 pub fn explain_validation(kind: ChallengeKind, name: &str, problem: &Problem) -> (String, String) {
-    let detail = problem_text(problem);
+    let detail = super::problems::ca_detail(problem);
     let pk = problem_kind(problem);
     match (kind, pk) {
         (ChallengeKind::Http01, "connection") => (
@@ -558,10 +559,11 @@ pub fn explain_validation(kind: ChallengeKind, name: &str, problem: &Problem) ->
         ),
         _ => (
             format!(
-                "{} failed for {name}: {detail}",
-                kind_name(kind).to_uppercase()
+                "{} failed for {name}: {}",
+                kind_name(kind).to_uppercase(),
+                problem_text(problem)
             ),
-            "run with -v for the CA's answers".into(),
+            super::problems::next_step(problem).into(),
         ),
     }
 }

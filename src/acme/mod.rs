@@ -14,6 +14,7 @@ pub mod hook;
 pub mod inbound;
 pub mod keys;
 pub mod preflight;
+pub mod problems;
 pub mod renewal;
 pub mod room;
 pub mod staging;
@@ -1145,6 +1146,23 @@ pub struct RevokeReport {
     pub acme_requests: u32,
 }
 
+/// RFC 5280's name of a revocation reason, as `cert revoke --reason` takes it.
+pub fn reason_name(r: &instant_acme::RevocationReason) -> &'static str {
+    use instant_acme::RevocationReason as R;
+    match r {
+        R::Unspecified => "unspecified",
+        R::KeyCompromise => "key-compromise",
+        R::CaCompromise => "ca-compromise",
+        R::AffiliationChanged => "affiliation-changed",
+        R::Superseded => "superseded",
+        R::CessationOfOperation => "cessation-of-operation",
+        R::CertificateHold => "certificate-hold",
+        R::RemoveFromCrl => "remove-from-crl",
+        R::PrivilegeWithdrawn => "privilege-withdrawn",
+        R::AaCompromise => "aa-compromise",
+    }
+}
+
 pub async fn revoke(
     settings: &Settings,
     lock: &StateLock,
@@ -1172,7 +1190,7 @@ pub async fn revoke(
     )
     .await?;
     let der = rustls::pki_types::CertificateDer::from(stored.info.der.clone());
-    let reason_text = format!("{reason:?}");
+    let reason_text = reason_name(&reason).to_string();
     let mut tries = 0;
     loop {
         match session
@@ -1191,7 +1209,10 @@ pub async fn revoke(
                         "the CA did not revoke the certificate: {}",
                         flow::error_text(&e)
                     ))
-                    .hint("run again; `direkt cert show` shows the certificate"));
+                    .hint(match &e {
+                        instant_acme::Error::Api(p) => problems::next_step(p),
+                        _ => "run again; `direkt cert show` shows the certificate",
+                    }));
                 }
                 break;
             }
