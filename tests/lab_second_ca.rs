@@ -236,3 +236,22 @@ fn after_a_failed_validation_the_challenge_is_proven_at_staging_before_productio
     assert_eq!(second_ca_orders(&lab), staged + 1);
     assert_eq!(pebble_orders(&lab), 3);
 }
+
+/// Without acme2certifier's venv, `lab up --ca acme2certifier` exits 2 naming the venv and how
+/// to create it, and leaves no lab behind.
+#[test]
+#[cfg_attr(not(has_lab), ignore = "needs root and the lab's packages (tests/run)")]
+fn a_missing_venv_is_a_usage_error_with_the_commands_to_create_it() {
+    support::lab::require_root();
+    let name = format!("va{}", std::process::id() % 100_000);
+    let out = std::process::Command::new(support::bin())
+        .args(["lab", "up", "--ca", "acme2certifier", "--name", &name])
+        .env("DIREKT_LAB_ACME2CERTIFIER_VENV", "/nonexistent/a2c-venv")
+        .output()
+        .unwrap();
+    let run = Run::from(out);
+    run.code(2)
+        .stderr_has("acme2certifier 0.46.3 is not installed in /nonexistent/a2c-venv")
+        .stderr_has("pip install acme2certifier==0.46.3");
+    assert!(!Path::new("/run/direkt-lab").join(&name).exists());
+}

@@ -353,6 +353,10 @@ pub const FROM_REPORT_FILE: &str = "from-report.json";
 /// Build the lab. On any failure everything already created is torn down again.
 pub fn up(opts: &UpOptions) -> Result<LabInfo> {
     validate_name(&opts.name)?;
+    if opts.ca == LabCa::Acme2certifier {
+        // Before anything is built: the second CA's venv is there.
+        acme2certifier::python()?;
+    }
     let name = opts.name.as_str();
     let run = RunDir::for_name(name);
     let leftovers: Vec<String> = Role::ALL
