@@ -98,13 +98,10 @@ fn main() {
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(A2C_DEFAULT_VENV));
+    // Not watched (cargo would scan a directory tree on every build): tests/run touches this
+    // file when it creates the venv, so the ignore is lifted at once.
     if ci || (met.contains(&"has_lab") && a2c_installed(&a2c_venv)) {
         met.push("has_acme2certifier");
-    } else if root {
-        // Watch the nearest existing ancestor, so creating the venv lifts the ignore.
-        if let Some(dir) = a2c_venv.ancestors().find(|d| d.is_dir()) {
-            println!("cargo::rerun-if-changed={}", dir.display());
-        }
     }
     // Watch the PATH directories only while a program that would lift an ignore is missing:
     // each re-run recompiles direkt, and a program removed later fails its tests loudly anyway.
