@@ -53,6 +53,11 @@ const RELAY_PROGRAMS: &[&str] = &[
     "wireguard-go",
     "curl",
 ];
+/// acme2certifier's venv (src/lab/acme2certifier.rs): where tests/run creates it, the variable
+/// that overrides it, and the pinned release.
+const A2C_DEFAULT_VENV: &str = "/opt/direkt-lab/acme2certifier";
+const A2C_VENV_ENV: &str = "DIREKT_LAB_ACME2CERTIFIER_VENV";
+const A2C_VERSION: &str = "0.46.3";
 
 /// (cfg flag, program) for tests that need one host tool.
 const TOOLS: &[(&str, &str)] = &[
@@ -74,7 +79,8 @@ fn main() {
     ] {
         println!("cargo::rerun-if-env-changed={var}");
     }
-    let mut flags = vec!["has_root", "has_lab", "has_relay_lab"];
+    println!("cargo::rerun-if-env-changed={A2C_VENV_ENV}");
+    let mut flags = vec!["has_root", "has_lab", "has_relay_lab", "has_acme2certifier"];
     flags.extend(TOOLS.iter().map(|(flag, _)| *flag));
     println!("cargo::rustc-check-cfg=cfg({})", flags.join(", "));
 
@@ -103,6 +109,16 @@ fn main() {
         if ci || found(program) {
             met.push(flag);
         }
+    }
+    // The second ACME server: acme2certifier in the venv tests/run creates.
+    let a2c_venv = std::env::var_os(A2C_VENV_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(A2C_DEFAULT_VENV));
+    // Not watched (cargo would scan a directory tree on every build): tests/run touches this
+    // file when it creates the venv, so the ignore is lifted at once.
+    if ci || (met.contains(&"has_lab") && a2c_installed(&a2c_venv)) {
+        met.push("has_acme2certifier");
     }
     // Watch the PATH directories only while a program that would lift an ignore is missing:
     // each re-run recompiles direkt, and a program removed later fails its tests loudly anyway.
@@ -134,6 +150,14 @@ fn is_root() -> bool {
 /// lookups and `ip netns exec` find it).
 fn on_path(dirs: &[PathBuf], program: &str) -> bool {
     dirs.iter().any(|d| is_executable(&d.join(program)))
+}
+
+/// The venv has a Python and the pinned acme2certifier (its dist-info directory).
+fn a2c_installed(venv: &Path) -> bool {
+    let dist = format!("site-packages/acme2certifier-{A2C_VERSION}.dist-info");
+    is_executable(&venv.join("bin/python"))
+        && std::fs::read_dir(venv.join("lib"))
+            .is_ok_and(|d| d.flatten().any(|e| e.path().join(&dist).is_dir()))
 }
 
 fn is_executable(p: &Path) -> bool {

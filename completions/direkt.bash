@@ -2550,7 +2550,7 @@ _direkt() {
             return 0
             ;;
         direkt__subcmd__lab__subcmd__up)
-            opts="-v -q -h -V --name --scenario --from-report --pebble-nonce-reject --install --json --config --state-dir --verbose --quiet --color --help --version"
+            opts="-v -q -h -V --name --scenario --from-report --pebble-nonce-reject --ca --install --json --config --state-dir --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2570,6 +2570,10 @@ _direkt() {
                     ;;
                 --pebble-nonce-reject)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -W "pebble acme2certifier" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -556,6 +556,7 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --scenario 'Network condition to build'
             cand --from-report 'Rebuild a customer''s network and setup from their `direkt report` (or `doctor --json`): the scenario and the box config come from it'
             cand --pebble-nonce-reject 'Percentage of nonces Pebble rejects with badNonce (clients must retry)'
+            cand --ca 'The CA of the box''s config: Pebble, or acme2certifier (a second, independent ACME server, started beside Pebble; needs its venv, see tests/run)'
             cand --config 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]'
             cand --state-dir 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]'
             cand --color 'When to use colour (NO_COLOR in the environment means never)'
@@ -565,8 +566,8 @@ set edit:completion:arg-completer[direkt] = {|@words|
             cand --verbose 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
             cand -q 'Print nothing but errors'
             cand --quiet 'Print nothing but errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -469,6 +469,8 @@ dsl-forum\t''
 ds-lite\t''"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l from-report -d 'Rebuild a customer\'s network and setup from their `direkt report` (or `doctor --json`): the scenario and the box config come from it' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l pebble-nonce-reject -d 'Percentage of nonces Pebble rejects with badNonce (clients must retry)' -r
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l ca -d 'The CA of the box\'s config: Pebble, or acme2certifier (a second, independent ACME server, started beside Pebble; needs its venv, see tests/run)' -r -f -a "pebble\t'Pebble (Let\'s Encrypt\'s test server)'
+acme2certifier\t'acme2certifier with its openssl CA handler (PyPI, in a venv; see tests/run)'"
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l state-dir -d 'State directory [default: /var/lib/direkt as root, else $XDG_STATE_HOME/direkt]' -r -F
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l color -d 'When to use colour (NO_COLOR in the environment means never)' -r -f -a "auto\t''
@@ -478,7 +480,7 @@ complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subco
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -l json -d 'Print the lab\'s description as JSON (as `lab status --json`)'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace); DIREKT_LOG takes filter directives'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print nothing but errors'
-complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l name -d 'Lab name: prefix of its namespaces (`<name>-box`, ...) and of /run/direkt-lab/<name>' -r
 complete -c direkt -n "__fish_direkt_using_subcommand lab; and __fish_seen_subcommand_from down" -l config -d 'Configuration file [default: /etc/direkt/direkt.toml as root, else $XDG_CONFIG_HOME/direkt/direkt.toml]' -r -F

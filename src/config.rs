@@ -418,6 +418,9 @@ pub struct CertConfig {
     pub eab_hmac_key_file: Option<PathBuf>,
     /// Command run after a new certificate is in place.
     pub deploy_hook: Option<String>,
+    /// The CA's staging directory, where a challenge is proven after a failed validation
+    /// before the CA itself is asked again; default: the known CA's own (Let's Encrypt's).
+    pub staging_directory: Option<String>,
     #[serde(default = "default_hook_timeout")]
     pub deploy_hook_timeout: HumanDuration,
 }
@@ -428,6 +431,9 @@ fn default_challenges() -> Vec<ChallengeKind> {
 fn default_hook_timeout() -> HumanDuration {
     HumanDuration(Duration::from_secs(60))
 }
+
+/// Let's Encrypt's staging directory.
+pub const LETSENCRYPT_STAGING: &str = "https://acme-staging-v02.api.letsencrypt.org/directory";
 
 /// The certificate authority: a known one by name, or any ACME directory by its URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -451,6 +457,15 @@ impl Ca {
             Ca::LetsEncryptStaging => "letsencrypt-staging",
             Ca::ZeroSsl => "zerossl",
             Ca::Directory(url) => url,
+        }
+    }
+
+    /// The directory of the CA's staging environment, where known: after a failed validation
+    /// direkt proves the challenge there first (the production CA limits failed validations).
+    pub fn staging_directory(&self) -> Option<&'static str> {
+        match self {
+            Ca::LetsEncrypt => Some(LETSENCRYPT_STAGING),
+            Ca::LetsEncryptStaging | Ca::ZeroSsl | Ca::Directory(_) => None,
         }
     }
 
@@ -963,6 +978,17 @@ impl Config {
                 problems.push(
                     Problem::new(&["cert", "ca"], format!("unknown CA `{url}`"))
                         .hint(format!("use {}", Ca::choices())),
+                );
+            }
+            if let Some(url) = &c.staging_directory
+                && !url.starts_with("https://")
+            {
+                problems.push(
+                    Problem::new(
+                        &["cert", "staging_directory"],
+                        format!("`{url}` is not an https:// ACME directory URL"),
+                    )
+                    .hint("name the CA's staging directory, e.g. https://acme-staging-v02.api.letsencrypt.org/directory, or remove the key"),
                 );
             }
             problems.extend(self.wildcard_problems(c));

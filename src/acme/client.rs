@@ -370,6 +370,11 @@ mod tests {
     fn named_cas_map_to_their_directories() {
         let url = |s: &str| directory_url(&s.parse().unwrap());
         assert!(url("letsencrypt").contains("acme-v02.api.letsencrypt.org"));
+        // The staging proof's default (config::LETSENCRYPT_STAGING) is instant-acme's.
+        assert_eq!(
+            crate::config::LETSENCRYPT_STAGING,
+            LetsEncrypt::Staging.url()
+        );
         assert!(url("letsencrypt-staging").contains("staging"));
         assert!(url("zerossl").contains("zerossl.com"));
         assert_eq!(

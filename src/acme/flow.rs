@@ -66,8 +66,14 @@ pub fn problem_kind(p: &Problem) -> &str {
 
 /// A readable text for an instant-acme error (the CA's detail, not Rust type names).
 pub fn error_text(e: &instant_acme::Error) -> String {
+    use instant_acme::Error as E;
     match e {
-        instant_acme::Error::Api(p) => problem_text(p),
+        E::Api(p) => problem_text(p),
+        E::Json(j) => format!("the CA's answer is not what ACME expects ({j})"),
+        E::Timeout(_) => "the CA did not finish the order in time".into(),
+        E::Unsupported(what) => format!("the CA does not offer {what}"),
+        E::Str(what) => format!("the CA's answer lacks {what}"),
+        E::InvalidUri(u) => format!("the CA named an unusable URL ({u})"),
         instant_acme::Error::Other(inner) => {
             // hyper's errors hide the interesting part in the source chain.
             let mut s = inner.to_string();
@@ -82,18 +88,9 @@ pub fn error_text(e: &instant_acme::Error) -> String {
     }
 }
 
+/// A problem document in words: the sentence for its type and the CA's detail.
 pub fn problem_text(p: &Problem) -> String {
-    let mut s = p.detail.clone().unwrap_or_else(|| "no detail".into());
-    let kind = problem_kind(p);
-    if !kind.is_empty() {
-        s = format!("{s} ({kind})");
-    }
-    for sp in &p.subproblems {
-        if let Some(d) = &sp.detail {
-            s = format!("{s}; {d}");
-        }
-    }
-    s
+    super::problems::sentence(p)
 }
 
 /// Problems retrying cannot fix: the user must act (exit 4, latched).
@@ -186,6 +183,9 @@ pub enum OrderFailure {
     AccountGone(Problem),
     /// The CA says the certificate named in `replaces` was replaced already.
     AlreadyReplaced,
+    /// The CA does not take `replaces`: it left it out of the order (RFC 9773 asks it to echo
+    /// it), or it has no ARI at all.
+    ReplacesIgnored,
     /// Anything else; stops the run.
     Other(Error),
 }
@@ -206,14 +206,14 @@ fn ca_error(step: &str, e: instant_acme::Error) -> OrderFailure {
         }
         // `replaces` sent to a CA without ARI (instant-acme refuses before any request):
         // order again without it.
-        instant_acme::Error::Unsupported(_) => OrderFailure::AlreadyReplaced,
-        // A CA that ignores `replaces` (does not echo it, as RFC 9773 asks): instant-acme
-        // refuses the order with an untyped error, its only way to say so; order again
-        // without it, as for alreadyReplaced.
+        instant_acme::Error::Unsupported(_) => OrderFailure::ReplacesIgnored,
+        // A CA that ignores `replaces` (does not echo it, as RFC 9773 asks; acme2certifier):
+        // instant-acme refuses the order with an untyped error, its only way to say so; order
+        // again without it.
         instant_acme::Error::Other(o)
             if step == "new order" && o.to_string().starts_with("replaces field mismatch") =>
         {
-            OrderFailure::AlreadyReplaced
+            OrderFailure::ReplacesIgnored
         }
         instant_acme::Error::Api(p)
             if p.detail.as_deref().is_some_and(|d| {
@@ -235,8 +235,12 @@ fn ca_error(step: &str, e: instant_acme::Error) -> OrderFailure {
             ))
             .hint("direkt backs off and tries again later; do not force repeated orders"),
         ),
+        instant_acme::Error::Api(p) => OrderFailure::Other(
+            Error::failed(format!("the CA refused the {step}: {}", problem_text(p)))
+                .hint(super::problems::next_step(p)),
+        ),
         _ => OrderFailure::Other(
-            Error::failed(format!("ACME {step} failed: {}", error_text(&e)))
+            Error::failed(format!("the {step} failed: {}", error_text(&e)))
                 .hint("direkt retries on the next run; -v shows each request"),
         ),
     }
@@ -259,6 +263,40 @@ pub async fn obtain(
     replaces: Option<&str>,
     profile: Option<&str>,
 ) -> std::result::Result<String, OrderFailure> {
+    let mut order = authorize(session, names, responder, replaces, profile).await?;
+    let csr = key.csr_der(names)?;
+    retry_nonce!(order.finalize_csr(&csr).await).map_err(|e| ca_error("finalize", e))?;
+    let chain = if order.state().status == OrderStatus::Valid {
+        retry_nonce!(order.certificate().await)
+            .map_err(|e| ca_error("certificate download", e))?
+            .ok_or_else(|| Error::failed("the CA sent no certificate"))?
+    } else {
+        retry_nonce!(order.poll_certificate(&poll_policy()).await)
+            .map_err(|e| ca_error("certificate download", e))?
+    };
+    Ok(chain)
+}
+
+/// Prove the challenge for `names` at a CA (the staging one) without a certificate: an order
+/// whose authorizations all become valid; it is never finalized.
+pub async fn prove(
+    session: &AcmeSession,
+    names: &[String],
+    responder: &mut Responder,
+) -> std::result::Result<(), OrderFailure> {
+    authorize(session, names, responder, None, None)
+        .await
+        .map(|_| ())
+}
+
+/// Place an order and see every authorization through to `ready`.
+async fn authorize(
+    session: &AcmeSession,
+    names: &[String],
+    responder: &mut Responder,
+    replaces: Option<&str>,
+    profile: Option<&str>,
+) -> std::result::Result<instant_acme::Order, OrderFailure> {
     let kind = responder.kind();
     let ids: Vec<Identifier> = names.iter().map(|n| Identifier::Dns(n.clone())).collect();
     let mut new = NewOrder::new(&ids);
@@ -312,7 +350,7 @@ pub async fn obtain(
         break;
     }
 
-    let status = retry_nonce!(order.poll_ready(&poll_policy()).await);
+    let status = wait_ready(&mut order).await;
     match status {
         Ok(OrderStatus::Ready) => {}
         Ok(_) | Err(instant_acme::Error::Api(_)) => {
@@ -327,18 +365,55 @@ pub async fn obtain(
             session.tap.note_validated(name, kind_name(kind));
         }
     }
+    Ok(order)
+}
 
-    let csr = key.csr_der(names)?;
-    retry_nonce!(order.finalize_csr(&csr).await).map_err(|e| ca_error("finalize", e))?;
-    let chain = if order.state().status == OrderStatus::Valid {
-        retry_nonce!(order.certificate().await)
-            .map_err(|e| ca_error("certificate download", e))?
-            .ok_or_else(|| Error::failed("the CA sent no certificate"))?
-    } else {
-        retry_nonce!(order.poll_certificate(&poll_policy()).await)
-            .map_err(|e| ca_error("certificate download", e))?
-    };
-    Ok(chain)
+/// Poll the order until it is ready (or invalid): first after 10 ms, doubling up to 4 s, for
+/// at most 120 s. A CA that marks a failed authorization invalid but leaves its order pending
+/// (acme2certifier; RFC 8555 7.1.6 says the order becomes invalid) is caught by looking at the
+/// authorizations once the order is still pending at the third poll.
+async fn wait_ready(
+    order: &mut instant_acme::Order,
+) -> std::result::Result<OrderStatus, instant_acme::Error> {
+    let first = std::env::var("DIREKT_ACME_FIRST_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let mut delay = Duration::from_millis(first);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let mut polls = 0u32;
+    loop {
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(4));
+        polls += 1;
+        let state = retry_nonce!(order.refresh().await)?;
+        if let Some(error) = &state.error {
+            return Err(instant_acme::Error::Api(error.clone()));
+        }
+        let status = state.status;
+        match status {
+            OrderStatus::Ready | OrderStatus::Invalid | OrderStatus::Valid => return Ok(status),
+            OrderStatus::Pending if polls >= 3 && any_authorization_invalid(order).await => {
+                return Ok(OrderStatus::Invalid);
+            }
+            _ => {}
+        }
+        if tokio::time::Instant::now() + delay > deadline {
+            return Err(instant_acme::Error::Str(
+                "the CA did not finish validating within 120 s",
+            ));
+        }
+    }
+}
+
+async fn any_authorization_invalid(order: &mut instant_acme::Order) -> bool {
+    let mut authzs = order.authorizations();
+    while let Some(next) = authzs.next().await {
+        if next.is_ok_and(|h| h.status == AuthorizationStatus::Invalid) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Fetch each authorization validated here once more (a POST-as-GET through the account), so
@@ -362,12 +437,16 @@ async fn why_not_valid(
     status: &std::result::Result<OrderStatus, instant_acme::Error>,
 ) -> OrderFailure {
     // Find which name failed and why: one request per failed authorization.
+    let mut invalid_name: Option<String> = None;
     let mut authzs = order.authorizations();
     while let Some(Ok(mut h)) = authzs.next().await {
         let _ = retry_nonce!(h.refresh().await);
         let name = h.identifier().to_string();
         if h.status == AuthorizationStatus::Valid {
             continue;
+        }
+        if h.status == AuthorizationStatus::Invalid {
+            invalid_name.get_or_insert_with(|| name.clone());
         }
         let problem = h
             .challenges
@@ -382,18 +461,80 @@ async fn why_not_valid(
             };
         }
     }
+    // An invalid authorization whose challenge carries no error (acme2certifier keeps the
+    // reason on the challenge resource only): say what the CA checked.
+    if let Some(name) = invalid_name {
+        return OrderFailure::Validation {
+            kind,
+            problem: silent_problem(kind, &name),
+            name,
+        };
+    }
     let text = match status {
         Err(e) => error_text(e),
-        Ok(s) => format!("the order became {s:?}"),
+        Ok(s) => format!("the order became {}", status_word(*s)),
     };
     OrderFailure::Other(Error::failed(format!(
         "the CA did not validate the order: {text}"
     )))
 }
 
+/// The problem of an authorization the CA marked invalid without a reason in it.
+fn silent_problem(kind: ChallengeKind, name: &str) -> Problem {
+    let checked = match kind {
+        ChallengeKind::Http01 => format!("port 80 of {name}"),
+        ChallengeKind::TlsAlpn01 => format!("port 443 of {name}"),
+        ChallengeKind::Dns01 => format!("the TXT record _acme-challenge.{name}"),
+    };
+    Problem {
+        r#type: None,
+        detail: Some(format!(
+            "the CA marked the authorization invalid without saying why (it checked {checked})"
+        )),
+        status: None,
+        subproblems: vec![],
+    }
+}
+
+/// An order status in the RFC's word.
+pub fn status_word(s: OrderStatus) -> &'static str {
+    match s {
+        OrderStatus::Pending => "pending",
+        OrderStatus::Ready => "ready",
+        OrderStatus::Processing => "processing",
+        OrderStatus::Valid => "valid",
+        OrderStatus::Invalid => "invalid",
+    }
+}
+
+/// Any order failure in one plain sentence (no debug dump).
+pub fn failure_text(f: &OrderFailure) -> String {
+    match f {
+        OrderFailure::Validation {
+            kind,
+            name,
+            problem,
+        } => explain_validation(*kind, name, problem).0,
+        OrderFailure::NotOffered { kind, name } => {
+            format!("the CA offers no {} challenge for {name}", kind_name(*kind))
+        }
+        OrderFailure::AccountGone(p) => format!(
+            "the CA no longer knows the stored account: {}",
+            problem_text(p)
+        ),
+        OrderFailure::AlreadyReplaced => {
+            "the CA says the certificate named in `replaces` was already replaced".into()
+        }
+        OrderFailure::ReplacesIgnored => {
+            "the CA does not take `replaces` (ARI) in its orders".into()
+        }
+        OrderFailure::Other(e) => e.message().to_string(),
+    }
+}
+
 /// Put a validation failure into words: which port or record, and what to do instead.
 pub fn explain_validation(kind: ChallengeKind, name: &str, problem: &Problem) -> (String, String) {
-    let detail = problem_text(problem);
+    let detail = super::problems::ca_detail(problem);
     let pk = problem_kind(problem);
     match (kind, pk) {
         (ChallengeKind::Http01, "connection") => (
@@ -440,10 +581,11 @@ pub fn explain_validation(kind: ChallengeKind, name: &str, problem: &Problem) ->
         ),
         _ => (
             format!(
-                "{} failed for {name}: {detail}",
-                kind_name(kind).to_uppercase()
+                "{} failed for {name}: {}",
+                kind_name(kind).to_uppercase(),
+                problem_text(problem)
             ),
-            "run with -v for the CA's answers".into(),
+            super::problems::next_step(problem).into(),
         ),
     }
 }
@@ -540,9 +682,10 @@ mod tests {
                 "new order",
                 instant_acme::Error::Unsupported("ACME renewal information (ARI)")
             ),
-            OrderFailure::AlreadyReplaced
+            OrderFailure::ReplacesIgnored
         ));
-        // A CA that does not echo `replaces` (acme2certifier): instant-acme's own refusal.
+        // A CA that does not echo `replaces` (acme2certifier): instant-acme's own refusal,
+        // not the CA saying the certificate was replaced.
         assert!(matches!(
             ca_error(
                 "new order",
@@ -550,7 +693,7 @@ mod tests {
                     "replaces field mismatch: expected Some(x), found None".into()
                 )
             ),
-            OrderFailure::AlreadyReplaced
+            OrderFailure::ReplacesIgnored
         ));
         assert!(matches!(
             ca_error(
@@ -559,6 +702,39 @@ mod tests {
             ),
             OrderFailure::AccountGone(_)
         ));
+    }
+
+    #[test]
+    fn every_order_failure_reads_as_a_sentence() {
+        let texts = [
+            failure_text(&OrderFailure::Validation {
+                kind: ChallengeKind::Http01,
+                name: "box.example.test".into(),
+                problem: silent_problem(ChallengeKind::Http01, "box.example.test"),
+            }),
+            failure_text(&OrderFailure::NotOffered {
+                kind: ChallengeKind::TlsAlpn01,
+                name: "box.example.test".into(),
+            }),
+            failure_text(&OrderFailure::AccountGone(problem(
+                "accountDoesNotExist",
+                "gone",
+            ))),
+            failure_text(&OrderFailure::AlreadyReplaced),
+            failure_text(&OrderFailure::ReplacesIgnored),
+            failure_text(&OrderFailure::Other(Error::failed("plain"))),
+        ];
+        assert!(
+            texts[0].contains("port 80 of box.example.test"),
+            "{}",
+            texts[0]
+        );
+        assert!(texts[0].contains("without saying why"), "{}", texts[0]);
+        assert!(texts[1].contains("offers no tls-alpn-01 challenge"));
+        for t in &texts {
+            assert!(!t.contains('{') && !t.contains("Some("), "debug dump: {t}");
+        }
+        assert_eq!(status_word(OrderStatus::Invalid), "invalid");
     }
 
     #[test]

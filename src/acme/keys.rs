@@ -61,7 +61,10 @@ impl CertKey {
 
     fn key_pair(&self) -> Result<KeyPair> {
         KeyPair::from_pkcs8_pem_and_sign_algo(&self.pem, algorithm(self.kind)).map_err(|e| {
-            Error::failed(format!("the private key is not a {:?} key: {e}", self.kind))
+            Error::failed(format!(
+                "the private key is not an {} key: {e}",
+                super::certinfo::key_type_name(self.kind)
+            ))
         })
     }
 

@@ -14,8 +14,10 @@ pub mod hook;
 pub mod inbound;
 pub mod keys;
 pub mod preflight;
+pub mod problems;
 pub mod renewal;
 pub mod room;
+pub mod staging;
 pub mod store;
 pub mod terms;
 pub mod witness;
@@ -382,6 +384,7 @@ fn load_stored(
     {
         state.cert.ari_supported = None;
         state.cert.ari = None;
+        state.cert.replaces_ignored = false;
     }
     let stored = match store.read(&report.name) {
         Ok(s) => s,
@@ -485,10 +488,7 @@ async fn what_is_due(
         return Ok(Some(Order {
             action: CertAction::Renewed,
             why: "forced (--force)".to_string(),
-            replaces: info
-                .ari_id
-                .clone()
-                .filter(|_| state.cert.ari_supported == Some(true)),
+            replaces: state.cert.replaces(info),
         }));
     }
     let mut due = renewal::decide(now, info, &state.cert);
@@ -680,12 +680,18 @@ async fn order_and_store(
         }
         _ => CertKey::generate(cert_cfg.key)?,
     };
+    // A validation failed here last time: prove the challenge at staging first, so the CA's
+    // failed-validation limit is not spent on the same fault again.
+    let mut requests_before = 0;
+    if let Some(url) = staging::to_prove(cert_cfg, &state.cert) {
+        staging::prove(settings, cert_cfg, lock, opts, &names, &url, report).await?;
+        requests_before = report.acme_requests;
+    }
     let mut session = ready_session(settings, cert_cfg, lock, opts, session, report).await?;
     session
         .tap
         .set_wants_records(witness::records_may_come(&state.cert, &session.directory));
-    let mut requests_before = 0;
-    let tried = try_challenges(
+    let mut tried = try_challenges(
         settings,
         cert_cfg,
         lock,
@@ -698,6 +704,7 @@ async fn order_and_store(
     )
     .await?;
     report.acme_requests = requests_before + session.counter.get();
+    settle(&mut tried, state)?;
     let Some((chain, kind)) = tried.won else {
         let diagnosis = if tried.unreachable {
             inbound::diagnose(&name, &name_addrs).await
@@ -715,6 +722,7 @@ async fn order_and_store(
     let info = check_issued(&chain, &names, &key)?;
     let paths = room::install_issued(store, &name, &chain, &key.pem, &info).await?;
     let now = now_unix();
+    state.cert.failed_validation = None;
     record_issued(state, &session, &info, kind, now, report).await;
     witness::record(&mut state.cert, &session.tap, &name_addrs, now);
     if info
@@ -791,6 +799,12 @@ async fn ready_session(
 
 /// What trying the configured challenge types in order gave.
 struct Tried {
+    /// The CA left `replaces` out of the order: remembered for this CA.
+    replaces_ignored: bool,
+    /// A challenge was tried and the CA's validation failed (not only an unusable type).
+    validation_failed: bool,
+    /// The failure that ended the tries (no other type is worth an order).
+    fatal: Option<Error>,
     /// The chain and the type that got it.
     won: Option<(String, ChallengeKind)>,
     /// Why the types before it (or all of them) failed.
@@ -814,6 +828,9 @@ async fn try_challenges(
     report: &mut CertReport,
 ) -> Result<Tried> {
     let mut tried = Tried {
+        replaces_ignored: false,
+        validation_failed: false,
+        fatal: None,
         won: None,
         failures: vec![],
         unreachable: false,
@@ -852,11 +869,11 @@ async fn try_challenges(
                 tried.won = Some((c, kind));
                 break;
             }
-            Err(OrderFailure::AlreadyReplaced) if replaces.is_some() => {
-                report.notes.push(
-                    "the CA says the certificate was already replaced: ordering without `replaces`"
-                        .into(),
-                );
+            Err(f @ (OrderFailure::AlreadyReplaced | OrderFailure::ReplacesIgnored))
+                if replaces.is_some() =>
+            {
+                tried.replaces_ignored |= matches!(f, OrderFailure::ReplacesIgnored);
+                report.notes.push(replaces_note(&f).into());
                 replaces = None;
             }
             Err(OrderFailure::AccountGone(p)) if !account_renewed => {
@@ -878,22 +895,52 @@ async fn try_challenges(
                 report.account_created = true;
                 account_renewed = true;
             }
-            Err(f) if flow::worth_fallback(&f) => {
-                tried
-                    .failures
-                    .push(fallback_error(&f, &mut tried.unreachable));
-                i += 1;
-            }
             Err(f) => {
-                report.acme_requests = *requests_before + session.counter.get();
-                return Err(match f {
-                    OrderFailure::Other(e) => e,
-                    f => Error::failed(format!("the order failed: {f:?}")),
-                });
+                tried.validation_failed |= matches!(f, OrderFailure::Validation { .. });
+                if !flow::worth_fallback(&f) {
+                    tried.fatal = Some(fatal_error(f));
+                    break;
+                }
+                let e = fallback_error(&f, &mut tried.unreachable);
+                tried.failures.push(e);
+                i += 1;
             }
         }
     }
     Ok(tried)
+}
+
+/// What an order placed again without `replaces` says about it.
+fn replaces_note(f: &OrderFailure) -> &'static str {
+    match f {
+        OrderFailure::ReplacesIgnored => {
+            "the CA does not take `replaces` (ARI): ordered again without it, and later renewals \
+             leave it out"
+        }
+        _ => "the CA says the certificate was already replaced: ordering without `replaces`",
+    }
+}
+
+/// The failure that ends an order's tries, as an error.
+fn fatal_error(f: OrderFailure) -> Error {
+    match f {
+        OrderFailure::Other(e) => e,
+        f => Error::failed(format!("the order failed: {}", flow::failure_text(&f)))
+            .hint("direkt retries on the next run; -v shows each request"),
+    }
+}
+
+/// Carry what the tries learned into the state (a failed validation, a CA that ignores
+/// `replaces`); the failure that ended them, if any.
+fn settle(tried: &mut Tried, state: &mut State) -> Result<()> {
+    if tried.validation_failed {
+        state.cert.failed_validation = Some(now_unix());
+    }
+    if tried.replaces_ignored {
+        // Each order with `replaces` would be placed twice at this CA: leave it out from now.
+        state.cert.replaces_ignored = true;
+    }
+    tried.fatal.take().map_or(Ok(()), Err)
 }
 
 /// A challenge type that failed in a way the next type may avoid, in plain words.
@@ -1105,6 +1152,23 @@ pub struct RevokeReport {
     pub acme_requests: u32,
 }
 
+/// RFC 5280's name of a revocation reason, as `cert revoke --reason` takes it.
+pub fn reason_name(r: &instant_acme::RevocationReason) -> &'static str {
+    use instant_acme::RevocationReason as R;
+    match r {
+        R::Unspecified => "unspecified",
+        R::KeyCompromise => "key-compromise",
+        R::CaCompromise => "ca-compromise",
+        R::AffiliationChanged => "affiliation-changed",
+        R::Superseded => "superseded",
+        R::CessationOfOperation => "cessation-of-operation",
+        R::CertificateHold => "certificate-hold",
+        R::RemoveFromCrl => "remove-from-crl",
+        R::PrivilegeWithdrawn => "privilege-withdrawn",
+        R::AaCompromise => "aa-compromise",
+    }
+}
+
 pub async fn revoke(
     settings: &Settings,
     lock: &StateLock,
@@ -1132,7 +1196,7 @@ pub async fn revoke(
     )
     .await?;
     let der = rustls::pki_types::CertificateDer::from(stored.info.der.clone());
-    let reason_text = format!("{reason:?}");
+    let reason_text = reason_name(&reason).to_string();
     let mut tries = 0;
     loop {
         match session
@@ -1151,7 +1215,10 @@ pub async fn revoke(
                         "the CA did not revoke the certificate: {}",
                         flow::error_text(&e)
                     ))
-                    .hint("run again; `direkt cert show` shows the certificate"));
+                    .hint(match &e {
+                        instant_acme::Error::Api(p) => problems::next_step(p),
+                        _ => "run again; `direkt cert show` shows the certificate",
+                    }));
                 }
                 break;
             }

@@ -20,6 +20,15 @@ pub struct CertState {
     pub ari_supported: Option<bool>,
     /// The last ARI answer for the current certificate.
     pub ari: Option<AriWindow>,
+    /// The CA left `replaces` out of an order (it does not echo it, e.g. acme2certifier): later
+    /// orders leave it out rather than be placed twice.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub replaces_ignored: bool,
+    /// Unix seconds of the last order whose validation failed at this CA: the next attempt
+    /// proves the challenge at the CA's staging environment first (acme::staging). Cleared
+    /// when a certificate is issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_validation: Option<i64>,
     pub backoff: Option<Backoff>,
     pub latch: Option<Latch>,
     /// Unix seconds of the last order attempt and its outcome.
@@ -48,6 +57,14 @@ pub struct IssuedRecord {
 }
 
 impl CertState {
+    /// The ARI identifier an order replacing `cert` names: only at a CA with ARI that takes
+    /// `replaces`.
+    pub fn replaces(&self, cert: &CertInfo) -> Option<String> {
+        cert.ari_id
+            .clone()
+            .filter(|_| self.ari_supported == Some(true) && !self.replaces_ignored)
+    }
+
     /// Whether the certificate with this serial is the one recorded as revoked.
     pub fn is_revoked(&self, serial: &str) -> bool {
         self.current
@@ -127,10 +144,7 @@ pub enum Due {
 
 /// Decide for an existing certificate that has the right names and key type.
 pub fn decide(now: i64, cert: &CertInfo, state: &CertState) -> Due {
-    let replaces = cert
-        .ari_id
-        .clone()
-        .filter(|_| state.ari_supported == Some(true));
+    let replaces = state.replaces(cert);
     if state.is_revoked(&cert.serial) {
         return Due::Now {
             why: "the certificate was revoked".into(),
@@ -308,6 +322,34 @@ mod tests {
         assert!(
             matches!(decide(91 * DAY, &c, &st), Due::Now { why, .. } if why.contains("expired"))
         );
+    }
+
+    #[test]
+    fn a_ca_that_ignores_replaces_is_not_sent_it_again() {
+        let c = cert(0, 90);
+        let mut st = CertState {
+            ari_supported: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(st.replaces(&c).as_deref(), Some("aki.serial"));
+        assert!(matches!(
+            decide(91 * DAY, &c, &st),
+            Due::Now {
+                replaces: Some(_),
+                ..
+            }
+        ));
+        st.replaces_ignored = true;
+        assert_eq!(st.replaces(&c), None);
+        assert!(matches!(
+            decide(91 * DAY, &c, &st),
+            Due::Now { replaces: None, .. }
+        ));
+        // Stored only when set: older state files read as before.
+        let json = serde_json::to_value(CertState::default()).unwrap();
+        assert!(json.get("replaces_ignored").is_none());
+        let back: CertState = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert!(!back.replaces_ignored);
     }
 
     #[test]

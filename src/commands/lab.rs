@@ -152,6 +152,10 @@ pub struct UpArgs {
     /// Percentage of nonces Pebble rejects with badNonce (clients must retry)
     #[arg(long, default_value_t = 0, value_name = "PCT", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub pebble_nonce_reject: u8,
+    /// The CA of the box's config: Pebble, or acme2certifier (a second, independent ACME
+    /// server, started beside Pebble; needs its venv, see tests/run)
+    #[arg(long, value_enum, default_value_t = lab::LabCa::Pebble, value_name = "CA")]
+    pub ca: lab::LabCa,
     /// Install missing Debian packages with apt-get first, without asking (on a terminal
     /// direkt asks; without one and without this flag it exits 2 with the command to run)
     #[arg(long)]
@@ -349,6 +353,7 @@ fn up(a: &UpArgs, p: &Printer) -> Result<ExitCode> {
         name: a.name.name.clone(),
         scenario,
         nonce_reject: a.pebble_nonce_reject,
+        ca: a.ca,
         box_settings,
         from_report,
     })?;
@@ -525,6 +530,15 @@ pub fn render(i: &LabInfo, p: &Printer) -> String {
         i.acme.ca_bundle.display()
     ));
     o.push(format!("  issuing root: {}", i.acme.root.display()));
+    if let Some(a2) = &i.acme2certifier {
+        o.push(format!(
+            "{} {} (acme2certifier {}, the box's CA)",
+            b("Second ACME directory:"),
+            a2.directory,
+            a2.version
+        ));
+        o.push(format!("  issuing root: {}", a2.root.display()));
+    }
     if i.acme.nonce_reject > 0 {
         o.push(format!("  rejects {}% of nonces", i.acme.nonce_reject));
     }

@@ -42,6 +42,7 @@ pub fn run(a: &DemoArgs, p: &Printer) -> Result<ExitCode> {
         name: a.name.clone(),
         scenario: a.scenario,
         nonce_reject: 0,
+        ca: lab::LabCa::Pebble,
         box_settings: lab::BoxSettings::default(),
         from_report: None,
     })?;

@@ -6,7 +6,9 @@ use crate::config::{ChallengeKind, HumanDuration, KeyType, PortSpec};
 use crate::lab::{RunDir, Scenario, ZONE, addr};
 
 /// Names in the lab zone that the lab uses itself (the box, the servers): never an alias.
-pub const RESERVED_LABELS: [&str; 7] = ["box", "ns1", "acme", "stun", "stun2", "probe", "whoami"];
+pub const RESERVED_LABELS: [&str; 8] = [
+    "box", "ns1", "acme", "acme2", "stun", "stun2", "probe", "whoami",
+];
 
 /// What of the box config can be chosen. `Default` is the lab's plain box: DNS, ports 443 and
 /// 80, a certificate by HTTP-01 with an ECDSA P-256 key.
@@ -192,6 +194,12 @@ fn ip_section(sc: Scenario, s: &BoxSettings) -> String {
     t
 }
 
+/// The box config with its `[cert] ca` set to another directory (the lab's second CA).
+pub fn with_directory(text: &str, directory: &str) -> String {
+    let pebble = format!("ca = \"https://{}:14000/dir\"", addr::PEBBLE);
+    text.replace(&pebble, &format!("ca = \"{directory}\""))
+}
+
 fn cert_section(run: &RunDir, cert: &BoxCert) -> String {
     let mut t = format!(
         "\n[cert]\n\
@@ -244,6 +252,15 @@ mod tests {
             assert_eq!(c.ports.unwrap().forward, vec![port(443), port(80)]);
             assert!(c.ddns.is_some() && c.cert.is_some());
         }
+    }
+
+    #[test]
+    fn the_second_ca_replaces_pebble_in_the_cert_section() {
+        let run = RunDir::for_name("dk");
+        let text = box_config_text(&run, Scenario::Direct, &BoxSettings::default());
+        let c = parse(&with_directory(&text, "https://198.51.100.15/directory"));
+        let cert = c.cert.unwrap();
+        assert_eq!(cert.ca.as_str(), "https://198.51.100.15/directory");
     }
 
     #[test]

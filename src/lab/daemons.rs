@@ -250,6 +250,9 @@ pub fn write_pebble_tls(run: &RunDir) -> Result<()> {
     let mut srv = CertificateParams::new(vec![
         addr::PEBBLE.to_string(),
         "acme.example.test".to_string(),
+        // acme2certifier (`lab up --ca acme2certifier`) serves HTTPS with this certificate too.
+        addr::ACME2.to_string(),
+        "acme2.example.test".to_string(),
         "localhost".to_string(),
     ])
     .map_err(gen_err)?;
@@ -294,6 +297,7 @@ pub fn zone_file(ipv6: bool, aliases: &[&str]) -> String {
     for (name, ip) in [
         ("ns1", addr::DNS),
         ("acme", addr::PEBBLE),
+        ("acme2", addr::ACME2),
         ("stun", addr::STUN1),
         ("stun2", addr::STUN2),
         ("probe", addr::PROBE),

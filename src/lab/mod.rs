@@ -14,6 +14,7 @@
 //! Everything a lab generates lives in `/run/direkt-lab/<p>/`; `lab.json` there is what
 //! `direkt lab status --json` prints.
 
+pub mod acme2certifier;
 pub mod box_config;
 pub mod daemons;
 pub mod dslite;
@@ -63,8 +64,10 @@ pub mod addr {
     pub const STUN1: &str = "198.51.100.34";
     pub const STUN2: &str = "198.51.100.35";
     pub const PROBE: &str = "198.51.100.80";
+    /// acme2certifier, the second ACME server (`lab up --ca acme2certifier`).
+    pub const ACME2: &str = "198.51.100.15";
     /// The inet services, on `lo`.
-    pub const SERVICES: [&str; 5] = [DNS, PEBBLE, STUN1, STUN2, PROBE];
+    pub const SERVICES: [&str; 6] = [DNS, PEBBLE, STUN1, STUN2, PROBE, ACME2];
 
     pub const ISP6: &str = "2001:db8:113::1";
     pub const ROUTER_WAN6: &str = "2001:db8:113::2";
@@ -80,6 +83,18 @@ pub mod addr {
     pub const VPS: &str = "192.0.2.70";
     pub const VPS_GW: &str = "192.0.2.65";
     pub const VPS_PREFIX: u8 = 29;
+}
+
+/// The CA the box's config uses. Pebble runs in every lab; acme2certifier runs beside it when
+/// chosen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabCa {
+    /// Pebble (Let's Encrypt's test server)
+    #[default]
+    Pebble,
+    /// acme2certifier with its openssl CA handler (PyPI, in a venv; see tests/run)
+    Acme2certifier,
 }
 
 /// A namespace's part in the lab.
@@ -182,6 +197,9 @@ pub struct LabInfo {
     pub rogue: HostInfo,
     pub inet: InetInfo,
     pub acme: AcmeInfo,
+    /// The second ACME server, when the lab runs it (`lab up --ca acme2certifier`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acme2certifier: Option<SecondCaInfo>,
     pub dns: DnsInfo,
     /// STUN servers (`ip:port`), stund answering CHANGE-REQUEST from two addresses x two ports.
     pub stun: Vec<String>,
@@ -279,6 +297,19 @@ pub struct AcmeInfo {
     pub nonce_reject: u8,
 }
 
+/// acme2certifier in the lab: the box's CA when chosen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SecondCaInfo {
+    pub directory: String,
+    /// PEM bundle to trust for its HTTPS (the lab's TLS CA, as for Pebble).
+    pub ca_bundle: PathBuf,
+    /// Its issuing root (verifies issued certificates).
+    pub root: PathBuf,
+    /// Its acme_srv.cfg (re-read when it changes).
+    pub config: PathBuf,
+    pub version: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DnsInfo {
     pub server: String,
@@ -330,6 +361,8 @@ pub struct UpOptions {
     pub name: String,
     pub scenario: Scenario,
     pub nonce_reject: u8,
+    /// The CA the box uses.
+    pub ca: LabCa,
     /// The box's config choices.
     pub box_settings: BoxSettings,
     /// Built from a customer's report: what to remember, and the document to keep (written to
@@ -343,6 +376,10 @@ pub const FROM_REPORT_FILE: &str = "from-report.json";
 /// Build the lab. On any failure everything already created is torn down again.
 pub fn up(opts: &UpOptions) -> Result<LabInfo> {
     validate_name(&opts.name)?;
+    if opts.ca == LabCa::Acme2certifier {
+        // Before anything is built: the second CA's venv is there.
+        acme2certifier::python()?;
+    }
     let name = opts.name.as_str();
     let run = RunDir::for_name(name);
     let leftovers: Vec<String> = Role::ALL
@@ -441,11 +478,12 @@ fn build(opts: &UpOptions, run: &RunDir) -> Result<LabInfo> {
         )?;
     }
     let box_config = run.path("box/direkt.toml");
-    write_atomic(
-        &box_config,
-        box_config_text(run, sc, &opts.box_settings).as_bytes(),
-        0o644,
-    )?;
+    let mut box_text = box_config_text(run, sc, &opts.box_settings);
+    if opts.ca == LabCa::Acme2certifier {
+        acme2certifier::write_files(run)?;
+        box_text = box_config::with_directory(&box_text, &acme2certifier::directory_url());
+    }
+    write_atomic(&box_config, box_text.as_bytes(), 0o644)?;
     if let Some((_, doc)) = &opts.from_report {
         write_atomic(&run.path(FROM_REPORT_FILE), doc, 0o644)?;
     }
@@ -488,17 +526,8 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         probe_args.extend(os(&["--listen", &format!("[{}]:80", addr::PROBE6)]));
     }
     let mut probe = spawn(run, &inet, "probe", &exe, &probe_args, &[])?;
-    let sub_stund = match sc.upstream() {
-        Some(u) => Some(spawn(
-            run,
-            &ns_name(name, Role::Cgn),
-            "stund-sub",
-            &prog("stund")?,
-            &os(&["-h", u.inside, "-a", u.inside_alt]),
-            &[],
-        )?),
-        None => None,
-    };
+    let second_ca_t = start_acme2certifier(opts, run, &inet)?;
+    let sub_stund = spawn_sub_stund(run, name, sc)?;
 
     let zone = ZONE.to_string();
     let knot_t = netns::spawn_in(&inet, move || {
@@ -557,7 +586,8 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         None => start_port_mapping(run, &router, &exe, sc)?,
         Some(_) => None,
     };
-    for t in [knot_t, probe_t, pebble_t].into_iter().chain(upnp_t) {
+    let waits = [knot_t, probe_t, pebble_t].into_iter();
+    for t in waits.chain(upnp_t).chain(second_ca_t) {
         collect(t.join(), &mut ready, &mut first_err);
     }
     if let Some(e) = first_err {
@@ -576,6 +606,16 @@ fn start_daemons(opts: &UpOptions, run: &RunDir, stun_for_router: &str) -> Resul
         )?);
     }
     Ok(ready.into_iter().map(DaemonInfo::of).collect())
+}
+
+/// The carrier NAT's own STUN server (cgnat, double-nat), not yet ready.
+fn spawn_sub_stund(run: &RunDir, name: &str, sc: Scenario) -> Result<Option<daemons::Daemon>> {
+    let Some(u) = sc.upstream() else {
+        return Ok(None);
+    };
+    let args = os(&["-h", u.inside, "-a", u.inside_alt]);
+    let cgn = ns_name(name, Role::Cgn);
+    daemons::spawn(run, &cgn, "stund-sub", &prog("stund")?, &args, &[]).map(Some)
 }
 
 /// An installed program the lab needs, or the error naming every missing package.
@@ -630,6 +670,35 @@ fn spawn_inet_daemons(opts: &UpOptions, run: &RunDir, inet: &str) -> Result<[dae
         ],
     )?;
     Ok([knot, stund, pebble])
+}
+
+/// acme2certifier in the inet namespace when chosen, and the thread that waits until its
+/// directory answers over HTTPS (Python's imports take a few seconds).
+fn start_acme2certifier(
+    opts: &UpOptions,
+    run: &RunDir,
+    inet: &str,
+) -> Result<Option<std::thread::JoinHandle<Result<daemons::Daemon>>>> {
+    if opts.ca != LabCa::Acme2certifier {
+        return Ok(None);
+    }
+    let python = acme2certifier::python()?;
+    let mut d = daemons::spawn(
+        run,
+        inet,
+        "acme2certifier",
+        &python,
+        &acme2certifier::args(run),
+        &[("PYTHONUNBUFFERED", "1".into())],
+    )?;
+    let ca = fs::read(run.path("ca.pem"))?;
+    Ok(Some(netns::spawn_in(inet, move || {
+        daemons::wait_ready(&mut d, || {
+            daemons::tcp_open(sa(format!("{}:443", addr::ACME2)))
+                && daemons::https_get(&acme2certifier::directory_url(), &ca).is_ok()
+        })?;
+        Ok(d)
+    })))
 }
 
 /// miniupnpd on the router, and the thread that waits until it answers NAT-PMP (and UPnP).
@@ -816,6 +885,13 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
             root: run.path("pebble-root.pem"),
             nonce_reject: opts.nonce_reject,
         },
+        acme2certifier: (opts.ca == LabCa::Acme2certifier).then(|| SecondCaInfo {
+            directory: acme2certifier::directory_url(),
+            ca_bundle: run.path("ca.pem"),
+            root: run.path("acme2certifier/root.pem"),
+            config: run.path("acme2certifier/acme_srv.cfg"),
+            version: acme2certifier::VERSION.into(),
+        }),
         dns: DnsInfo {
             server: format!("{}:53", addr::DNS),
             server_ipv6: v6.then(|| format!("[{}]:53", addr::DNS6)),

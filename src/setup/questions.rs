@@ -131,6 +131,7 @@ fn cert_mut(c: &mut Config) -> &mut CertConfig {
         eab_kid: None,
         eab_hmac_key_file: None,
         deploy_hook: None,
+        staging_directory: None,
         deploy_hook_timeout: HumanDuration(std::time::Duration::from_secs(60)),
     })
 }

@@ -21,6 +21,8 @@
 //!   attribute above lists the test as `ignored, <reason>`. A test that runs and still lacks
 //!   root fails in `Lab::up` (nothing is skipped silently).
 //! - `Lab::builder("direct").nonce_reject(30).up()` for options;
+//!   `Lab::builder("direct").ca("acme2certifier").up()` gives the box acme2certifier as its
+//!   CA (Pebble still runs; `second_ca_root()`, `second_ca_config()`);
 //!   `Lab::from_report(path).up()` rebuilds a customer's report (`lab up --from-report`).
 //! - `lab.info()` is `direkt lab status --json` (addresses, URLs, files, daemon pids);
 //!   the path helpers (`config()`, `ca_bundle()`, `pebble_root()`, `tsig_secret()`, ...) read it.
@@ -45,6 +47,7 @@ pub struct Lab {
 pub struct LabBuilder {
     scenario: String,
     nonce_reject: u8,
+    ca: &'static str,
     from_report: Option<PathBuf>,
 }
 
@@ -52,6 +55,13 @@ impl LabBuilder {
     /// Percentage of nonces Pebble rejects (badNonce); default 0.
     pub fn nonce_reject(mut self, pct: u8) -> Self {
         self.nonce_reject = pct;
+        self
+    }
+
+    /// The box's CA: `pebble` (default) or `acme2certifier` (`lab up --ca`; tests that use it
+    /// carry `#[cfg_attr(not(has_acme2certifier), ignore = ...)]`).
+    pub fn ca(mut self, ca: &'static str) -> Self {
+        self.ca = ca;
         self
     }
 
@@ -83,6 +93,9 @@ impl LabBuilder {
             Some(file) => cmd.arg("--from-report").arg(file),
             None => cmd.args(["--scenario", &self.scenario]),
         };
+        if self.from_report.is_none() {
+            cmd.args(["--ca", self.ca]);
+        }
         let run = Run::from(
             cmd.args(["--pebble-nonce-reject", &nonce])
                 .output()
@@ -114,6 +127,7 @@ impl Lab {
         LabBuilder {
             scenario: scenario.to_string(),
             nonce_reject: 0,
+            ca: "pebble",
             from_report: None,
         }
     }
@@ -123,6 +137,7 @@ impl Lab {
         LabBuilder {
             scenario: String::new(),
             nonce_reject: 0,
+            ca: "pebble",
             from_report: Some(file.to_path_buf()),
         }
     }
@@ -204,6 +219,20 @@ impl Lab {
     /// Pebble's issuing root (verifies issued certificates).
     pub fn pebble_root(&self) -> PathBuf {
         self.path("/acme/root")
+    }
+    /// acme2certifier's issuing root (a lab up with `.ca("acme2certifier")`).
+    pub fn second_ca_root(&self) -> PathBuf {
+        self.path("/acme2certifier/root")
+    }
+    /// acme2certifier's acme_srv.cfg (re-read by the server when it changes).
+    pub fn second_ca_config(&self) -> PathBuf {
+        self.path("/acme2certifier/config")
+    }
+    pub fn second_ca_directory(&self) -> String {
+        self.info["acme2certifier"]["directory"]
+            .as_str()
+            .expect("the lab runs acme2certifier")
+            .to_string()
     }
     pub fn acme_directory(&self) -> String {
         self.info["acme"]["directory"].as_str().unwrap().to_string()
