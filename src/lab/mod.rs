@@ -850,19 +850,7 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
             .map(|u| u.wan)
             .unwrap_or(addr::ROUTER_WAN)
             .to_string(),
-        box_: BoxInfo {
-            namespace: ns(Role::Box),
-            ipv4: addr::BOX.into(),
-            ipv6: if sc.softwire() {
-                Some(dslite::box6(0))
-            } else {
-                v6.then(|| addr::BOX6.to_string())
-            },
-            gateway: addr::ROUTER_LAN.into(),
-            config: run.path("box/direkt.toml"),
-            secrets: run.path("box/secrets.toml"),
-            state_dir: run.path("box/state"),
-        },
+        box_: box_info(sc, run, ns(Role::Box)),
         router: router_info(sc, ns(Role::Router)),
         upstream,
         rogue: HostInfo {
@@ -913,6 +901,22 @@ fn describe(opts: &UpOptions, run: &RunDir, daemons: Vec<DaemonInfo>) -> LabInfo
             stored: run.path(FROM_REPORT_FILE),
             ..f.clone()
         }),
+    }
+}
+
+fn box_info(sc: Scenario, run: &RunDir, namespace: String) -> BoxInfo {
+    BoxInfo {
+        namespace,
+        ipv4: addr::BOX.into(),
+        ipv6: if sc.softwire() {
+            Some(dslite::box6(0))
+        } else {
+            sc.ipv6().then(|| addr::BOX6.to_string())
+        },
+        gateway: addr::ROUTER_LAN.into(),
+        config: run.path("box/direkt.toml"),
+        secrets: run.path("box/secrets.toml"),
+        state_dir: run.path("box/state"),
     }
 }
 

@@ -165,16 +165,7 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         vps,
     } = nm.clone();
     if sc.softwire() {
-        let mut batches = super::dslite::address_batches(&inet, &cgn, &router, &boxn, &rogue);
-        if sc.has_vps() {
-            let at = batches
-                .iter()
-                .position(|(n, _)| *n == inet)
-                .expect("inet batch");
-            let vps_cmds = vps_batch(&vps, &mut batches[at].1);
-            batches.push(vps_cmds);
-        }
-        return batches;
+        return softwire_batches(nm, sc);
     }
     let upstream = sc.upstream();
     let v6 = sc.ipv6();
@@ -257,6 +248,21 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
             c.push(format!("route add ::/0 via {}", addr::ROUTER_LAN6));
         }
         batches.push((n.clone(), c));
+    }
+    batches
+}
+
+/// The ds-lite network's batches (`lab::dslite`), with the VPS's when the scenario has one.
+fn softwire_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
+    let mut batches =
+        super::dslite::address_batches(&nm.inet, &nm.cgn, &nm.router, &nm.boxn, &nm.rogue);
+    if sc.has_vps() {
+        let at = batches
+            .iter()
+            .position(|(n, _)| *n == nm.inet)
+            .expect("inet batch");
+        let vps_cmds = vps_batch(&nm.vps, &mut batches[at].1);
+        batches.push(vps_cmds);
     }
     batches
 }

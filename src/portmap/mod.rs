@@ -1355,16 +1355,7 @@ async fn ensure(
         .find(target.spec.external, target.spec.protocol, target.family)
         .cloned();
 
-    // The protocol: the one that made it, if still there; else the best available.
-    let mapper = match target.family {
-        Family::Ipv4 => record
-            .as_ref()
-            .filter(|r| r.gateway == gateway_ip && r.internal_client == client)
-            .and_then(|r| d.mapper(r.via))
-            .or_else(|| d.chosen.and_then(|m| d.mapper(m))),
-        Family::Ipv6 => d.mapper6_for(record.as_ref().map(|r| r.via)),
-    };
-    let Some(mapper) = mapper else {
+    let Some(mapper) = mapper_for(d, target.family, record.as_ref(), (client, gateway_ip)) else {
         let err = no_mapper(d, target.family);
         return failed(
             target,
@@ -1439,6 +1430,22 @@ async fn ensure(
             internal,
             for_this_router(d, via, e).to_error(&target.spec, target.family, client, gateway_ip),
         ),
+    }
+}
+
+/// The protocol for a mapping: the one that made it, if still there; else the best available.
+fn mapper_for<'a>(
+    d: &'a Discovery,
+    family: Family,
+    record: Option<&MappingRecord>,
+    (client, gateway_ip): (IpAddr, IpAddr),
+) -> Option<Mapper<'a>> {
+    match family {
+        Family::Ipv4 => record
+            .filter(|r| r.gateway == gateway_ip && r.internal_client == client)
+            .and_then(|r| d.mapper(r.via))
+            .or_else(|| d.chosen.and_then(|m| d.mapper(m))),
+        Family::Ipv6 => d.mapper6_for(record.map(|r| r.via)),
     }
 }
 
