@@ -112,15 +112,8 @@ pub(super) fn address_batches(
         format!("route add ::/0 via {}", addr::ISP6),
         format!("route add {} via {ROUTER_WAN6}", delegated(0)),
     ];
-    let router_cmds = vec![
-        "link set lo up".to_string(),
-        "link add lan0 type bridge forward_delay 0 mcast_snooping 0".into(),
-        "link set lanbox master lan0".into(),
-        "link set lanrogue master lan0".into(),
-        "link set lanbox up".into(),
-        "link set lanrogue up".into(),
-        "link set lan0 up".into(),
-        format!("addr add {}/24 dev lan0", addr::ROUTER_LAN),
+    let mut router_cmds = super::topology::router_lan();
+    router_cmds.extend([
         format!("addr add {}/64 dev lan0 nodad", router_lan6(0)),
         "link set wan0 up".into(),
         format!("addr add {ROUTER_WAN6}/64 dev wan0 nodad"),
@@ -129,7 +122,7 @@ pub(super) fn address_batches(
         format!("link set {tun} mtu {mtu} up"),
         format!("addr add {B4} peer {}/32 dev {tun}", u.inside),
         format!("route add default dev {tun}"),
-    ];
+    ]);
     let mut box_cmds = host_cmds(addr::BOX);
     box_cmds.push(format!("addr add {}/64 dev eth0 nodad", box6(0)));
     box_cmds.push(format!("route add ::/0 via {}", router_lan6(0)));

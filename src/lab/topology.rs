@@ -193,17 +193,8 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
     }
     batches.push((inet.clone(), inet_cmds));
 
-    let mut router_cmds = vec![
-        "link set lo up".to_string(),
-        "link add lan0 type bridge forward_delay 0 mcast_snooping 0".into(),
-        "link set lanbox master lan0".into(),
-        "link set lanrogue master lan0".into(),
-        "link set lanbox up".into(),
-        "link set lanrogue up".into(),
-        "link set lan0 up".into(),
-        format!("addr add {}/24 dev lan0", addr::ROUTER_LAN),
-        "link set wan0 up".into(),
-    ];
+    let mut router_cmds = router_lan();
+    router_cmds.push("link set wan0 up".into());
     match upstream {
         Some(u) => {
             router_cmds.push(format!("addr add {}/24 dev wan0", u.router_wan));
@@ -250,6 +241,20 @@ fn address_batches(nm: &Names, sc: Scenario) -> Vec<(String, Vec<String>)> {
         batches.push((n.clone(), c));
     }
     batches
+}
+
+/// The router's LAN: a bridge over the box's and the rogue host's links, with its IPv4 address.
+pub(super) fn router_lan() -> Vec<String> {
+    vec![
+        "link set lo up".to_string(),
+        "link add lan0 type bridge forward_delay 0 mcast_snooping 0".into(),
+        "link set lanbox master lan0".into(),
+        "link set lanrogue master lan0".into(),
+        "link set lanbox up".into(),
+        "link set lanrogue up".into(),
+        "link set lan0 up".into(),
+        format!("addr add {}/24 dev lan0", addr::ROUTER_LAN),
+    ]
 }
 
 /// The ds-lite network's batches (`lab::dslite`), with the VPS's when the scenario has one.

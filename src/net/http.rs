@@ -87,3 +87,14 @@ pub fn builder(timeout: Duration) -> reqwest::ClientBuilder {
         .http1_only()
         .pool_max_idle_per_host(1)
 }
+
+/// A request that failed, in words: "did not answer in time", "could not be reached", "failed".
+pub fn failure_words(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "did not answer in time"
+    } else if e.is_connect() {
+        "could not be reached"
+    } else {
+        "failed"
+    }
+}

@@ -149,13 +149,7 @@ impl From<ProbeError> for Error {
 }
 
 fn request_error(base: &str, e: reqwest::Error) -> Error {
-    let what = if e.is_timeout() {
-        "did not answer in time"
-    } else if e.is_connect() {
-        "could not be reached"
-    } else {
-        "failed"
-    };
+    let what = crate::net::http::failure_words(&e);
     Error::failed(format!("the probe server {base} {what}"))
         .hint("check the probe URL ([ip] probe) and that this box can reach the internet")
         .source(e)

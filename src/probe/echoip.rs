@@ -136,13 +136,7 @@ pub async fn check(
         .send()
         .await
         .map_err(|e| {
-            let what = if e.is_timeout() {
-                "did not answer in time"
-            } else if e.is_connect() {
-                "could not be reached"
-            } else {
-                "failed"
-            };
+            let what = crate::net::http::failure_words(&e);
             unreachable(
                 Error::failed(format!("the port check {base} {what}"))
                     .hint("check [ip] port_check and that this box can reach the internet")
