@@ -104,7 +104,7 @@ impl Scenario {
                 "router with a public WAN address, NAT and miniupnpd (UPnP IGDv2, NAT-PMP, PCP)"
             }
             Scenario::Cgnat => {
-                "router WAN 100.64.0.2 behind a carrier NAT (203.0.113.100) that forwards nothing inbound"
+                "router WAN 100.64.0.2 behind a carrier NAT (203.0.113.100) that forwards nothing inbound; a VPS 192.0.2.70 for `direkt relay`"
             }
             Scenario::DoubleNat => {
                 "router WAN 192.168.1.2 behind a second home router (203.0.113.100) that forwards nothing inbound"
@@ -116,7 +116,7 @@ impl Scenario {
                 "the ISP drops inbound TCP port 80 to the router's WAN address"
             }
             Scenario::DualStack => {
-                "the box also has a global IPv6 address (2001:db8:77::10), routed without NAT; the router drops unsolicited inbound IPv6"
+                "the box also has a global IPv6 address (2001:db8:77::10), routed without NAT; the router drops unsolicited inbound IPv6; a VPS 192.0.2.70 for `direkt relay`"
             }
             Scenario::DualStackUpnp => {
                 "dual-stack, but miniupnpd offers UPnP IGDv2 only (NAT-PMP and PCP off): IPv6 pinholes through WANIPv6FirewallControl"
